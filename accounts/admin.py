@@ -1,0 +1,169 @@
+"""Django admin for users, shops and memberships; membership edits go through the service."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html, format_html_join
+
+from sellercenter.admin import ReadOnlyAdminMixin
+
+from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
+from .roles import Role, role_table
+from .services import membership_grant, membership_revoke
+
+
+class ShopMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+
+
+class UserMembershipInline(ShopMembershipInline):
+    fields = ("shop", "role", "created_at")
+    autocomplete_fields = ("shop",)
+
+
+class MembershipsThroughServiceMixin:
+    """Saves the membership inline with membership_grant/revoke so permissions stay in sync."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
+                continue
+            data = inline_form.cleaned_data
+            if not data:
+                continue
+            shop, user = data["shop"], data["user"]  # the parent arrives as the inline's key
+            original = inline_form.instance if inline_form.instance.pk else None
+            if data.get("DELETE"):
+                if original:
+                    membership_revoke(shop=original.shop, user=original.user, actor=request.user)
+                continue
+            if original and (original.shop_id, original.user_id) != (shop.pk, user.pk):
+                membership_revoke(shop=original.shop, user=original.user, actor=request.user)
+            membership_grant(shop=shop, user=user, role=data["role"], actor=request.user)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+
+@admin.register(User)
+class UserAdmin(MembershipsThroughServiceMixin, DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_active", "is_staff", "last_login", "shop_roles")
+    list_filter = ("is_active", "is_staff", "is_superuser", "memberships__role")
+    search_fields = ("email", "full_name")
+    readonly_fields = ("last_login", "date_joined")
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name",)}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    filter_horizontal = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("memberships__shop")
+
+    @admin.display(description="Roles")
+    def shop_roles(self, user):
+        return (
+            ", ".join(f"{m.get_role_display()} @ {m.shop.name}" for m in user.memberships.all())
+            or "—"
+        )
+
+
+@admin.register(Shop)
+class ShopAdmin(MembershipsThroughServiceMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "market",
+        "currency",
+        "timezone",
+        "require_two_factor",
+        "member_count",
+    )
+    list_filter = ("market", "currency", "require_two_factor")
+    search_fields = ("name", "slug", "tiktok_shop_id")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("roles_and_permissions", "created_at")
+    inlines = [ShopMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "market", "currency", "timezone")}),
+        ("TikTok", {"fields": ("tiktok_shop_id", "tiktok_shop_cipher")}),
+        ("Policy", {"fields": ("require_two_factor", "refund_limit")}),
+        ("Roles", {"fields": ("roles_and_permissions",)}),
+    )
+
+    @admin.display(description="Members")
+    def member_count(self, shop):
+        return shop.memberships.count()
+
+    @admin.display(description="What each role may do")
+    def roles_and_permissions(self, shop=None):
+        head = format_html_join("", "<th>{}</th>", ((role.label,) for role in Role))
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td>{}</tr>",
+            (
+                (label, format_html_join("", "<td>{}</td>", (("✔" if ok else "—",) for ok in row)))
+                for label, row in role_table()
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Permission</th>{}</tr></thead><tbody>{}</tbody></table>",
+            head,
+            body,
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "shop", "role", "created_at", "updated_at")
+    list_filter = ("shop", "role")
+    search_fields = ("user__email", "user__full_name", "shop__name")
+    autocomplete_fields = ("user", "shop")
+    list_select_related = ("user", "shop")
+
+    def save_model(self, request, obj, form, change):
+        if change and {"user", "shop"} & set(form.changed_data):
+            original = Membership.objects.get(pk=obj.pk)
+            membership_revoke(shop=original.shop, user=original.user, actor=request.user)
+        membership = membership_grant(
+            shop=obj.shop, user=obj.user, role=obj.role, actor=request.user
+        )
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        membership_revoke(shop=obj.shop, user=obj.user, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("shop", "user"):
+            membership_revoke(shop=membership.shop, user=membership.user, actor=request.user)
+        messages.info(request, "Roles and their shop permissions were removed.")
+
+
+@admin.register(ShopUserObjectPermission)
+class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What guardian actually holds: derived from memberships, shown for review only."""
+
+    list_display = ("user", "content_object", "permission")
+    list_filter = ("content_object", "permission")
+    search_fields = ("user__email",)
+    list_select_related = ("user", "content_object", "permission")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "actor_email", "action", "shop", "target", "ip_address")
+    list_filter = ("action", "shop")
+    search_fields = ("actor_email", "target", "ip_address")
+    date_hierarchy = "created_at"
+    list_select_related = ("shop",)

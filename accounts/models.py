@@ -1,0 +1,184 @@
+"""Users, shops, memberships (a role per shop), shop object permissions and the audit log."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .roles import Perm, Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an email address and a password."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="May sign in to Django admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. America/Los_Angeles).")
+
+
+class Shop(models.Model):
+    """A TikTok Shop storefront in one market; permissions are granted per shop."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    market = models.CharField(
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use a two-letter country code, e.g. US.")],
+        help_text="Region/market as an ISO 3166-1 alpha-2 code (US, GB, …).",
+    )
+    currency = models.CharField(
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code, e.g. USD.")],
+    )
+    timezone = models.CharField(max_length=64, validators=[validate_time_zone])
+    tiktok_shop_id = models.CharField("TikTok shop id", max_length=32, blank=True)
+    tiktok_shop_cipher = models.CharField("TikTok shop cipher", max_length=128, blank=True)
+    require_two_factor = models.BooleanField("require two-factor for staff", default=False)
+    refund_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0)],
+        help_text="Customer service may refund up to this amount without approval.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [(perm.value, perm.label) for perm in Perm]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refund_limit__gte=0), name="shop_refund_limit_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """A user's role in one shop. Granted and revoked only through accounts.services."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shop__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="membership_unique_user_shop"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.shop}"
+
+
+class ShopUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key permission rows (guardian's fast path; see reference/pitfalls.md §1)."""
+
+    content_object = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="user_object_permissions"
+    )
+
+
+class ShopGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="group_object_permissions"
+    )
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
+    BUYER_DATA_VIEWED = "buyer_data_viewed", "Unmasked buyer data viewed"
+    IMPORT = "import", "Orders imported"
+    EXPORT_CREATED = "export_created", "Export started"
+    EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where (SPEC §12). Append-only."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor_email = models.CharField(max_length=254, blank=True, help_text="As typed or at the time")
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    shop = models.ForeignKey(
+        Shop, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    target = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["shop", "-created_at"], name="audit_shop_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.get_action_display()}"

@@ -1,0 +1,30 @@
+"""The main navigation: each entry names the permission it needs, so links match access."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .access import shops_for_user
+from .roles import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: Perm | None  # None: every signed-in user
+
+
+NAV_ITEMS = (NavItem("Overview", "home", None),)
+
+
+def nav_for_user(user, current_path: str) -> list[dict]:
+    """The entries this user may use, with the one for the current page marked."""
+    entries = []
+    for item in NAV_ITEMS:
+        if item.perm is not None and not shops_for_user(user, item.perm).exists():
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url or (url != "/" and current_path.startswith(url))
+        entries.append({"label": item.label, "url": url, "active": active})
+    return entries

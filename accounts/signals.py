@@ -1,0 +1,27 @@
+"""Audit sign-ins, failed sign-ins and sign-outs (SPEC §12)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import AuditAction
+from .services import audit_record
+
+
+@receiver(user_logged_in)
+def _audit_login(sender, request, user, **kwargs):
+    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def _audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=AuditAction.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def _audit_login_failed(sender, credentials, request=None, **kwargs):
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        actor_email=str(credentials.get("username", ""))[:254],
+        request=request,
+    )

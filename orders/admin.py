@@ -1,0 +1,288 @@
+"""Django admin for orders. Data that comes from TikTok is read-only; status changes go
+through orders.services.status, never through a form field."""
+
+from django.contrib import admin
+
+from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
+
+from .models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Package,
+    Refund,
+    SavedView,
+    TrackingCheckpoint,
+)
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = (
+        "product_name",
+        "variation",
+        "seller_sku",
+        "sku_id",
+        "quantity",
+        "returned_quantity",
+        "unit_original_price",
+        "seller_discount",
+        "platform_discount",
+        "subtotal_after_discount",
+        "display_status",
+        "package",
+    )
+
+
+class PackageInline(ReadOnlyInline):
+    model = Package
+    fields = (
+        "shipping_provider_name",
+        "tracking_number",
+        "package_status",
+        "tracking_status",
+        "estimated_delivery_date",
+        "last_checkpoint_at",
+        "last_checkpoint_message",
+    )
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("occurred_at", "kind", "actor_type", "actor", "payload")
+    show_change_link = False
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = (
+        "amount",
+        "reason",
+        "includes_shipping",
+        "status",
+        "requested_by",
+        "approved_by",
+        "requested_at",
+        "decided_at",
+    )
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "order_id",
+        "shop",
+        "status",
+        "buyer_username",
+        "recipient_name",
+        "total_amount",
+        "currency",
+        "create_time",
+    )
+    list_filter = (
+        "shop",
+        "status",
+        "fulfillment_type",
+        "is_buyer_request_cancel",
+        "is_on_hold_order",
+        "is_sample_order",
+        "order_type",
+    )
+    search_fields = ("=order_id", "buyer_username", "recipient_name", "=packages__tracking_number")
+    list_select_related = ("shop",)
+    show_full_result_count = False  # COUNT(*) over a million rows is the slowest part
+    list_per_page = 50
+    inlines = [OrderLineInline, PackageInline, RefundInline, OrderEventInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "shop",
+                    "order_id",
+                    "status",
+                    "order_type",
+                    "fulfillment_type",
+                    "delivery_option_name",
+                    "warehouse_name",
+                )
+            },
+        ),
+        (
+            "Buyer",
+            {
+                "fields": (
+                    "buyer_username",
+                    "buyer_nickname",
+                    "buyer_email",
+                    "buyer_user_id",
+                    "buyer_message",
+                    "seller_note",
+                )
+            },
+        ),
+        (
+            "Shipping address",
+            {
+                "fields": (
+                    "recipient_name",
+                    "recipient_phone",
+                    "address_line1",
+                    "address_line2",
+                    "district",
+                    "city",
+                    "state",
+                    "postal_code",
+                    "region_code",
+                )
+            },
+        ),
+        (
+            "Billing address",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "billing_name",
+                    "billing_address_line1",
+                    "billing_address_line2",
+                    "billing_city",
+                    "billing_state",
+                    "billing_postal_code",
+                    "billing_region_code",
+                ),
+            },
+        ),
+        (
+            "Payment",
+            {
+                "fields": (
+                    "payment_method_name",
+                    "currency",
+                    "original_total_product_price",
+                    "seller_discount",
+                    "platform_discount",
+                    "sub_total",
+                    "original_shipping_fee",
+                    "shipping_fee_seller_discount",
+                    "shipping_fee_platform_discount",
+                    "shipping_fee",
+                    "tax",
+                    "retail_delivery_fee",
+                    "total_amount",
+                    "refunded_amount",
+                )
+            },
+        ),
+        (
+            "Times (UTC)",
+            {
+                "fields": (
+                    "create_time",
+                    "paid_time",
+                    "rts_time",
+                    "collection_time",
+                    "delivery_time",
+                    "cancel_time",
+                    "update_time",
+                    "shipping_due_time",
+                    "delivery_due_time",
+                )
+            },
+        ),
+        (
+            "Cancellation and flags",
+            {
+                "fields": (
+                    "cancel_reason",
+                    "cancellation_initiator",
+                    "is_cod",
+                    "is_sample_order",
+                    "is_on_hold_order",
+                    "is_buyer_request_cancel",
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Everything but the seller's own note comes from TikTok.
+        names = [f.name for f in Order._meta.get_fields() if f.concrete and not f.auto_created]
+        return [name for name in names if name != "seller_note"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Package)
+class PackageAdmin(admin.ModelAdmin):
+    list_display = (
+        "tracking_number",
+        "shipping_provider_name",
+        "order",
+        "tracking_status",
+        "estimated_delivery_date",
+        "last_checkpoint_at",
+        "next_poll_at",
+    )
+    list_filter = (
+        "tracking_status",
+        "shipping_provider_name",
+        "tracking_provider",
+        "package_status",
+    )
+    search_fields = ("=tracking_number", "=order__order_id")
+    list_select_related = ("order",)
+    raw_id_fields = ("order",)
+    show_full_result_count = False
+    readonly_fields = (
+        "order",
+        "package_id",
+        "tracking_status",
+        "tracking_substatus",
+        "last_checkpoint_at",
+        "last_checkpoint_message",
+        "created_at",
+    )
+
+
+@admin.register(TrackingCheckpoint)
+class TrackingCheckpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("occurred_at", "package", "status", "location", "message")
+    list_filter = ("status",)
+    search_fields = ("=package__tracking_number",)
+    list_select_related = ("package",)
+    show_full_result_count = False
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("occurred_at", "order", "kind", "actor_type", "actor")
+    list_filter = ("kind", "actor_type")
+    search_fields = ("=order__order_id",)
+    list_select_related = ("order", "actor")
+    show_full_result_count = False
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "order",
+        "amount",
+        "status",
+        "reason",
+        "requested_by",
+        "approved_by",
+        "requested_at",
+    )
+    list_filter = ("status", "order__shop")
+    search_fields = ("=order__order_id", "reason")
+    list_select_related = ("order", "requested_by", "approved_by")
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ("name", "shop", "owner", "is_default", "query_string")
+    list_filter = ("shop", "is_default")
+    search_fields = ("name", "owner__email")
+    list_select_related = ("shop", "owner")
+    autocomplete_fields = ("owner", "shop")

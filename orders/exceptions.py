@@ -1,0 +1,17 @@
+"""Domain errors of the orders app; views turn them into form errors or messages."""
+
+
+class OrderError(Exception):
+    """Base of every order domain error."""
+
+
+class UnknownStatus(OrderError):
+    def __init__(self, status: str):
+        self.status = status
+        super().__init__(f"Unknown order status {status!r}.")
+
+
+class IllegalTransition(OrderError):
+    def __init__(self, current: str, requested: str):
+        self.current, self.requested = current, requested
+        super().__init__(f"An order cannot move from {current} to {requested}.")

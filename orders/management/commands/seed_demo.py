@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from orders.services.seed import DEMO_PASSWORD, DEMO_USERS, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo shops, a member of every role and realistic orders (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--orders", type=int, default=5000, help="Total demo orders to have (default 5000)."
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+
+    def handle(self, *args, orders: int, seed: int, **options):
+        if orders < 0:
+            raise CommandError("--orders must be zero or more")
+        report = demo_seed(
+            orders=orders,
+            seed=seed,
+            progress=lambda done: self.stdout.write(f"  … {done} orders", ending="\r"),
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {report.shops} shops, {report.users} users, "
+                f"{report.orders_before + report.orders_created} orders "
+                f"({report.orders_created} new)."
+            )
+        )
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+            for email, _name, roles, superuser in DEMO_USERS:
+                what = (
+                    "Django superuser"
+                    if superuser
+                    else ", ".join(f"{role.label} in {slug}" for slug, role in roles.items())
+                )
+                self.stdout.write(f"  {email:<24} {what}")

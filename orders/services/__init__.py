@@ -1,0 +1,1 @@
+"""Write services of the orders app, one module per subject."""

@@ -1,0 +1,162 @@
+"""Demo data: two shops, a member of every role, and realistic orders in bulk (SPEC §15)."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Shop, User
+from accounts.roles import Role
+from accounts.services import membership_grant
+
+from ..demo import DemoOrder, build_order, demo_order_id
+from ..models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
+
+DEMO_PASSWORD = "sellercenter-demo"  # noqa: S105 - printed to the person running the demo
+DEMO_SHOPS = (
+    {
+        "slug": "glow-and-go-us",
+        "name": "Glow & Go (US)",
+        "market": "US",
+        "currency": "USD",
+        "timezone": "America/Los_Angeles",
+        "tiktok_shop_id": "7494049642642441621",
+        "refund_limit": 50,
+    },
+    {
+        "slug": "glow-and-go-uk",
+        "name": "Glow & Go (UK)",
+        "market": "GB",
+        "currency": "GBP",
+        "timezone": "Europe/London",
+        "tiktok_shop_id": "7495540735365777507",
+        "refund_limit": 40,
+    },
+)
+# (email, full name, {shop slug: role}, Django superuser)
+DEMO_USERS = (
+    ("root@demo.test", "Robin Root", {}, True),
+    ("admin@demo.test", "Ada Administrator", {"glow-and-go-us": Role.ADMINISTRATOR}, False),
+    ("cs@demo.test", "Casey Service", {"glow-and-go-us": Role.CUSTOMER_SERVICE}, False),
+    ("fulfilment@demo.test", "Frankie Packer", {"glow-and-go-us": Role.FULFILMENT}, False),
+    ("accountant@demo.test", "Alex Ledger", {"glow-and-go-us": Role.ACCOUNTANT}, False),
+    ("viewer@demo.test", "Vic Viewer", {"glow-and-go-us": Role.VIEWER}, False),
+    ("uk.admin@demo.test", "Harriet Admin", {"glow-and-go-uk": Role.ADMINISTRATOR}, False),
+    ("uk.cs@demo.test", "Oliver Service", {"glow-and-go-uk": Role.CUSTOMER_SERVICE}, False),
+    (
+        "manager@demo.test",
+        "Morgan Both-Shops",
+        {"glow-and-go-us": Role.CUSTOMER_SERVICE, "glow-and-go-uk": Role.ACCOUNTANT},
+        False,
+    ),
+)
+HISTORY_DAYS = 395  # 13 months
+BATCH = 2000
+
+
+@dataclass
+class SeedReport:
+    shops: int
+    users: int
+    orders_before: int
+    orders_created: int
+
+
+def demo_accounts_ensure() -> tuple[list[Shop], list[User]]:
+    """Create the demo shops and users, or leave them as they are."""
+    shops = []
+    for spec in DEMO_SHOPS:
+        shop, _ = Shop.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        shops.append(shop)
+    by_slug = {shop.slug: shop for shop in shops}
+    users = []
+    for email, name, roles, superuser in DEMO_USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(email=email, password=DEMO_PASSWORD, full_name=name, is_staff=superuser)
+        for slug, role in roles.items():
+            membership_grant(shop=by_slug[slug], user=user, role=role, actor=None)
+        users.append(user)
+    return shops, users
+
+
+def _created_at(rng: random.Random, now):
+    """Recent days are busier: a believable growth curve over 13 months."""
+    if rng.random() < 0.03:
+        age = timedelta(hours=rng.uniform(0.05, 48))
+    else:
+        age = timedelta(days=HISTORY_DAYS * rng.random() ** 1.25, seconds=rng.randint(60, 3600))
+    return now - age
+
+
+def demo_seed(
+    *, orders: int, seed: int = 2026, progress: Callable[[int], None] | None = None
+) -> SeedReport:
+    """Bring the demo to `orders` orders in total; running it again adds nothing."""
+    shops, users = demo_accounts_ensure()
+    before = Order.objects.filter(shop__in=shops).count()
+    missing = max(0, orders - before)
+    rng = random.Random(seed + before)
+    now = timezone.now()
+    created = 0
+    for start in range(before, before + missing, BATCH):
+        indexes = range(start, min(start + BATCH, before + missing))
+        batch = []
+        for i in indexes:
+            shop_number = 0 if i % 20 < 13 else 1  # about two thirds in the US shop
+            shop = shops[shop_number]
+            batch.append(
+                build_order(
+                    shop=shop,
+                    rng=rng,
+                    order_id=demo_order_id(shop_number, i),
+                    created=_created_at(rng, now),
+                    now=now,
+                )
+            )
+        created += _bulk_save(batch)
+        if progress:
+            progress(created)
+    return SeedReport(
+        shops=len(shops), users=len(users), orders_before=before, orders_created=created
+    )
+
+
+@transaction.atomic
+def _bulk_save(batch: list[DemoOrder]) -> int:
+    """Insert a batch of built orders and their children with one INSERT per table."""
+    taken = set(
+        Order.objects.filter(order_id__in=[d.order.order_id for d in batch]).values_list(
+            "shop_id", "order_id"
+        )
+    )
+    batch = [d for d in batch if (d.order.shop_id, d.order.order_id) not in taken]
+    Order.objects.bulk_create([d.order for d in batch])
+    packages, lines, checkpoints, events, refunds = [], [], [], [], []
+    for demo in batch:
+        for child in (*demo.packages, *demo.lines, *demo.events, *demo.refunds):
+            child.order = demo.order
+        packages += demo.packages
+    Package.objects.bulk_create(packages)
+    for demo in batch:
+        lines += demo.lines  # bulk_create copies each saved package's new key onto its lines
+        events += demo.events
+        refunds += demo.refunds
+        checkpoints += [
+            _with_package(checkpoint, demo.packages[index])
+            for index, checkpoint in demo.checkpoints
+        ]
+    OrderLine.objects.bulk_create(lines)
+    TrackingCheckpoint.objects.bulk_create(checkpoints)
+    OrderEvent.objects.bulk_create(events)
+    Refund.objects.bulk_create(refunds)
+    return len(batch)
+
+
+def _with_package(checkpoint: TrackingCheckpoint, package: Package) -> TrackingCheckpoint:
+    checkpoint.package = package
+    return checkpoint

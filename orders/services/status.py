@@ -1,0 +1,105 @@
+"""The one service that changes an order's status (SPEC §3).
+
+People and our own system follow TRANSITIONS. TikTok (import, API, webhook) and carriers are
+authoritative and may move an order along any path they report, but an update older than the
+order's last change never overwrites it.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import IllegalTransition, UnknownStatus
+from ..models import Order, OrderEvent
+from ..statuses import ActorType, EventKind, OrderStatus
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.UNPAID: frozenset({S.ON_HOLD, S.AWAITING_SHIPMENT, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.AWAITING_SHIPMENT, S.CANCELLED}),
+    S.AWAITING_SHIPMENT: frozenset(
+        {S.PARTIALLY_SHIPPING, S.AWAITING_COLLECTION, S.IN_TRANSIT, S.CANCELLED}
+    ),
+    S.PARTIALLY_SHIPPING: frozenset({S.AWAITING_COLLECTION, S.IN_TRANSIT, S.CANCELLED}),
+    S.AWAITING_COLLECTION: frozenset({S.IN_TRANSIT, S.CANCELLED}),
+    # A parcel lost or returned to sender ends the order as cancelled.
+    S.IN_TRANSIT: frozenset({S.DELIVERED, S.CANCELLED}),
+    S.DELIVERED: frozenset({S.COMPLETED}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# The timestamp an order gets the first time it reaches a status.
+STATUS_TIMESTAMP = {
+    S.AWAITING_SHIPMENT: "paid_time",
+    S.AWAITING_COLLECTION: "rts_time",
+    S.IN_TRANSIT: "collection_time",
+    S.DELIVERED: "delivery_time",
+    S.CANCELLED: "cancel_time",
+}
+
+AUTHORITATIVE_SOURCES = frozenset({ActorType.TIKTOK, ActorType.CARRIER})
+
+
+def allowed_next_statuses(status: str) -> frozenset[OrderStatus]:
+    """Statuses a person may move an order to from `status`."""
+    return TRANSITIONS[_parse(status)]
+
+
+def _parse(status: str) -> OrderStatus:
+    try:
+        return OrderStatus(status)
+    except ValueError:
+        raise UnknownStatus(status) from None
+
+
+@transaction.atomic
+def order_status_change(
+    *,
+    order: Order,
+    new_status: str,
+    actor_type: ActorType,
+    actor=None,
+    occurred_at: datetime | None = None,
+    reason: str = "",
+) -> OrderEvent | None:
+    """Move `order` to `new_status` and record the event; None when nothing changed.
+
+    Raises UnknownStatus or IllegalTransition (naming both states) and saves nothing then.
+    """
+    target = _parse(new_status)
+    occurred_at = occurred_at or timezone.now()
+    if timezone.is_naive(occurred_at):
+        raise ValueError("occurred_at must be timezone-aware")
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    current = _parse(locked.status)
+
+    if actor_type in AUTHORITATIVE_SOURCES:
+        if occurred_at < locked.update_time or current == target:
+            return None  # stale or duplicate report: the newer state stands
+    elif target not in TRANSITIONS[current]:
+        raise IllegalTransition(current, target)
+
+    changed = ["status", "update_time", "modified_at"]
+    locked.status = target
+    locked.update_time = max(occurred_at, locked.update_time)
+    stamp_field = STATUS_TIMESTAMP.get(target)
+    if stamp_field and getattr(locked, stamp_field) is None:
+        setattr(locked, stamp_field, occurred_at)
+        changed.append(stamp_field)
+    if target == S.CANCELLED and reason and not locked.cancel_reason:
+        locked.cancel_reason = reason[:255]
+        changed.append("cancel_reason")
+    locked.save(update_fields=changed)
+
+    for field in changed:  # keep the caller's instance in step with the row
+        setattr(order, field, getattr(locked, field))
+    return OrderEvent.objects.create(
+        order=locked,
+        kind=EventKind.STATUS_CHANGED,
+        actor_type=actor_type,
+        actor=actor,
+        occurred_at=occurred_at,
+        payload={"from": current.value, "to": target.value, "reason": reason},
+    )

@@ -1,0 +1,100 @@
+"""TikTok Shop's status vocabularies (reference/tiktok.md §1) and our tracking one (SPEC §9)."""
+
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    UNPAID = "UNPAID", "Unpaid"
+    ON_HOLD = "ON_HOLD", "On hold"
+    AWAITING_SHIPMENT = "AWAITING_SHIPMENT", "Awaiting shipment"
+    PARTIALLY_SHIPPING = "PARTIALLY_SHIPPING", "Partially shipping"
+    AWAITING_COLLECTION = "AWAITING_COLLECTION", "Awaiting collection"
+    IN_TRANSIT = "IN_TRANSIT", "In transit"
+    DELIVERED = "DELIVERED", "Delivered"
+    COMPLETED = "COMPLETED", "Completed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class LineStatus(models.TextChoices):
+    """`line_items[].display_status`: no ON_HOLD or PARTIALLY_SHIPPING at line level."""
+
+    UNPAID = "UNPAID", "Unpaid"
+    AWAITING_SHIPMENT = "AWAITING_SHIPMENT", "Awaiting shipment"
+    AWAITING_COLLECTION = "AWAITING_COLLECTION", "Awaiting collection"
+    IN_TRANSIT = "IN_TRANSIT", "In transit"
+    DELIVERED = "DELIVERED", "Delivered"
+    COMPLETED = "COMPLETED", "Completed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class PackageStatus(models.TextChoices):
+    TO_FULFILL = "TO_FULFILL", "To fulfil"
+    PROCESSING = "PROCESSING", "Processing"
+    FULFILLING = "FULFILLING", "Fulfilling"
+    COMPLETED = "COMPLETED", "Completed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class TrackingStatus(models.TextChoices):
+    """The one normalized tracking vocabulary every carrier adapter maps into (SPEC §9)."""
+
+    PENDING = "PENDING", "Pending"
+    INFO_RECEIVED = "INFO_RECEIVED", "Info received"
+    IN_TRANSIT = "IN_TRANSIT", "In transit"
+    OUT_FOR_DELIVERY = "OUT_FOR_DELIVERY", "Out for delivery"
+    AVAILABLE_FOR_PICKUP = "AVAILABLE_FOR_PICKUP", "Available for pickup"
+    ATTEMPT_FAIL = "ATTEMPT_FAIL", "Delivery attempt failed"
+    DELIVERED = "DELIVERED", "Delivered"
+    EXCEPTION = "EXCEPTION", "Exception"
+    RETURNING = "RETURNING", "Returning to sender"
+    RETURNED = "RETURNED", "Returned to sender"
+    EXPIRED = "EXPIRED", "Expired"
+
+
+FINAL_TRACKING_STATUSES = frozenset(
+    {TrackingStatus.DELIVERED, TrackingStatus.RETURNED, TrackingStatus.EXPIRED}
+)
+
+
+class FulfillmentType(models.TextChoices):
+    BY_SELLER = "FULFILLMENT_BY_SELLER", "Fulfilled by seller"
+    BY_TIKTOK = "FULFILLMENT_BY_TIKTOK", "Fulfilled by TikTok"
+
+
+class OrderType(models.TextChoices):
+    NORMAL = "NORMAL", "Normal"
+    PRE_ORDER = "PRE_ORDER", "Pre-order"
+    MADE_TO_ORDER = "MADE_TO_ORDER", "Made to order"
+    BACK_ORDER = "BACK_ORDER", "Back order"
+    ZERO_LOTTERY = "ZERO_LOTTERY", "Zero lottery"
+
+
+class CancelInitiator(models.TextChoices):
+    SELLER = "SELLER", "Seller"
+    BUYER = "BUYER", "Buyer"
+    SYSTEM = "SYSTEM", "System"
+
+
+class ActorType(models.TextChoices):
+    USER = "user", "Person"
+    SYSTEM = "system", "System"
+    CARRIER = "carrier", "Carrier"
+    TIKTOK = "tiktok", "TikTok"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Order created"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    TRACKING_UPDATED = "tracking_updated", "Tracking updated"
+    NOTE = "note", "Internal note"
+    MESSAGE_FROM_BUYER = "message_in", "Message from buyer"
+    MESSAGE_TO_BUYER = "message_out", "Message to buyer"
+    REFUND = "refund", "Refund"
+    IMPORTED = "imported", "Imported"
+
+
+class RefundStatus(models.TextChoices):
+    REQUESTED = "REQUESTED", "Requested"
+    APPROVED = "APPROVED", "Approved"
+    COMPLETED = "COMPLETED", "Completed"
+    REJECTED = "REJECTED", "Rejected"

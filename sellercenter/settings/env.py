@@ -1,0 +1,79 @@
+"""The one place settings read the process environment.
+
+Every variable is read through `env` so that a missing or malformed value stops start-up with
+an ImproperlyConfigured error that names the variable.
+"""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+
+def database_from_env(*, default_sqlite: Path) -> dict:
+    """DATABASE_URL as a Django DATABASES entry, or the embedded SQLite file in WAL mode."""
+    if "DATABASE_URL" not in env:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite),
+            "OPTIONS": {
+                # WAL lets the web server read while a worker writes; IMMEDIATE avoids
+                # "database is locked" on upgrade from a read to a write transaction.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": str(default_sqlite.with_name("test.sqlite3"))},
+        }
+    try:
+        config = env.db_url("DATABASE_URL")
+    except (ImproperlyConfigured, ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
+    if config.get("ENGINE") not in (
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_URL must use postgres:// (or sqlite:///path); got "
+            f"{urlparse(env.str('DATABASE_URL')).scheme or 'no scheme'}"
+        )
+    config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def redis_url_from_env() -> str | None:
+    """REDIS_URL, checked for a redis:// or rediss:// scheme, or None for the embedded default."""
+    if "REDIS_URL" not in env:
+        return None
+    url = env.str("REDIS_URL")
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+        raise ImproperlyConfigured(f"REDIS_URL must look like redis://host:6379/0; got {url!r}")
+    return url
+
+
+def int_from_env(name: str, *, default: int) -> int:
+    """An integer variable, with a message that names it when it is not a number."""
+    try:
+        return env.int(name, default=default)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {env.str(name)!r}") from exc
+
+
+def bool_from_env(name: str, *, default: bool) -> bool:
+    """A boolean variable (1/0, true/false, yes/no, on/off), rejecting anything else by name."""
+    if name not in env:
+        return default
+    raw = env.str(name).strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off", ""):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}")

@@ -1,0 +1,20 @@
+"""The embedded default for a laptop: SPEC §2's SQLite/filesystem-broker stack, DEBUG on."""
+
+import secrets
+
+from .base import *  # noqa: F403
+from .env import VAR_DIR, bool_from_env, env
+
+DEBUG = bool_from_env("DJANGO_DEBUG", default=True)
+
+
+def _local_secret_key() -> str:
+    """A random key kept under var/ so sessions survive restarts; never used in production."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()

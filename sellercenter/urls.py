@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from orders import views as order_views
+
+from . import errors, health
+
+admin.site.site_header = "Seller Center administration"
+admin.site.site_title = "Seller Center admin"
+admin.site.index_title = "Shops, staff and orders"
+
+urlpatterns = [
+    path("", order_views.overview, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+]
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
+
+if settings.DEBUG:  # pragma: no cover - the error pages, viewable while developing
+    urlpatterns += [
+        path("__errors__/404/", errors.page_not_found, {"exception": None}),
+        path("__errors__/500/", errors.server_error),
+    ]
