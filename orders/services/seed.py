@@ -118,7 +118,7 @@ def demo_seed(
                     now=now,
                 )
             )
-        created += _bulk_save(batch)
+        created += demo_orders_save(_not_taken(batch))
         if progress:
             progress(created)
     return SeedReport(
@@ -126,15 +126,19 @@ def demo_seed(
     )
 
 
-@transaction.atomic
-def _bulk_save(batch: list[DemoOrder]) -> int:
-    """Insert a batch of built orders and their children with one INSERT per table."""
+def _not_taken(batch: list[DemoOrder]) -> list[DemoOrder]:
+    """Drop orders whose ids exist already (left over after orders were deleted by hand)."""
     taken = set(
         Order.objects.filter(order_id__in=[d.order.order_id for d in batch]).values_list(
             "shop_id", "order_id"
         )
     )
-    batch = [d for d in batch if (d.order.shop_id, d.order.order_id) not in taken]
+    return [d for d in batch if (d.order.shop_id, d.order.order_id) not in taken]
+
+
+@transaction.atomic
+def demo_orders_save(batch: list[DemoOrder]) -> int:
+    """Insert a batch of built orders and their children with one INSERT per table."""
     Order.objects.bulk_create([d.order for d in batch])
     packages, lines, checkpoints, events, refunds = [], [], [], [], []
     for demo in batch:

@@ -4,6 +4,8 @@ With nothing set, this is the embedded default of SPEC §2: SQLite in WAL mode, 
 on the filesystem and media under `var/`. Docs: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import (
@@ -133,9 +135,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # https://docs.djangoproject.com/en/5.2/ref/settings/#storages — S3-compatible storage is
 # selected with STORAGE_BACKEND=s3 and the AWS_* variables of django-storages.
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="local")
@@ -181,6 +183,7 @@ else:
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.25,
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
 CELERY_TASK_SERIALIZER = "json"
@@ -211,6 +214,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The filesystem broker has no host; kombu warns about that on every connection.
+    "loggers": {"kombu.connection": {"level": "ERROR"}},
 }
 
 # --- Product settings -------------------------------------------------------------------------

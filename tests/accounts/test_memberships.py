@@ -1,0 +1,75 @@
+"""Roles become guardian object permissions on the shop, granted only through the service."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from guardian.shortcuts import get_perms
+
+from accounts.access import shops_for_user, user_has_shop_perm
+from accounts.models import AuditEvent, Membership
+from accounts.roles import ROLE_PERMISSIONS, Perm, Role, permissions_for_role
+from accounts.services import membership_grant, membership_revoke
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_granting_a_role_gives_exactly_its_permissions_on_that_shop(shop, other_shop, role):
+    user = UserFactory()
+    membership_grant(shop=shop, user=user, role=role, actor=None)
+    assert set(get_perms(user, shop)) == {perm.value for perm in ROLE_PERMISSIONS[role]}
+    assert get_perms(user, other_shop) == []
+
+
+def test_changing_a_role_replaces_the_permissions_and_is_audited(shop, admin):
+    user = UserFactory()
+    membership_grant(shop=shop, user=user, role=Role.ADMINISTRATOR, actor=admin)
+    membership_grant(shop=shop, user=user, role=Role.VIEWER, actor=admin)
+
+    assert Membership.objects.get(user=user, shop=shop).role == Role.VIEWER
+    assert set(get_perms(user, shop)) == {"view_orders", "view_insights"}
+    last = AuditEvent.objects.filter(action="role_granted", target=user.email).first()
+    assert last.payload == {"role": "viewer", "previous_role": "administrator"}
+    assert last.actor == admin and last.shop == shop
+
+
+def test_revoking_removes_membership_and_every_permission(shop, admin):
+    user = UserFactory()
+    membership_grant(shop=shop, user=user, role=Role.FULFILMENT, actor=admin)
+    assert membership_revoke(shop=shop, user=user, actor=admin) is True
+    assert get_perms(user, shop) == []
+    assert not Membership.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(action="role_revoked", target=user.email).exists()
+    assert membership_revoke(shop=shop, user=user, actor=admin) is False
+
+
+def test_unknown_role_is_refused_by_name_and_changes_nothing(shop):
+    user = UserFactory()
+    with pytest.raises(ValueError, match="owner"):
+        membership_grant(shop=shop, user=user, role="owner", actor=None)
+    assert not Membership.objects.filter(user=user).exists()
+    with pytest.raises(ValueError, match="owner"):
+        permissions_for_role("owner")
+
+
+def test_model_wide_permission_never_opens_a_shop(shop, other_shop):
+    """The guardian global-permission leak (reference/pitfalls.md §1) stays closed."""
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_orders"))
+    assert list(shops_for_user(user)) == []
+    assert not user_has_shop_perm(user, shop, Perm.VIEW_ORDERS)
+
+
+def test_shops_for_user_lists_only_shops_with_that_permission(
+    shop, other_shop, accountant, outsider, superuser
+):
+    assert list(shops_for_user(accountant, Perm.EXPORT_ORDERS)) == [shop]
+    assert list(shops_for_user(accountant, Perm.MESSAGE_BUYERS)) == []
+    assert list(shops_for_user(outsider)) == [other_shop]
+    assert set(shops_for_user(superuser)) == {shop, other_shop}
+
+
+def test_inactive_users_see_no_shop(shop, viewer):
+    viewer.is_active = False
+    viewer.save(update_fields=["is_active"])
+    assert list(shops_for_user(viewer)) == []

@@ -1,0 +1,79 @@
+"""A real Celery worker process for tests, on the broker the settings name (Redis in CI)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG = ROOT / "test-output" / "celery-worker.log"
+
+
+def _database_url() -> str:
+    """The test database, as a URL the worker process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker() -> subprocess.Popen:
+    LOG.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sellercenter.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    with LOG.open("ab") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sellercenter",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                "celery,exports,tracking",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_until_ready(process: subprocess.Popen, *, timeout: float = 60) -> None:
+    """Ping through the broker until the worker answers; fail with its log otherwise."""
+    from sellercenter.tasks import ping
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early; see {LOG}:\n{LOG.read_text()[-2000:]}")
+        try:
+            if ping.apply_async(expires=10).get(timeout=3) == "pong":
+                return
+        except Exception:  # noqa: S112 - not up yet; try again until the deadline
+            continue
+    raise RuntimeError(f"Celery worker did not answer within {timeout}s; see {LOG}")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,116 @@
+"""Shared fixtures: the role fixtures of STYLE.md rule 17 and the real-service guards.
+
+Under CI=true a test that needs PostgreSQL, Redis, a Celery worker or Chromium fails when the
+service is missing instead of skipping, so a green CI run always means they were exercised.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from accounts.roles import Role
+from tests.accounts.factories import ShopFactory, UserFactory, member
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip locally, fail under CI, when `what` is not available."""
+    if available:
+        return
+    if CI:
+        pytest.fail(f"{what} is required when CI=true but is not available", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def pytest_sessionstart(session):
+    if CI and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise pytest.UsageError("CI=true needs DATABASE_URL pointing at PostgreSQL")
+    if CI and not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError("CI=true needs REDIS_URL pointing at Redis")
+
+
+@pytest.fixture
+def postgres(db):
+    """For tests of PostgreSQL-only behaviour (trigram indexes, row locks)."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture
+def shop(db):
+    return ShopFactory(slug="north-shop", name="North Shop")
+
+
+@pytest.fixture
+def other_shop(db):
+    return ShopFactory(
+        slug="south-shop", name="South Shop", market="GB", currency="GBP", timezone="Europe/London"
+    )
+
+
+@pytest.fixture
+def admin(shop):
+    return member(shop=shop, role=Role.ADMINISTRATOR, email="admin@example.test")
+
+
+@pytest.fixture
+def cs_agent(shop):
+    return member(shop=shop, role=Role.CUSTOMER_SERVICE, email="cs@example.test")
+
+
+@pytest.fixture
+def packer(shop):
+    return member(shop=shop, role=Role.FULFILMENT, email="packer@example.test")
+
+
+@pytest.fixture
+def accountant(shop):
+    return member(shop=shop, role=Role.ACCOUNTANT, email="accountant@example.test")
+
+
+@pytest.fixture
+def viewer(shop):
+    return member(shop=shop, role=Role.VIEWER, email="viewer@example.test")
+
+
+@pytest.fixture
+def outsider(other_shop):
+    """A full administrator — of another shop."""
+    return member(shop=other_shop, role=Role.ADMINISTRATOR, email="outsider@example.test")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@example.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def role_users(admin, cs_agent, packer, accountant, viewer):
+    """Every role of the shop, by role code."""
+    return {
+        Role.ADMINISTRATOR: admin,
+        Role.CUSTOMER_SERVICE: cs_agent,
+        Role.FULFILMENT: packer,
+        Role.ACCOUNTANT: accountant,
+        Role.VIEWER: viewer,
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real worker process consuming the test broker; tests using it need transaction=True."""
+    from tests.celery_worker import start_worker, stop_worker, wait_until_ready
+
+    if CI:
+        from django.conf import settings
+
+        assert settings.CELERY_BROKER_URL.startswith("redis"), "CI runs the worker on Redis"
+    process = start_worker()
+    try:
+        wait_until_ready(process)
+    except RuntimeError as exc:
+        stop_worker(process)
+        require(False, f"a Celery worker ({exc})")
+    yield process
+    stop_worker(process)

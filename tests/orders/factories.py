@@ -1,0 +1,62 @@
+"""Order factories built on orders.demo, so test orders obey the same money identities and
+timelines as the demo data (SPEC §3)."""
+
+import random
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from orders.demo import build_order
+from orders.models import Order
+from orders.services.seed import demo_orders_save
+from orders.statuses import OrderStatus
+from tests.accounts.factories import ShopFactory
+
+
+class OrderFactory(DjangoModelFactory):
+    """A complete order: lines with variations, packages, checkpoints and events.
+
+    Any other field passed in overrides what the builder chose, e.g.
+    `OrderFactory(shop=shop, status="IN_TRANSIT", buyer_username="maria.l")`.
+    """
+
+    class Meta:
+        model = Order
+
+    shop = factory.SubFactory(ShopFactory)
+    order_id = factory.Sequence(lambda n: f"576{n:015d}")
+    status = OrderStatus.AWAITING_SHIPMENT
+    create_time = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    seed = factory.Sequence(lambda n: n)
+
+    @classmethod
+    def _create(cls, model_class, *, shop, order_id, status, create_time, seed, **overrides):
+        now = timezone.now()
+        demo = build_order(
+            shop=shop,
+            rng=random.Random(seed),
+            order_id=order_id,
+            created=create_time,
+            now=max(now, create_time + timedelta(hours=1)),
+            status=status,
+        )
+        for name, value in overrides.items():
+            setattr(demo.order, name, value)
+        demo_orders_save([demo])
+        return demo.order
+
+    @classmethod
+    def _build(cls, model_class, *, shop, order_id, status, create_time, seed, **overrides):
+        demo = build_order(
+            shop=shop,
+            rng=random.Random(seed),
+            order_id=order_id,
+            created=create_time,
+            now=timezone.now(),
+            status=status,
+        )
+        for name, value in overrides.items():
+            setattr(demo.order, name, value)
+        return demo.order

@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+import pytest
+
+from orders.exceptions import IllegalTransition, UnknownStatus
+from orders.models import Order, OrderEvent
+from orders.services.status import TRANSITIONS, allowed_next_statuses, order_status_change
+from orders.statuses import ActorType, EventKind, OrderStatus
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(order):
+    return list(
+        OrderEvent.objects.filter(order=order, kind=EventKind.STATUS_CHANGED)
+        .order_by("id")
+        .values_list("payload", flat=True)
+    )
+
+
+def test_allowed_transition_saves_status_stamps_time_and_records_event(shop, packer):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_COLLECTION)
+    before = len(_events(order))
+
+    event = order_status_change(
+        order=order, new_status="IN_TRANSIT", actor_type=ActorType.USER, actor=packer
+    )
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_TRANSIT
+    assert order.collection_time == event.occurred_at
+    assert event.actor == packer and event.actor_type == ActorType.USER
+    assert event.payload == {"from": "AWAITING_COLLECTION", "to": "IN_TRANSIT", "reason": ""}
+    assert len(_events(order)) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    [
+        ("DELIVERED", "AWAITING_SHIPMENT"),
+        ("COMPLETED", "CANCELLED"),
+        ("CANCELLED", "AWAITING_SHIPMENT"),
+        ("UNPAID", "DELIVERED"),
+    ],
+)
+def test_illegal_transition_names_both_states_and_saves_nothing(shop, current, requested):
+    order = OrderFactory(shop=shop, status=current)
+    events_before = OrderEvent.objects.filter(order=order).count()
+    row_before = Order.objects.values().get(pk=order.pk)
+
+    with pytest.raises(IllegalTransition) as raised:
+        order_status_change(order=order, new_status=requested, actor_type=ActorType.USER)
+
+    assert current in str(raised.value) and requested in str(raised.value)
+    assert Order.objects.values().get(pk=order.pk) == row_before
+    assert OrderEvent.objects.filter(order=order).count() == events_before
+
+
+def test_unknown_status_is_refused_by_name(shop):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    with pytest.raises(UnknownStatus, match="SHIPPED_MAYBE"):
+        order_status_change(order=order, new_status="SHIPPED_MAYBE", actor_type=ActorType.USER)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT
+
+
+def test_cancellation_records_the_reason_and_cancel_time(shop, admin):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT, cancel_reason="")
+    event = order_status_change(
+        order=order,
+        new_status="CANCELLED",
+        actor_type=ActorType.USER,
+        actor=admin,
+        reason="Out of stock",
+    )
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason) == ("CANCELLED", "Out of stock")
+    assert order.cancel_time == event.occurred_at
+
+
+def test_tiktok_may_move_an_order_along_any_path_it_reports(shop):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    later = order.update_time + timedelta(hours=2)
+    # Not in the table for people (no AWAITING_SHIPMENT → DELIVERED), but TikTok says so.
+    event = order_status_change(
+        order=order, new_status="DELIVERED", actor_type=ActorType.TIKTOK, occurred_at=later
+    )
+    order.refresh_from_db()
+    assert order.status == "DELIVERED" and order.update_time == later
+    assert event.actor_type == ActorType.TIKTOK
+
+
+def test_an_older_tiktok_update_never_overwrites_a_newer_one(shop):
+    order = OrderFactory(shop=shop, status=OrderStatus.IN_TRANSIT)
+    newest = order.update_time
+    events_before = OrderEvent.objects.filter(order=order).count()
+
+    result = order_status_change(
+        order=order,
+        new_status="AWAITING_COLLECTION",
+        actor_type=ActorType.TIKTOK,
+        occurred_at=newest - timedelta(minutes=5),
+    )
+
+    assert result is None
+    order.refresh_from_db()
+    assert (order.status, order.update_time) == ("IN_TRANSIT", newest)
+    assert OrderEvent.objects.filter(order=order).count() == events_before
+
+
+def test_a_duplicate_tiktok_report_changes_nothing(shop):
+    order = OrderFactory(shop=shop, status=OrderStatus.IN_TRANSIT)
+    assert (
+        order_status_change(
+            order=order,
+            new_status="IN_TRANSIT",
+            actor_type=ActorType.TIKTOK,
+            occurred_at=order.update_time + timedelta(hours=1),
+        )
+        is None
+    )
+
+
+def test_naive_times_are_refused(shop):
+    order = OrderFactory(shop=shop)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        order_status_change(
+            order=order,
+            new_status="CANCELLED",
+            actor_type=ActorType.TIKTOK,
+            occurred_at=order.update_time.replace(tzinfo=None),
+        )
+
+
+def test_transition_table_covers_every_status_and_final_states_are_final():
+    assert set(TRANSITIONS) == set(OrderStatus)
+    assert allowed_next_statuses("COMPLETED") == frozenset()
+    assert allowed_next_statuses("CANCELLED") == frozenset()
+    assert OrderStatus.CANCELLED in allowed_next_statuses("AWAITING_SHIPMENT")
