@@ -56,3 +56,9 @@ def test_demo_logins_work_with_the_printed_password(client):
         "/accounts/login/", {"username": "viewer@demo.test", "password": "sellercenter-demo"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_if_empty_adds_no_orders_to_a_database_that_has_some():
+    call_command("seed_demo", orders=30, verbosity=0)
+    call_command("seed_demo", orders=500, if_empty=True, verbosity=0)
+    assert Order.objects.count() == 30

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from orders.models import Order
 from orders.services.seed import DEMO_PASSWORD, DEMO_USERS, demo_seed
 
 
@@ -11,10 +12,14 @@ class Command(BaseCommand):
             "--orders", type=int, default=5000, help="Total demo orders to have (default 5000)."
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Add orders only when the database has none yet.")
 
-    def handle(self, *args, orders: int, seed: int, **options):
+    def handle(self, *args, orders: int, seed: int, if_empty: bool, **options):
         if orders < 0:
             raise CommandError("--orders must be zero or more")
+        if if_empty and Order.objects.exists():
+            orders = 0  # keep the shops and logins in place, add no orders
         report = demo_seed(
             orders=orders,
             seed=seed,

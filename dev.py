@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""One entry point for a newcomer's machine; needs only Python 3.11+.
+
+    python3 dev.py run    install, migrate, seed an empty database, start web + worker + beat
+    python3 dev.py test   install, then run the whole test suite (extra args go to pytest)
+
+Both are idempotent: the virtual environment is reused while pyproject.toml and
+constraints.txt are unchanged, migrations and the demo seed only add what is missing.
+"""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".installed"
+
+
+def say(message: str) -> None:
+    print(f"\033[1m==> {message}\033[0m", flush=True)
+
+
+def run(*args, **kwargs) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
+
+
+def install() -> None:
+    """Create .venv and install the pinned dependencies, unless they are already there."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Seller Center needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256(
+        b"".join((ROOT / name).read_bytes() for name in ("pyproject.toml", "constraints.txt"))
+    ).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        say(f"Creating a virtual environment in {VENV.name}/")
+        venv.create(VENV, with_pip=True)
+    say("Installing pinned dependencies (first run only)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def manage(*args: str) -> None:
+    run(PYTHON, "manage.py", *args)
+
+
+def serve() -> int:
+    """Migrate, seed if empty, then run web, worker and beat until Ctrl-C."""
+    install()
+    say("Applying migrations")
+    manage("migrate", "--noinput", "--verbosity", "0")
+    say("Preparing demo data (only when the database is empty)")
+    manage("seed_demo", "--if-empty")
+    port = os.environ.get("PORT", "8000")
+    celery = [str(PYTHON), "-m", "celery", "-A", "sellercenter"]
+    processes = {
+        "web": [str(PYTHON), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        "worker": [*celery, "worker", "--queues", "celery,exports,tracking",
+                   "--concurrency", "2", "--loglevel", "INFO"],
+        "beat": [*celery, "beat", "--loglevel", "INFO"],
+    }
+    running = {name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+               for name, cmd in processes.items()}
+    say(f"Seller Center is running at http://127.0.0.1:{port}/  (Ctrl-C stops web, worker and beat)")
+    exit_code = 0
+    try:
+        while True:
+            for name, process in running.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped with exit code {process.returncode}; stopping the rest.")
+                    exit_code = process.returncode or 1
+                    raise KeyboardInterrupt
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        say("Stopping web, worker and beat")
+    finally:
+        for process in running.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in running.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    return exit_code
+
+
+def test(args: list[str]) -> int:
+    install()
+    say("Running the test suite")
+    return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def main() -> int:
+    command, *rest = sys.argv[1:] or ["help"]
+    if command == "run":
+        return serve()
+    if command == "test":
+        return test(rest)
+    if command == "install":
+        install()
+        return 0
+    print(__doc__)
+    return 0 if command == "help" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
