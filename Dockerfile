@@ -11,12 +11,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_ROOT_USER_ACTION=ignore \
     DJANGO_SETTINGS_MODULE=sellercenter.settings.production
 
 WORKDIR /app
 
+# A writable home: gunicorn keeps its control socket (for `gunicornc`) in ~/.gunicorn.
 RUN groupadd --system --gid 10001 app \
-    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
+    && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app \
         --shell /usr/sbin/nologin app
 
 # Dependencies first, from the two files that pin them, so a code change reuses this layer.

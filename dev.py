@@ -54,8 +54,14 @@ def manage(*args: str) -> None:
     run(PYTHON, "manage.py", *args)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve() -> int:
-    """Migrate, seed if empty, then run web, worker and beat until Ctrl-C."""
+    """Migrate, seed if empty, then run web, worker and beat until Ctrl-C (or SIGTERM)."""
+    signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
+    signal.signal(signal.SIGTERM, _interrupt)
     install()
     say("Applying migrations")
     manage("migrate", "--noinput", "--verbosity", "0")
