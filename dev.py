@@ -92,7 +92,7 @@ def serve() -> int:
     finally:
         for process in running.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.terminate()  # the Celery main process shuts its own pool down
         for process in running.values():
             try:
                 process.wait(timeout=15)
