@@ -71,13 +71,24 @@ def serve() -> int:
     celery = [str(PYTHON), "-m", "celery", "-A", "sellercenter"]
     processes = {
         "web": [str(PYTHON), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        "worker": [*celery, "worker", "--queues", "celery,exports,tracking",
-                   "--concurrency", "2", "--loglevel", "INFO"],
+        "worker": [
+            *celery,
+            "worker",
+            "--queues",
+            "celery,exports,tracking",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+        ],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
     }
-    running = {name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
-               for name, cmd in processes.items()}
-    say(f"Seller Center is running at http://127.0.0.1:{port}/  (Ctrl-C stops web, worker and beat)")
+    running = {
+        name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+        for name, cmd in processes.items()
+    }
+    say(f"Seller Center is running at http://127.0.0.1:{port}/")
+    say("Ctrl-C stops web, worker and beat")
     exit_code = 0
     try:
         while True:

@@ -31,6 +31,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "ALLOWED_HOSTS",
             "EMAIL_URL",
             "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in deployment
         }
     }
     return subprocess.run(

@@ -12,8 +12,11 @@ class Command(BaseCommand):
             "--orders", type=int, default=5000, help="Total demo orders to have (default 5000)."
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Add orders only when the database has none yet.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Add orders only when the database has none yet.",
+        )
 
     def handle(self, *args, orders: int, seed: int, if_empty: bool, **options):
         if orders < 0:
