@@ -181,7 +181,7 @@ def _buyer(rng: random.Random, market: dict) -> dict:
 
 
 def digits_str(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(n))
+    return f"{rng.randrange(10**n):0{n}d}"
 
 
 def _lines(rng: random.Random, currency_market: str) -> list[OrderLine]:

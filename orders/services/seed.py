@@ -1,11 +1,14 @@
 """Demo data: two shops, a member of every role, and realistic orders in bulk (SPEC §15)."""
 
+import multiprocessing
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from accounts.models import Shop, User
@@ -14,6 +17,7 @@ from accounts.services import membership_grant
 
 from ..demo import DemoOrder, build_order, demo_order_id
 from ..models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
+from .bulk import bulk_insert
 
 DEMO_PASSWORD = "sellercenter-demo"  # noqa: S105 - printed to the person running the demo
 DEMO_SHOPS = (
@@ -55,6 +59,7 @@ DEMO_USERS = (
 )
 HISTORY_DAYS = 395  # 13 months
 BATCH = 2000
+PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
 
 
 @dataclass
@@ -96,22 +101,46 @@ def _created_at(rng: random.Random, now):
 def demo_seed(
     *, orders: int, seed: int = 2026, progress: Callable[[int], None] | None = None
 ) -> SeedReport:
-    """Bring the demo to `orders` orders in total; running it again adds nothing."""
+    """Bring the demo to `orders` orders in total; running it again adds nothing.
+
+    On PostgreSQL, large runs are split over one process per core; each builds and inserts
+    its own share of order numbers, so no two processes write the same order.
+    """
     shops, users = demo_accounts_ensure()
     before = Order.objects.filter(shop__in=shops).count()
     missing = max(0, orders - before)
-    rng = random.Random(seed + before)
     now = timezone.now()
+    processes = min(os.cpu_count() or 1, 4)
+    if connection.vendor == "postgresql" and missing >= PARALLEL_FROM and processes > 1:
+        step = -(-missing // processes)
+        shares = [
+            (start, min(start + step, before + missing), seed, now)
+            for start in range(before, before + missing, step)
+        ]
+        connection.close()  # each forked process opens its own connection
+        with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
+            created = sum(pool.starmap(_seed_share, shares))
+        if progress:
+            progress(created)
+    else:
+        created = _seed_share(before, before + missing, seed, now, progress)
+    return SeedReport(
+        shops=len(shops), users=len(users), orders_before=before, orders_created=created
+    )
+
+
+def _seed_share(first: int, stop: int, seed: int, now, progress=None) -> int:
+    """Build and save orders number `first` to `stop - 1`, in batches."""
+    shops = [Shop.objects.get(slug=spec["slug"]) for spec in DEMO_SHOPS]
+    rng = random.Random(seed + first)
     created = 0
-    for start in range(before, before + missing, BATCH):
-        indexes = range(start, min(start + BATCH, before + missing))
+    for start in range(first, stop, BATCH):
         batch = []
-        for i in indexes:
+        for i in range(start, min(start + BATCH, stop)):
             shop_number = 0 if i % 20 < 13 else 1  # about two thirds in the US shop
-            shop = shops[shop_number]
             batch.append(
                 build_order(
-                    shop=shop,
+                    shop=shops[shop_number],
                     rng=rng,
                     order_id=demo_order_id(shop_number, i),
                     created=_created_at(rng, now),
@@ -121,9 +150,7 @@ def demo_seed(
         created += demo_orders_save(_not_taken(batch))
         if progress:
             progress(created)
-    return SeedReport(
-        shops=len(shops), users=len(users), orders_before=before, orders_created=created
-    )
+    return created
 
 
 def _not_taken(batch: list[DemoOrder]) -> list[DemoOrder]:
@@ -138,29 +165,21 @@ def _not_taken(batch: list[DemoOrder]) -> list[DemoOrder]:
 
 @transaction.atomic
 def demo_orders_save(batch: list[DemoOrder]) -> int:
-    """Insert a batch of built orders and their children with one INSERT per table."""
-    Order.objects.bulk_create([d.order for d in batch])
-    packages, lines, checkpoints, events, refunds = [], [], [], [], []
+    """Insert a batch of built orders and their children, one bulk insert per table."""
+    bulk_insert(Order, [d.order for d in batch])
     for demo in batch:
         for child in (*demo.packages, *demo.lines, *demo.events, *demo.refunds):
             child.order = demo.order
-        packages += demo.packages
-    Package.objects.bulk_create(packages)
+    bulk_insert(Package, [p for d in batch for p in d.packages])
     for demo in batch:
-        lines += demo.lines  # bulk_create copies each saved package's new key onto its lines
-        events += demo.events
-        refunds += demo.refunds
-        checkpoints += [
-            _with_package(checkpoint, demo.packages[index])
-            for index, checkpoint in demo.checkpoints
-        ]
-    OrderLine.objects.bulk_create(lines)
-    TrackingCheckpoint.objects.bulk_create(checkpoints)
-    OrderEvent.objects.bulk_create(events)
-    Refund.objects.bulk_create(refunds)
+        for index, checkpoint in demo.checkpoints:
+            checkpoint.package = demo.packages[index]
+        for line in demo.lines:
+            line.package = line.package  # picks up the package's new primary key
+    bulk_insert(OrderLine, [line for d in batch for line in d.lines])
+    bulk_insert(TrackingCheckpoint, [c for d in batch for _, c in d.checkpoints])
+    bulk_insert(OrderEvent, [e for d in batch for e in d.events])
+    bulk_insert(Refund, [r for d in batch for r in d.refunds])
+    if settings.DEBUG:
+        reset_queries()  # DEBUG keeps every statement; a seed run would hoard them all
     return len(batch)
-
-
-def _with_package(checkpoint: TrackingCheckpoint, package: Package) -> TrackingCheckpoint:
-    checkpoint.package = package
-    return checkpoint

@@ -62,3 +62,15 @@ def test_if_empty_adds_no_orders_to_a_database_that_has_some():
     call_command("seed_demo", orders=30, verbosity=0)
     call_command("seed_demo", orders=500, if_empty=True, verbosity=0)
     assert Order.objects.count() == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_seed_on_postgres_writes_each_order_once(postgres, monkeypatch):
+    from orders.services import seed
+
+    monkeypatch.setattr(seed, "PARALLEL_FROM", 10)  # fork even for a small run
+    report = seed.demo_seed(orders=90)
+    assert report.orders_created == 90
+    assert Order.objects.count() == 90
+    assert Order.objects.values("order_id").distinct().count() == 90
+    assert not OrderLine.objects.filter(order__isnull=True).exists()
