@@ -6,6 +6,7 @@ from django.contrib import admin
 from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import (
+    PAYMENT_FIELDS,
     Order,
     OrderEvent,
     OrderLine,
@@ -158,17 +159,7 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": (
                     "payment_method_name",
                     "currency",
-                    "original_total_product_price",
-                    "seller_discount",
-                    "platform_discount",
-                    "sub_total",
-                    "original_shipping_fee",
-                    "shipping_fee_seller_discount",
-                    "shipping_fee_platform_discount",
-                    "shipping_fee",
-                    "tax",
-                    "retail_delivery_fee",
-                    "total_amount",
+                    *PAYMENT_FIELDS,
                     "refunded_amount",
                 )
             },

@@ -13,6 +13,7 @@ from .env import (
     VAR_DIR,
     bool_from_env,
     database_from_env,
+    embedded_task_settings,
     env,
     int_from_env,
     redis_url_from_env,
@@ -88,14 +89,6 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-else:
-    # A file cache is shared by the web server, worker and beat processes (locmem is not).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -168,24 +161,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery -----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html — see reference/pitfalls.md §6.
 
-CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # Longer than the longest task plus queue wait, or Redis redelivers running exports.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
-else:
-    # A broker that needs no server: kombu's filesystem transport, one folder for all queues.
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
-        "store_processed": False,
-        "polling_interval": 0.25,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
+else:  # the embedded default: broker, results and cache as files under var/celery/
+    vars().update(embedded_task_settings(VAR_DIR / "celery"))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -77,3 +77,28 @@ def bool_from_env(name: str, *, default: bool) -> bool:
     if raw in ("0", "false", "no", "off", ""):
         return False
     raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}")
+
+
+def embedded_task_settings(folder: Path) -> dict:
+    """Celery broker, result store and cache in `folder`, for a machine without Redis.
+
+    Kombu's filesystem transport keeps every queue in one folder; the file cache is shared by
+    the web, worker and beat processes (locmem would not be).
+    """
+    return {
+        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+            "polling_interval": 0.25,
+        },
+        "CELERY_RESULT_BACKEND": f"file://{folder / 'results'}",
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(folder / "cache"),
+            }
+        },
+    }

@@ -1,6 +1,6 @@
 """Tests: the environment's database (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
 
-from .env import VAR_DIR
+from .env import VAR_DIR, embedded_task_settings
 from .local import *  # noqa: F403
 
 DEBUG = False
@@ -12,19 +12,5 @@ STORAGES["staticfiles"] = {  # noqa: F405 - no collectstatic manifest in tests
 
 # Keep the test run's queue, results and cache apart from a demo running on the same checkout.
 if not REDIS_URL:  # noqa: F405
-    _TEST_CELERY = VAR_DIR / "test-celery"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
-        "data_folder_in": str(_TEST_CELERY / "queue"),
-        "data_folder_out": str(_TEST_CELERY / "queue"),
-        "control_folder": str(_TEST_CELERY / "control"),
-        "store_processed": False,
-        "polling_interval": 0.25,
-    }
-    CELERY_RESULT_BACKEND = f"file://{_TEST_CELERY / 'results'}"
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "test-cache"),
-        }
-    }  # noqa: F405
+    vars().update(embedded_task_settings(VAR_DIR / "test-celery"))
 HEALTHZ_WORKER_TIMEOUT = 10

@@ -14,19 +14,16 @@ def demo(transactional_db):
     call_command("seed_demo", orders=400, verbosity=0)
 
 
-def _sign_in(page, email: str) -> None:
+def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 
 def test_wrong_password_shows_a_clear_error(page, demo):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("cs@demo.test")
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    _sign_in(page, "cs@demo.test", "not-the-password")
     assert page.get_by_role("alert").inner_text().startswith("That email and password")
     screenshot(page, "login-error")
 
