@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, reset_queries, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
 from accounts.models import Shop, User
@@ -117,7 +117,7 @@ def demo_seed(
             (start, min(start + step, before + missing), seed, now)
             for start in range(before, before + missing, step)
         ]
-        connection.close()  # each forked process opens its own connection
+        connections.close_all()  # each forked process opens its own connections
         with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
             created = sum(pool.starmap(_seed_share, shares))
         if progress:

@@ -39,8 +39,9 @@ def _chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module; its event loop must not outlive the browser tests."""
     executable = _chromium()
     require(executable is not None, "Chromium (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls tests make
