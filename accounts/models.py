@@ -41,6 +41,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May sign in to Django admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last request, recorded at most every few minutes."
+    )
+    preferred_shop = models.ForeignKey(
+        "Shop",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The shop picked in the header's switcher; empty means all my shops.",
+    )
 
     objects = UserManager()
 
@@ -154,6 +165,12 @@ class AuditAction(models.TextChoices):
     ROLE_GRANTED = "role_granted", "Role granted"
     ROLE_REVOKED = "role_revoked", "Role revoked"
     BUYER_DATA_VIEWED = "buyer_data_viewed", "Unmasked buyer data viewed"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset by email link"
+    TWO_FACTOR_ENABLED = "2fa_enabled", "Two-factor turned on"
+    TWO_FACTOR_DISABLED = "2fa_disabled", "Two-factor turned off"
+    RECOVERY_CODES_REGENERATED = "2fa_codes", "Recovery codes regenerated"
     IMPORT = "import", "Orders imported"
     EXPORT_CREATED = "export_created", "Export started"
     EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"

@@ -4,6 +4,7 @@ With nothing set, this is the embedded default of SPEC §2: SQLite in WAL mode, 
 on the filesystem and media under `var/`. Docs: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,7 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "axes",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "django_htmx",
     "guardian",
@@ -59,9 +64,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 TEMPLATES = [
@@ -94,6 +102,7 @@ if REDIS_URL:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -116,6 +125,25 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # django-guardian: no AnonymousUser row (it skews user counts); see reference/pitfalls.md §1.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# Lockout after repeated failed logins (django-axes); see reference/pitfalls.md §8.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = int_from_env("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=int_from_env("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an office NAT is not locked out whole
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# The client address comes from REMOTE_ADDR unless a trusted reverse proxy is configured:
+# CLIENT_IP_HEADER (e.g. HTTP_X_FORWARDED_FOR) and TRUSTED_PROXY_COUNT (proxies in front).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = [CLIENT_IP_HEADER]
+AXES_IPWARE_PROXY_COUNT = int_from_env("TRUSTED_PROXY_COUNT", default=0) or None
+
+# Two-factor (django-otp): TOTP apps plus single-use recovery codes.
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Seller Center")
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Internationalisation ---------------------------------------------------------------------
 
