@@ -1,9 +1,22 @@
+from .access import shops_awaiting_two_factor, shops_for_user
 from .navigation import nav_for_user
 
 
 def navigation(request):
-    """Navigation entries for the signed-in user; none for anonymous pages."""
+    """Menu, shop switcher and two-factor reminder for the signed-in user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": nav_for_user(user, request.path)}
+        return {
+            "nav_items": [],
+            "switcher_shops": [],
+            "current_shop": None,
+            "shops_awaiting_two_factor": [],
+        }
+    shops = list(shops_for_user(user))
+    current = next((shop for shop in shops if shop.pk == user.preferred_shop_id), None)
+    return {
+        "nav_items": nav_for_user(user, request.path),
+        "switcher_shops": shops,
+        "current_shop": current,
+        "shops_awaiting_two_factor": list(shops_awaiting_two_factor(user)),
+    }

@@ -1,11 +1,24 @@
-"""Writes for accounts: memberships (roles → guardian object permissions) and the audit log."""
+"""Writes for accounts: shops, memberships (roles → guardian object permissions), audit log."""
 
+from dataclasses import dataclass
+
+from axes.helpers import get_client_ip_address
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm, remove_perm
 
+from .exceptions import InvalidShop, ShopExists, UnknownRole
 from .models import AuditAction, AuditEvent, Membership, Shop, User
-from .roles import Perm, permissions_for_role
+from .roles import Perm, Role, permissions_for_role
+from .selectors import email_normalize
+
+# Where Django's PasswordResetConfirmView listens (URL name accounts:password_reset_confirm).
+# Spelled out rather than reversed so commands print the same link whatever URLconf is loaded.
+RESET_CONFIRM_PATH = "/accounts/reset/{uidb64}/{token}/"
 
 
 def audit_record(
@@ -21,7 +34,8 @@ def audit_record(
     """Append one audit event; the request, when given, supplies address and user agent."""
     ip_address = user_agent = None
     if request is not None:
-        ip_address = request.META.get("REMOTE_ADDR") or None
+        # The same client address django-axes locks out on (trusted proxy header aware).
+        ip_address = get_client_ip_address(request) or None
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     return AuditEvent.objects.create(
         action=action,
@@ -82,3 +96,58 @@ def membership_revoke(*, shop: Shop, user: User, actor: User | None) -> bool:
         payload={"role": membership.role},
     )
     return True
+
+
+def user_shop_prefer(*, user: User, shop: Shop | None) -> None:
+    """Remember the shop the user picked in the switcher (None: all of their shops)."""
+    user.preferred_shop = shop
+    user.save(update_fields=["preferred_shop"])
+
+
+@transaction.atomic
+def shop_create(*, slug: str, name: str, timezone: str, currency: str, market: str) -> Shop:
+    """Create a shop after validating every field; it has no members yet."""
+    if Shop.objects.filter(slug=slug).exists():
+        raise ShopExists(slug)
+    shop = Shop(slug=slug, name=name, timezone=timezone, currency=currency, market=market)
+    try:
+        shop.full_clean()
+    except ValidationError as exc:
+        raise InvalidShop(exc) from None
+    shop.save()
+    return shop
+
+
+@dataclass(frozen=True)
+class MembershipAdded:
+    membership: Membership
+    user_created: bool
+    previous_role: str | None  # None: the person was not a member of the shop before
+
+
+@transaction.atomic
+def membership_add(*, shop: Shop, email: str, role: str, actor: User | None) -> MembershipAdded:
+    """Give `email` the role in `shop`; a new person gets an account without a password."""
+    if role not in Role.values:
+        raise UnknownRole(role, Role.values)
+    email = email_normalize(email)
+    user = User.objects.filter(email__iexact=email).first()
+    user_created = user is None
+    if user_created:
+        user = User.objects.create_user(email=email)  # unusable password until they set one
+    previous_role = (
+        Membership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
+    )
+    membership = membership_grant(shop=shop, user=user, role=role, actor=actor)
+    return MembershipAdded(
+        membership=membership, user_created=user_created, previous_role=previous_role
+    )
+
+
+def password_set_link(*, user: User, base_url: str) -> str:
+    """A link where `user` chooses a password (Django's reset token, PASSWORD_RESET_TIMEOUT)."""
+    path = RESET_CONFIRM_PATH.format(
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
+    )
+    return base_url.rstrip("/") + path

@@ -1,5 +1,6 @@
-"""Audit sign-ins, failed sign-ins and sign-outs (SPEC §12)."""
+"""Audit sign-ins, failed sign-ins, sign-outs and lockouts (SPEC §12)."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -24,4 +25,14 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
         action=AuditAction.LOGIN_FAILED,
         actor_email=str(credentials.get("username", ""))[:254],
         request=request,
+    )
+
+
+@receiver(user_locked_out)
+def _audit_locked_out(sender, request, username, ip_address, **kwargs):
+    audit_record(
+        action=AuditAction.LOCKED_OUT,
+        actor_email=str(username or "")[:254],
+        request=request,
+        payload={"ip_address": ip_address},
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import shops_for_user
+from accounts.access import shops_for_user, shops_in_view
 from accounts.models import Membership, Shop, User
 from accounts.roles import Perm, Role
 
@@ -41,12 +41,13 @@ class ShopOverview:
 
 def order_overview_for_user(*, user: User) -> list[ShopOverview]:
     """Per visible shop: the user's role, orders per status and what must ship soon."""
-    shops = list(shops_for_user(user, Perm.VIEW_ORDERS))
+    shops = list(shops_in_view(user, Perm.VIEW_ORDERS))
     roles = dict(Membership.objects.filter(user=user).values_list("shop_id", "role"))
     overview = {shop.pk: ShopOverview(shop=shop, role=roles.get(shop.pk, "")) for shop in shops}
     now = timezone.now()
     rows = (
         order_list_for_user(user=user)
+        .filter(shop__in=shops)
         .order_by()
         .values("shop_id", "status")
         .annotate(

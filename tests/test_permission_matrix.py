@@ -11,6 +11,9 @@ ALL_ROLES = frozenset(Role)
 # url → roles that get 200; the rest of the shop's roles get 403; anonymous → login.
 MATRIX = {
     "/": ALL_ROLES,
+    "/accounts/two-factor/": ALL_ROLES,
+    "/accounts/password/": ALL_ROLES,
+    "/accounts/access-review/": frozenset({Role.ADMINISTRATOR}),
 }
 STAFF_ONLY = ["/admin/", "/admin/orders/order/", "/admin/accounts/membership/"]
 

@@ -226,11 +226,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The filesystem broker has no host; kombu warns about that on every connection.
-    "loggers": {"kombu.connection": {"level": "ERROR"}},
+    "loggers": {
+        "kombu.connection": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # one INFO line per sign-in; lockouts still show
+    },
 }
 
 # --- Product settings -------------------------------------------------------------------------
 
+# The portal's public address, for links in emails and command output.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 HEALTHZ_WORKER_TIMEOUT = float(env.str("HEALTHZ_WORKER_TIMEOUT", default="3"))
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

@@ -1,0 +1,77 @@
+"""Journeys of SPEC §4/§12 in a real browser: two-factor set-up and sign-in, and an
+administrator granting a role in Django admin that the new member then uses."""
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Shop
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.test_two_factor import code_for
+from tests.browser.conftest import screenshot
+from tests.orders.factories import OrderFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, email, password=PASSWORD):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer):
+    OrderFactory(shop=shop)
+    _sign_in(page, viewer.email)
+    page.wait_for_url("**/")
+    page.locator("summary").click()
+    page.get_by_role("link", name="Two-factor authentication").click()
+    page.wait_for_url("**/accounts/two-factor/")
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    screenshot(page, "two-factor-setup")
+
+    device = TOTPDevice.objects.get(user=viewer, confirmed=False)
+    page.get_by_role("textbox", name="Code").fill(code_for(device))
+    page.get_by_role("button", name="Turn on two-factor").click()
+    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    assert page.locator(".recovery-codes li").count() == 10
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+    _sign_in(page, viewer.email)
+    page.wait_for_url("**/accounts/login/verify/")
+    screenshot(page, "two-factor-verify")
+    page.get_by_role("textbox", name="Code").fill(
+        code_for(device, step_offset=1)
+    )  # the next code, unused
+    page.get_by_role("button", name="Verify and sign in").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name=shop.name).is_visible()
+
+
+def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
+    browser, live_server, shop, superuser
+):
+    OrderFactory.create_batch(2, shop=shop)
+    newcomer = UserFactory(email="newcomer@example.test")
+
+    admin_page = browser.new_context(base_url=live_server.url).new_page()
+    _sign_in(admin_page, superuser.email)
+    admin_page.wait_for_url("**/")
+    admin_page.goto(f"/admin/accounts/shop/{shop.pk}/change/")
+    admin_page.get_by_text("Add another Membership").click()
+    row = admin_page.locator("tr.dynamic-memberships").last
+    row.locator(".select2-selection").click()  # the user field searches as you type
+    admin_page.locator(".select2-search__field").fill("newcomer")
+    admin_page.locator(".select2-results__option", has_text=newcomer.email).click()
+    row.locator("select[name$='-role']").select_option("accountant")
+    screenshot(admin_page, "admin-grant-role", full_page=False)
+    admin_page.get_by_role("button", name="Save", exact=True).click()
+    admin_page.wait_for_url("**/admin/accounts/shop/")
+    assert newcomer.memberships.get().role == "accountant"
+
+    member_page = browser.new_context(base_url=live_server.url).new_page()
+    _sign_in(member_page, newcomer.email)
+    member_page.wait_for_url("**/")
+    assert member_page.get_by_role("heading", name=Shop.objects.get().name).is_visible()
+    assert member_page.get_by_text("Accountant").first.is_visible()
