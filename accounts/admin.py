@@ -1,14 +1,17 @@
 """Django admin for users, shops and memberships; membership edits go through the service."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html, format_html_join
 
 from sellercenter.admin import ReadOnlyAdminMixin
 
+from .admin_scope import ShopScopedAdminMixin, managed_shops
+from .exceptions import AccountsError
 from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from .roles import Role, role_table
-from .services import membership_grant, membership_revoke
+from .services import membership_add, membership_grant, membership_revoke, password_set_link
 
 
 class ShopMembershipInline(admin.TabularInline):
@@ -50,7 +53,11 @@ class MembershipsThroughServiceMixin:
 
 
 @admin.register(User)
-class UserAdmin(MembershipsThroughServiceMixin, DjangoUserAdmin):
+class UserAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, DjangoUserAdmin):
+    """Superusers manage accounts; shop administrators see the members of their shops."""
+
+    shop_lookup = "memberships__shop"
+
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff", "last_login", "shop_roles")
     list_filter = ("is_active", "is_staff", "is_superuser", "memberships__role")
@@ -71,6 +78,15 @@ class UserAdmin(MembershipsThroughServiceMixin, DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("memberships__shop")
 
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser  # an account may belong to shops they don't manage
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser  # shop administrators invite through Memberships
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     @admin.display(description="Roles")
     def shop_roles(self, user):
         return (
@@ -80,7 +96,9 @@ class UserAdmin(MembershipsThroughServiceMixin, DjangoUserAdmin):
 
 
 @admin.register(Shop)
-class ShopAdmin(MembershipsThroughServiceMixin, admin.ModelAdmin):
+class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.ModelAdmin):
+    shop_lookup = ""
+
     list_display = (
         "name",
         "slug",
@@ -101,6 +119,18 @@ class ShopAdmin(MembershipsThroughServiceMixin, admin.ModelAdmin):
         ("Policy", {"fields": ("require_two_factor", "refund_limit")}),
         ("Roles", {"fields": ("roles_and_permissions",)}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = (
+            () if request.user.is_superuser else ("slug", "tiktok_shop_id", "tiktok_shop_cipher")
+        )
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     @admin.display(description="Members")
     def member_count(self, shop):
@@ -124,22 +154,62 @@ class ShopAdmin(MembershipsThroughServiceMixin, admin.ModelAdmin):
         )
 
 
+class MembershipInviteForm(forms.ModelForm):
+    """Add a person to a shop by email; an account is created when the email is new."""
+
+    email = forms.EmailField(help_text="A new email gets an account and a link to set a password.")
+
+    class Meta:
+        model = Membership
+        fields = ("shop", "email", "role")
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "shop", "role", "created_at", "updated_at")
     list_filter = ("shop", "role")
     search_fields = ("user__email", "user__full_name", "shop__name")
-    autocomplete_fields = ("user", "shop")
     list_select_related = ("user", "shop")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = MembershipInviteForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("shop", "email", "role") if obj is None else ("shop", "user", "role")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("shop", "user")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "shop":
+            kwargs["queryset"] = managed_shops(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        if change and {"user", "shop"} & set(form.changed_data):
-            original = Membership.objects.get(pk=obj.pk)
-            membership_revoke(shop=original.shop, user=original.user, actor=request.user)
-        membership = membership_grant(
-            shop=obj.shop, user=obj.user, role=obj.role, actor=request.user
-        )
-        obj.pk = membership.pk
+        if change:
+            obj.pk = membership_grant(
+                shop=obj.shop, user=obj.user, role=obj.role, actor=request.user
+            ).pk
+            return
+        try:
+            added = membership_add(
+                shop=form.cleaned_data["shop"],
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=obj.role,
+            )
+        except AccountsError as exc:  # the form validated the email; this is a race
+            messages.error(request, str(exc))
+            return
+        obj.pk, obj.user = added.membership.pk, added.membership.user
+        if not added.membership.user.has_usable_password():
+            link = password_set_link(user=obj.user, base_url=request.build_absolute_uri("/"))
+            messages.info(
+                request,
+                f"Send {obj.user.email} this link to choose a password (valid for 3 days): {link}",
+            )
 
     def delete_model(self, request, obj):
         membership_revoke(shop=obj.shop, user=obj.user, actor=request.user)
@@ -151,8 +221,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopUserObjectPermission)
-class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     """What guardian actually holds: derived from memberships, shown for review only."""
+
+    shop_lookup = "content_object"
 
     list_display = ("user", "content_object", "permission")
     list_filter = ("content_object", "permission")
@@ -161,7 +233,7 @@ class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "actor_email", "action", "shop", "target", "ip_address")
     list_filter = ("action", "shop")
     search_fields = ("actor_email", "target", "ip_address")

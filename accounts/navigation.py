@@ -15,7 +15,10 @@ class NavItem:
     perm: Perm | None  # None: every signed-in user
 
 
-NAV_ITEMS = (NavItem("Overview", "home", None),)
+NAV_ITEMS = (
+    NavItem("Overview", "home", None),
+    NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF),
+)
 
 
 def nav_for_user(user, current_path: str) -> list[dict]:

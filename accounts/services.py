@@ -57,6 +57,16 @@ def _sync_shop_permissions(*, user: User, shop: Shop, granted: frozenset[Perm]) 
             remove_perm(perm.value, user, shop)
 
 
+def _sync_staff_access(user: User) -> None:
+    """Shop administrators may use Django admin (scoped to their shops); nobody else but
+    superusers may. The staff flag follows the administrator role."""
+    is_admin = Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+    should_be_staff = user.is_superuser or is_admin
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])
+
+
 @transaction.atomic
 def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -> Membership:
     """Give `user` the role in `shop` (replacing any other), with exactly its permissions."""
@@ -69,6 +79,7 @@ def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
     _sync_shop_permissions(user=user, shop=shop, granted=granted)
+    _sync_staff_access(user)
     if previous != role:
         audit_record(
             action=AuditAction.ROLE_GRANTED,
@@ -88,6 +99,7 @@ def membership_revoke(*, shop: Shop, user: User, actor: User | None) -> bool:
     if membership is None:
         return False
     membership.delete()
+    _sync_staff_access(user)
     audit_record(
         action=AuditAction.ROLE_REVOKED,
         actor=actor,

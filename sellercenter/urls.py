@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from orders import views as order_views
@@ -15,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
 handler403 = errors.permission_denied

@@ -93,11 +93,12 @@ def test_buyer_text_is_escaped(client, shop, admin):
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
 
 
-def test_navigation_shows_admin_only_to_staff(client, admin, superuser):
-    client.force_login(admin)
+def test_navigation_shows_admin_only_to_staff(client, admin, viewer, superuser):
+    client.force_login(viewer)
     assert 'href="/admin/"' not in client.get("/").content.decode()
-    client.force_login(superuser)
-    assert 'href="/admin/"' in client.get("/").content.decode()
+    for staff in (admin, superuser):  # shop administrators are staff by their role
+        client.force_login(staff)
+        assert 'href="/admin/"' in client.get("/").content.decode()
 
 
 @pytest.mark.urls("tests.urls_for_errors")
@@ -119,3 +120,12 @@ def test_404_and_500_pages_use_our_layout(viewer):
     failed = client.get("/test/explode/")
     assert failed.status_code == 500
     assert "Something went wrong on our side" in failed.content.decode()
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client, viewer):
+    client.force_login(viewer)
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in policy

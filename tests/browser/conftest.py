@@ -58,26 +58,51 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+class BrowserProblems:
+    """Console errors (CSP violations included) and uncaught script errors seen by pages."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, page):
+        page.on("console", lambda m: m.type == "error" and self.seen.append(m.text))
+        page.on("pageerror", lambda error: self.seen.append(str(error)))
+        return page
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+def browser_problems():
+    problems = BrowserProblems()
+    yield problems
+    assert problems.seen == [], "the browser reported errors (a CSP violation?)"
+
+
+@pytest.fixture
+def new_page(browser, live_server, browser_problems):
+    """Open pages in fresh browser contexts (own cookies) on the live server."""
+    contexts = []
+
+    def open_page(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 860})
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return browser_problems.watch(page)
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

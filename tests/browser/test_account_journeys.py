@@ -1,6 +1,8 @@
 """Journeys of SPEC §4/§12 in a real browser: two-factor set-up and sign-in, and an
 administrator granting a role in Django admin that the new member then uses."""
 
+import re
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -50,12 +52,12 @@ def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer)
 
 
 def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
-    browser, live_server, shop, superuser
+    new_page, shop, superuser
 ):
     OrderFactory.create_batch(2, shop=shop)
     newcomer = UserFactory(email="newcomer@example.test")
 
-    admin_page = browser.new_context(base_url=live_server.url).new_page()
+    admin_page = new_page()
     _sign_in(admin_page, superuser.email)
     admin_page.wait_for_url("**/")
     admin_page.goto(f"/admin/accounts/shop/{shop.pk}/change/")
@@ -70,8 +72,26 @@ def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
     admin_page.wait_for_url("**/admin/accounts/shop/")
     assert newcomer.memberships.get().role == "accountant"
 
-    member_page = browser.new_context(base_url=live_server.url).new_page()
+    member_page = new_page()
     _sign_in(member_page, newcomer.email)
     member_page.wait_for_url("**/")
     assert member_page.get_by_role("heading", name=Shop.objects.get().name).is_visible()
     assert member_page.get_by_text("Accountant").first.is_visible()
+
+
+def test_administrator_reviews_access_and_spots_a_member_without_two_factor(
+    page, shop, admin, viewer
+):
+    shop.require_two_factor = True
+    shop.save(update_fields=["require_two_factor"])
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    _sign_in(page, admin.email)
+    page.wait_for_url("**/accounts/login/verify/")
+    page.get_by_role("textbox", name="Code").fill(code_for(device))
+    page.get_by_role("button", name="Verify and sign in").click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+    page.get_by_role("link", name="Access review").click()
+    page.wait_for_url("**/accounts/access-review/")
+    row = page.locator("tr", has_text=viewer.email)
+    assert row.get_by_text("No two-factor (required)").is_visible()
+    screenshot(page, "access-review")
