@@ -15,6 +15,7 @@ admin.site.index_title = "Shops, staff and orders"
 urlpatterns = [
     path("", order_views.overview, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).

@@ -23,3 +23,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise expects it to exist
+# Plain file names (no collectstatic manifest) so DEBUG can be off on a laptop too.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

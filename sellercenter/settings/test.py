@@ -6,9 +6,6 @@ from .local import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {  # noqa: F405 - no collectstatic manifest in tests
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
 
 # Keep the test run's queue, results and cache apart from a demo running on the same checkout.
 if not REDIS_URL:  # noqa: F405

@@ -10,8 +10,8 @@ from accounts.access import shops_for_user, shops_in_view
 from accounts.models import Membership, Shop, User
 from accounts.roles import Perm, Role
 
-from .models import Order
-from .statuses import OrderStatus
+from ..models import Order
+from ..statuses import OrderStatus
 
 TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
 

@@ -1,0 +1,83 @@
+"""What the filter bar needs to draw itself: current values and checkbox groups."""
+
+from django.http import QueryDict
+
+from .filters import DATE_FIELD_LABELS, NEEDS_ACTION, PER_PAGE, SORTS
+from .periods import PERIODS
+from .statuses import FulfillmentType, OrderStatus, TrackingStatus
+
+GROUPS = (
+    ("status", "Status", OrderStatus.choices),
+    ("tracking_status", "Tracking", TrackingStatus.choices),
+    ("fulfillment_type", "Fulfilment", FulfillmentType.choices),
+    ("needs_action", "Needs action", list(NEEDS_ACTION.items())),
+)
+TEXT_FIELDS = (
+    ("sku", "Seller SKU or SKU ID"),
+    ("product", "Product name contains"),
+    ("category", "Product category"),
+    ("buyer", "Buyer or recipient"),
+    ("payment_method", "Payment method"),
+    ("country", "Country (code)"),
+    ("state", "State"),
+    ("city", "City"),
+    ("postal_code", "Postal code"),
+    ("carrier", "Carrier"),
+    ("delivery_option", "Delivery option"),
+)
+FLAGS = (
+    ("has_refund", "Refund"),
+    ("has_return", "Return"),
+    ("has_buyer_message", "Buyer message"),
+    ("risk", "Risk"),
+)
+
+
+def _options(choices, current) -> list[dict]:
+    return [{"value": v, "label": label, "selected": v == current} for v, label in choices]
+
+
+def filter_bar(query: QueryDict, shops) -> dict:
+    """Values and options for every control of the filter bar, from the raw query."""
+    return {
+        "q": query.get("q", ""),
+        "shops": [
+            {"value": s.slug, "label": s.name, "selected": s.slug == query.get("shop")}
+            for s in shops
+        ],
+        "periods": _options(PERIODS.items(), query.get("period")),
+        "date_fields": _options(DATE_FIELD_LABELS.items(), query.get("date_field")),
+        "date_from": query.get("date_from", ""),
+        "date_to": query.get("date_to", ""),
+        "sorts": _options(SORTS.items(), query.get("sort", "-created")),
+        "per_pages": _options([(p, p) for p in PER_PAGE], query.get("per_page", "25")),
+        "total_min": query.get("total_min", ""),
+        "total_max": query.get("total_max", ""),
+        "groups": [
+            {
+                "name": name,
+                "label": label,
+                "options": [
+                    {"value": v, "label": text, "checked": v in query.getlist(name)}
+                    for v, text in choices
+                ],
+            }
+            for name, label, choices in GROUPS
+        ],
+        "texts": [
+            {"name": name, "label": label, "value": query.get(name, "")}
+            for name, label in TEXT_FIELDS
+        ],
+        "flags": [
+            {
+                "name": name,
+                "label": label,
+                "options": _options((("", "Any"), ("1", "Yes"), ("0", "No")), query.get(name, "")),
+            }
+            for name, label in FLAGS
+        ],
+        "more_open": any(query.get(name) for name, _ in TEXT_FIELDS)
+        or any(query.get(name) for name, _ in FLAGS)
+        or any(query.getlist(name) for name, _, _ in GROUPS[1:])
+        or bool(query.get("total_min") or query.get("total_max")),
+    }

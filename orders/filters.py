@@ -1,0 +1,326 @@
+"""The order list's filters (SPEC §5), validated from the query string by one FilterSet.
+
+The same FilterSet drives the list page, exports and the API, so the three cannot disagree.
+Repeated keys are OR within one filter; different filters AND. Dates are read in each shop's
+own zone. Buyer fields a user may not see unmasked are not searched for that user.
+"""
+
+import re
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from .models import Order, OrderLine, Package, Refund
+from .periods import PERIODS, dates_range, period_range
+from .statuses import FulfillmentType, OrderStatus, RefundStatus, TrackingStatus
+
+YES_NO = (("1", "Yes"), ("0", "No"))
+DATE_FIELDS = {
+    "created": "create_time",
+    "paid": "paid_time",
+    "shipped": "collection_time",
+    "delivered": "delivery_time",
+    "updated": "update_time",
+}
+DATE_FIELD_LABELS = {
+    "created": "Created",
+    "paid": "Paid",
+    "shipped": "Shipped",
+    "delivered": "Delivered",
+    "updated": "Updated",
+}
+NEEDS_ACTION = {
+    "ship_within_24h": "Ship within 24 h",
+    "overdue": "Overdue to ship",
+    "cancel_requested": "Cancellation requested",
+    "tracking_exception": "Tracking exception",
+    "refund_requested": "Refund requested",
+}
+SORTS = {
+    "-created": "Newest first",
+    "created": "Oldest first",
+    "-paid": "Recently paid",
+    "-total": "Highest total",
+    "total": "Lowest total",
+    "-updated": "Recently updated",
+    "ship_by": "Ship-by deadline",
+}
+PER_PAGE = ("25", "50", "100", "200")
+TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
+TRACKING_PROBLEMS = (
+    TrackingStatus.EXCEPTION,
+    TrackingStatus.ATTEMPT_FAIL,
+    TrackingStatus.RETURNING,
+)
+MAX_ORDER_IDS = 100
+ORDER_ID = re.compile(r"^\d{18,19}$")
+# Buyer fields searched by `q` and `buyer`; masked for roles without "see buyer contact".
+CONTACT_SEARCH_FIELDS = ("buyer_username", "recipient_name", "buyer_email", "recipient_phone")
+
+
+class MultiValueCharField(forms.Field):
+    """Repeated query keys (`?carrier=UPS&carrier=USPS`) as a list of short strings."""
+
+    widget = forms.MultipleHiddenInput
+    max_values = 20
+
+    def to_python(self, value):
+        values = [v.strip() for v in (value or []) if v and v.strip()]
+        if len(values) > self.max_values:
+            raise forms.ValidationError(f"At most {self.max_values} values.")
+        if any(len(v) > 100 for v in values):
+            raise forms.ValidationError("Each value may be at most 100 characters.")
+        return values
+
+    def validate(self, value):
+        """Empty is fine: the filter is simply not applied."""
+
+
+class MultiValueFilter(django_filters.Filter):
+    field_class = MultiValueCharField
+
+    def filter(self, qs, value):
+        return qs if not value else super().filter(qs, value)
+
+
+def needs_action_q(code: str, now) -> Q:
+    """Orders that need a person for reason `code`, from SLA deadlines and events."""
+    if code == "ship_within_24h":
+        return Q(
+            status__in=TO_SHIP,
+            shipping_due_time__gte=now,
+            shipping_due_time__lt=now + timedelta(hours=24),
+        )
+    if code == "overdue":
+        return Q(status__in=TO_SHIP, shipping_due_time__lt=now)
+    if code == "cancel_requested":
+        return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
+    if code == "tracking_exception":
+        return Q(
+            Exists(
+                Package.objects.filter(order=OuterRef("pk"), tracking_status__in=TRACKING_PROBLEMS)
+            )
+        )
+    if code == "refund_requested":
+        return Q(Exists(Refund.objects.filter(order=OuterRef("pk"), status=RefundStatus.REQUESTED)))
+    raise ValueError(code)
+
+
+def risk_q() -> Q:
+    """Orders with a risk indicator that can be told from the order alone."""
+    different_country = (
+        ~Q(billing_region_code="") & ~Q(region_code="") & ~Q(billing_region_code=F("region_code"))
+    )
+    return different_country | Q(is_buyer_request_cancel=True)
+
+
+class OrderFilterForm(forms.Form):
+    """Checks that span two fields; each field checks itself."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        low, high = data.get("total_min"), data.get("total_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("total_max", "The maximum is below the minimum.")
+        return data
+
+
+def parse_order_ids(text: str) -> list[str] | None:
+    """Order ids separated by commas or spaces, or None when the text is not only ids."""
+    tokens = [t for t in re.split(r"[\s,;]+", text.strip()) if t]
+    if tokens and all(ORDER_ID.match(t) for t in tokens):
+        return tokens
+    return None
+
+
+class OrderFilterSet(django_filters.FilterSet):
+    """Every parameter of SPEC §5. Construct with the shops the user may view."""
+
+    shop = django_filters.ChoiceFilter(method="filter_nothing")  # choices: the user's shops
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    period = django_filters.ChoiceFilter(choices=list(PERIODS.items()), method="filter_nothing")
+    date_field = django_filters.ChoiceFilter(
+        choices=list(DATE_FIELD_LABELS.items()), method="filter_nothing"
+    )
+    date_from = django_filters.DateFilter(method="filter_nothing")
+    date_to = django_filters.DateFilter(method="filter_nothing")
+    q = django_filters.CharFilter(method="filter_nothing", max_length=4000)
+    sku = django_filters.CharFilter(method="filter_sku", max_length=100)
+    product = django_filters.CharFilter(method="filter_product", max_length=200)
+    category = MultiValueFilter(method="filter_category")
+    buyer = django_filters.CharFilter(method="filter_nothing", max_length=150)
+    total_min = django_filters.NumberFilter(
+        field_name="total_amount", lookup_expr="gte", min_value=0, max_digits=14, decimal_places=2
+    )
+    total_max = django_filters.NumberFilter(
+        field_name="total_amount", lookup_expr="lte", min_value=0, max_digits=14, decimal_places=2
+    )
+    payment_method = MultiValueFilter(field_name="payment_method_name", lookup_expr="in")
+    country = MultiValueFilter(method="filter_country")
+    state = MultiValueFilter(method="filter_iexact_any")
+    city = MultiValueFilter(method="filter_iexact_any")
+    postal_code = MultiValueFilter(method="filter_iexact_any")
+    carrier = MultiValueFilter(method="filter_carrier")
+    tracking_status = django_filters.MultipleChoiceFilter(
+        choices=TrackingStatus.choices, method="filter_tracking_status"
+    )
+    fulfillment_type = django_filters.MultipleChoiceFilter(choices=FulfillmentType.choices)
+    delivery_option = MultiValueFilter(method="filter_delivery_option")
+    has_refund = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
+    has_return = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
+    has_buyer_message = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
+    risk = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
+    needs_action = django_filters.MultipleChoiceFilter(
+        choices=list(NEEDS_ACTION.items()), method="filter_needs_action"
+    )
+    sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="filter_nothing")
+    per_page = django_filters.ChoiceFilter(
+        choices=[(p, p) for p in PER_PAGE], method="filter_nothing"
+    )
+    page = django_filters.NumberFilter(method="filter_nothing", min_value=1, max_value=1_000_000)
+    cursor = django_filters.CharFilter(method="filter_nothing", max_length=500)
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+        form = OrderFilterForm
+
+    def __init__(self, data=None, *, shops, unmasked_shop_ids, now=None, **kwargs):
+        self.shops = list(shops)
+        self.unmasked_shop_ids = set(unmasked_shop_ids)
+        self.now = now or timezone.now()
+        super().__init__(data, **kwargs)
+        self.filters["shop"].extra["choices"] = [(s.slug, s.name) for s in self.shops]
+
+    @property
+    def foreign_shop_requested(self) -> bool:
+        """A `shop` the user does not belong to: the page answers 404, not a form error."""
+        return bool(self.data.get("shop")) and "shop" in self.form.errors
+
+    @property
+    def selected_shops(self):
+        slug = self.form.cleaned_data.get("shop")
+        return [s for s in self.shops if s.slug == slug] if slug else self.shops
+
+    # --- cross-field filters: shop, dates, free text, buyer -------------------------------
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        shops = self.selected_shops
+        if data.get("shop"):
+            queryset = queryset.filter(shop__in=[s.pk for s in shops])
+        queryset = self._filter_dates(queryset, data, shops)
+        if data.get("q"):
+            queryset = queryset.filter(self.search_q(data["q"]))
+        if data.get("buyer"):
+            queryset = queryset.filter(
+                self._contact_q(data["buyer"], ("buyer_username", "recipient_name"))
+            )
+        return queryset
+
+    def _filter_dates(self, queryset, data, shops):
+        column = DATE_FIELDS[data.get("date_field") or "created"]
+        if not (data.get("date_from") or data.get("date_to") or data.get("period")):
+            return queryset
+        per_shop = Q()
+        for shop in shops:
+            if data.get("date_from") or data.get("date_to"):
+                start, end = dates_range(data.get("date_from"), data.get("date_to"), shop.zone)
+            else:
+                start, end = period_range(data["period"], shop.zone, self.now)
+            bounds = {"shop": shop.pk}
+            if start:
+                bounds[f"{column}__gte"] = start
+            if end:
+                bounds[f"{column}__lt"] = end
+            per_shop |= Q(**bounds)
+        return queryset.filter(per_shop) if shops else queryset.none()
+
+    def _contact_q(self, text: str, fields) -> Q:
+        """Contains-search on buyer fields, only in shops where the user sees them unmasked."""
+        shop_ids = [s.pk for s in self.selected_shops if s.pk in self.unmasked_shop_ids]
+        if not shop_ids:
+            return Q(pk__in=[])
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": text})
+        return Q(shop__in=shop_ids) & match
+
+    def search_q(self, text: str) -> Q:
+        """Order ids (up to 100 at once), tracking number, buyer, product or seller SKU."""
+        text = text.strip()
+        ids = parse_order_ids(text)
+        if ids is not None:
+            return Q(order_id__in=ids[:MAX_ORDER_IDS])
+        lines = OrderLine.objects.filter(order=OuterRef("pk"))
+        return (
+            Q(order_id=text)
+            | Q(Exists(Package.objects.filter(order=OuterRef("pk"), tracking_number=text)))
+            | Q(Exists(lines.filter(Q(product_name__icontains=text) | Q(seller_sku=text))))
+            | self._contact_q(text, CONTACT_SEARCH_FIELDS)
+        )
+
+    # --- single-field filters ---------------------------------------------------------------
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset, or used by the view
+
+    def filter_sku(self, queryset, name, value):
+        lines = OrderLine.objects.filter(Q(seller_sku=value) | Q(sku_id=value))
+        return queryset.filter(Exists(lines.filter(order=OuterRef("pk"))))
+
+    def filter_product(self, queryset, name, value):
+        lines = OrderLine.objects.filter(order=OuterRef("pk"), product_name__icontains=value)
+        return queryset.filter(Exists(lines))
+
+    def filter_category(self, queryset, name, values):
+        lines = OrderLine.objects.filter(order=OuterRef("pk"), product_category__in=values)
+        return queryset.filter(Exists(lines))
+
+    def filter_country(self, queryset, name, values):
+        return queryset.filter(region_code__in=[v.upper() for v in values])
+
+    def filter_iexact_any(self, queryset, name, values):
+        match = Q()
+        for value in values:
+            match |= Q(**{f"{name}__iexact": value})
+        return queryset.filter(match)
+
+    def filter_carrier(self, queryset, name, values):
+        match = Q()
+        for value in values:
+            match |= Q(shipping_provider_name__iexact=value)
+        return queryset.filter(Exists(Package.objects.filter(match, order=OuterRef("pk"))))
+
+    def filter_tracking_status(self, queryset, name, values):
+        packages = Package.objects.filter(order=OuterRef("pk"), tracking_status__in=values)
+        return queryset.filter(Exists(packages))
+
+    def filter_delivery_option(self, queryset, name, values):
+        return self.filter_iexact_any(queryset, "delivery_option_name", values)
+
+    def filter_needs_action(self, queryset, name, values):
+        match = Q()
+        for code in values:
+            match |= needs_action_q(code, self.now)
+        return queryset.filter(match)
+
+    def filter_flag(self, queryset, name, value):
+        flags = {
+            "has_refund": Q(refunded_amount__gt=0)
+            | Q(Exists(Refund.objects.filter(order=OuterRef("pk")))),
+            "has_return": Q(
+                Exists(OrderLine.objects.filter(order=OuterRef("pk"), returned_quantity__gt=0))
+            ),
+            "has_buyer_message": ~Q(buyer_message=""),
+            "risk": risk_q(),
+        }
+        condition = flags[name]
+        return queryset.filter(condition if value == "1" else ~condition)

@@ -1,0 +1,245 @@
+"""The order list page (SPEC §5): filtered, sorted, paginated rows, status tabs and counters.
+
+The number of queries is the same for every page: one for the rows (lines and packages are
+summarised by subqueries in the same statement), capped counts for the total, the tabs and
+the needs-action counters, and the look-ups of the user's shops.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils import timezone
+
+from accounts.access import shops_for_user, shops_in_view
+from accounts.masking import mask_value
+from accounts.models import User
+from accounts.roles import Perm
+
+from ..chips import Chip, filter_chips
+from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
+from ..models import Order, OrderLine, Package
+from ..querystring import query_with, query_without
+from ..statuses import OrderStatus
+from . import order_list_for_user
+from .keyset import BadCursor, after_cursor, cursor_for, sort_queryset
+
+COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
+SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
+
+
+class ForeignShop(Exception):
+    """The `shop` parameter names a shop the user does not belong to (404)."""
+
+
+@dataclass(frozen=True)
+class Capped:
+    value: int
+    capped: bool
+
+    def __str__(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.capped else f"{self.value:,}"
+
+
+@dataclass
+class OrderRow:
+    order: Order
+    created: datetime
+    ship_by: datetime | None
+    buyer: str
+    first_product: str
+    more_lines: int
+    units: int
+    tracking_status: str | None
+
+
+@dataclass
+class Tab:
+    code: str
+    label: str
+    count: Capped
+    url: str
+    active: bool
+
+
+@dataclass
+class OrderListPage:
+    filterset: OrderFilterSet
+    query: QueryDict  # the request's query without the parameters that failed validation
+    rows: list[OrderRow]
+    total: Capped
+    tabs: list[Tab]
+    all_url: str
+    needs_action: list[Tab]
+    chips: list[Chip]
+    per_page: int
+    page: int | None
+    page_urls: list[tuple[int, str]] = field(default_factory=list)
+    next_url: str | None = None
+    first_url: str | None = None
+    cursor_error: str | None = None
+    exact_order: Order | None = None
+
+
+def _capped_count(queryset: QuerySet) -> Capped:
+    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return Capped(min(n, COUNT_CAP), n > COUNT_CAP)
+
+
+def _with_summaries(queryset: QuerySet) -> QuerySet:
+    """Items summary and tracking status, computed in the same SQL statement as the rows."""
+    lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by("pk")
+    per_order = lines.order_by().values("order")
+    packages = Package.objects.filter(order=OuterRef("pk")).order_by("pk")
+    return queryset.select_related("shop").annotate(
+        first_product=Subquery(lines.values("product_name")[:1]),
+        line_count=Coalesce(
+            Subquery(per_order.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
+        ),
+        units=Coalesce(
+            Subquery(per_order.annotate(n=Sum("quantity")).values("n")),
+            0,
+            output_field=IntegerField(),
+        ),
+        tracking=Subquery(packages.values("tracking_status")[:1]),
+    )
+
+
+def _row(order: Order, unmasked_shop_ids: set[int]) -> OrderRow:
+    zone = order.shop.zone
+    buyer = order.recipient_name or order.buyer_username
+    if order.shop_id not in unmasked_shop_ids:
+        field_name = "recipient_name" if order.recipient_name else "buyer_username"
+        buyer = mask_value(field_name, buyer)
+    return OrderRow(
+        order=order,
+        created=order.create_time.astimezone(zone),
+        ship_by=order.shipping_due_time.astimezone(zone) if order.shipping_due_time else None,
+        buyer=buyer,
+        first_product=order.first_product or "",
+        more_lines=max(0, order.line_count - 1),
+        units=order.units,
+        tracking_status=order.tracking,
+    )
+
+
+def order_filterset(*, user: User, query: QueryDict, now: datetime | None = None):
+    """The validated filters and the scoped, filtered queryset they select.
+
+    Raises ForeignShop when `shop` names a shop the user may not view.
+    """
+    shops = list(shops_for_user(user, Perm.VIEW_ORDERS))
+    unmasked = set(shops_for_user(user, Perm.SEE_BUYER_CONTACT).values_list("pk", flat=True))
+    base = order_list_for_user(user=user)
+    if not query.get("shop"):
+        base = base.filter(shop__in=shops_in_view(user, Perm.VIEW_ORDERS).values("pk"))
+    filterset = OrderFilterSet(
+        query, queryset=base, shops=shops, unmasked_shop_ids=unmasked, now=now
+    )
+    filterset.is_valid()  # validates once; invalid fields are reported and left out
+    if filterset.foreign_shop_requested:
+        raise ForeignShop(query.get("shop"))
+    return filterset, unmasked
+
+
+def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None) -> OrderListPage:
+    """Everything the order list shows for `query`, as `user` may see it."""
+    now = now or timezone.now()
+    filterset, unmasked = order_filterset(user=user, query=query, now=now)
+    data = filterset.form.cleaned_data
+    query = query.copy()
+    for invalid in filterset.form.errors:  # links carry only the filters that apply
+        query.pop(invalid, None)
+    filtered = filterset.qs
+    sort = data.get("sort") or "-created"
+    per_page = int(data.get("per_page") or PER_PAGE[0])
+
+    ordered = sort_queryset(_with_summaries(filtered), sort)
+    page, cursor_error = data.get("page") or 1, None
+    if data.get("cursor"):
+        try:
+            window, page = after_cursor(ordered, data["cursor"], sort), None
+        except BadCursor as exc:
+            window, cursor_error = ordered, str(exc)
+    else:
+        page = min(int(page), SHALLOW_PAGES)
+        window = ordered[(page - 1) * per_page :]
+    fetched = list(window[: per_page + 1])
+    rows, has_next = fetched[:per_page], len(fetched) > per_page
+
+    total = _capped_count(filtered)
+    last_numbered = min(SHALLOW_PAGES, max(1, -(-total.value // per_page)))
+    result = OrderListPage(
+        filterset=filterset,
+        query=query,
+        rows=[_row(order, unmasked) for order in rows],
+        total=total,
+        tabs=_status_tabs(filterset, query),
+        all_url=query_without(query, "status"),
+        needs_action=_needs_action_counters(filtered, query, now),
+        chips=filter_chips(filterset, query),
+        per_page=per_page,
+        page=page,
+        page_urls=[(n, query_with(query, page=n)) for n in range(1, last_numbered + 1)],
+        first_url=query_with(query),
+        cursor_error=cursor_error,
+    )
+    if has_next:
+        result.next_url = (
+            query_with(query, page=page + 1)
+            if page and page < SHALLOW_PAGES
+            else query_with(query, cursor=cursor_for(rows[-1], sort))
+        )
+    result.exact_order = _exact_order(filterset, rows)
+    return result
+
+
+def _status_tabs(filterset: OrderFilterSet, query: QueryDict) -> list[Tab]:
+    """One tab per status, counted with every other filter applied."""
+    without_status = filterset.queryset
+    others = OrderFilterSet(
+        _drop(query, "status"),
+        queryset=without_status,
+        shops=filterset.shops,
+        unmasked_shop_ids=filterset.unmasked_shop_ids,
+        now=filterset.now,
+    ).qs
+    active = set(filterset.form.cleaned_data.get("status") or [])
+    return [
+        Tab(
+            status.value,
+            status.label,
+            _capped_count(others.filter(status=status)),
+            query_with(query, status=status.value),
+            status.value in active,
+        )
+        for status in OrderStatus
+    ]
+
+
+def _needs_action_counters(filtered: QuerySet, query: QueryDict, now) -> list[Tab]:
+    active = set(query.getlist("needs_action"))
+    return [
+        Tab(
+            code,
+            label,
+            _capped_count(filtered.filter(needs_action_q(code, now))),
+            query_with(query, needs_action=code),
+            code in active,
+        )
+        for code, label in NEEDS_ACTION.items()
+    ]
+
+
+def _exact_order(filterset: OrderFilterSet, rows: list[Order]) -> Order | None:
+    """A single order id typed in `q` that matched: offered as a direct link."""
+    text = (filterset.form.cleaned_data.get("q") or "").strip()
+    return rows[0] if len(rows) == 1 and rows[0].order_id == text else None
+
+
+def _drop(query: QueryDict, key: str) -> QueryDict:
+    copy = query.copy()
+    copy.pop(key, None)
+    return copy

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("views/", views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
+]
