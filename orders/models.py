@@ -165,14 +165,14 @@ class Order(models.Model):
         ]
         # Composite indexes follow the list's filters and sorts (SPEC §5): the shop comes
         # first because every query is scoped to the user's shops. Trigram indexes for free
-        # text are PostgreSQL-only and live in migration 0002.
+        # text are PostgreSQL-only and live in migration 0002, the "paid, newest first" index
+        # (DESC NULLS LAST, which SQLite cannot build) in 0003.
         indexes = [
             models.Index(fields=["shop", "-create_time", "-id"], name="order_shop_created_idx"),
             models.Index(fields=["-create_time", "-id"], name="order_created_idx"),
             models.Index(
                 fields=["shop", "status", "-create_time"], name="order_shop_status_created_idx"
             ),
-            models.Index(fields=["shop", "-paid_time", "-id"], name="order_shop_paid_idx"),
             models.Index(fields=["shop", "-update_time", "-id"], name="order_shop_updated_idx"),
             models.Index(fields=["shop", "-total_amount", "-id"], name="order_shop_total_idx"),
             models.Index(fields=["shop", "-collection_time"], name="order_shop_shipped_idx"),
@@ -182,6 +182,17 @@ class Order(models.Model):
                 fields=["shop", "region_code", "state", "city"], name="order_shop_destination_idx"
             ),
             models.Index(fields=["order_id"], name="order_order_id_idx"),
+            # Needs-action counters: small partial indexes over the few rows they count.
+            models.Index(
+                fields=["shop", "shipping_due_time"],
+                name="order_to_ship_due_idx",
+                condition=Q(status__in=["AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"]),
+            ),
+            models.Index(
+                fields=["shop", "status"],
+                name="order_cancel_requested_idx",
+                condition=Q(is_buyer_request_cancel=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +248,8 @@ class OrderLine(models.Model):
             models.Index(fields=["seller_sku"], name="line_seller_sku_idx"),
             models.Index(fields=["sku_id"], name="line_sku_id_idx"),
             models.Index(fields=["product_category"], name="line_category_idx"),
+            # "first line of the order" in the list's items summary
+            models.Index(fields=["order", "id"], name="line_order_first_idx"),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +289,7 @@ class Package(models.Model):
             models.Index(fields=["tracking_status"], name="package_tracking_status_idx"),
             models.Index(fields=["shipping_provider_name"], name="package_carrier_idx"),
             models.Index(fields=["tracking_provider", "next_poll_at"], name="package_due_idx"),
+            models.Index(fields=["order", "id"], name="package_order_first_idx"),
         ]
 
     def __str__(self) -> str:
@@ -368,6 +382,7 @@ class Refund(models.Model):
                 condition=Q(status__in=RefundStatus.values), name="refund_status_valid"
             ),
         ]
+        indexes = [models.Index(fields=["status", "order"], name="refund_status_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.get_status_display()})"

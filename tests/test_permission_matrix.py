@@ -11,6 +11,7 @@ ALL_ROLES = frozenset(Role)
 # url → roles that get 200; the rest of the shop's roles get 403; anonymous → login.
 MATRIX = {
     "/": ALL_ROLES,
+    "/orders/": ALL_ROLES,
     "/accounts/two-factor/": ALL_ROLES,
     "/accounts/password/": ALL_ROLES,
     "/accounts/access-review/": frozenset({Role.ADMINISTRATOR}),

@@ -1,8 +1,9 @@
 """Trigram indexes for the list's free-text search (SPEC §5 `q`), on PostgreSQL only.
 
-SQLite (the embedded default) has no trigram support; there the search falls back to plain
-LIKE scans, which is fine at demo sizes. Case-insensitive LIKE/ILIKE and similarity searches
-use these GIN indexes instead of sequential scans.
+The indexes are on UPPER(column), the exact expression Django's `icontains` compares on
+PostgreSQL (`UPPER("col"::text) LIKE UPPER(%s)`), so "contains" searches use them instead of
+scanning the table. SQLite (the embedded default) has no trigram support; there the search
+falls back to plain LIKE scans, which is fine at demo sizes.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -23,7 +24,8 @@ def create(apps, schema_editor):
         return
     for name, table, column in TRIGRAM_INDEXES:
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)'
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+            f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
         )
 
 

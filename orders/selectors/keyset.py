@@ -41,7 +41,10 @@ def sort_queryset(queryset: QuerySet, sort: str) -> QuerySet:
     """Order by the sort key, empty values last, then by id in the same direction."""
     key = SORT_KEYS[sort]
     column = F(key.field)
-    primary = column.desc(nulls_last=True) if key.descending else column.asc(nulls_last=True)
+    # NULLS LAST only where a column can be empty: the indexes are built the same way, and
+    # PostgreSQL uses an index only for the exact null order it was built with.
+    nulls = {"nulls_last": True} if key.nullable else {}
+    primary = column.desc(**nulls) if key.descending else column.asc(**nulls)
     return queryset.order_by(primary, "-pk" if key.descending else "pk")
 
 

@@ -22,7 +22,7 @@ from ..chips import Chip, filter_chips
 from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
 from ..models import Order, OrderLine, Package
 from ..querystring import query_with, query_without
-from ..statuses import OrderStatus
+from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
 from .keyset import BadCursor, after_cursor, cursor_for, sort_queryset
 
@@ -53,6 +53,10 @@ class OrderRow:
     more_lines: int
     units: int
     tracking_status: str | None
+
+    @property
+    def tracking_label(self) -> str:
+        return TrackingStatus(self.tracking_status).label if self.tracking_status else ""
 
 
 @dataclass
@@ -134,7 +138,8 @@ def order_filterset(*, user: User, query: QueryDict, now: datetime | None = None
     unmasked = set(shops_for_user(user, Perm.SEE_BUYER_CONTACT).values_list("pk", flat=True))
     base = order_list_for_user(user=user)
     if not query.get("shop"):
-        base = base.filter(shop__in=shops_in_view(user, Perm.VIEW_ORDERS).values("pk"))
+        in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
+        base = base.filter(shop_id__in=in_view)
     filterset = OrderFilterSet(
         query, queryset=base, shops=shops, unmasked_shop_ids=unmasked, now=now
     )

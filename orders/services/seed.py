@@ -124,6 +124,9 @@ def demo_seed(
             progress(created)
     else:
         created = _seed_share(before, before + missing, seed, now, progress)
+    if created and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the planner guesses
+            cursor.execute("ANALYZE")
     return SeedReport(
         shops=len(shops), users=len(users), orders_before=before, orders_created=created
     )

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "import_export",
-    "template_partials.apps.SimpleAppConfig",
+    "template_partials",
     "accounts",
     "orders",
     "exports",

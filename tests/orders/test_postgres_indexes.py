@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from orders.models import Order
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,8 @@ def test_buyer_search_uses_the_trigram_index(postgres, shop):
     OrderFactory.create_batch(5, shop=shop)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny table: force the choice
-        cursor.execute(
-            "EXPLAIN SELECT id FROM orders_order WHERE buyer_username ILIKE %s", ["%olivia%"]
-        )
+        queryset = Order.objects.filter(buyer_username__icontains="olivia").order_by().values("pk")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)  # the SQL Django itself sends
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "order_buyer_username_trgm" in plan

@@ -1,0 +1,173 @@
+"""Benchmarks of SPEC §14 for the order list, each against baselines measured in the same run:
+the raw SQL of the same rows query (the physical limit) and the straightforward Django list a
+typical project writes (Paginator with COUNT(*) and OFFSET)."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+
+from accounts.models import User
+
+from .models import Order, OrderLine, Package
+from .selectors.keyset import cursor_for, sort_queryset
+from .selectors.order_list import order_filterset
+
+
+@dataclass
+class Timing:
+    name: str
+    query: str
+    page_ms: tuple[float, float]  # p50, p95 of the whole page (middleware, queries, HTML)
+    raw_ms: tuple[float, float]  # the rows query alone, as SQL
+    naive_ms: tuple[float, float]  # Paginator + COUNT(*) + OFFSET, same filters
+    queries: int
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _measure(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    for _ in range(2):  # warm caches and connections
+        run()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return _percentiles(samples)
+
+
+def list_cases(user: User) -> list[tuple[str, str]]:
+    """(name, query string) for the default view, each single filter, search and deep pages."""
+    shop_orders = Order.objects.filter(shop__memberships__user=user)
+    sample = shop_orders.filter(status="DELIVERED").order_by("-create_time").first()
+    line = OrderLine.objects.filter(order=sample).first()
+    package = Package.objects.filter(order=sample).first()
+    cases = [
+        ("default view", ""),
+        ("status", "status=IN_TRANSIT"),
+        ("status (two)", "status=AWAITING_SHIPMENT&status=AWAITING_COLLECTION"),
+        ("period last 30 days", "period=last_30d"),
+        ("date range (a month)", "date_from=2026-03-01&date_to=2026-03-31"),
+        ("paid last month", "date_field=paid&period=last_month"),
+        ("total ≥ 100", "total_min=100"),
+        ("payment method", "payment_method=PayPal"),
+        ("state", "state=Texas"),
+        ("carrier", "carrier=UPS"),
+        ("tracking status", "tracking_status=EXCEPTION"),
+        ("fulfilment type", "fulfillment_type=FULFILLMENT_BY_TIKTOK"),
+        ("has buyer message", "has_buyer_message=1"),
+        ("has refund", "has_refund=1"),
+        ("needs action: overdue", "needs_action=overdue"),
+        ("needs action: refund", "needs_action=refund_requested"),
+        ("risk", "risk=1"),
+        ("seller SKU", f"sku={line.seller_sku}"),
+        ("category", f"category={line.product_category}"),
+        ("product contains", "product=tumbler"),
+        ("sort by total", "sort=-total"),
+        ("sort by ship-by", "sort=ship_by"),
+        ("200 rows", "per_page=200"),
+        ("page 10", "page=10"),
+    ]
+    searches = [
+        ("search: order id", f"q={sample.order_id}"),
+        (
+            "search: 3 order ids",
+            "q=" + ",".join(shop_orders.order_by("-pk").values_list("order_id", flat=True)[:3]),
+        ),
+        ("search: tracking number", f"q={package.tracking_number}"),
+        ("search: buyer name", "q=olivia"),
+        ("search: product", "q=yoga mat"),
+    ]
+    return cases + searches
+
+
+def _deep_cursor(user: User, depth: int) -> str:
+    filterset, _ = order_filterset(user=user, query=QueryDict())
+    row = sort_queryset(filterset.qs, "-created")[depth : depth + 1].get()
+    return cursor_for(row, "-created")
+
+
+def benchmark_list(*, user: User, repeat: int, deep: int) -> list[Timing]:
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    cases = list_cases(user)
+    cases.append((f"deep page (row {deep:,}, cursor)", f"cursor={_deep_cursor(user, deep)}"))
+    results = []
+    for name, query in cases:
+
+        def page(query=query):
+            response = client.get(f"/orders/?{query}")
+            assert response.status_code == 200, (query, response.status_code)
+
+        params = QueryDict(query)
+        filterset, _ = order_filterset(user=user, query=params)
+        rows = sort_queryset(filterset.qs, params.get("sort", "-created"))
+        per_page = int(params.get("per_page", 25))
+        offset = deep if "cursor" in params else (int(params.get("page", 1)) - 1) * per_page
+        sql, sql_params = rows[offset : offset + per_page].query.sql_with_params()
+
+        def raw(sql=sql, sql_params=sql_params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, sql_params)
+                cursor.fetchall()
+
+        def naive(rows=rows, number=offset // per_page + 1, per_page=per_page):
+            paginator = Paginator(rows.select_related("shop"), per_page)
+            list(paginator.page(min(number, paginator.num_pages)).object_list)
+
+        with CountQueries() as counter:
+            page()
+        results.append(
+            Timing(
+                name,
+                query[:60],
+                _measure(page, repeat),
+                _measure(raw, repeat),
+                _measure(naive, max(3, repeat // 3)),
+                counter.count,
+            )
+        )
+    return results
+
+
+class CountQueries:
+    def __enter__(self):
+        self.count = 0
+        self._wrapper = connection.execute_wrapper(self._count)
+        self._wrapper.__enter__()
+        return self
+
+    def _count(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+
+def render_markdown(timings: list[Timing], *, orders: int) -> str:
+    lines = [
+        f"Order list on {orders:,} orders (PostgreSQL). Times in ms, p50 / p95.",
+        "",
+        "| case | page (server) | raw SQL of the rows | naive Paginator | page ÷ naive (p95) "
+        "| queries |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in timings:
+        ratio = t.page_ms[1] / t.naive_ms[1] if t.naive_ms[1] else 0
+        lines.append(
+            f"| {t.name} | {t.page_ms[0]:.1f} / {t.page_ms[1]:.1f} | "
+            f"{t.raw_ms[0]:.1f} / {t.raw_ms[1]:.1f} | {t.naive_ms[0]:.1f} / {t.naive_ms[1]:.1f} "
+            f"| {ratio:.2f} | {t.queries} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from accounts.models import User
+from orders.benchmarks import benchmark_list, render_markdown
+from orders.models import Order
+from orders.services.seed import demo_seed
+
+PARTS = ("list",)
+
+
+class Command(BaseCommand):
+    help = "Measure the order list (SPEC §14) against raw SQL and a naive Django list."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--parts", default="list", help=f"Comma-separated: {', '.join(PARTS)}.")
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=None,
+            help="Seed demo orders up to this many first (default: use what the database has).",
+        )
+        parser.add_argument("--repeat", type=int, default=30, help="Timed runs per case.")
+        parser.add_argument(
+            "--deep", type=int, default=500_000, help="Row number for the deep-page case."
+        )
+        parser.add_argument("--user", default="admin@demo.test", help="Whose view to time.")
+        parser.add_argument("--markdown", default=None, help="Also write the table here.")
+
+    def handle(self, *args, parts, orders, repeat, deep, user, markdown, **options):
+        chosen = [p.strip() for p in parts.split(",") if p.strip()]
+        unknown = set(chosen) - set(PARTS)
+        if unknown:
+            raise CommandError(
+                f"Unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}."
+            )
+        if repeat < 5:
+            raise CommandError("--repeat must be at least 5 for a p95.")
+        if connection.vendor != "postgresql":
+            self.stderr.write("Warning: not PostgreSQL; SPEC §14 figures are for PostgreSQL.")
+        if orders is not None:
+            if orders < 1:
+                raise CommandError("--orders must be positive.")
+            demo_seed(orders=orders)
+        person = User.objects.filter(email=user).first()
+        if person is None:
+            raise CommandError(f"No user {user!r}; run seed_demo or pass --user.")
+        total = Order.objects.count()
+        deep = min(deep, max(0, Order.objects.filter(shop__memberships__user=person).count() - 30))
+        if "list" in chosen:
+            timings = benchmark_list(user=person, repeat=repeat, deep=deep)
+            table = render_markdown(timings, orders=total)
+            self.stdout.write(table)
+            if markdown:
+                with open(markdown, "w", encoding="utf-8") as out:
+                    out.write(table + "\n")
