@@ -15,7 +15,7 @@ from .filter_ui import filter_bar
 from .forms import SavedViewChangeForm, SavedViewForm
 from .querystring import canonical_query
 from .selectors import order_overview_for_user
-from .selectors.order_list import ForeignShop, order_list_page
+from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from .services import saved_views as views_service
 
 
@@ -44,6 +44,7 @@ def order_list(request):
     shops = shops_for_user(request.user, Perm.VIEW_ORDERS)
     context = {
         "page": page,
+        "counts": page,  # tabs without numbers; htmx fetches them from orders:counts
         "form": page.filterset.form,
         "query": query,
         "saved_views": saved,
@@ -62,6 +63,16 @@ def order_list(request):
     if request.htmx:
         template += "#results" if request.htmx.target == "results" else "#listing"
     return render(request, template, context)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def order_counts(request):
+    """The tabs and needs-action counters with their numbers (htmx loads them after the page)."""
+    try:
+        counts = order_list_counts(user=request.user, query=request.GET)
+    except ForeignShop:
+        raise Http404("No such shop among yours.") from None
+    return render(request, "orders/order_list.html#counts", {"counts": counts})
 
 
 @permission_required(Perm.VIEW_ORDERS)

@@ -12,6 +12,7 @@ ALL_ROLES = frozenset(Role)
 MATRIX = {
     "/": ALL_ROLES,
     "/orders/": ALL_ROLES,
+    "/orders/counts/": ALL_ROLES,
     "/accounts/two-factor/": ALL_ROLES,
     "/accounts/password/": ALL_ROLES,
     "/accounts/access-review/": frozenset({Role.ADMINISTRATOR}),

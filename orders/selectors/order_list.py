@@ -63,7 +63,7 @@ class OrderRow:
 class Tab:
     code: str
     label: str
-    count: Capped
+    count: Capped | None  # None on the page itself; counts arrive in a second request
     url: str
     active: bool
 
@@ -85,6 +85,10 @@ class OrderListPage:
     first_url: str | None = None
     cursor_error: str | None = None
     exact_order: Order | None = None
+
+    @property
+    def all_active(self) -> bool:
+        return not any(tab.active for tab in self.tabs)
 
 
 def _capped_count(queryset: QuerySet) -> Capped:
@@ -181,9 +185,9 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         query=query,
         rows=[_row(order, unmasked) for order in rows],
         total=total,
-        tabs=_status_tabs(filterset, query),
+        tabs=_status_tabs(filterset, query, counted=False),
         all_url=query_without(query, "status"),
-        needs_action=_needs_action_counters(filtered, query, now),
+        needs_action=_needs_action_counters(filterset, query, now, counted=False),
         chips=filter_chips(filterset, query),
         per_page=per_page,
         page=page,
@@ -201,22 +205,23 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     return result
 
 
-def _status_tabs(filterset: OrderFilterSet, query: QueryDict) -> list[Tab]:
+def _status_tabs(filterset: OrderFilterSet, query: QueryDict, *, counted: bool) -> list[Tab]:
     """One tab per status, counted with every other filter applied."""
-    without_status = filterset.queryset
-    others = OrderFilterSet(
-        _drop(query, "status"),
-        queryset=without_status,
-        shops=filterset.shops,
-        unmasked_shop_ids=filterset.unmasked_shop_ids,
-        now=filterset.now,
-    ).qs
+    others = None
+    if counted:
+        others = OrderFilterSet(
+            _drop(query, "status"),
+            queryset=filterset.queryset,
+            shops=filterset.shops,
+            unmasked_shop_ids=filterset.unmasked_shop_ids,
+            now=filterset.now,
+        ).qs
     active = set(filterset.form.cleaned_data.get("status") or [])
     return [
         Tab(
             status.value,
             status.label,
-            _capped_count(others.filter(status=status)),
+            _capped_count(others.filter(status=status)) if counted else None,
             query_with(query, status=status.value),
             status.value in active,
         )
@@ -224,18 +229,52 @@ def _status_tabs(filterset: OrderFilterSet, query: QueryDict) -> list[Tab]:
     ]
 
 
-def _needs_action_counters(filtered: QuerySet, query: QueryDict, now) -> list[Tab]:
+def _needs_action_counters(
+    filterset: OrderFilterSet, query: QueryDict, now, *, counted: bool
+) -> list[Tab]:
     active = set(query.getlist("needs_action"))
     return [
         Tab(
             code,
             label,
-            _capped_count(filtered.filter(needs_action_q(code, now))),
+            _capped_count(filterset.qs.filter(needs_action_q(code, now))) if counted else None,
             query_with(query, needs_action=code),
             code in active,
         )
         for code, label in NEEDS_ACTION.items()
     ]
+
+
+@dataclass
+class OrderListCounts:
+    tabs: list[Tab]
+    needs_action: list[Tab]
+    total: Capped
+    all_url: str
+
+    @property
+    def all_active(self) -> bool:
+        return not any(tab.active for tab in self.tabs)
+
+
+def order_list_counts(
+    *, user: User, query: QueryDict, now: datetime | None = None
+) -> OrderListCounts:
+    """The status tabs' and needs-action counters' numbers for `query`, capped.
+
+    Loaded by the page after it renders, so that counting never delays the rows.
+    """
+    now = now or timezone.now()
+    filterset, _ = order_filterset(user=user, query=query, now=now)
+    query = query.copy()
+    for invalid in filterset.form.errors:
+        query.pop(invalid, None)
+    return OrderListCounts(
+        tabs=_status_tabs(filterset, query, counted=True),
+        needs_action=_needs_action_counters(filterset, query, now, counted=True),
+        total=_capped_count(filterset.qs),
+        all_url=query_without(query, "status"),
+    )
 
 
 def _exact_order(filterset: OrderFilterSet, rows: list[Order]) -> Order | None:

@@ -5,10 +5,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.roles import Role
 from orders.models import Order, Package, Refund
+from orders.selectors.order_list import order_list_counts
 from orders.statuses import TrackingStatus
 from tests.accounts.factories import member
 from tests.orders.factories import OrderFactory
@@ -271,14 +273,22 @@ def test_each_shop_uses_its_own_zone(client, shop, other_shop):
     }
 
 
-def test_status_tabs_count_with_every_other_filter(as_admin, orders):
-    page = as_admin.get("/orders/", {"state": ["Texas", "Ohio"], "status": "COMPLETED"}).context[
-        "page"
-    ]
-    counts = {tab.code: tab.count.value for tab in page.tabs}
-    assert counts["IN_TRANSIT"] == 1 and counts["AWAITING_SHIPMENT"] == 1
-    assert counts["COMPLETED"] == 0
-    assert {c.code: c.count.value for c in page.needs_action}["ship_within_24h"] == 0
+def test_status_tabs_count_with_every_other_filter(admin, orders):
+    query = QueryDict("state=Texas&state=Ohio&status=COMPLETED")
+    counts = order_list_counts(user=admin, query=query)
+    tab_counts = {tab.code: tab.count.value for tab in counts.tabs}
+    assert tab_counts["IN_TRANSIT"] == 1 and tab_counts["AWAITING_SHIPMENT"] == 1
+    assert tab_counts["COMPLETED"] == 0
+    assert {c.code: c.count.value for c in counts.needs_action}["ship_within_24h"] == 0
+    assert counts.total.value == 0  # the total respects the status filter itself
+
+
+def test_the_page_loads_its_counts_afterwards(as_admin, orders):
+    page = as_admin.get("/orders/").content.decode()
+    assert 'hx-get="/orders/counts/?' in page and 'hx-trigger="load"' in page
+    counts = as_admin.get("/orders/counts/", HTTP_HX_REQUEST="true").content.decode()
+    assert counts.lstrip().startswith('<div id="counts"') and "hx-trigger" not in counts
+    assert '<span class="count">3</span>' in counts
 
 
 def test_chips_describe_the_filters_and_remove_one_each(as_admin, orders):
