@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count
 from django.http import QueryDict
 from django.test import Client
 
@@ -17,6 +18,7 @@ from accounts.models import User
 from .models import Order, OrderLine, Package
 from .selectors.keyset import cursor_for, sort_queryset
 from .selectors.order_list import order_filterset
+from .statuses import OrderStatus
 
 
 @dataclass
@@ -137,7 +139,39 @@ def benchmark_list(*, user: User, repeat: int, deep: int) -> list[Timing]:
                 counter.count,
             )
         )
+    results.append(_tab_counts(client, user, repeat))
     return results
+
+
+def _tab_counts(client: Client, user: User, repeat: int) -> Timing:
+    """/orders/counts/ (capped counts) against exact counts: one GROUP BY, or one COUNT(*)
+    per tab as a typical implementation does."""
+    filterset, _ = order_filterset(user=user, query=QueryDict())
+    grouped = filterset.qs.order_by().values("status").annotate(n=Count("pk"))
+    sql, sql_params = grouped.query.sql_with_params()
+
+    def counts():
+        assert client.get("/orders/counts/").status_code == 200
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            cursor.fetchall()
+
+    def naive():
+        for status in OrderStatus:
+            filterset.qs.filter(status=status).count()
+
+    with CountQueries() as counter:
+        counts()
+    return Timing(
+        "tab counts (all tabs + counters)",
+        "/orders/counts/",
+        _measure(counts, repeat),
+        _measure(raw, max(3, repeat // 3)),
+        _measure(naive, max(3, repeat // 3)),
+        counter.count,
+    )
 
 
 class CountQueries:
