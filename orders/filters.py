@@ -56,7 +56,7 @@ TRACKING_PROBLEMS = (
     TrackingStatus.RETURNING,
 )
 MAX_ORDER_IDS = 100
-SEARCH_MATCH_CAP = 5000  # per kind of match; a broader search should be narrowed
+SEARCH_MATCH_CAP = 2000  # newest matches per kind; a broader search should be narrowed
 ORDER_ID = re.compile(r"^\d{18,19}$")
 # Buyer fields searched by `q` and `buyer`; masked for roles without "see buyer contact".
 CONTACT_SEARCH_FIELDS = ("buyer_username", "recipient_name", "buyer_email", "recipient_phone")
@@ -257,34 +257,34 @@ class OrderFilterSet(django_filters.FilterSet):
         return Q(shop__in=shop_ids) & match
 
     def search_q(self, text: str) -> Q:
-        """Order ids (up to 100 at once), tracking number, buyer, product or seller SKU.
+        """Order ids (up to 100 at once), tracking number, seller SKU, buyer or product.
 
-        Each kind of match is looked up on its own index and the order keys are combined,
-        which PostgreSQL does far faster than one query OR-ing subqueries over every order.
+        Identifiers are looked up first, each on its own index; when one matches, that is what
+        the person typed. Otherwise the text is searched inside buyer fields (one query whose
+        trigram indexes the database combines) and product names, newest matches first.
         """
         text = text.strip()
         ids = parse_order_ids(text)
         if ids is not None:
             return Q(order_id__in=ids[:MAX_ORDER_IDS])
         shop_ids = [s.pk for s in self.selected_shops]
-        unmasked = [pk for pk in shop_ids if pk in self.unmasked_shop_ids]
         in_shops = {"order__shop_id__in": shop_ids}
-        sources = [
+        exact = [
             Order.objects.filter(shop_id__in=shop_ids, order_id=text).values_list("pk"),
             Package.objects.filter(tracking_number=text, **in_shops).values_list("order_id"),
             OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id"),
-            OrderLine.objects.filter(product_name__icontains=text, **in_shops).values_list(
-                "order_id"
-            ),
-            *(
-                Order.objects.filter(
-                    shop_id__in=unmasked, **{f"{field}__icontains": text}
-                ).values_list("pk")
-                for field in CONTACT_SEARCH_FIELDS
-            ),
         ]
-        matched: set[int] = set()
-        for source in sources:
+        matched = {key for source in exact for (key,) in source[:SEARCH_MATCH_CAP]}
+        if matched:
+            return Q(pk__in=sorted(matched))
+        contacts = self._contact_q(text, CONTACT_SEARCH_FIELDS)
+        by_buyer = Order.objects.filter(contacts).order_by("-create_time").values_list("pk")
+        by_product = (
+            OrderLine.objects.filter(product_name__icontains=text, **in_shops)
+            .order_by("-order_id")
+            .values_list("order_id")
+        )
+        for source in (by_buyer, by_product):
             matched.update(key for (key,) in source[:SEARCH_MATCH_CAP])
         return Q(pk__in=sorted(matched))
 
