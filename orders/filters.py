@@ -56,7 +56,9 @@ TRACKING_PROBLEMS = (
     TrackingStatus.RETURNING,
 )
 MAX_ORDER_IDS = 100
-SEARCH_MATCH_CAP = 2000  # newest matches per kind; a broader search should be narrowed
+SEARCH_MATCH_CAP = 2000  # keys fetched for a rare word; a broader search should be narrowed
+RECENT_ORDERS = 2000  # how far back a word is tried to decide whether it is common
+RECENT_HITS_FOR_INLINE = 25
 ORDER_ID = re.compile(r"^\d{18,19}$")
 # Buyer fields searched by `q` and `buyer`; masked for roles without "see buyer contact".
 CONTACT_SEARCH_FIELDS = ("buyer_username", "recipient_name", "buyer_email", "recipient_phone")
@@ -116,6 +118,19 @@ def risk_q() -> Q:
         ~Q(billing_region_code="") & ~Q(region_code="") & ~Q(billing_region_code=F("region_code"))
     )
     return different_country | Q(is_buyer_request_cancel=True)
+
+
+def _common_or_keys(matches, recent_matches, condition: Q) -> Q:
+    """Plan a contains-search by how common the word is among the newest orders.
+
+    Common (a page of hits among the newest orders): keep the condition in the rows query,
+    which finds the first page by walking the newest orders. Rare: fetch the matching keys
+    through the trigram index, which is quick when there are few. Every match counts either
+    way; only the plan differs.
+    """
+    if recent_matches.count() >= RECENT_HITS_FOR_INLINE:
+        return condition
+    return Q(pk__in=list(matches[:SEARCH_MATCH_CAP]))
 
 
 class OrderFilterForm(forms.Form):
@@ -260,8 +275,8 @@ class OrderFilterSet(django_filters.FilterSet):
         """Order ids (up to 100 at once), tracking number, seller SKU, buyer or product.
 
         Identifiers are looked up first, each on its own index; when one matches, that is what
-        the person typed. Otherwise the text is searched inside buyer fields (one query whose
-        trigram indexes the database combines) and product names, newest matches first.
+        the person typed. Otherwise the text is searched inside buyer fields and product names,
+        each planned by how many orders it matches (see `_few_or_inline`).
         """
         text = text.strip()
         ids = parse_order_ids(text)
@@ -278,15 +293,17 @@ class OrderFilterSet(django_filters.FilterSet):
         if matched:
             return Q(pk__in=sorted(matched))
         contacts = self._contact_q(text, CONTACT_SEARCH_FIELDS)
-        by_buyer = Order.objects.filter(contacts).order_by("-create_time").values_list("pk")
-        by_product = (
-            OrderLine.objects.filter(product_name__icontains=text, **in_shops)
-            .order_by("-order_id")
-            .values_list("order_id")
+        recent = self.recent_order_keys()
+        lines = OrderLine.objects.filter(product_name__icontains=text, **in_shops)
+        return _common_or_keys(
+            Order.objects.filter(contacts).values_list("pk", flat=True),
+            Order.objects.filter(contacts, pk__in=recent),
+            contacts,
+        ) | _common_or_keys(
+            lines.values_list("order_id", flat=True),
+            lines.filter(order_id__in=recent),
+            Q(pk__in=lines.values("order_id")),
         )
-        for source in (by_buyer, by_product):
-            matched.update(key for (key,) in source[:SEARCH_MATCH_CAP])
-        return Q(pk__in=sorted(matched))
 
     # --- single-field filters ---------------------------------------------------------------
 
@@ -301,8 +318,23 @@ class OrderFilterSet(django_filters.FilterSet):
         shops = [s.pk for s in self.selected_shops]
         lines = OrderLine.objects.filter(order__shop_id__in=shops, product_name__icontains=value)
         return queryset.filter(
-            pk__in=list(lines.values_list("order_id", flat=True)[:SEARCH_MATCH_CAP])
+            _common_or_keys(
+                lines.values_list("order_id", flat=True),
+                lines.filter(order_id__in=self.recent_order_keys()),
+                Q(pk__in=lines.values("order_id")),
+            )
         )
+
+    def recent_order_keys(self) -> list[int]:
+        """The newest orders of the selected shops, to tell common words from rare ones."""
+        if not hasattr(self, "_recent"):
+            shops = [s.pk for s in self.selected_shops]
+            self._recent = list(
+                Order.objects.filter(shop_id__in=shops)
+                .order_by("-create_time")
+                .values_list("pk", flat=True)[:RECENT_ORDERS]
+            )
+        return self._recent
 
     def filter_category(self, queryset, name, values):
         lines = OrderLine.objects.filter(order=OuterRef("pk"), product_category__in=values)

@@ -351,3 +351,15 @@ def test_htmx_gets_only_the_part_it_swaps(as_admin, orders):
     assert "<html" not in body and body.lstrip().startswith('<div id="results"')
     listing = as_admin.get("/orders/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="order-list")
     assert listing.content.decode().lstrip().startswith('<div id="order-list"')
+
+
+@pytest.mark.parametrize("threshold", [1, 10_000])
+def test_common_and_rare_words_find_the_same_orders(as_admin, orders, monkeypatch, threshold):
+    """Searched inline (a word common among recent orders) or by keys (a rare one)."""
+    import orders.filters as filters
+
+    monkeypatch.setattr(filters, "RECENT_HITS_FOR_INLINE", threshold)
+    product = orders["old"].lines.first().product_name
+    assert listed(as_admin, q="olivia") == {"576000000000000001"}
+    assert "576000000000000003" in listed(as_admin, q=product)
+    assert "576000000000000003" in listed(as_admin, product=product.lower())
