@@ -5,11 +5,13 @@ to docs/screenshots/, which is where the README's pictures come from.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.accounts.factories import PASSWORD
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +116,17 @@ def page(new_page):
 @pytest.fixture
 def phone_page(new_page):
     return new_page(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
+
+
+HOME = re.compile(r"^https?://[^/]+/$")  # the overview, where sign-in lands
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form (callers wait for where it leads)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

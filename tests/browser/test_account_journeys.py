@@ -1,30 +1,21 @@
 """Journeys of SPEC §4/§12 in a real browser: two-factor set-up and sign-in, and an
 administrator granting a role in Django admin that the new member then uses."""
 
-import re
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Shop
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.accounts.test_two_factor import code_for
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer):
     OrderFactory(shop=shop)
-    _sign_in(page, viewer.email)
+    sign_in(page, viewer.email)
     page.wait_for_url("**/")
     page.locator("summary").click()
     page.get_by_role("link", name="Two-factor authentication").click()
@@ -40,7 +31,7 @@ def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
 
-    _sign_in(page, viewer.email)
+    sign_in(page, viewer.email)
     page.wait_for_url("**/accounts/login/verify/")
     screenshot(page, "two-factor-verify")
     page.get_by_role("textbox", name="Code").fill(
@@ -58,7 +49,7 @@ def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
     newcomer = UserFactory(email="newcomer@example.test")
 
     admin_page = new_page()
-    _sign_in(admin_page, superuser.email)
+    sign_in(admin_page, superuser.email)
     admin_page.wait_for_url("**/")
     admin_page.goto(f"/admin/accounts/shop/{shop.pk}/change/")
     admin_page.get_by_text("Add another Membership").click()
@@ -73,7 +64,7 @@ def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
     assert newcomer.memberships.get().role == "accountant"
 
     member_page = new_page()
-    _sign_in(member_page, newcomer.email)
+    sign_in(member_page, newcomer.email)
     member_page.wait_for_url("**/")
     assert member_page.get_by_role("heading", name=Shop.objects.get().name).is_visible()
     assert member_page.get_by_text("Accountant").first.is_visible()
@@ -85,11 +76,11 @@ def test_administrator_reviews_access_and_spots_a_member_without_two_factor(
     shop.require_two_factor = True
     shop.save(update_fields=["require_two_factor"])
     device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
-    _sign_in(page, admin.email)
+    sign_in(page, admin.email)
     page.wait_for_url("**/accounts/login/verify/")
     page.get_by_role("textbox", name="Code").fill(code_for(device))
     page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+    page.wait_for_url(HOME)
     page.get_by_role("link", name="Access review").click()
     page.wait_for_url("**/accounts/access-review/")
     row = page.locator("tr", has_text=viewer.email)

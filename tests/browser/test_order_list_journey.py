@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 from orders.models import Order, SavedView
 from orders.periods import period_range
 from orders.statuses import OrderStatus
-from tests.accounts.factories import PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +26,9 @@ IN_TRANSIT = OrderStatus.IN_TRANSIT
 VIEW_NAME = "In transit last month"
 
 
-def _sign_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+def _sign_in(page, email):
+    sign_in(page, email)
+    page.wait_for_url(HOME)
 
 
 def _wait_for_query(page, **expected) -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from orders.services.seed import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,11 +15,10 @@ def demo(transactional_db):
 
 
 def _sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """From the front door: a signed-out visitor is sent to sign in."""
     page.goto("/")
     assert "/accounts/login/" in page.url
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email, password)
 
 
 def test_wrong_password_shows_a_clear_error(page, demo):
