@@ -7,6 +7,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("counts/", views.order_counts, name="counts"),
+    path("bulk/", views.bulk_action, name="bulk"),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
 ]

@@ -8,15 +8,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.access import permission_required, shops_for_user
+from accounts.access import (
+    MissingShopPermission,
+    permission_required,
+    shops_for_user,
+    user_has_perm_anywhere,
+)
 from accounts.roles import Perm
 
+from .bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from .filter_ui import filter_bar
 from .forms import SavedViewChangeForm, SavedViewForm
 from .querystring import canonical_query
 from .selectors import order_overview_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from .services import saved_views as views_service
+from .services.selection import order_selection_resolve
 
 
 @login_required
@@ -58,6 +65,7 @@ def order_list(request):
         ),
         "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
         "bar": filter_bar(request.GET, page.filterset.shops),
+        "bulk_actions": bulk_actions_for_user(request.user),
     }
     template = "orders/order_list.html"
     if request.htmx:
@@ -130,3 +138,31 @@ def saved_view_change(request, pk: int):
     except views_service.SavedViewError as exc:
         messages.error(request, str(exc))
     return redirect(f"{reverse('orders:list')}?{view.query_string}")
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def bulk_action(request):
+    """Run a registered bulk action on the ticked orders or on all orders matching the filters."""
+    action = BULK_ACTIONS.get(request.POST.get("action", ""))
+    query = QueryDict(request.POST.get("query", ""))
+    back = f"{reverse('orders:list')}?{canonical_query(query)}"
+    if action is None:
+        messages.error(request, "Choose what to do with the selected orders.")
+        return redirect(back)
+    if not user_has_perm_anywhere(request.user, action.perm):
+        raise MissingShopPermission(action.perm)
+    try:
+        selected = order_selection_resolve(
+            user=request.user,
+            ids=request.POST.getlist("ids"),
+            query=query,
+            perm=action.perm,
+            all_matching=request.POST.get("all_matching") == "1",
+        )
+    except ForeignShop:
+        raise Http404("No such shop among yours.") from None
+    if not selected.exists():
+        messages.error(request, "Select at least one order, or all matching orders.")
+        return redirect(back)
+    return action.run(request, selected)

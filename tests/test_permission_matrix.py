@@ -50,3 +50,8 @@ def test_django_admin_access(client, role_users, superuser, url):
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+def test_anonymous_post_to_bulk_actions_is_sent_to_login(client):
+    response = client.post("/orders/bulk/", {"action": "export", "all_matching": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

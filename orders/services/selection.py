@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from accounts.models import User
+from accounts.roles import Perm
 
 from ..models import Order
 from ..selectors import order_list_for_user
@@ -14,11 +15,17 @@ MAX_TICKED = 1000
 
 
 def order_selection_resolve(
-    *, user: User, ids: list[str], all_matching: bool, query: QueryDict
+    *,
+    user: User,
+    ids: list[str],
+    all_matching: bool,
+    query: QueryDict,
+    perm: Perm = Perm.VIEW_ORDERS,
 ) -> QuerySet[Order]:
-    """The orders a bulk action applies to, never outside the user's shops."""
+    """The orders a bulk action applies to, never outside the shops where `user` has `perm`."""
+    allowed = order_list_for_user(user=user, perm=perm)
     if all_matching:
         filterset, _ = order_filterset(user=user, query=query)
-        return filterset.qs
+        return filterset.qs & allowed
     keys = [int(i) for i in ids[:MAX_TICKED] if str(i).isdigit()]
-    return order_list_for_user(user=user).filter(pk__in=keys)
+    return allowed.filter(pk__in=keys)

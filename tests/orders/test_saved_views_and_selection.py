@@ -78,3 +78,48 @@ def test_selection_never_leaves_the_users_shops(shop, other_shop, viewer):
         user=viewer, ids=[], all_matching=True, query=QueryDict("status=IN_TRANSIT")
     )
     assert list(matching) == [mine]
+
+
+@pytest.fixture
+def count_action():
+    """A bulk action as a feature would register one; it reports what it was given."""
+    from django.http import HttpResponse
+
+    from accounts.roles import Perm
+    from orders.bulk_actions import BULK_ACTIONS, BulkAction, bulk_action_register
+
+    def run(request, orders):
+        return HttpResponse(",".join(sorted(orders.values_list("order_id", flat=True))))
+
+    bulk_action_register(BulkAction("count", "Count them", Perm.EXPORT_ORDERS, run))
+    yield
+    BULK_ACTIONS.pop("count")
+
+
+def test_bulk_action_gets_ticked_or_all_matching_orders_of_my_shops(
+    client, shop, other_shop, accountant, count_action
+):
+    a = OrderFactory(shop=shop, status="IN_TRANSIT", order_id="576500000000000001")
+    OrderFactory(shop=shop, status="COMPLETED", order_id="576500000000000002")
+    theirs = OrderFactory(shop=other_shop, status="IN_TRANSIT")
+    client.force_login(accountant)
+    assert "Count them" in client.get("/orders/").content.decode()
+    ticked = client.post("/orders/bulk/", {"action": "count", "ids": [a.pk, theirs.pk]})
+    assert ticked.content.decode() == a.order_id
+    matching = client.post(
+        "/orders/bulk/", {"action": "count", "all_matching": "1", "query": "status=IN_TRANSIT"}
+    )
+    assert matching.content.decode() == a.order_id
+
+
+def test_bulk_action_needs_its_permission_and_a_selection(
+    client, shop, viewer, accountant, count_action
+):
+    OrderFactory(shop=shop)
+    client.force_login(viewer)
+    assert "Count them" not in client.get("/orders/").content.decode()
+    assert client.post("/orders/bulk/", {"action": "count", "all_matching": "1"}).status_code == 403
+    client.force_login(accountant)
+    for data in ({"action": "nope", "all_matching": "1"}, {"action": "count", "ids": ["x"]}):
+        response = client.post("/orders/bulk/", data)
+        assert response.status_code == 302 and response["Location"].startswith("/orders/")
