@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.order_list, name="list"),
     path("counts/", views.order_counts, name="counts"),
     path("bulk/", views.bulk_action, name="bulk"),
+    re_path(r"^(?P<order_id>\d{18,19})/$", views.order_detail, name="detail"),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
 ]

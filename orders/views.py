@@ -21,8 +21,10 @@ from .filter_ui import filter_bar
 from .forms import SavedViewChangeForm, SavedViewForm
 from .querystring import canonical_query
 from .selectors import order_overview_for_user
+from .selectors.order_detail import order_detail_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from .services import saved_views as views_service
+from .services.audit import buyer_data_view_record
 from .services.selection import order_selection_resolve
 
 
@@ -166,3 +168,12 @@ def bulk_action(request):
         messages.error(request, "Select at least one order, or all matching orders.")
         return redirect(back)
     return action.run(request, selected)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def order_detail(request, order_id: str):
+    """One order, everything about it; another shop's order is a 404."""
+    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if detail.unmasked:
+        buyer_data_view_record(request=request, order=detail.order)
+    return render(request, "orders/order_detail.html", {"detail": detail, "order": detail.order})

@@ -1,0 +1,155 @@
+"""Everything about one order for the detail page (SPEC §6), in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import Http404
+
+from accounts.access import user_has_shop_perm
+from accounts.masking import BUYER_FIELD_MASKS, mask_value
+from accounts.models import User
+from accounts.roles import Perm
+
+from ..models import Order, OrderEvent, OrderLine, Package, Refund
+from ..statuses import EventKind, TrackingStatus
+from . import order_list_for_user
+
+# (label, payment field) in the order TikTok's breakdown adds up.
+MONEY_ROWS = (
+    ("Products (original price)", "original_total_product_price"),
+    ("Seller discount", "seller_discount"),
+    ("Platform discount", "platform_discount"),
+    ("Subtotal", "sub_total"),
+    ("Shipping (original)", "original_shipping_fee"),
+    ("Shipping seller discount", "shipping_fee_seller_discount"),
+    ("Shipping platform discount", "shipping_fee_platform_discount"),
+    ("Shipping", "shipping_fee"),
+    ("Tax", "tax"),
+    ("Retail delivery fee", "retail_delivery_fee"),
+    ("Total", "total_amount"),
+    ("Refunded", "refunded_amount"),
+)
+DISCOUNTS = {
+    "seller_discount",
+    "platform_discount",
+    "shipping_fee_seller_discount",
+    "shipping_fee_platform_discount",
+    "refunded_amount",
+}
+TIMESTAMPS = (
+    ("Created", "create_time"),
+    ("Paid", "paid_time"),
+    ("Ready to ship", "rts_time"),
+    ("Shipped", "collection_time"),
+    ("Delivered", "delivery_time"),
+    ("Cancelled", "cancel_time"),
+    ("Updated", "update_time"),
+    ("Ship by", "shipping_due_time"),
+    ("Deliver by", "delivery_due_time"),
+)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    detail: str
+    actor: str
+    kind: str
+
+
+@dataclass
+class OrderDetail:
+    order: Order
+    unmasked: bool
+    contact: dict[str, str]
+    lines: list[OrderLine]
+    packages: list[Package]
+    refunds: list[Refund]
+    timeline: list[TimelineEntry]
+    money: list[tuple[str, object, bool]]
+    times: list[tuple[str, datetime]]
+    billing_differs: bool
+
+    @property
+    def net(self):
+        return self.order.total_amount - self.order.refunded_amount
+
+
+def _event_entry(event: OrderEvent, zone) -> TimelineEntry:
+    payload = event.payload or {}
+    if event.kind == EventKind.STATUS_CHANGED:
+        detail = f"{payload.get('from', '?')} → {payload.get('to', '?')}"
+        if payload.get("reason"):
+            detail += f" ({payload['reason']})"
+    elif event.kind == EventKind.REFUND:
+        detail = (
+            f"{payload.get('status', '')} {payload.get('amount', '')} {payload.get('reason', '')}"
+        )
+    else:
+        detail = str(payload.get("body", "")) or ""
+    actor = event.actor.get_full_name() if event.actor else event.get_actor_type_display()
+    return TimelineEntry(
+        event.occurred_at.astimezone(zone),
+        event.get_kind_display(),
+        detail.strip(),
+        actor,
+        event.kind,
+    )
+
+
+def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
+    """The order with this TikTok id in one of the user's shops; Http404 otherwise."""
+    order = (
+        order_list_for_user(user=user)
+        .select_related("shop")
+        .filter(order_id=order_id)
+        .order_by("shop_id")
+        .first()
+    )
+    if order is None:
+        raise Http404("No such order in your shops.")
+    zone = order.shop.zone
+    unmasked = user_has_shop_perm(user, order.shop, Perm.SEE_BUYER_CONTACT)
+    contact = {
+        field: getattr(order, field) if unmasked else mask_value(field, getattr(order, field))
+        for field in BUYER_FIELD_MASKS
+    }
+    packages = list(order.packages.prefetch_related("checkpoints").order_by("pk"))
+    timeline = [_event_entry(e, zone) for e in order.events.select_related("actor")]
+    for package in packages:
+        for checkpoint in package.checkpoints.all():
+            timeline.append(
+                TimelineEntry(
+                    checkpoint.occurred_at.astimezone(zone),
+                    f"{package.shipping_provider_name}: {TrackingStatus(checkpoint.status).label}",
+                    " · ".join(part for part in (checkpoint.message, checkpoint.location) if part),
+                    "Carrier",
+                    "tracking",
+                )
+            )
+    timeline.sort(key=lambda entry: entry.at, reverse=True)
+    billing_differs = bool(order.billing_address_line1) and (
+        (order.billing_address_line1, order.billing_postal_code, order.billing_region_code)
+        != (order.address_line1, order.postal_code, order.region_code)
+    )
+    return OrderDetail(
+        order=order,
+        unmasked=unmasked,
+        contact=contact,
+        lines=list(order.lines.select_related("package").order_by("pk")),
+        packages=packages,
+        refunds=list(order.refunds.select_related("requested_by", "approved_by")),
+        timeline=timeline,
+        money=[
+            (label, getattr(order, field), field in DISCOUNTS)
+            for label, field in MONEY_ROWS
+            if getattr(order, field) or field in ("sub_total", "shipping_fee", "total_amount")
+        ],
+        times=[
+            (label, getattr(order, field).astimezone(zone))
+            for label, field in TIMESTAMPS
+            if getattr(order, field)
+        ],
+        billing_differs=billing_differs,
+    )

@@ -1,0 +1,93 @@
+"""/orders/<order_id>/: everything about one order, per role, in a fixed number of queries."""
+
+import pytest
+
+from accounts.models import AuditEvent
+from orders.models import OrderEvent
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order(shop):
+    return OrderFactory(
+        shop=shop,
+        status="DELIVERED",
+        order_id="576700000000000001",
+        recipient_name="Olivia Smith",
+        recipient_phone="(+1)4155550121",
+        buyer_message="<script>alert('x')</script> leave at door",
+    )
+
+
+def test_detail_shows_lines_money_packages_and_timeline(client, cs_agent, order):
+    client.force_login(cs_agent)
+    body = client.get(f"/orders/{order.order_id}/").content.decode()
+    for line in order.lines.all():
+        assert line.product_name in body and line.sku_id in body
+    package = order.packages.get()
+    assert package.tracking_number in body and package.shipping_provider_name in body
+    assert f"{order.total_amount:,}" in body and "Net after refunds" in body
+    assert "Status changed" in body and "Delivered, front door" in body
+
+
+def test_buyer_contact_is_unmasked_for_customer_service_and_audited(client, cs_agent, order):
+    client.force_login(cs_agent)
+    body = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert "Olivia Smith" in body and "(+1)4155550121" in body
+    event = AuditEvent.objects.get(action="buyer_data_viewed")
+    assert (event.actor, event.shop, event.target) == (cs_agent, order.shop, order.order_id)
+
+
+def test_buyer_contact_is_masked_for_viewers_and_not_audited(client, viewer, order):
+    client.force_login(viewer)
+    body = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert "Olivia Smith" not in body and "O*** S***" in body
+    assert "(+1)415****21" in body and "4155550121" not in body
+    assert not AuditEvent.objects.filter(action="buyer_data_viewed").exists()
+
+
+def test_buyer_text_is_escaped(client, cs_agent, order):
+    client.force_login(cs_agent)
+    body = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert" in body
+
+
+def test_another_shops_order_is_404_and_anonymous_signs_in(client, outsider, order):
+    assert client.get(f"/orders/{order.order_id}/")["Location"].startswith("/accounts/login/")
+    client.force_login(outsider)
+    assert client.get(f"/orders/{order.order_id}/").status_code == 404
+    assert client.get("/orders/576799999999999999/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["admin", "cs_agent", "packer", "accountant", "viewer"])
+def test_every_role_of_the_shop_may_open_its_orders(client, order, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(f"/orders/{order.order_id}/").status_code == 200
+
+
+def test_query_count_does_not_grow_with_lines_or_events(
+    client, cs_agent, shop, order, django_assert_max_num_queries
+):
+    client.force_login(cs_agent)
+    with django_assert_max_num_queries(40) as baseline:
+        client.get(f"/orders/{order.order_id}/")
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
+            order=order,
+            kind="note",
+            actor_type="user",
+            occurred_at=order.update_time,
+            payload={"body": f"note {n}"},
+        )
+        for n in range(30)
+    )
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        client.get(f"/orders/{order.order_id}/")
+
+
+def test_the_list_links_each_order_and_an_exact_id_search(client, cs_agent, order):
+    client.force_login(cs_agent)
+    listing = client.get("/orders/", {"q": order.order_id}).content.decode()
+    assert f'href="/orders/{order.order_id}/"' in listing and "open it" in listing
