@@ -2,18 +2,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from accounts.models import User
-from orders.benchmarks import benchmark_list, render_markdown
+from orders.benchmarks import benchmark_detail, benchmark_list, render_markdown
 from orders.models import Order
 from orders.services.seed import demo_seed
 
-PARTS = ("list",)
+PARTS = ("list", "detail")
 
 
 class Command(BaseCommand):
     help = "Measure the order list (SPEC §14) against raw SQL and a naive Django list."
 
     def add_arguments(self, parser):
-        parser.add_argument("--parts", default="list", help=f"Comma-separated: {', '.join(PARTS)}.")
+        parser.add_argument(
+            "--parts", default="list,detail", help=f"Comma-separated: {', '.join(PARTS)}."
+        )
         parser.add_argument(
             "--orders",
             type=int,
@@ -47,10 +49,13 @@ class Command(BaseCommand):
             raise CommandError(f"No user {user!r}; run seed_demo or pass --user.")
         total = Order.objects.count()
         deep = min(deep, max(0, Order.objects.filter(shop__memberships__user=person).count() - 30))
+        timings = []
         if "list" in chosen:
-            timings = benchmark_list(user=person, repeat=repeat, deep=deep)
-            table = render_markdown(timings, orders=total)
-            self.stdout.write(table)
-            if markdown:
-                with open(markdown, "w", encoding="utf-8") as out:
-                    out.write(table + "\n")
+            timings += benchmark_list(user=person, repeat=repeat, deep=deep)
+        if "detail" in chosen:
+            timings += benchmark_detail(user=person, repeat=repeat)
+        table = render_markdown(timings, orders=total)
+        self.stdout.write(table)
+        if markdown:
+            with open(markdown, "w", encoding="utf-8") as out:
+                out.write(table + "\n")
