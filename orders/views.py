@@ -1,5 +1,7 @@
 """Order pages. Views translate HTTP only: access, input, one selector or service, render."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
@@ -13,6 +15,7 @@ from accounts.access import (
     permission_required,
     shops_for_user,
     user_has_perm_anywhere,
+    user_has_shop_perm,
 )
 from accounts.roles import Perm
 
@@ -21,8 +24,9 @@ from .filter_ui import filter_bar
 from .forms import SavedViewChangeForm, SavedViewForm
 from .querystring import canonical_query
 from .selectors import order_overview_for_user
-from .selectors.order_detail import order_detail_for_user
+from .selectors.order_detail import order_detail_for_user, order_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
+from .services import notes
 from .services import saved_views as views_service
 from .services.audit import buyer_data_view_record
 from .services.selection import order_selection_resolve
@@ -176,4 +180,34 @@ def order_detail(request, order_id: str):
     detail = order_detail_for_user(user=request.user, order_id=order_id)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
-    return render(request, "orders/order_detail.html", {"detail": detail, "order": detail.order})
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "detail": detail,
+            "order": detail.order,
+            "can_add_notes": user_has_shop_perm(request.user, detail.order.shop, Perm.ADD_NOTES),
+            "submission_id": uuid.uuid4().hex,
+        },
+    )
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_note_add(request, order_id: str):
+    """Add an internal note; 404 for another shop's order, 403 without the permission."""
+    order = order_for_user(user=request.user, order_id=order_id)
+    if not user_has_shop_perm(request.user, order.shop, Perm.ADD_NOTES):
+        raise MissingShopPermission(Perm.ADD_NOTES)
+    try:
+        notes.order_note_add(
+            order=order,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            submission_id=request.POST.get("submission_id", "")[:40],
+        )
+    except notes.NoteRefused as exc:
+        messages.error(request, f"The note was not added: {exc}")
+    else:
+        messages.success(request, "Note added to the timeline.")
+    return redirect("orders:detail", order_id=order.order_id)

@@ -98,7 +98,7 @@ def _event_entry(event: OrderEvent, zone) -> TimelineEntry:
     )
 
 
-def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
+def order_for_user(*, user: User, order_id: str) -> Order:
     """The order with this TikTok id in one of the user's shops; Http404 otherwise."""
     order = (
         order_list_for_user(user=user)
@@ -109,6 +109,12 @@ def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
     )
     if order is None:
         raise Http404("No such order in your shops.")
+    return order
+
+
+def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
+    """Everything the detail page shows about the order, as `user` may see it."""
+    order = order_for_user(user=user, order_id=order_id)
     zone = order.shop.zone
     unmasked = user_has_shop_perm(user, order.shop, Perm.SEE_BUYER_CONTACT)
     contact = {

@@ -31,3 +31,9 @@ def test_customer_service_opens_an_order_from_a_search(page, shop, cs_agent):
     tracking = order.packages.get().tracking_number
     assert page.get_by_text(tracking).is_visible()
     screenshot(page, "order-detail")
+
+    page.get_by_label("Internal note").fill("Buyer called: leave with the neighbour at no. 12")
+    page.get_by_role("button", name="Add note").click()
+    page.wait_for_url(f"**/orders/{order.order_id}/")
+    assert page.get_by_text("Note added to the timeline.").is_visible()
+    assert page.locator(".timeline").get_by_text("leave with the neighbour").is_visible()

@@ -91,3 +91,69 @@ def test_the_list_links_each_order_and_an_exact_id_search(client, cs_agent, orde
     client.force_login(cs_agent)
     listing = client.get("/orders/", {"q": order.order_id}).content.decode()
     assert f'href="/orders/{order.order_id}/"' in listing and "open it" in listing
+
+
+# --- internal notes --------------------------------------------------------------------
+
+
+def _note(client, order, body="Called the buyer, parcel is at the neighbour's", **extra):
+    return client.post(f"/orders/{order.order_id}/notes/", {"body": body, **extra})
+
+
+def notes_of(order):
+    return list(order.events.filter(kind="note").values_list("payload__body", flat=True))
+
+
+@pytest.mark.parametrize("role", ["admin", "cs_agent", "packer"])
+def test_roles_with_the_permission_add_notes_to_the_timeline(client, order, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = _note(client, order)
+    assert response.status_code == 302 and response["Location"] == f"/orders/{order.order_id}/"
+    assert notes_of(order) == ["Called the buyer, parcel is at the neighbour's"]
+    page = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert "Internal note" in page and "parcel is at the neighbour" in page
+
+
+@pytest.mark.parametrize("role", ["accountant", "viewer"])
+def test_roles_without_it_get_403_and_no_form(client, order, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert 'name="body"' not in client.get(f"/orders/{order.order_id}/").content.decode()
+    response = _note(client, order)
+    assert response.status_code == 403 and "Add internal notes" in response.content.decode()
+    assert notes_of(order) == []
+
+
+def test_another_shops_order_is_404_for_notes(client, outsider, order):
+    client.force_login(outsider)
+    assert _note(client, order).status_code == 404
+    assert notes_of(order) == []
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
+def test_empty_or_huge_notes_are_refused(client, cs_agent, order, body):
+    client.force_login(cs_agent)
+    response = _note(client, order, body=body)
+    assert response.status_code == 302
+    assert notes_of(order) == []
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("The note was not added" in m for m in messages)
+
+
+def test_a_double_submitted_form_adds_one_note(client, cs_agent, order):
+    client.force_login(cs_agent)
+    _note(client, order, submission_id="abc123")
+    _note(client, order, submission_id="abc123")
+    assert len(notes_of(order)) == 1
+
+
+def test_notes_need_a_csrf_token_and_are_escaped(cs_agent, order):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(cs_agent)
+    assert _note(strict, order).status_code == 403
+    relaxed = Client()
+    relaxed.force_login(cs_agent)
+    _note(relaxed, order, body="<img src=x onerror=alert(1)>")
+    page = relaxed.get(f"/orders/{order.order_id}/").content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x" in page

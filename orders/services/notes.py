@@ -1,0 +1,45 @@
+"""Internal notes on an order: for the team, never shown to the buyer."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import user_has_shop_perm
+from accounts.roles import Perm
+
+from ..exceptions import OrderError
+from ..models import Order, OrderEvent
+from ..statuses import ActorType, EventKind
+
+NOTE_MAX_LENGTH = 5000
+
+
+class NoteRefused(OrderError):
+    pass
+
+
+@transaction.atomic
+def order_note_add(*, order: Order, author, body: str, submission_id: str = "") -> OrderEvent:
+    """Add a note to the order's timeline. A resubmitted form (same submission id) adds
+    nothing and returns the note it already made."""
+    if not user_has_shop_perm(author, order.shop, Perm.ADD_NOTES):
+        raise NoteRefused(f"You need the “{Perm.ADD_NOTES.label}” permission.")
+    body = body.strip()
+    if not body:
+        raise NoteRefused("Write something in the note.")
+    if len(body) > NOTE_MAX_LENGTH:
+        raise NoteRefused(f"A note can be at most {NOTE_MAX_LENGTH:,} characters.")
+    Order.objects.select_for_update().filter(pk=order.pk).first()  # one note at a time
+    if submission_id:
+        earlier = order.events.filter(
+            kind=EventKind.NOTE, payload__submission_id=submission_id
+        ).first()
+        if earlier is not None:
+            return earlier
+    return OrderEvent.objects.create(
+        order=order,
+        kind=EventKind.NOTE,
+        actor_type=ActorType.USER,
+        actor=author,
+        occurred_at=timezone.now(),
+        payload={"body": body, "submission_id": submission_id},
+    )
