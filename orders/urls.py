@@ -10,6 +10,8 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="bulk"),
     re_path(r"^(?P<order_id>\d{18,19})/$", views.order_detail, name="detail"),
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
+    re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),
+    re_path(r"^(?P<order_id>\d{18,19})/tracking/$", views.order_tracking_add, name="tracking"),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
 ]

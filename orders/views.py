@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,16 +20,18 @@ from accounts.access import (
 from accounts.roles import Perm
 
 from .bulk_actions import BULK_ACTIONS, bulk_actions_for_user
+from .exceptions import OrderError
 from .filter_ui import filter_bar
 from .forms import SavedViewChangeForm, SavedViewForm
 from .querystring import canonical_query
 from .selectors import order_overview_for_user
 from .selectors.order_detail import order_detail_for_user, order_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
-from .services import notes
+from .services import fulfilment, notes
 from .services import saved_views as views_service
 from .services.audit import buyer_data_view_record
 from .services.selection import order_selection_resolve
+from .services.status import allowed_next_statuses
 
 
 @login_required
@@ -187,6 +189,12 @@ def order_detail(request, order_id: str):
             "detail": detail,
             "order": detail.order,
             "can_add_notes": user_has_shop_perm(request.user, detail.order.shop, Perm.ADD_NOTES),
+            "can_fulfil": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS
+            ),
+            "next_statuses": [
+                (s.value, s.label) for s in allowed_next_statuses(detail.order.status)
+            ],
             "submission_id": uuid.uuid4().hex,
         },
     )
@@ -211,3 +219,53 @@ def order_note_add(request, order_id: str):
     else:
         messages.success(request, "Note added to the timeline.")
     return redirect("orders:detail", order_id=order.order_id)
+
+
+def _fulfilment_action(request, order_id: str, act) -> HttpResponse:
+    order = order_for_user(user=request.user, order_id=order_id)
+    if not user_has_shop_perm(request.user, order.shop, Perm.CHANGE_ORDER_STATUS):
+        raise MissingShopPermission(Perm.CHANGE_ORDER_STATUS)
+    try:
+        done = act(order)
+    except (fulfilment.FulfilmentRefused, OrderError) as exc:
+        messages.error(request, f"Nothing changed: {exc}")
+    else:
+        messages.success(request, done)
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_status_update(request, order_id: str):
+    """Move the order to the next status chosen on the page."""
+
+    def act(order):
+        fulfilment.order_status_set(
+            order=order,
+            actor=request.user,
+            new_status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        order.refresh_from_db()
+        return f"The order is now {order.get_status_display().lower()}."
+
+    return _fulfilment_action(request, order_id, act)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_tracking_add(request, order_id: str):
+    """Record a carrier and tracking number for the order's parcel."""
+
+    def act(order):
+        package = fulfilment.order_tracking_add(
+            order=order,
+            actor=request.user,
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
+        return (
+            f"Tracking number {package.tracking_number} ({package.shipping_provider_name}) added."
+        )
+
+    return _fulfilment_action(request, order_id, act)

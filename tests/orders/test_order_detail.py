@@ -157,3 +157,87 @@ def test_notes_need_a_csrf_token_and_are_escaped(cs_agent, order):
     _note(relaxed, order, body="<img src=x onerror=alert(1)>")
     page = relaxed.get(f"/orders/{order.order_id}/").content.decode()
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+# --- status and tracking number ---------------------------------------------------------
+
+
+@pytest.fixture
+def to_ship(shop):
+    return OrderFactory(shop=shop, status="AWAITING_SHIPMENT", order_id="576700000000000002")
+
+
+def test_fulfilment_adds_a_tracking_number_and_the_order_awaits_collection(client, packer, to_ship):
+    client.force_login(packer)
+    response = client.post(
+        f"/orders/{to_ship.order_id}/tracking/",
+        {"carrier": "UPS", "tracking_number": "1z999aa10123456784"},
+    )
+    assert response.status_code == 302
+    to_ship.refresh_from_db()
+    package = to_ship.packages.get()
+    assert (package.shipping_provider_name, package.tracking_number) == (
+        "UPS",
+        "1Z999AA10123456784",
+    )
+    assert to_ship.status == "AWAITING_COLLECTION" and to_ship.rts_time is not None
+    assert all(line.package_id == package.pk for line in to_ship.lines.all())
+    assert to_ship.events.filter(kind="tracking_updated", actor=packer).count() == 1
+    client.post(
+        f"/orders/{to_ship.order_id}/tracking/",  # the same parcel again
+        {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"},
+    )
+    assert to_ship.packages.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("carrier", "number"),
+    [("", "1Z999AA10123456784"), ("UPS", "12"), ("UPS", "<script>"), ("UPS", "9" * 41)],
+)
+def test_bad_tracking_input_changes_nothing(client, packer, to_ship, carrier, number):
+    client.force_login(packer)
+    client.post(
+        f"/orders/{to_ship.order_id}/tracking/", {"carrier": carrier, "tracking_number": number}
+    )
+    to_ship.refresh_from_db()
+    assert to_ship.status == "AWAITING_SHIPMENT" and not to_ship.packages.exists()
+
+
+def test_status_change_follows_the_transition_table(client, admin, to_ship):
+    client.force_login(admin)
+    client.post(f"/orders/{to_ship.order_id}/status/", {"status": "DELIVERED"})
+    to_ship.refresh_from_db()
+    assert to_ship.status == "AWAITING_SHIPMENT"  # illegal: not shipped yet
+    response = client.post(f"/orders/{to_ship.order_id}/status/", {"status": "CANCELLED"})
+    to_ship.refresh_from_db()
+    assert to_ship.status == "AWAITING_SHIPMENT"  # cancelling needs a reason
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("Say why" in m for m in messages)
+    client.post(
+        f"/orders/{to_ship.order_id}/status/", {"status": "CANCELLED", "reason": "Out of stock"}
+    )
+    to_ship.refresh_from_db()
+    assert (to_ship.status, to_ship.cancel_reason) == ("CANCELLED", "Out of stock")
+
+
+@pytest.mark.parametrize("role", ["cs_agent", "accountant", "viewer"])
+def test_roles_without_fulfilment_permission_get_403(client, to_ship, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert "Add tracking number" not in client.get(f"/orders/{to_ship.order_id}/").content.decode()
+    for url, data in (
+        ("status", {"status": "CANCELLED", "reason": "x"}),
+        ("tracking", {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}),
+    ):
+        assert client.post(f"/orders/{to_ship.order_id}/{url}/", data).status_code == 403
+    to_ship.refresh_from_db()
+    assert to_ship.status == "AWAITING_SHIPMENT"
+
+
+def test_fulfilment_on_another_shops_order_is_404(client, outsider, to_ship):
+    client.force_login(outsider)
+    assert (
+        client.post(
+            f"/orders/{to_ship.order_id}/status/", {"status": "CANCELLED", "reason": "x"}
+        ).status_code
+        == 404
+    )

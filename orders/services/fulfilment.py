@@ -1,0 +1,91 @@
+"""Fulfilment actions from the order page: move the status along, add a tracking number."""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import user_has_shop_perm
+from accounts.roles import Perm
+
+from ..exceptions import OrderError
+from ..models import Order, OrderEvent, Package
+from ..statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
+from .status import order_status_change
+
+TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
+
+
+class FulfilmentRefused(OrderError):
+    pass
+
+
+def _require_perm(order: Order, actor) -> None:
+    if not user_has_shop_perm(actor, order.shop, Perm.CHANGE_ORDER_STATUS):
+        raise FulfilmentRefused(f"You need the “{Perm.CHANGE_ORDER_STATUS.label}” permission.")
+
+
+def order_status_set(*, order: Order, actor, new_status: str, reason: str = "") -> OrderEvent:
+    """A person moves the order along the transition table (see services/status.py)."""
+    _require_perm(order, actor)
+    if new_status == OrderStatus.CANCELLED and not reason.strip():
+        raise FulfilmentRefused("Say why the order is cancelled.")
+    return order_status_change(
+        order=order,
+        new_status=new_status,
+        actor_type=ActorType.USER,
+        actor=actor,
+        reason=reason.strip()[:255],
+    )
+
+
+@transaction.atomic
+def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: str) -> Package:
+    """Record the parcel the seller handed to a carrier. An order awaiting shipment then
+    awaits collection, as on TikTok once a package is shipped."""
+    _require_perm(order, actor)
+    carrier, tracking_number = carrier.strip(), tracking_number.strip().upper()
+    if not carrier or len(carrier) > 80:
+        raise FulfilmentRefused("Name the carrier (at most 80 characters).")
+    if not TRACKING_NUMBER.match(tracking_number):
+        raise FulfilmentRefused("A tracking number has 6–40 letters, digits or dashes.")
+    if order.status not in (
+        OrderStatus.AWAITING_SHIPMENT,
+        OrderStatus.PARTIALLY_SHIPPING,
+        OrderStatus.AWAITING_COLLECTION,
+    ):
+        raise FulfilmentRefused(
+            f"An order that is {order.get_status_display().lower()} "
+            "cannot get a new tracking number."
+        )
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    package = locked.packages.filter(tracking_number=tracking_number).first()
+    if package is not None:
+        return package  # the same parcel again: nothing new to record
+    package = Package.objects.create(
+        order=locked,
+        shipping_provider_name=carrier,
+        tracking_number=tracking_number,
+        tracking_provider="simulator",
+        package_status=PackageStatus.PROCESSING,
+        tracking_status=TrackingStatus.PENDING,
+        next_poll_at=timezone.now(),
+    )
+    locked.lines.filter(package__isnull=True).update(package=package)
+    OrderEvent.objects.create(
+        order=locked,
+        kind=EventKind.TRACKING_UPDATED,
+        actor_type=ActorType.USER,
+        actor=actor,
+        occurred_at=timezone.now(),
+        payload={"carrier": carrier, "tracking_number": tracking_number},
+    )
+    if locked.status == OrderStatus.AWAITING_SHIPMENT:
+        order_status_change(
+            order=locked,
+            new_status=OrderStatus.AWAITING_COLLECTION,
+            actor_type=ActorType.USER,
+            actor=actor,
+        )
+    order.refresh_from_db()
+    return package
