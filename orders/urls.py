@@ -12,6 +12,12 @@ urlpatterns = [
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
     re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),
     re_path(r"^(?P<order_id>\d{18,19})/tracking/$", views.order_tracking_add, name="tracking"),
+    re_path(r"^(?P<order_id>\d{18,19})/refunds/$", views.refund_create, name="refund_create"),
+    re_path(
+        r"^(?P<order_id>\d{18,19})/refunds/(?P<refund_id>\d+)/$",
+        views.refund_decide,
+        name="refund_decide",
+    ),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
 ]

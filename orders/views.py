@@ -27,11 +27,12 @@ from .querystring import canonical_query
 from .selectors import order_overview_for_user
 from .selectors.order_detail import order_detail_for_user, order_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
-from .services import fulfilment, notes
+from .services import fulfilment, notes, refunds
 from .services import saved_views as views_service
 from .services.audit import buyer_data_view_record
 from .services.selection import order_selection_resolve
 from .services.status import allowed_next_statuses
+from .statuses import RefundStatus
 
 
 @login_required
@@ -196,6 +197,13 @@ def order_detail(request, order_id: str):
                 (s.value, s.label) for s in allowed_next_statuses(detail.order.status)
             ],
             "submission_id": uuid.uuid4().hex,
+            "can_refund": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.INITIATE_REFUNDS
+            ),
+            "can_approve": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.APPROVE_REFUNDS
+            ),
+            "refundable": refunds.refundable_amount(detail.order),
         },
     )
 
@@ -269,3 +277,63 @@ def order_tracking_add(request, order_id: str):
         )
 
     return _fulfilment_action(request, order_id, act)
+
+
+def _refund_quantities(post) -> dict[int, int]:
+    """`qty_<line id>` fields with a positive whole number; anything else is refused."""
+    quantities = {}
+    for key, value in post.items():
+        if key.startswith("qty_") and value.strip() not in ("", "0"):
+            try:
+                quantities[int(key[4:])] = int(value)
+            except ValueError:
+                raise refunds.RefundRefused("Quantities must be whole numbers.") from None
+    return quantities
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def refund_create(request, order_id: str):
+    """Refund an amount or items; above the shop's limit it waits for an administrator."""
+    order = order_for_user(user=request.user, order_id=order_id)
+    if not user_has_shop_perm(request.user, order.shop, Perm.INITIATE_REFUNDS):
+        raise MissingShopPermission(Perm.INITIATE_REFUNDS)
+    try:
+        refund = refunds.refund_request(
+            order=order,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            amount=request.POST.get("amount") or None,
+            quantities=_refund_quantities(request.POST),
+            include_shipping=request.POST.get("include_shipping") == "on",
+        )
+    except refunds.RefundRefused as exc:
+        messages.error(request, f"No refund was made: {exc}")
+    else:
+        waits = refund.status == RefundStatus.REQUESTED
+        messages.success(
+            request,
+            f"Refund of {refund.amount} {order.currency} "
+            + ("waits for an administrator's approval." if waits else "completed."),
+        )
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def refund_decide(request, order_id: str, refund_id: int):
+    """An administrator approves or rejects a refund that waits."""
+    order = order_for_user(user=request.user, order_id=order_id)
+    refund = get_object_or_404(order.refunds, pk=refund_id)
+    if not user_has_shop_perm(request.user, order.shop, Perm.APPROVE_REFUNDS):
+        raise MissingShopPermission(Perm.APPROVE_REFUNDS)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        refunds.refund_decide(refund=refund, actor=request.user, approve=approve)
+    except refunds.RefundRefused as exc:
+        messages.error(request, f"Nothing changed: {exc}")
+    else:
+        messages.success(
+            request, "Refund approved and completed." if approve else "Refund rejected."
+        )
+    return redirect("orders:detail", order_id=order.order_id)
