@@ -28,6 +28,7 @@ from .selectors import order_overview_for_user
 from .selectors.order_detail import order_detail_for_user, order_for_user
 from .selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from .services import fulfilment, notes, refunds
+from .services import messages as buyer_messages
 from .services import saved_views as views_service
 from .services.audit import buyer_data_view_record
 from .services.selection import order_selection_resolve
@@ -183,6 +184,7 @@ def order_detail(request, order_id: str):
     detail = order_detail_for_user(user=request.user, order_id=order_id)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
+    templates = buyer_messages.reply_templates_for(detail.order)
     return render(
         request,
         "orders/order_detail.html",
@@ -204,6 +206,11 @@ def order_detail(request, order_id: str):
                 request.user, detail.order.shop, Perm.APPROVE_REFUNDS
             ),
             "refundable": refunds.refundable_amount(detail.order),
+            "can_message": user_has_shop_perm(request.user, detail.order.shop, Perm.MESSAGE_BUYERS),
+            "reply_templates": templates,
+            "message_initial": dict((code, text) for code, _, text in templates).get(
+                request.GET.get("reply", ""), ""
+            ),
         },
     )
 
@@ -336,4 +343,22 @@ def refund_decide(request, order_id: str, refund_id: int):
         messages.success(
             request, "Refund approved and completed." if approve else "Refund rejected."
         )
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def message_send(request, order_id: str):
+    """Email the buyer; the message and its delivery state go into the timeline."""
+    order = order_for_user(user=request.user, order_id=order_id)
+    if not user_has_shop_perm(request.user, order.shop, Perm.MESSAGE_BUYERS):
+        raise MissingShopPermission(Perm.MESSAGE_BUYERS)
+    try:
+        buyer_messages.order_message_send(
+            order=order, sender=request.user, body=request.POST.get("body", "")
+        )
+    except buyer_messages.MessageRefused as exc:
+        messages.error(request, f"Not sent: {exc}")
+    else:
+        messages.success(request, "Message sent to the buyer.")
     return redirect("orders:detail", order_id=order.order_id)

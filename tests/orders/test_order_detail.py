@@ -241,3 +241,48 @@ def test_fulfilment_on_another_shops_order_is_404(client, outsider, to_ship):
         ).status_code
         == 404
     )
+
+
+# --- messages to the buyer ----------------------------------------------------------------
+
+
+def test_customer_service_messages_the_buyer_by_email(client, cs_agent, order, mailoutbox):
+    client.force_login(cs_agent)
+    response = client.post(
+        f"/orders/{order.order_id}/messages/", {"body": "Your parcel arrives tomorrow."}
+    )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [order.buyer_email]
+    assert order.order_id in mailoutbox[0].subject
+    event = order.events.get(kind="message_out", actor=cs_agent)
+    assert event.payload == {"body": "Your parcel arrives tomorrow.", "delivery": "sent"}
+
+
+def test_a_ready_made_reply_fills_the_message(client, cs_agent, order):
+    client.force_login(cs_agent)
+    body = client.get(f"/orders/{order.order_id}/", {"reply": "where"}).content.decode()
+    tracking = order.packages.get().tracking_number
+    assert "is on its way with" in body and tracking in body
+
+
+@pytest.mark.parametrize("body", ["", "x" * 2001])
+def test_empty_or_huge_messages_are_not_sent(client, cs_agent, order, mailoutbox, body):
+    client.force_login(cs_agent)
+    client.post(f"/orders/{order.order_id}/messages/", {"body": body})
+    assert mailoutbox == [] and not order.events.filter(kind="message_out", actor=cs_agent).exists()
+
+
+@pytest.mark.parametrize("role", ["packer", "accountant", "viewer"])
+def test_roles_without_messaging_get_403(client, order, mailoutbox, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.post(f"/orders/{order.order_id}/messages/", {"body": "hi"}).status_code == 403
+    assert mailoutbox == []
+
+
+def test_a_failed_delivery_is_recorded_not_shown_as_sent(client, cs_agent, order, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.force_login(cs_agent)
+    client.post(f"/orders/{order.order_id}/messages/", {"body": "Hello"})
+    event = order.events.get(kind="message_out", actor=cs_agent)
+    assert event.payload["delivery"].startswith("failed")

@@ -1,0 +1,89 @@
+"""Messages to the buyer, sent by email to TikTok's relay address and kept in the timeline."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import user_has_shop_perm
+from accounts.roles import Perm
+
+from ..exceptions import OrderError
+from ..models import Order, OrderEvent
+from ..statuses import ActorType, EventKind
+
+MESSAGE_MAX_LENGTH = 2000
+REPLY_TEMPLATES = {
+    "where": (
+        "Where is my order",
+        "Hi {name}, thanks for your message! Your order {order_id} is on its way"
+        "{tracking}. We'll keep an eye on it for you.",
+    ),
+    "delay": (
+        "Delay",
+        "Hi {name}, we're sorry: your order {order_id} is taking longer than planned. "
+        "We expect to ship it within two working days and will update you then.",
+    ),
+    "refund": (
+        "Refund started",
+        "Hi {name}, we've started a refund for your order {order_id}. TikTok will "
+        "return the money to your original payment method.",
+    ),
+}
+
+
+class MessageRefused(OrderError):
+    pass
+
+
+def reply_templates_for(order: Order) -> list[tuple[str, str, str]]:
+    """(code, label, text) of each ready-made reply, filled in for this order."""
+    package = order.packages.exclude(tracking_number="").first()
+    tracking = (
+        f" with {package.shipping_provider_name}, tracking number {package.tracking_number}"
+        if package
+        else ""
+    )
+    name = order.buyer_nickname or "there"
+    return [
+        (code, label, text.format(name=name, order_id=order.order_id, tracking=tracking))
+        for code, (label, text) in REPLY_TEMPLATES.items()
+    ]
+
+
+def order_message_send(*, order: Order, sender, body: str) -> OrderEvent:
+    """Email the buyer through TikTok's relay address; the timeline records the outcome."""
+    if not user_has_shop_perm(sender, order.shop, Perm.MESSAGE_BUYERS):
+        raise MessageRefused(f"You need the “{Perm.MESSAGE_BUYERS.label}” permission.")
+    body = body.strip()
+    if not body:
+        raise MessageRefused("Write a message first.")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise MessageRefused(f"A message can be at most {MESSAGE_MAX_LENGTH:,} characters.")
+    if not order.buyer_email:
+        raise MessageRefused("TikTok has not shared a contact address for this buyer.")
+    with transaction.atomic():
+        event = OrderEvent.objects.create(
+            order=order,
+            kind=EventKind.MESSAGE_TO_BUYER,
+            actor_type=ActorType.USER,
+            actor=sender,
+            occurred_at=timezone.now(),
+            payload={"body": body, "delivery": "sending"},
+        )
+    email = EmailMessage(
+        subject=f"About your order {order.order_id} from {order.shop.name}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.buyer_email],
+    )
+    try:
+        email.send()
+        delivery = "sent"
+    except Exception as exc:  # any transport failure is recorded, never shown as sent
+        delivery = f"failed: {type(exc).__name__}"
+    event.payload = {**event.payload, "delivery": delivery}
+    event.save(update_fields=["payload"])
+    if delivery != "sent":
+        raise MessageRefused("The message could not be sent; it is kept in the timeline.")
+    return event
