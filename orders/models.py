@@ -255,6 +255,10 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_name}"
 
+    @property
+    def discount_total(self) -> Decimal:
+        return self.seller_discount + self.platform_discount
+
 
 class Package(models.Model):
     """A parcel of an order with its carrier, tracking number and normalized tracking status."""

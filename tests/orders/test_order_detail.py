@@ -26,6 +26,8 @@ def test_detail_shows_lines_money_packages_and_timeline(client, cs_agent, order)
     body = client.get(f"/orders/{order.order_id}/").content.decode()
     for line in order.lines.all():
         assert line.product_name in body and line.sku_id in body
+        if line.discount_total:  # to the cent, not rounded to whole units
+            assert f"−{line.discount_total:,}" in body
     package = order.packages.get()
     assert package.tracking_number in body and package.shipping_provider_name in body
     assert f"{order.total_amount:,}" in body and "Net after refunds" in body
