@@ -58,6 +58,8 @@ def orders(shop):
             buyer_message="Gift wrap please",
             shipping_due_time=now + timedelta(hours=3),
             state="Ohio",
+            city="Columbus",
+            payment_method_name="Visa",
         ),
         "old": OrderFactory(
             shop=shop,
@@ -68,6 +70,8 @@ def orders(shop):
             buyer_username="emma.w",
             recipient_name="Emma Wright",
             state="California",
+            city="Los Angeles",
+            payment_method_name="Apple Pay",
             buyer_message="",
         ),
     }
