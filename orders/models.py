@@ -182,6 +182,12 @@ class Order(models.Model):
                 fields=["shop", "region_code", "state", "city"], name="order_shop_destination_idx"
             ),
             models.Index(fields=["order_id"], name="order_order_id_idx"),
+            models.Index(fields=["shop", "buyer_user_id"], name="order_shop_buyer_idx"),
+            # Risk: other orders to the same phone or address around the same time.
+            models.Index(fields=["shop", "recipient_phone"], name="order_shop_phone_idx"),
+            models.Index(
+                fields=["shop", "postal_code", "address_line1"], name="order_shop_address_idx"
+            ),
             # Needs-action counters: small partial indexes over the few rows they count.
             models.Index(
                 fields=["shop", "shipping_due_time"],

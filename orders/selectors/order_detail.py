@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Perm
 
 from ..models import Order, OrderEvent, OrderLine, Package, Refund
+from ..risk import Risk, order_risks
 from ..statuses import EventKind, TrackingStatus
 from . import order_list_for_user
 
@@ -70,6 +71,7 @@ class OrderDetail:
     money: list[tuple[str, object, bool]]
     times: list[tuple[str, datetime]]
     billing_differs: bool
+    risks: list[Risk]
 
     @property
     def net(self):
@@ -158,4 +160,5 @@ def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
             if getattr(order, field)
         ],
         billing_differs=billing_differs,
+        risks=order_risks(order),
     )
