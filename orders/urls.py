@@ -14,6 +14,7 @@ urlpatterns = [
     re_path(r"^(?P<order_id>\d{18,19})/tracking/$", views.order_tracking_add, name="tracking"),
     re_path(r"^(?P<order_id>\d{18,19})/refunds/$", views.refund_create, name="refund_create"),
     re_path(r"^(?P<order_id>\d{18,19})/messages/$", views.message_send, name="message_send"),
+    re_path(r"^(?P<order_id>\d{18,19})/packing-slip/$", views.packing_slip, name="packing_slip"),
     re_path(
         r"^(?P<order_id>\d{18,19})/refunds/(?P<refund_id>\d+)/$",
         views.refund_decide,

@@ -313,6 +313,7 @@ def refund_create(request, order_id: str):
             amount=request.POST.get("amount") or None,
             quantities=_refund_quantities(request.POST),
             include_shipping=request.POST.get("include_shipping") == "on",
+            whole_order=request.POST.get("whole_order") == "on",
         )
     except refunds.RefundRefused as exc:
         messages.error(request, f"No refund was made: {exc}")
@@ -362,3 +363,12 @@ def message_send(request, order_id: str):
     else:
         messages.success(request, "Message sent to the buyer.")
     return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def packing_slip(request, order_id: str):
+    """A printable packing slip: items, variations, quantities, address, instructions."""
+    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if detail.unmasked:
+        buyer_data_view_record(request=request, order=detail.order)
+    return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})

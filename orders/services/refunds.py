@@ -67,8 +67,9 @@ def refund_request(
     amount=None,
     quantities: dict[int, int] | None = None,
     include_shipping: bool = False,
+    whole_order: bool = False,
 ) -> Refund:
-    """Refund an amount, or items and quantities (plus shipping if asked)."""
+    """Refund the whole order, an amount, or items and quantities (plus shipping if asked)."""
     shop = order.shop
     if not user_has_shop_perm(actor, shop, Perm.INITIATE_REFUNDS):
         raise RefundRefused(f"You need the “{Perm.INITIATE_REFUNDS.label}” permission.")
@@ -78,7 +79,11 @@ def refund_request(
     order = Order.objects.select_for_update().select_related("shop").get(pk=order.pk)
     typed = _parse_amount(amount)
     picked = []
-    if quantities:
+    if whole_order:
+        typed, include_shipping = refundable_amount(order), True
+        if typed <= 0:
+            raise RefundRefused("Nothing is left to refund on this order.")
+    elif quantities:
         typed_lines, picked = _line_amounts(order, quantities)
         typed = typed_lines + (order.shipping_fee if include_shipping else 0)
     elif typed is None:

@@ -32,6 +32,12 @@ def test_customer_service_opens_an_order_from_a_search(page, shop, cs_agent):
     assert page.locator(".package").get_by_text(tracking).is_visible()
     screenshot(page, "order-detail")
 
+    page.get_by_role("link", name="Packing slip").click()
+    page.wait_for_url(f"**/orders/{order.order_id}/packing-slip/")
+    assert page.get_by_text("Please ring twice").is_visible()
+    screenshot(page, "packing-slip")
+    page.go_back()
+
     page.get_by_label("Internal note").fill("Buyer called: leave with the neighbour at no. 12")
     page.get_by_role("button", name="Add note").click()
     page.wait_for_url(f"**/orders/{order.order_id}/")

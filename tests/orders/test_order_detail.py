@@ -288,3 +288,14 @@ def test_a_failed_delivery_is_recorded_not_shown_as_sent(client, cs_agent, order
     client.post(f"/orders/{order.order_id}/messages/", {"body": "Hello"})
     event = order.events.get(kind="message_out", actor=cs_agent)
     assert event.payload["delivery"].startswith("failed")
+
+
+def test_packing_slip_lists_items_address_and_instructions(client, packer, viewer, order):
+    client.force_login(packer)
+    body = client.get(f"/orders/{order.order_id}/packing-slip/").content.decode()
+    for line in order.lines.all():
+        assert line.product_name in body and str(line.quantity) in body
+    assert "Olivia Smith" in body and "leave at door" in body and "&lt;script&gt;" in body
+    client.force_login(viewer)
+    masked = client.get(f"/orders/{order.order_id}/packing-slip/").content.decode()
+    assert "Olivia Smith" not in masked and "O*** S***" in masked

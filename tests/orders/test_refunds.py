@@ -145,3 +145,13 @@ def test_two_refunds_at_once_never_exceed_the_total(postgres, admin, shop):
     order.refresh_from_db()
     assert order.refunded_amount == amount
     assert Refund.objects.filter(order=order).count() == 1
+
+
+def test_refund_the_whole_order(client, admin, delivered):
+    client.force_login(admin)
+    _refund(client, delivered, whole_order="on")
+    delivered.refresh_from_db()
+    assert delivered.refunded_amount == delivered.total_amount
+    assert delivered.refunds.get().includes_shipping
+    _refund(client, delivered, whole_order="on")  # nothing left
+    assert delivered.refunds.count() == 1
