@@ -1,14 +1,14 @@
 """The one place that answers "may this user do X in this shop?" and guards views with it."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from guardian.shortcuts import get_objects_for_user
 
-from .models import Shop, User
+from .models import Shop, ShopGroupObjectPermission, ShopUserObjectPermission, User
 from .roles import Perm
 
 
@@ -20,22 +20,69 @@ class MissingShopPermission(PermissionDenied):
         super().__init__(f"You need the “{perm.label}” permission for this page.")
 
 
-def shops_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
-    """Shops where `user` holds `perm` on the shop itself; model-wide grants never count.
+# Within one request every answer comes from one look-up of the user's permission rows
+# (PermissionCacheMiddleware opens and closes the cache); outside requests nothing is cached.
+_request_cache: ContextVar[dict | None] = ContextVar("shop_permission_cache", default=None)
 
-    In a request whose session has not passed two-factor verification, shops that require
-    two-factor are left out until the user sets it up and signs in with it.
+
+def permission_cache_clear() -> None:
+    """Forget the current request's answers (after a role was granted or revoked in it)."""
+    cache = _request_cache.get()
+    if cache is not None:
+        cache.clear()
+
+
+def shop_permissions(user: User) -> dict[int, frozenset[Perm]]:
+    """Every shop where `user` holds object permissions, with those permissions.
+
+    Read from the shop's object-permission rows only, so model-wide grants never count. In a
+    request whose session has not passed two-factor verification, shops that require it are
+    left out until the user sets it up and signs in with it.
     """
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    cache = _request_cache.get()
+    key = (user.pk, session_is_verified(user))
+    if cache is not None and key in cache:
+        return cache[key]
+    rows = ShopUserObjectPermission.objects.filter(user=user).values_list(
+        "content_object_id", "permission__codename", "content_object__require_two_factor"
+    )
+    group_rows = ShopGroupObjectPermission.objects.filter(group__user=user).values_list(
+        "content_object_id", "permission__codename", "content_object__require_two_factor"
+    )
+    verified, known, found = key[1], set(Perm.values), {}
+    for shop_id, codename, needs_two_factor in (*rows, *group_rows):
+        if codename in known and (verified or not needs_two_factor):
+            found.setdefault(shop_id, set()).add(Perm(codename))
+    result = {shop_id: frozenset(perms) for shop_id, perms in found.items()}
+    if cache is not None:
+        cache[key] = result
+    return result
+
+
+def shops_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
+    """Shops where `user` holds `perm` on the shop itself (all shops for a superuser)."""
     if not user.is_authenticated or not user.is_active:
         return Shop.objects.none()
     if user.is_superuser:
         return Shop.objects.all()
-    shops = get_objects_for_user(
-        user, perm.full_codename, klass=Shop, accept_global_perms=False, with_superuser=False
-    )
-    if not session_is_verified(user):
-        shops = shops.exclude(require_two_factor=True)
-    return shops
+    ids = [shop_id for shop_id, perms in shop_permissions(user).items() if perm in perms]
+    return Shop.objects.filter(pk__in=ids)
+
+
+class PermissionCacheMiddleware:
+    """Answers permission questions from one look-up per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_cache.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_cache.reset(token)
 
 
 def session_is_verified(user: User) -> bool:
@@ -66,11 +113,15 @@ def shops_in_view(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
 
 
 def user_has_shop_perm(user: User, shop: Shop, perm: Perm) -> bool:
-    return shops_for_user(user, perm).filter(pk=shop.pk).exists()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return perm in shop_permissions(user).get(shop.pk, frozenset())
 
 
 def user_has_perm_anywhere(user: User, perm: Perm) -> bool:
-    return shops_for_user(user, perm).exists()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return any(perm in perms for perms in shop_permissions(user).values())
 
 
 def permission_required(perm: Perm) -> Callable:

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm, remove_perm
 
+from .access import permission_cache_clear
 from .exceptions import InvalidShop, ShopExists, UnknownRole
 from .models import AuditAction, AuditEvent, Membership, Shop, User
 from .roles import Perm, Role, permissions_for_role
@@ -80,6 +81,7 @@ def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -
         membership.save(update_fields=["role", "updated_at"])
     _sync_shop_permissions(user=user, shop=shop, granted=granted)
     _sync_staff_access(user)
+    permission_cache_clear()
     if previous != role:
         audit_record(
             action=AuditAction.ROLE_GRANTED,
@@ -100,6 +102,7 @@ def membership_revoke(*, shop: Shop, user: User, actor: User | None) -> bool:
         return False
     membership.delete()
     _sync_staff_access(user)
+    permission_cache_clear()
     audit_record(
         action=AuditAction.ROLE_REVOKED,
         actor=actor,
