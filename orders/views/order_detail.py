@@ -1,0 +1,217 @@
+"""One order: the detail page, its actions and the packing slip."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    MissingShopPermission,
+    permission_required,
+    user_has_shop_perm,
+)
+from accounts.roles import Perm
+
+from ..exceptions import OrderError
+from ..selectors.order_detail import order_detail_for_user, order_for_user
+from ..services import fulfilment, notes, refunds
+from ..services import messages as buyer_messages
+from ..services.audit import buyer_data_view_record
+from ..services.status import allowed_next_statuses
+from ..statuses import RefundStatus
+
+
+def _order_for_action(request, order_id: str, perm: Perm):
+    """The order an action targets: 404 outside the user's shops, 403 without `perm`."""
+    order = order_for_user(user=request.user, order_id=order_id)
+    if not user_has_shop_perm(request.user, order.shop, perm):
+        raise MissingShopPermission(perm)
+    return order
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def order_detail(request, order_id: str):
+    """One order, everything about it; another shop's order is a 404."""
+    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if detail.unmasked:
+        buyer_data_view_record(request=request, order=detail.order)
+    templates = buyer_messages.reply_templates_for(detail.order)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "detail": detail,
+            "order": detail.order,
+            "can_add_notes": user_has_shop_perm(request.user, detail.order.shop, Perm.ADD_NOTES),
+            "can_fulfil": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS
+            ),
+            "next_statuses": [
+                (s.value, s.label) for s in allowed_next_statuses(detail.order.status)
+            ],
+            "submission_id": uuid.uuid4().hex,
+            "can_refund": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.INITIATE_REFUNDS
+            ),
+            "can_approve": user_has_shop_perm(
+                request.user, detail.order.shop, Perm.APPROVE_REFUNDS
+            ),
+            "refundable": refunds.refundable_amount(detail.order),
+            "can_message": user_has_shop_perm(request.user, detail.order.shop, Perm.MESSAGE_BUYERS),
+            "reply_templates": templates,
+            "message_initial": dict((code, text) for code, _, text in templates).get(
+                request.GET.get("reply", ""), ""
+            ),
+        },
+    )
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_note_add(request, order_id: str):
+    """Add an internal note; 404 for another shop's order, 403 without the permission."""
+    order = _order_for_action(request, order_id, Perm.ADD_NOTES)
+    try:
+        notes.order_note_add(
+            order=order,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            submission_id=request.POST.get("submission_id", "")[:40],
+        )
+    except notes.NoteRefused as exc:
+        messages.error(request, f"The note was not added: {exc}")
+    else:
+        messages.success(request, "Note added to the timeline.")
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+def _fulfilment_action(request, order_id: str, act) -> HttpResponse:
+    order = _order_for_action(request, order_id, Perm.CHANGE_ORDER_STATUS)
+    try:
+        done = act(order)
+    except (fulfilment.FulfilmentRefused, OrderError) as exc:
+        messages.error(request, f"Nothing changed: {exc}")
+    else:
+        messages.success(request, done)
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_status_update(request, order_id: str):
+    """Move the order to the next status chosen on the page."""
+
+    def act(order):
+        fulfilment.order_status_set(
+            order=order,
+            actor=request.user,
+            new_status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        order.refresh_from_db()
+        return f"The order is now {order.get_status_display().lower()}."
+
+    return _fulfilment_action(request, order_id, act)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def order_tracking_add(request, order_id: str):
+    """Record a carrier and tracking number for the order's parcel."""
+
+    def act(order):
+        package = fulfilment.order_tracking_add(
+            order=order,
+            actor=request.user,
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
+        return (
+            f"Tracking number {package.tracking_number} ({package.shipping_provider_name}) added."
+        )
+
+    return _fulfilment_action(request, order_id, act)
+
+
+def _refund_quantities(post) -> dict[int, int]:
+    """`qty_<line id>` fields with a positive whole number; anything else is refused."""
+    quantities = {}
+    for key, value in post.items():
+        if key.startswith("qty_") and value.strip() not in ("", "0"):
+            try:
+                quantities[int(key[4:])] = int(value)
+            except ValueError:
+                raise refunds.RefundRefused("Quantities must be whole numbers.") from None
+    return quantities
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def refund_create(request, order_id: str):
+    """Refund an amount or items; above the shop's limit it waits for an administrator."""
+    order = _order_for_action(request, order_id, Perm.INITIATE_REFUNDS)
+    try:
+        refund = refunds.refund_request(
+            order=order,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            amount=request.POST.get("amount") or None,
+            quantities=_refund_quantities(request.POST),
+            include_shipping=request.POST.get("include_shipping") == "on",
+            whole_order=request.POST.get("whole_order") == "on",
+        )
+    except refunds.RefundRefused as exc:
+        messages.error(request, f"No refund was made: {exc}")
+    else:
+        waits = refund.status == RefundStatus.REQUESTED
+        messages.success(
+            request,
+            f"Refund of {refund.amount} {order.currency} "
+            + ("waits for an administrator's approval." if waits else "completed."),
+        )
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def refund_decide(request, order_id: str, refund_id: int):
+    """An administrator approves or rejects a refund that waits."""
+    order = _order_for_action(request, order_id, Perm.APPROVE_REFUNDS)
+    refund = get_object_or_404(order.refunds, pk=refund_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        refunds.refund_decide(refund=refund, actor=request.user, approve=approve)
+    except refunds.RefundRefused as exc:
+        messages.error(request, f"Nothing changed: {exc}")
+    else:
+        messages.success(
+            request, "Refund approved and completed." if approve else "Refund rejected."
+        )
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def message_send(request, order_id: str):
+    """Email the buyer; the message and its delivery state go into the timeline."""
+    order = _order_for_action(request, order_id, Perm.MESSAGE_BUYERS)
+    try:
+        buyer_messages.order_message_send(
+            order=order, sender=request.user, body=request.POST.get("body", "")
+        )
+    except buyer_messages.MessageRefused as exc:
+        messages.error(request, f"Not sent: {exc}")
+    else:
+        messages.success(request, "Message sent to the buyer.")
+    return redirect("orders:detail", order_id=order.order_id)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def packing_slip(request, order_id: str):
+    """A printable packing slip: items, variations, quantities, address, instructions."""
+    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if detail.unmasked:
+        buyer_data_view_record(request=request, order=detail.order)
+    return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})

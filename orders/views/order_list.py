@@ -1,0 +1,168 @@
+"""The overview, the order list and what hangs off it: counts, saved views, bulk actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.access import (
+    MissingShopPermission,
+    permission_required,
+    shops_for_user,
+    user_has_perm_anywhere,
+)
+from accounts.roles import Perm
+
+from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
+from ..filter_ui import filter_bar
+from ..forms import SavedViewChangeForm, SavedViewForm
+from ..querystring import canonical_query
+from ..selectors import order_overview_for_user
+from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
+from ..services import saved_views as views_service
+from ..services.selection import order_selection_resolve
+
+
+@login_required
+def overview(request):
+    """Home: each of my shops with my role, its orders per status and what must ship."""
+    return render(
+        request, "orders/overview.html", {"shops": order_overview_for_user(user=request.user)}
+    )
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@vary_on_headers("HX-Request", "HX-Target")
+def order_list(request):
+    """/orders/: filters in the URL; htmx requests get only the part they swap."""
+    if not request.GET:
+        default = views_service.default_saved_view(user=request.user)
+        if default is not None and default.query_string:
+            return redirect(f"{reverse('orders:list')}?{default.query_string}")
+    try:
+        page = order_list_page(user=request.user, query=request.GET)
+    except ForeignShop:
+        raise Http404("No such shop among yours.") from None
+    query = canonical_query(page.query)
+    saved = list(views_service.saved_views_for_user(user=request.user))
+    shops = shops_for_user(request.user, Perm.VIEW_ORDERS)
+    context = {
+        "page": page,
+        "counts": page,  # tabs without numbers; htmx fetches them from orders:counts
+        "form": page.filterset.form,
+        "query": query,
+        "saved_views": saved,
+        "active_view": next((v for v in saved if v.query_string == query), None),
+        "save_form": SavedViewForm(
+            shops=shops,
+            initial={
+                "query_string": query,
+                "shop": (page.filterset.selected_shops or [None])[0],
+            },
+        ),
+        "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
+        "bar": filter_bar(request.GET, page.filterset.shops),
+        "bulk_actions": bulk_actions_for_user(request.user),
+    }
+    template = "orders/order_list.html"
+    if request.htmx:
+        template += "#results" if request.htmx.target == "results" else "#listing"
+    return render(request, template, context)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+def order_counts(request):
+    """The tabs and needs-action counters with their numbers (htmx loads them after the page)."""
+    try:
+        counts = order_list_counts(user=request.user, query=request.GET)
+    except ForeignShop:
+        raise Http404("No such shop among yours.") from None
+    return render(request, "orders/order_list.html#counts", {"counts": counts})
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def saved_view_create(request):
+    form = SavedViewForm(request.POST, shops=shops_for_user(request.user, Perm.VIEW_ORDERS))
+    query = request.POST.get("query_string", "")
+    if not form.is_valid():
+        messages.error(
+            request,
+            "The view was not saved: "
+            + "; ".join(
+                f"{form.fields[name].label or name}: {errors[0]}"
+                for name, errors in form.errors.items()
+            ),
+        )
+        return redirect(f"{reverse('orders:list')}?{query}")
+    data = form.cleaned_data
+    try:
+        view = views_service.saved_view_create(
+            user=request.user,
+            shop=data["shop"],
+            name=data["name"],
+            query_string=canonical_query(QueryDict(data["query_string"])),
+            shared=data["shared"],
+            make_default=data["make_default"],
+        )
+    except views_service.SavedViewError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('orders:list')}?{query}")
+    messages.success(request, f"Saved the view “{view.name}”.")
+    return redirect(f"{reverse('orders:list')}?{view.query_string}")
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def saved_view_change(request, pk: int):
+    view = get_object_or_404(views_service.saved_views_for_user(user=request.user), pk=pk)
+    form = SavedViewChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose rename, delete or make default.")
+        return redirect("orders:list")
+    action, name = form.cleaned_data["action"], form.cleaned_data["name"]
+    try:
+        if action == "rename":
+            views_service.saved_view_rename(user=request.user, view=view, name=name)
+            messages.success(request, f"Renamed the view to “{view.name}”.")
+        elif action == "delete":
+            views_service.saved_view_delete(user=request.user, view=view)
+            messages.success(request, f"Deleted the view “{view.name}”.")
+            return redirect(f"{reverse('orders:list')}?sort=-created")
+        else:
+            views_service.saved_view_make_default(user=request.user, view=view)
+            messages.success(request, f"“{view.name}” now opens when you open Orders.")
+    except views_service.SavedViewError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('orders:list')}?{view.query_string}")
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+def bulk_action(request):
+    """Run a registered bulk action on the ticked orders or on all orders matching the filters."""
+    action = BULK_ACTIONS.get(request.POST.get("action", ""))
+    query = QueryDict(request.POST.get("query", ""))
+    back = f"{reverse('orders:list')}?{canonical_query(query)}"
+    if action is None:
+        messages.error(request, "Choose what to do with the selected orders.")
+        return redirect(back)
+    if not user_has_perm_anywhere(request.user, action.perm):
+        raise MissingShopPermission(action.perm)
+    try:
+        selected = order_selection_resolve(
+            user=request.user,
+            ids=request.POST.getlist("ids"),
+            query=query,
+            perm=action.perm,
+            all_matching=request.POST.get("all_matching") == "1",
+        )
+    except ForeignShop:
+        raise Http404("No such shop among yours.") from None
+    if not selected.exists():
+        messages.error(request, "Select at least one order, or all matching orders.")
+        return redirect(back)
+    return action.run(request, selected)
