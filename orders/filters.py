@@ -56,7 +56,7 @@ TRACKING_PROBLEMS = (
     TrackingStatus.RETURNING,
 )
 MAX_ORDER_IDS = 100
-KEYED_NEEDS_ACTION = ("refund_requested", "tracking_exception")
+DEADLINE_NEEDS_ACTION = ("ship_within_24h", "overdue")
 SEARCH_MATCH_CAP = 2000  # keys fetched for a rare word; a broader search should be narrowed
 RECENT_ORDERS = 2000  # how far back a word is tried to decide whether it is common
 RECENT_HITS_FOR_INLINE = 25
@@ -364,17 +364,16 @@ class OrderFilterSet(django_filters.FilterSet):
         return self.filter_iexact_any(queryset, "delivery_option_name", values)
 
     def filter_needs_action(self, queryset, name, values):
-        """Refund requests and tracking problems are few and live in other tables: their
-        order keys come from those tables' indexes first. Deadlines stay in the rows query,
-        where the partial index on them serves better."""
+        """Orders needing a person are few: their keys come first from the small indexes that
+        cover them (deadlines of orders to ship, refund requests, tracking problems), and the
+        rows query reads just those instead of walking the newest orders past thousands."""
         shops = [s.pk for s in self.selected_shops]
         match = Q()
         for code in values:
             condition = needs_action_q(code, self.now)
-            if code not in KEYED_NEEDS_ACTION:
-                match |= condition
-                continue
             keys = Order.objects.filter(condition, shop_id__in=shops).values_list("pk", flat=True)
+            if code in DEADLINE_NEEDS_ACTION:  # read along the partial index on deadlines
+                keys = keys.order_by("shipping_due_time")
             found = list(keys[: SEARCH_MATCH_CAP + 1])
             match |= Q(pk__in=found) if len(found) <= SEARCH_MATCH_CAP else condition
         return queryset.filter(match)
