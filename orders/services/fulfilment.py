@@ -5,12 +5,12 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
 from ..models import Order, OrderEvent, Package
 from ..statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
+from .actions import person_event_record, require_shop_perm
 from .status import order_status_change
 
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
@@ -21,8 +21,9 @@ class FulfilmentRefused(OrderError):
 
 
 def _require_perm(order: Order, actor) -> None:
-    if not user_has_shop_perm(actor, order.shop, Perm.CHANGE_ORDER_STATUS):
-        raise FulfilmentRefused(f"You need the “{Perm.CHANGE_ORDER_STATUS.label}” permission.")
+    require_shop_perm(
+        order=order, actor=actor, perm=Perm.CHANGE_ORDER_STATUS, refused=FulfilmentRefused
+    )
 
 
 def order_status_set(*, order: Order, actor, new_status: str, reason: str = "") -> OrderEvent:
@@ -72,12 +73,10 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
         next_poll_at=timezone.now(),
     )
     locked.lines.filter(package__isnull=True).update(package=package)
-    OrderEvent.objects.create(
+    person_event_record(
         order=locked,
-        kind=EventKind.TRACKING_UPDATED,
-        actor_type=ActorType.USER,
         actor=actor,
-        occurred_at=timezone.now(),
+        kind=EventKind.TRACKING_UPDATED,
         payload={"carrier": carrier, "tracking_number": tracking_number},
     )
     if locked.status == OrderStatus.AWAITING_SHIPMENT:

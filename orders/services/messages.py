@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
 from ..models import Order, OrderEvent
-from ..statuses import ActorType, EventKind
+from ..statuses import EventKind
+from .actions import person_event_record, require_shop_perm
 
 MESSAGE_MAX_LENGTH = 2000
 REPLY_TEMPLATES = {
@@ -53,8 +52,7 @@ def reply_templates_for(order: Order) -> list[tuple[str, str, str]]:
 
 def order_message_send(*, order: Order, sender, body: str) -> OrderEvent:
     """Email the buyer through TikTok's relay address; the timeline records the outcome."""
-    if not user_has_shop_perm(sender, order.shop, Perm.MESSAGE_BUYERS):
-        raise MessageRefused(f"You need the “{Perm.MESSAGE_BUYERS.label}” permission.")
+    require_shop_perm(order=order, actor=sender, perm=Perm.MESSAGE_BUYERS, refused=MessageRefused)
     body = body.strip()
     if not body:
         raise MessageRefused("Write a message first.")
@@ -63,12 +61,10 @@ def order_message_send(*, order: Order, sender, body: str) -> OrderEvent:
     if not order.buyer_email:
         raise MessageRefused("TikTok has not shared a contact address for this buyer.")
     with transaction.atomic():
-        event = OrderEvent.objects.create(
+        event = person_event_record(
             order=order,
-            kind=EventKind.MESSAGE_TO_BUYER,
-            actor_type=ActorType.USER,
             actor=sender,
-            occurred_at=timezone.now(),
+            kind=EventKind.MESSAGE_TO_BUYER,
             payload={"body": body, "delivery": "sending"},
         )
     email = EmailMessage(

@@ -1,14 +1,13 @@
 """Internal notes on an order: for the team, never shown to the buyer."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
 from ..models import Order, OrderEvent
-from ..statuses import ActorType, EventKind
+from ..statuses import EventKind
+from .actions import person_event_record, require_shop_perm
 
 NOTE_MAX_LENGTH = 5000
 
@@ -21,8 +20,7 @@ class NoteRefused(OrderError):
 def order_note_add(*, order: Order, author, body: str, submission_id: str = "") -> OrderEvent:
     """Add a note to the order's timeline. A resubmitted form (same submission id) adds
     nothing and returns the note it already made."""
-    if not user_has_shop_perm(author, order.shop, Perm.ADD_NOTES):
-        raise NoteRefused(f"You need the “{Perm.ADD_NOTES.label}” permission.")
+    require_shop_perm(order=order, actor=author, perm=Perm.ADD_NOTES, refused=NoteRefused)
     body = body.strip()
     if not body:
         raise NoteRefused("Write something in the note.")
@@ -35,11 +33,9 @@ def order_note_add(*, order: Order, author, body: str, submission_id: str = "") 
         ).first()
         if earlier is not None:
             return earlier
-    return OrderEvent.objects.create(
+    return person_event_record(
         order=order,
-        kind=EventKind.NOTE,
-        actor_type=ActorType.USER,
         actor=author,
-        occurred_at=timezone.now(),
+        kind=EventKind.NOTE,
         payload={"body": body, "submission_id": submission_id},
     )

@@ -12,9 +12,10 @@ from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
-from ..models import Order, OrderEvent, OrderLine, Refund, RefundLine
+from ..models import Order, OrderLine, Refund, RefundLine
 from ..money import to_money
-from ..statuses import ActorType, EventKind, RefundStatus
+from ..statuses import EventKind, RefundStatus
+from .actions import person_event_record, require_shop_perm
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 
@@ -71,8 +72,7 @@ def refund_request(
 ) -> Refund:
     """Refund the whole order, an amount, or items and quantities (plus shipping if asked)."""
     shop = order.shop
-    if not user_has_shop_perm(actor, shop, Perm.INITIATE_REFUNDS):
-        raise RefundRefused(f"You need the “{Perm.INITIATE_REFUNDS.label}” permission.")
+    require_shop_perm(order=order, actor=actor, perm=Perm.INITIATE_REFUNDS, refused=RefundRefused)
     reason = reason.strip()
     if not reason:
         raise RefundRefused("Give a reason for the refund.")
@@ -115,8 +115,7 @@ def refund_request(
 def refund_decide(*, refund: Refund, actor, approve: bool) -> Refund:
     """An administrator approves (and completes) or rejects a refund that waits."""
     order = Order.objects.select_for_update().select_related("shop").get(pk=refund.order_id)
-    if not user_has_shop_perm(actor, order.shop, Perm.APPROVE_REFUNDS):
-        raise RefundRefused(f"You need the “{Perm.APPROVE_REFUNDS.label}” permission.")
+    require_shop_perm(order=order, actor=actor, perm=Perm.APPROVE_REFUNDS, refused=RefundRefused)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != RefundStatus.REQUESTED:
         raise RefundRefused(f"This refund is already {refund.get_status_display().lower()}.")
@@ -147,12 +146,10 @@ def _complete(order: Order, refund: Refund, actor) -> None:
 
 
 def _event(order: Order, actor, refund: Refund, status: str) -> None:
-    OrderEvent.objects.create(
+    person_event_record(
         order=order,
-        kind=EventKind.REFUND,
-        actor_type=ActorType.USER,
         actor=actor,
-        occurred_at=timezone.now(),
+        kind=EventKind.REFUND,
         payload={
             "refund": refund.pk,
             "status": status,
