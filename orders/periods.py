@@ -26,11 +26,11 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def _quarter_start(day: date) -> date:
+def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -46,10 +46,10 @@ def period_range(period: str, zone: ZoneInfo, now: datetime) -> tuple[datetime, 
         "yesterday": (today - day, today),
         "last_7d": (today - 6 * day, today + day),
         "last_30d": (today - 29 * day, today + day),
-        "this_month": (today.replace(day=1), _add_months(today, 1)),
-        "last_month": (_add_months(today, -1), today.replace(day=1)),
-        "this_quarter": (_quarter_start(today), _add_months(_quarter_start(today), 3)),
-        "last_quarter": (_add_months(_quarter_start(today), -3), _quarter_start(today)),
+        "this_month": (today.replace(day=1), add_months(today, 1)),
+        "last_month": (add_months(today, -1), today.replace(day=1)),
+        "this_quarter": (quarter_start(today), add_months(quarter_start(today), 3)),
+        "last_quarter": (add_months(quarter_start(today), -3), quarter_start(today)),
         "this_year": (date(today.year, 1, 1), date(today.year + 1, 1, 1)),
         "last_year": (date(today.year - 1, 1, 1), date(today.year, 1, 1)),
     }

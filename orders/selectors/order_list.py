@@ -133,15 +133,21 @@ def _row(order: Order, unmasked_shop_ids: set[int]) -> OrderRow:
     )
 
 
-def order_filterset(*, user: User, query: QueryDict, now: datetime | None = None):
+def order_filterset(
+    *, user: User, query: QueryDict, now: datetime | None = None, within: list | None = None
+):
     """The validated filters and the scoped, filtered queryset they select.
 
-    Raises ForeignShop when `shop` names a shop the user may not view.
+    Without a `shop` parameter the orders are those of the shops in view (the switcher), or
+    of the shops `within` when given (an export remembers its shops). Raises ForeignShop
+    when `shop` names a shop the user may not view.
     """
     shops = list(shops_for_user(user, Perm.VIEW_ORDERS))
     unmasked = set(shops_for_user(user, Perm.SEE_BUYER_CONTACT).values_list("pk", flat=True))
     base = order_list_for_user(user=user)
-    if not query.get("shop"):
+    if within is not None:
+        base = base.filter(shop__in=within)
+    elif not query.get("shop"):
         in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
         base = base.filter(shop_id__in=in_view)
     filterset = OrderFilterSet(

@@ -1,0 +1,133 @@
+"""Where export rows come from: batches of orders, then their rows, read one of two ways.
+
+Orders are taken shop by shop, newest first (TikTok's order), in keyset batches, so memory
+and each query stay the same size however many orders match. A batch's rows are read either
+through the ORM (values that `cells.py` formats in Python) or, for CSV on PostgreSQL, as one
+`COPY … TO STDOUT` whose SQL already formats, masks and neutralises every cell, so the bytes
+go from the server to the file without becoming Python objects.
+"""
+
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+from django.db.models import CharField, Expression, Func, Q, QuerySet, Value
+from django.db.models.expressions import Case, When
+from django.db.models.functions import Cast
+
+from accounts.masking import BUYER_FIELD_MASKS
+from orders.models import Order, OrderLine
+
+from .columns import Kind, Level, Template, TemplateColumn
+
+
+def order_batches(selected: QuerySet[Order], shop_id: int, size: int) -> Iterator[list[int]]:
+    """Primary keys of the shop's selected orders, newest first, `size` at a time."""
+    base = selected.filter(shop_id=shop_id).order_by("-create_time", "-pk")
+    last = None
+    while True:
+        page = base
+        if last is not None:
+            page = base.filter(Q(create_time__lt=last[1]) | Q(create_time=last[1], pk__lt=last[0]))
+        keys = list(page.values_list("pk", "create_time")[:size])
+        if not keys:
+            return
+        yield [pk for pk, _ in keys]
+        last = keys[-1]
+
+
+def rows_queryset(template: Template, pks: list[int], values: list[Expression]) -> QuerySet:
+    """The rows of a batch of orders, in file order, as tuples of `values`."""
+    if template.level == Level.LINE:
+        rows = OrderLine.objects.filter(order_id__in=pks).order_by(
+            "-order__create_time", "-order_id", "pk"
+        )
+    else:
+        rows = Order.objects.filter(pk__in=pks).order_by("-create_time", "-pk")
+    return rows.values_list(*values)
+
+
+def plain_values(template: Template) -> list[Expression]:
+    return [tc.column.expression(template.level) for tc in template.columns]
+
+
+def rows_count(template: Template, selected: QuerySet[Order]) -> int:
+    if template.level == Level.LINE:
+        return OrderLine.objects.filter(order__in=selected.order_by().values("pk")).count()
+    return selected.order_by().count()
+
+
+# PostgreSQL COPY path -------------------------------------------------------------------
+
+
+class _Sql(Func):
+    """A call to one of our SQL functions (exports migration 0003)."""
+
+    output_field = CharField()
+
+
+class _Formatted(Func):
+    output_field = CharField()
+
+
+def _copy_value(tc: TemplateColumn, template: Template, masked: bool) -> Expression:
+    column = tc.column
+    value = column.expression(template.level)
+    if column.kind == Kind.TEXT:
+        text = Cast(value, CharField())
+        if masked and column.mask:
+            text = _Sql(text, function=f"sc_{BUYER_FIELD_MASKS[column.mask].__name__}")
+        return _Sql(text, function="sc_csv_safe")
+    if column.kind == Kind.ID:
+        return _Formatted(value, template="(NULLIF(%(expressions)s, '') || E'\\t')")
+    if column.kind == Kind.TIME:
+        if template.tiktok_format:
+            pattern = "to_char(%(expressions)s, 'MM/DD/YYYY HH12:MI:SS AM') || E'\\t'"
+        else:
+            pattern = """to_char(%(expressions)s, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')"""
+        return _Formatted(value, template=pattern)
+    if column.kind == Kind.LABEL and column.labels:
+        return _Formatted(_label_case(value, column.labels), template="NULLIF(%(expressions)s, '')")
+    if column.kind == Kind.LABEL:
+        return _Formatted(value, template="NULLIF(%(expressions)s, '')")
+    return value
+
+
+def _label_case(value: Expression, labels: dict[str, str]) -> Case:
+    """CASE value WHEN 'A' THEN 'word' … ELSE value END, on an expression."""
+    return Case(
+        *[When(_Equals(value, Value(key)), then=Value(word)) for key, word in labels.items()],
+        default=Cast(value, CharField()),
+        output_field=CharField(),
+    )
+
+
+class _Equals(Func):
+    template = "%(expressions)s"
+    arg_joiner = " = "
+    output_field = CharField()
+    conditional = True
+
+
+def copy_values(template: Template, masked: bool) -> list[Expression]:
+    return [_copy_value(tc, template, masked) for tc in template.columns]
+
+
+def copy_rows(queryset: QuerySet, zone: str, out) -> int:
+    """COPY the rows of `queryset` as CSV into the binary file `out`; returns the row count.
+
+    Times are formatted in `zone`, set for this statement only: Django reads timestamps
+    assuming the session is in UTC, so the zone is put back before any other query runs.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute(
+            "SELECT current_setting('TimeZone'), set_config('TimeZone', %s, true)", [zone]
+        )
+        ((previous, _),) = cursor.fetchall()
+        try:
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", params) as copy:
+                for block in copy:
+                    out.write(block)
+            return cursor.cursor.rowcount
+        finally:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
