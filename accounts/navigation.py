@@ -18,6 +18,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Overview", "home", None),
     NavItem("Orders", "orders:list", Perm.VIEW_ORDERS),
+    NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS),
     NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF),
 )
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = "Exports"
+
+    def ready(self) -> None:
+        from accounts.roles import Perm
+        from orders.bulk_actions import BulkAction, bulk_action_register
+
+        from .views import export_bulk_action
+
+        bulk_action_register(
+            BulkAction("export", "Export…", Perm.EXPORT_ORDERS, export_bulk_action)
+        )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", order_views.overview, name="home"),
     path("accounts/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
+    path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).

@@ -21,12 +21,16 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker() -> subprocess.Popen:
+def start_worker(
+    *, queues: str = "celery,exports,tracking", name: str = "test", env: dict | None = None
+) -> subprocess.Popen:
+    """A worker process on the test database; `env` adds settings (e.g. a tiny batch size)."""
     LOG.parent.mkdir(exist_ok=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sellercenter.settings.test",
         "DATABASE_URL": _database_url(),
+        **(env or {}),
     }
     with LOG.open("ab") as log:
         return subprocess.Popen(
@@ -40,13 +44,13 @@ def start_worker() -> subprocess.Popen:
                 "--pool",
                 "solo",
                 "--queues",
-                "celery,exports,tracking",
+                queues,
                 "--loglevel",
                 "INFO",
                 "--without-mingle",
                 "--without-gossip",
                 "--hostname",
-                f"test-{os.getpid()}@%h",
+                f"{name}-{os.getpid()}@%h",
             ],
             cwd=ROOT,
             env=env,
@@ -55,7 +59,9 @@ def start_worker() -> subprocess.Popen:
         )
 
 
-def wait_until_ready(process: subprocess.Popen, *, timeout: float = 60) -> None:
+def wait_until_ready(
+    process: subprocess.Popen, *, timeout: float = 60, queue: str | None = None
+) -> None:
     """Ping through the broker until the worker answers; fail with its log otherwise."""
     from sellercenter.tasks import ping
 
@@ -64,7 +70,7 @@ def wait_until_ready(process: subprocess.Popen, *, timeout: float = 60) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"Celery worker exited early; see {LOG}:\n{LOG.read_text()[-2000:]}")
         try:
-            if ping.apply_async(expires=10).get(timeout=3) == "pong":
+            if ping.apply_async(expires=10, queue=queue).get(timeout=3) == "pong":
                 return
         except Exception:  # noqa: S112 - not up yet; try again until the deadline
             continue

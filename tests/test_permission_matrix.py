@@ -8,6 +8,7 @@ import pytest
 from accounts.roles import Role
 
 ALL_ROLES = frozenset(Role)
+EXPORTERS = frozenset({Role.ADMINISTRATOR, Role.ACCOUNTANT})
 # url → roles that get 200; the rest of the shop's roles get 403; anonymous → login.
 MATRIX = {
     "/": ALL_ROLES,
@@ -16,6 +17,11 @@ MATRIX = {
     "/accounts/two-factor/": ALL_ROLES,
     "/accounts/password/": ALL_ROLES,
     "/accounts/access-review/": frozenset({Role.ADMINISTRATOR}),
+    "/exports/": EXPORTERS,
+    "/exports/new/": EXPORTERS,
+    "/exports/new/?status=IN_TRANSIT&period=last_month": EXPORTERS,
+    "/exports/reports/new/": EXPORTERS,
+    "/exports/schedules/new/": EXPORTERS,
 }
 # Django admin: shop administrators get in (scoped to their shops); other roles do not.
 ADMIN_FOR_SHOP_ADMINISTRATORS = ["/admin/", "/admin/accounts/membership/", "/admin/accounts/shop/"]

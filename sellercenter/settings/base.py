@@ -236,6 +236,9 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "sellercenter.tasks.beat_heartbeat", "schedule": 60.0},
+    "exports-schedules": {"task": "exports.tasks.export_schedules_run", "schedule": 300.0},
+    "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 120.0},
+    "exports-expire": {"task": "exports.tasks.export_expire", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -259,5 +262,17 @@ LOGGING = {
 # The portal's public address, for links in emails and command output.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 HEALTHZ_WORKER_TIMEOUT = float(env.str("HEALTHZ_WORKER_TIMEOUT", default="3"))
+
+# Exports (SPEC §7, docs/exports.md). Finished files and their jobs are deleted after
+# EXPORT_RETENTION_DAYS. A running job whose worker has not reported for
+# EXPORT_HEARTBEAT_SECONDS is requeued, at most EXPORT_MAX_ATTEMPTS times in all. The hard
+# time limit stays below the broker's visibility timeout (4 h), so Redis never hands a
+# running export to a second worker.
+EXPORT_RETENTION_DAYS = int_from_env("EXPORT_RETENTION_DAYS", default=30)
+EXPORT_HEARTBEAT_SECONDS = int_from_env("EXPORT_HEARTBEAT_SECONDS", default=600)
+EXPORT_MAX_ATTEMPTS = int_from_env("EXPORT_MAX_ATTEMPTS", default=3)
+EXPORT_TIME_LIMIT_SECONDS = int_from_env("EXPORT_TIME_LIMIT_SECONDS", default=3 * 3600)
+EXPORT_BATCH_ORDERS = int_from_env("EXPORT_BATCH_ORDERS", default=5000)
+EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not REDIS_URL:  # noqa: F405
     vars().update(embedded_task_settings(VAR_DIR / "test-celery"))
 HEALTHZ_WORKER_TIMEOUT = 10
+# Files written by tests (and by the test worker process) stay out of the demo's var/media.
+MEDIA_ROOT = VAR_DIR / "test-media"
+EXPORT_TMP_DIR = VAR_DIR / "test-tmp" / "exports"

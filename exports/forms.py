@@ -1,0 +1,117 @@
+from django import forms
+
+from orders.filters import DATE_FIELD_LABELS
+
+from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
+from .models import ExportFormat, ExportTemplate, Frequency
+
+
+class ExportForm(forms.Form):
+    """What to export (filters or ticked orders) and how: format, template, saved report."""
+
+    query = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
+    ids = forms.CharField(max_length=20000, required=False, widget=forms.HiddenInput)
+    format = forms.ChoiceField(choices=ExportFormat.choices, initial=ExportFormat.CSV)
+    template = forms.ChoiceField(
+        choices=ExportTemplate.choices, initial=ExportTemplate.TIKTOK_SKU_LIST
+    )
+    report = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="—", help_text="For a custom report."
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+
+    def clean_ids(self) -> list[int]:
+        raw = self.cleaned_data.get("ids") or ""
+        parts = raw.replace(",", " ").split()
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError("The ticked orders are not valid.")
+        return [int(part) for part in parts]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("template") == ExportTemplate.CUSTOM and not data.get("report"):
+            self.add_error("report", "Choose the saved report to export.")
+        return data
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    date_field = forms.ChoiceField(
+        choices=[(k, v) for k, v in DATE_FIELD_LABELS.items() if k in ("created", "paid")],
+        label="Period applies to",
+    )
+    format = forms.ChoiceField(choices=ExportFormat.choices)
+    template = forms.ChoiceField(choices=ExportTemplate.choices)
+    report = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
+    query = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, shops, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+        self.fields["report"].queryset = reports
+
+    def clean(self):
+        data = super().clean()
+        if data.get("template") == ExportTemplate.CUSTOM and not data.get("report"):
+            self.add_error("report", "Choose the saved report to export.")
+        return data
+
+
+class ReportForm(forms.Form):
+    """A custom report: a name, then per catalogue column a tick, a header and a position."""
+
+    name = forms.CharField(max_length=80)
+
+    def __init__(self, *args, initial_columns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = {c["key"]: (i, c.get("label", "")) for i, c in enumerate(initial_columns)}
+        for key, column in CATALOGUE.items():
+            position, label = chosen.get(key, (None, ""))
+            self.fields[f"col_{key}"] = forms.BooleanField(
+                required=False, label=column.label, initial=key in chosen
+            )
+            self.fields[f"label_{key}"] = forms.CharField(
+                required=False,
+                max_length=MAX_HEADER_LENGTH,
+                initial=label if label != column.label else "",
+                label=f"Header for {column.label}",
+            )
+            self.fields[f"pos_{key}"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=999,
+                initial=None if position is None else position + 1,
+                label=f"Position of {column.label}",
+            )
+
+    def groups(self):
+        """The catalogue by group, each column with its three fields, for the template."""
+        return [
+            (
+                group,
+                [
+                    (self[f"col_{key}"], self[f"label_{key}"], self[f"pos_{key}"])
+                    for key, column in CATALOGUE.items()
+                    if column.group == group
+                ],
+            )
+            for group in GROUPS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        picked = []
+        for index, (key, column) in enumerate(CATALOGUE.items()):
+            if data.get(f"col_{key}"):
+                position = data.get(f"pos_{key}") or 1000 + index
+                label = (data.get(f"label_{key}") or "").strip() or column.label
+                picked.append((position, index, {"key": key, "label": label}))
+        if not picked:
+            raise forms.ValidationError("Pick at least one column.")
+        data["columns"] = [entry for _, _, entry in sorted(picked, key=lambda p: p[:2])]
+        return data

@@ -1,0 +1,172 @@
+"""Starting, cancelling, retrying and downloading exports; every change audited.
+
+A request only records the job and enqueues it after the transaction commits; the file is
+produced by `exports.tasks.export_run` in a worker.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from accounts.access import shops_for_user, shops_in_view
+from accounts.models import AuditAction, Shop, User
+from accounts.roles import Perm
+from accounts.services import audit_record
+from orders.selectors.order_list import ForeignShop, order_filterset
+
+from .columns import TEMPLATES, BadColumns, custom_template
+from .models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
+
+MAX_TICKED = 1000
+
+
+class ExportRefused(ValueError):
+    """The export cannot be started as asked; the message says why."""
+
+
+def export_shops(*, user: User, query: QueryDict) -> list[Shop]:
+    """The shops an export of `query` covers: those named (or in view) where `user` exports."""
+    exportable = shops_for_user(user, Perm.EXPORT_ORDERS)
+    slugs = query.getlist("shop")
+    if slugs:
+        shops = list(exportable.filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {shop.slug for shop in shops})
+        if missing:
+            names = ", ".join(s[:40] for s in missing)
+            raise ExportRefused(f"You do not have the export permission in: {names}.")
+        return shops
+    in_view = shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True)
+    shops = list(exportable.filter(pk__in=list(in_view)))
+    if not shops:
+        raise ExportRefused("You do not have the export permission in these shops.")
+    return shops
+
+
+def _validated_columns(template: str, report: ExportReport | None) -> list[dict]:
+    if template not in ExportTemplate.values:
+        raise ExportRefused("Choose one of the export templates.")
+    if template != ExportTemplate.CUSTOM:
+        return []
+    if report is None:
+        raise ExportRefused("Choose a saved report for a custom export.")
+    try:
+        custom_template(report.columns)
+    except BadColumns as error:
+        raise ExportRefused(str(error)) from None
+    return report.columns
+
+
+def export_request(
+    *,
+    user: User,
+    query: QueryDict,
+    format: str,
+    template: str,
+    report: ExportReport | None = None,
+    order_keys: list[int] | None = None,
+    request: HttpRequest | None = None,
+    schedule=None,
+) -> ExportJob:
+    """Record an export of the orders `query` selects (or the ticked `order_keys`)."""
+    if format not in ExportFormat.values:
+        raise ExportRefused("Choose CSV or Excel.")
+    if report is not None and report.owner_id != user.pk:
+        raise ExportRefused("That report is not yours.")
+    columns = _validated_columns(template, report)
+    shops = export_shops(user=user, query=query)
+    try:
+        filterset, _ = order_filterset(user=user, query=query)
+    except ForeignShop:
+        raise ExportRefused("You may not export the orders of a shop in these filters.") from None
+    if filterset.form.errors:
+        fields = ", ".join(sorted(filterset.form.errors))
+        raise ExportRefused(f"Correct these filters before exporting: {fields}.")
+    keys = sorted({int(k) for k in (order_keys or [])})
+    if len(keys) > MAX_TICKED:
+        raise ExportRefused(f"Tick at most {MAX_TICKED} orders, or export all matching.")
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            requested_by=user,
+            query_string=query.urlencode()[:4000],
+            format=format,
+            template=template,
+            report=report,
+            columns=columns,
+            order_keys=keys,
+            schedule=schedule,
+            expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        )
+        job.shops.set(shops)
+        for shop in shops:
+            audit_record(
+                action=AuditAction.EXPORT_CREATED,
+                actor=user,
+                shop=shop,
+                target=f"export {job.pk}",
+                request=request,
+                payload={
+                    "template": template,
+                    "format": format,
+                    "filters": job.query_string,
+                    "ticked": len(keys),
+                },
+            )
+        _enqueue(job)
+    return job
+
+
+def _enqueue(job: ExportJob) -> None:
+    from .tasks import export_run  # the task module imports this one
+
+    pk = job.pk
+    transaction.on_commit(lambda: export_run.delay(pk))
+
+
+def export_cancel(*, job: ExportJob) -> bool:
+    """Stop a queued or running job; the worker notices at its next batch."""
+    return bool(
+        ExportJob.objects.filter(
+            pk=job.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+        ).update(status=ExportStatus.CANCELLED, finished_at=timezone.now())
+    )
+
+
+def export_retry(*, job: ExportJob) -> bool:
+    """Queue a failed or cancelled job again, from the start."""
+    with transaction.atomic():
+        again = ExportJob.objects.filter(
+            pk=job.pk, status__in=[ExportStatus.FAILED, ExportStatus.CANCELLED]
+        ).update(
+            status=ExportStatus.QUEUED,
+            error="",
+            rows_done=0,
+            rows_total=None,
+            started_at=None,
+            finished_at=None,
+            attempts=0,
+            expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        )
+        if again:
+            _enqueue(job)
+    return bool(again)
+
+
+def export_download_record(*, job: ExportJob, user: User, request: HttpRequest) -> None:
+    for shop in job.shops.all():
+        audit_record(
+            action=AuditAction.EXPORT_DOWNLOADED,
+            actor=user,
+            shop=shop,
+            target=f"export {job.pk}",
+            request=request,
+            payload={"file": job.file_name, "sha256": job.sha256, "rows": job.rows_total},
+        )
+
+
+def template_label(job: ExportJob) -> str:
+    if job.template == ExportTemplate.CUSTOM and job.report_id:
+        return job.report.name
+    return ExportTemplate(job.template).label if job.template in TEMPLATES else "Custom report"
