@@ -93,6 +93,7 @@ def export_generate(
     if use_copy is None:
         use_copy = job.format == "csv" and connection.vendor == "postgresql"
 
+    batch_size = settings.EXPORT_COPY_BATCH_ORDERS if use_copy else settings.EXPORT_BATCH_ORDERS
     writer = WRITERS[job.format](str(path), headers(template, {s.timezone for s in shops}))
     rows = 0
     try:
@@ -105,8 +106,8 @@ def export_generate(
                 cells = cell_functions(
                     template, zone=shop.zone, masked=masked, xlsx=job.format == "xlsx"
                 )
-            for pks in order_batches(selected, shop.pk, settings.EXPORT_BATCH_ORDERS):
-                batch = rows_queryset(template, pks, values)
+            for orders in order_batches(selected, shop.pk, batch_size):
+                batch = rows_queryset(template, orders, values)
                 if use_copy:
                     written = copy_rows(batch, shop.timezone, writer.raw)
                 else:

@@ -96,7 +96,7 @@ def schedules_run_due(now: datetime | None = None) -> int:
     while True:
         with transaction.atomic():
             schedule = (
-                ExportSchedule.objects.select_for_update(skip_locked=True)
+                ExportSchedule.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("owner", "shop", "report")
                 .filter(active=True, next_run_at__lte=now)
                 .order_by("next_run_at")

@@ -272,7 +272,11 @@ EXPORT_RETENTION_DAYS = int_from_env("EXPORT_RETENTION_DAYS", default=30)
 EXPORT_HEARTBEAT_SECONDS = int_from_env("EXPORT_HEARTBEAT_SECONDS", default=600)
 EXPORT_MAX_ATTEMPTS = int_from_env("EXPORT_MAX_ATTEMPTS", default=3)
 EXPORT_TIME_LIMIT_SECONDS = int_from_env("EXPORT_TIME_LIMIT_SECONDS", default=3 * 3600)
-EXPORT_BATCH_ORDERS = int_from_env("EXPORT_BATCH_ORDERS", default=5000)
+# Orders read per batch: rows formatted in Python are held one batch at a time; PostgreSQL
+# COPY streams, so its batches are larger (fewer, larger range scans run nearer COPY's speed).
+EXPORT_BATCH_ORDERS = int_from_env("EXPORT_BATCH_ORDERS", default=2000)
+EXPORT_COPY_BATCH_ORDERS = int_from_env("EXPORT_COPY_BATCH_ORDERS", default=100_000)
+EXPORT_WORK_MEM = env.str("EXPORT_WORK_MEM", default="64MB")  # PostgreSQL, per export query
 EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

@@ -19,26 +19,14 @@ env = environ.Env()
 def database_from_env(*, default_sqlite: Path) -> dict:
     """DATABASE_URL as a Django DATABASES entry, or the embedded SQLite file in WAL mode."""
     if "DATABASE_URL" not in env:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(default_sqlite),
-            "OPTIONS": {
-                # WAL lets the web server read while a worker writes; IMMEDIATE avoids
-                # "database is locked" on upgrade from a read to a write transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            "TEST": {"NAME": str(default_sqlite.with_name("test.sqlite3"))},
-        }
+        return _sqlite(default_sqlite)
     try:
         config = env.db_url("DATABASE_URL")
     except (ImproperlyConfigured, ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
-    if config.get("ENGINE") not in (
-        "django.db.backends.postgresql",
-        "django.db.backends.sqlite3",
-    ):
+    if config.get("ENGINE") == "django.db.backends.sqlite3":
+        return _sqlite(Path(config["NAME"]))
+    if config.get("ENGINE") != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             "DATABASE_URL must use postgres:// (or sqlite:///path); got "
             f"{urlparse(env.str('DATABASE_URL')).scheme or 'no scheme'}"
@@ -46,6 +34,23 @@ def database_from_env(*, default_sqlite: Path) -> dict:
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def _sqlite(path: Path) -> dict:
+    """A SQLite file in WAL mode; its test database is a file beside it (worker processes
+    of the test suite open it too, which an in-memory database would not allow)."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets the web server read while a worker writes; IMMEDIATE avoids
+            # "database is locked" on upgrade from a read to a write transaction.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        "TEST": {"NAME": str(path.with_name(f"test-{path.name}"))},
+    }
 
 
 def redis_url_from_env() -> str | None:

@@ -80,7 +80,11 @@ def test_a_worker_killed_mid_file_is_recovered(celery_worker, admin, shop, setti
     """A worker dies (SIGKILL) while writing; the job is requeued and finished by another."""
     _orders(shop, 400)
     job = make_job(admin, [shop], status=ExportStatus.QUEUED)
-    doomed = start_worker(queues="exports-doomed", name="doomed", env={"EXPORT_BATCH_ORDERS": "1"})
+    doomed = start_worker(
+        queues="exports-doomed",
+        name="doomed",
+        env={"EXPORT_BATCH_ORDERS": "1", "EXPORT_COPY_BATCH_ORDERS": "1"},
+    )
     try:
         wait_until_ready(doomed, queue="exports-doomed")
         export_run.apply_async(args=[job.pk], queue="exports-doomed")
