@@ -1,8 +1,12 @@
 """Django admin for orders. Data that comes from TikTok is read-only; status changes go
 through orders.services.status, never through a form field."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from import_export.admin import ImportExportMixin
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import (
@@ -15,6 +19,7 @@ from .models import (
     SavedView,
     TrackingCheckpoint,
 )
+from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -69,7 +74,9 @@ class RefundInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [OrderResource]
+
     list_display = (
         "order_id",
         "shop",
@@ -202,6 +209,28 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def export_action(self, request):
+        """Small ad-hoc exports only: larger ones belong to /exports/ (streamed, in a worker)."""
+        if request.method == "POST":
+            count = (
+                self.get_export_queryset(request).order_by()[: ADMIN_EXPORT_MAX_ROWS + 1].count()
+            )
+            if count > ADMIN_EXPORT_MAX_ROWS:
+                messages.error(
+                    request,
+                    f"More than {ADMIN_EXPORT_MAX_ROWS:,} orders: filter further, or use Exports "
+                    "in the portal, which has no size limit.",
+                )
+                return redirect("admin:orders_order_changelist")
+            audit_record(
+                action=AuditAction.EXPORT_CREATED,
+                actor=request.user,
+                target="Django admin export",
+                request=request,
+                payload={"rows": count, "filters": request.GET.urlencode()},
+            )
+        return super().export_action(request)
 
 
 @admin.register(Package)

@@ -152,6 +152,11 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-create_time", "-id"]
+        # django-import-export's admin actions (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("import_order", "Can import orders in Django admin"),
+            ("export_order", "Can export orders in Django admin"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["shop", "order_id"], name="order_unique_shop_order_id"),
             models.CheckConstraint(

@@ -242,6 +242,17 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = "UTC"
 
+# --- django-import-export (Django admin only; reference/pitfalls.md §2) ----------------------
+
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # our audit log records imports and exports
+IMPORT_EXPORT_CHUNK_SIZE = 2000
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # OrderResource neutralises every text cell
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
