@@ -8,93 +8,79 @@ buyer contact, masked the way every page masks it.
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from accounts.csvsafe import csv_safe
+from accounts.csvsafe import FORMULA_TRIGGERS, csv_safe
 from accounts.masking import BUYER_FIELD_MASKS
 
+from . import xlsx
 from .columns import Column, Kind, Template
 
 TIKTOK_TIME = "%m/%d/%Y %I:%M:%S %p"  # 03/01/2026 10:00:00 AM, no zone (reference §4.4)
-EXCEL_TIKTOK_TIME = "mm/dd/yyyy hh:mm:ss AM/PM"
-EXCEL_TIME = "yyyy-mm-dd hh:mm:ss"
-EXCEL_MONEY = "0.00"
 TAB = "\t"
 
 Cell = Callable[[object], object]
 
 
-def _text(column: Column, masked: bool, xlsx: bool) -> Cell:
-    masker = BUYER_FIELD_MASKS[column.mask] if masked and column.mask else None
-
-    def cell(value):
-        text = "" if value is None else str(value)
-        if masker and text:
-            text = masker(text)
-        text = csv_safe(text)
-        return ILLEGAL_CHARACTERS_RE.sub("", text) if xlsx else text
-
-    return cell
+def cell_functions(template: Template, *, zone: ZoneInfo, masked: bool, xlsx: bool) -> list[Cell]:
+    """One function per template column turning a database value into the written cell."""
+    make = _xlsx_cell if xlsx else _csv_cell
+    return [make(tc.column, template, zone, masked) for tc in template.columns]
 
 
-def _identifier(xlsx: bool) -> Cell:
-    if xlsx:
-        return lambda value: value or ""
-    return lambda value: f"{value}{TAB}" if value else ""
+def _masker(column: Column, masked: bool):
+    return BUYER_FIELD_MASKS[column.mask] if masked and column.mask else None
 
 
-def _time(zone: ZoneInfo, tiktok: bool, xlsx: bool) -> Cell:
-    def cell(value: datetime | None):
-        if value is None:
-            return ""
-        local = value.astimezone(zone)
-        if xlsx:
-            return local.replace(tzinfo=None)
-        if tiktok:
-            return local.strftime(TIKTOK_TIME) + TAB
-        return local.isoformat(timespec="seconds")
+def _csv_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool) -> Cell:
+    """CSV: text cells; ids and TikTok times with TikTok's trailing tab."""
+    kind = column.kind
+    if kind == Kind.TEXT:
+        masker = _masker(column, masked)
 
-    return cell
+        def text(value):
+            value = "" if value is None else str(value)
+            return csv_safe(masker(value) if masker and value else value)
 
-
-def _money(xlsx: bool) -> Cell:
-    return (lambda value: value) if xlsx else (lambda value: "" if value is None else str(value))
-
-
-def _label(column: Column) -> Cell:
+        return text
+    if kind == Kind.ID:
+        return lambda value: f"{value}{TAB}" if value else ""
+    if kind == Kind.TIME:
+        if template.tiktok_format:
+            return lambda v: "" if v is None else v.astimezone(zone).strftime(TIKTOK_TIME) + TAB
+        return lambda v: "" if v is None else v.astimezone(zone).isoformat(timespec="seconds")
+    if kind == Kind.MONEY:
+        return lambda value: "" if value is None else str(value)
+    if kind == Kind.INT:
+        return lambda value: value
     labels = column.labels
     return lambda value: labels.get(value, value or "")
 
 
-def cell_functions(template: Template, *, zone: ZoneInfo, masked: bool, xlsx: bool) -> list[Cell]:
-    """One function per template column turning a database value into the written cell."""
-    functions = []
-    for tc in template.columns:
-        kind = tc.column.kind
-        if kind == Kind.TEXT:
-            functions.append(_text(tc.column, masked, xlsx))
-        elif kind == Kind.ID:
-            functions.append(_identifier(xlsx))
-        elif kind == Kind.TIME:
-            functions.append(_time(zone, template.tiktok_format, xlsx))
-        elif kind == Kind.MONEY:
-            functions.append(_money(xlsx))
-        elif kind == Kind.INT:
-            functions.append(lambda value: value)
-        else:
-            functions.append(_label(tc.column))
-    return functions
+def _xlsx_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool) -> Cell:
+    """XLSX: the cell's XML, typed (numbers, money, shop-local times) and styled."""
+    kind = column.kind
+    if kind == Kind.TEXT:
+        masker = _masker(column, masked)
 
+        def text(value):
+            if not value:
+                return xlsx.EMPTY
+            value = masker(str(value)) if masker else str(value)
+            return xlsx.text_cell("'" + value if value.startswith(FORMULA_TRIGGERS) else value)
 
-def excel_number_format(template: Template, kind: Kind) -> str | None:
+        return text
+    if kind == Kind.ID:
+        return lambda value: xlsx.text_cell(value) if value else xlsx.EMPTY
     if kind == Kind.TIME:
-        return EXCEL_TIKTOK_TIME if template.tiktok_format else EXCEL_TIME
+        style = xlsx.TIKTOK_TIME if template.tiktok_format else xlsx.TIME
+        return lambda v: xlsx.EMPTY if v is None else xlsx.time_cell(v.astimezone(zone), style)
     if kind == Kind.MONEY:
-        return EXCEL_MONEY
-    return None
+        return lambda value: xlsx.EMPTY if value is None else xlsx.number_cell(value, xlsx.MONEY)
+    if kind == Kind.INT:
+        return lambda value: xlsx.EMPTY if value is None else xlsx.number_cell(value)
+    words = {key: xlsx.text_cell(word) for key, word in column.labels.items()}
+    return lambda value: words.get(value) or (xlsx.text_cell(value) if value else xlsx.EMPTY)
 
 
 def headers(template: Template, zones: set[str]) -> list[str]:

@@ -32,7 +32,7 @@ from .sources import (
     rows_count,
     rows_queryset,
 )
-from .writers import WRITERS
+from .writers import open_writer
 
 
 class ExportFailed(Exception):
@@ -94,7 +94,11 @@ def export_generate(
         use_copy = job.format == "csv" and connection.vendor == "postgresql"
 
     batch_size = settings.EXPORT_COPY_BATCH_ORDERS if use_copy else settings.EXPORT_BATCH_ORDERS
-    writer = WRITERS[job.format](str(path), headers(template, {s.timezone for s in shops}))
+    writer = open_writer(
+        job.format,
+        str(path),
+        headers=headers(template, {s.timezone for s in shops}),
+    )
     rows = 0
     try:
         for shop in shops:

@@ -214,7 +214,10 @@ def test_xlsx_cells_are_typed_and_header_is_frozen(admin, shop, orders, tmp_path
     assert any(r["Seller Note"] == "'@SUM(1+1)" for r in body)  # text, not a formula
     from openpyxl import load_workbook
 
-    assert load_workbook(path).active.freeze_panes == "A2"
+    sheet = load_workbook(path).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet["Z2"].number_format == "mm/dd/yyyy hh:mm:ss AM/PM"  # Created Time
+    assert sheet["X2"].number_format == "0.00"  # Order Amount
 
 
 def test_xlsx_continues_on_a_new_sheet_at_the_row_limit(admin, shop, orders, tmp_path, monkeypatch):
