@@ -2,15 +2,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from accounts.models import User
+from exports.benchmarks import benchmark_export, render_export_markdown
 from orders.benchmarks import benchmark_detail, benchmark_list, render_markdown
 from orders.models import Order
 from orders.services.seed import demo_seed
 
-PARTS = ("list", "detail")
+PARTS = ("list", "detail", "export")
 
 
 class Command(BaseCommand):
-    help = "Measure the order list (SPEC §14) against raw SQL and a naive Django list."
+    help = (
+        "Measure SPEC §14 (order list, detail, exports) against baselines in the same run: "
+        "raw SQL or COPY, and the straightforward Django implementation."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,14 +32,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", default="admin@demo.test", help="Whose view to time.")
         parser.add_argument("--markdown", default=None, help="Also write the table here.")
+        parser.add_argument(
+            "--subset", type=int, default=100_000, help="Export: orders in the medium case."
+        )
+        parser.add_argument(
+            "--small", type=int, default=10_000, help="Export: orders in the small cases."
+        )
 
-    def handle(self, *args, parts, orders, repeat, deep, user, markdown, **options):
+    def handle(self, *args, parts, orders, repeat, deep, user, markdown, subset, small, **options):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
         unknown = set(chosen) - set(PARTS)
         if unknown:
             raise CommandError(
                 f"Unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}."
             )
+        if not 0 < small <= subset:
+            raise CommandError("--small and --subset must be positive, with --small ≤ --subset.")
         if repeat < 5:
             raise CommandError("--repeat must be at least 5 for a p95.")
         if connection.vendor != "postgresql":
@@ -54,7 +66,11 @@ class Command(BaseCommand):
             timings += benchmark_list(user=person, repeat=repeat, deep=deep)
         if "detail" in chosen:
             timings += benchmark_detail(user=person, repeat=repeat)
-        table = render_markdown(timings, orders=total)
+        tables = [render_markdown(timings, orders=total)] if timings else []
+        if "export" in chosen:
+            exported = benchmark_export(user=person, subset=subset, small=small)
+            tables.append(render_export_markdown(exported, orders=total))
+        table = "\n\n".join(tables)
         self.stdout.write(table)
         if markdown:
             with open(markdown, "w", encoding="utf-8") as out:
