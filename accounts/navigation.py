@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .access import shops_for_user
+from .access import user_has_perm_anywhere
 from .roles import Perm
 
 
@@ -27,7 +27,7 @@ def nav_for_user(user, current_path: str) -> list[dict]:
     """The entries this user may use, with the one for the current page marked."""
     entries = []
     for item in NAV_ITEMS:
-        if item.perm is not None and not shops_for_user(user, item.perm).exists():
+        if item.perm is not None and not user_has_perm_anywhere(user, item.perm):
             continue
         url = reverse(item.url_name)
         active = current_path == url or (url != "/" and current_path.startswith(url))

@@ -519,6 +519,7 @@ def _refunds(demo: DemoOrder, rng: random.Random, now: datetime) -> None:
         decided_at=asked + timedelta(hours=6) if done else None,
     )
     demo.refunds.append(refund)
+    order.has_refund = True
     _event(
         demo,
         EventKind.REFUND,

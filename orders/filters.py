@@ -259,6 +259,9 @@ class OrderFilterSet(django_filters.FilterSet):
                 bounds[f"{column}__gte"] = start
             if end:
                 bounds[f"{column}__lt"] = end
+                # Paid, shipped… before `end` means created before it (a constraint says so):
+                # the list then reads the creation index from `end` back, not from today.
+                bounds["create_time__lt"] = end
             per_shop |= Q(**bounds)
         return queryset.filter(per_shop) if shops else queryset.none()
 
@@ -380,8 +383,7 @@ class OrderFilterSet(django_filters.FilterSet):
 
     def filter_flag(self, queryset, name, value):
         flags = {
-            "has_refund": Q(refunded_amount__gt=0)
-            | Q(Exists(Refund.objects.filter(order=OuterRef("pk")))),
+            "has_refund": Q(has_refund=True),  # read along its partial index
             "has_return": Q(
                 Exists(OrderLine.objects.filter(order=OuterRef("pk"), returned_quantity__gt=0))
             ),

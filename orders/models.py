@@ -60,6 +60,17 @@ PAYMENT_FIELDS = (
 )
 
 
+# Times that can only come after the order was created.
+LATER_TIMES = (
+    "paid_time",
+    "rts_time",
+    "collection_time",
+    "delivery_time",
+    "cancel_time",
+    "update_time",
+)
+
+
 def _non_negative(fields: tuple[str, ...], prefix: str) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"{prefix}_{name}_gte_0")
@@ -146,6 +157,9 @@ class Order(models.Model):
     is_sample_order = models.BooleanField(default=False)
     is_on_hold_order = models.BooleanField(default=False)
     is_buyer_request_cancel = models.BooleanField("buyer requested cancel", default=False)
+    has_refund = models.BooleanField(
+        default=False, help_text="A refund was asked for (any outcome); set by Refund.save."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -167,6 +181,15 @@ class Order(models.Model):
                 name="order_refund_within_total",
             ),
             *_non_negative((*PAYMENT_FIELDS, "refunded_amount"), "order"),
+            # Nothing happens to an order before it exists; date filters rely on it.
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": F("create_time")}),
+                    name=f"order_{name}_after_created",
+                )
+                for name in LATER_TIMES
+            ],
         ]
         # Composite indexes follow the list's filters and sorts (SPEC §5): the shop comes
         # first because every query is scoped to the user's shops. Trigram indexes for free
@@ -203,6 +226,11 @@ class Order(models.Model):
                 fields=["shop", "status"],
                 name="order_cancel_requested_idx",
                 condition=Q(is_buyer_request_cancel=True),
+            ),
+            models.Index(
+                fields=["shop", "-create_time", "-id"],
+                name="order_with_refund_idx",
+                condition=Q(has_refund=True),
             ),
         ]
 
@@ -398,6 +426,13 @@ class Refund(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "order"], name="refund_status_order_idx")]
+
+    def save(self, *args, **kwargs):
+        """A new refund flags its order (`Order.has_refund`, which the list filters on)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            Order.objects.filter(pk=self.order_id, has_refund=False).update(has_refund=True)
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.get_status_display()})"

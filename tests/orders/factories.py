@@ -47,6 +47,7 @@ class OrderFactory(DjangoModelFactory):
         if "total_amount" in overrides and "refunded_amount" not in overrides:
             # A total set by hand no longer matches the generated refunds: drop them.
             demo.order.refunded_amount = 0
+            demo.order.has_refund = False
             demo.refunds = []
         demo_orders_save([demo])
         return demo.order

@@ -4,8 +4,8 @@ import pytest
 
 from accounts.models import AuditAction, AuditEvent
 from orders import resources
-from orders.resources import OrderResource
 from orders.models import Order
+from orders.resources import OrderResource
 from tests.orders.factories import OrderFactory
 
 # import-export's own admin templates use variables they do not always pass.
