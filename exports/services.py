@@ -17,10 +17,11 @@ from accounts.roles import Perm
 from accounts.services import audit_record
 from orders.selectors.order_list import ForeignShop, order_filterset
 
-from .columns import TEMPLATES, BadColumns, custom_template
+from .columns import BadColumns, custom_template
 from .models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
 
 MAX_TICKED = 1000
+MAX_QUERY = 4000  # ExportJob.query_string
 
 
 class ExportRefused(ValueError):
@@ -75,6 +76,9 @@ def export_request(
         raise ExportRefused("Choose CSV or Excel.")
     if report is not None and report.owner_id != user.pk:
         raise ExportRefused("That report is not yours.")
+    query_string = query.urlencode()
+    if len(query_string) > MAX_QUERY:
+        raise ExportRefused("These filters are too long to export; narrow them down.")
     columns = _validated_columns(template, report)
     shops = export_shops(user=user, query=query)
     try:
@@ -90,7 +94,7 @@ def export_request(
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=user,
-            query_string=query.urlencode()[:4000],
+            query_string=query_string,
             format=format,
             template=template,
             report=report,
@@ -164,9 +168,3 @@ def export_download_record(*, job: ExportJob, user: User, request: HttpRequest) 
             request=request,
             payload={"file": job.file_name, "sha256": job.sha256, "rows": job.rows_total},
         )
-
-
-def template_label(job: ExportJob) -> str:
-    if job.template == ExportTemplate.CUSTOM and job.report_id:
-        return job.report.name
-    return ExportTemplate(job.template).label if job.template in TEMPLATES else "Custom report"

@@ -128,8 +128,16 @@ def _fail(job: ExportJob, reason: str) -> None:
 
 @shared_task(name="exports.tasks.export_recover")
 def export_recover() -> dict:
-    """Requeue running jobs whose worker stopped reporting; fail them after too many tries."""
+    """Requeue running jobs whose worker stopped reporting; fail them after too many tries.
+
+    Queued jobs waiting that long have their message sent again, in case the broker lost it
+    (a duplicate is harmless: only one delivery can claim the job).
+    """
     stale = timezone.now() - timedelta(seconds=settings.EXPORT_HEARTBEAT_SECONDS)
+    for pk in ExportJob.objects.filter(
+        status=ExportStatus.QUEUED, created_at__lt=stale
+    ).values_list("pk", flat=True):
+        export_run.delay(pk)
     requeued = failed = 0
     for job in ExportJob.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__lt=stale):
         if job.attempts >= settings.EXPORT_MAX_ATTEMPTS:

@@ -202,3 +202,13 @@ def test_schedule_whose_owner_lost_the_permission_fails_by_email(
     assert job.status == ExportStatus.FAILED and "export permission" in job.error
     (message,) = mail.outbox
     assert "failed" in message.subject
+
+
+def test_recover_resends_a_job_queued_too_long(admin, shop, monkeypatch):
+    sent = []
+    monkeypatch.setattr("exports.tasks.export_run.delay", sent.append)
+    waiting = make_job(admin, [shop], status=ExportStatus.QUEUED)
+    ExportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    fresh = make_job(admin, [shop], status=ExportStatus.QUEUED)
+    export_recover()
+    assert sent == [waiting.pk] and fresh.pk not in sent

@@ -232,3 +232,18 @@ def test_schedule_is_created_for_the_shop_zone(client, accountant, shop, other_s
     assert bad.status_code == 400 and ExportSchedule.objects.count() == 1
     foreign = client.post("/exports/schedules/new/", {**data, "shop": "south-shop"})
     assert foreign.status_code == 400 and ExportSchedule.objects.count() == 1
+
+
+def test_filters_too_long_to_store_queue_nothing(client, accountant, shop):
+    from django.http import QueryDict
+
+    from exports.services import ExportRefused, export_request
+
+    client.force_login(accountant)
+    response = _start(client, query="status=IN_TRANSIT&" * 250)
+    assert response.status_code == 400 and "at most 4000 characters" in response.content.decode()
+    encoded = QueryDict(mutable=True)
+    encoded["buyer"] = "é" * 1000  # 1,000 characters, 6,000 once encoded
+    with pytest.raises(ExportRefused, match="too long"):
+        export_request(user=accountant, query=encoded, format="csv", template="orders")
+    assert not ExportJob.objects.exists()
