@@ -427,15 +427,15 @@ class Refund(models.Model):
         ]
         indexes = [models.Index(fields=["status", "order"], name="refund_status_order_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.get_status_display()})"
+
     def save(self, *args, **kwargs):
         """A new refund flags its order (`Order.has_refund`, which the list filters on)."""
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:
             Order.objects.filter(pk=self.order_id, has_refund=False).update(has_refund=True)
-
-    def __str__(self) -> str:
-        return f"{self.amount} ({self.get_status_display()})"
 
 
 class RefundLine(models.Model):

@@ -33,10 +33,16 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="admin@demo.test", help="Whose view to time.")
         parser.add_argument("--markdown", default=None, help="Also write the table here.")
         parser.add_argument(
-            "--subset", type=int, default=100_000, help="Export: orders in the medium case."
+            "--subset",
+            type=int,
+            default=100_000,
+            help="Export: about this many newest orders (whole days) in the medium case.",
         )
         parser.add_argument(
-            "--small", type=int, default=10_000, help="Export: orders in the small cases."
+            "--small",
+            type=int,
+            default=10_000,
+            help="Export: about this many newest orders (whole days) in the small cases.",
         )
 
     def handle(self, *args, parts, orders, repeat, deep, user, markdown, subset, small, **options):
