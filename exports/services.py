@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
-from accounts.access import shops_for_user, shops_in_view
+from accounts.access import shops_for_user, shops_in_view, user_has_shop_perm
 from accounts.models import AuditAction, Shop, User
 from accounts.roles import Perm
 from accounts.services import audit_record
@@ -81,6 +81,13 @@ def export_request(
         raise ExportRefused("These filters are too long to export; narrow them down.")
     columns = _validated_columns(template, report)
     shops = export_shops(user=user, query=query)
+    if query.get("buyer"):
+        masked = [s.name for s in shops if not user_has_shop_perm(user, s, Perm.SEE_BUYER_CONTACT)]
+        if masked:  # the list would quietly match nothing there; a file should not
+            raise ExportRefused(
+                "Filtering by buyer needs the permission to see buyer contact in: "
+                f"{', '.join(masked)}."
+            )
     try:
         filterset, _ = order_filterset(user=user, query=query)
     except ForeignShop:

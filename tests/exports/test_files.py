@@ -17,6 +17,7 @@ from tests.orders.factories import OrderFactory
 from .helpers import (
     SKU_LIST_HEADER,
     as_dicts,
+    csv_rows,
     generate,
     generate_csv,
     make_job,
@@ -291,3 +292,31 @@ def test_sql_masks_equal_the_python_masks(postgres, field):
             cursor.execute(f"SELECT sc_{field}(%s)", [value])
             (sql,) = cursor.fetchone()
             assert (sql or "") == (python(value) if value else value), value
+
+
+def test_csv_and_xlsx_agree_on_every_cell(accountant, shop, orders, tmp_path):
+    """Two writers, one catalogue: the same job as CSV and as XLSX holds the same values."""
+    rows = {}
+    for file_format in ("csv", "xlsx"):
+        job = make_job(accountant, [shop], format=file_format)
+        _, path = generate(job, tmp_path)
+        rows[file_format] = (
+            csv_rows(path.read_bytes()) if file_format == "csv" else xlsx_rows(path)["Orders"]
+        )
+    header, *csv_body = rows["csv"]
+    xlsx_header, *xlsx_body = rows["xlsx"]
+    assert header == xlsx_header and len(csv_body) == len(xlsx_body) > 0
+
+    def as_text(value, column):
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.strftime("%m/%d/%Y %I:%M:%S %p")
+        if isinstance(value, float):
+            return f"{value:.2f}"
+        return str(value)
+
+    for csv_row, xlsx_row in zip(csv_body, xlsx_body, strict=True):
+        as_csv = [cell.removesuffix("\t") for cell in csv_row]
+        as_xlsx = [as_text(v, c) for v, c in zip(xlsx_row, header, strict=True)]
+        assert as_csv == as_xlsx

@@ -84,6 +84,7 @@ def test_all_matching_from_the_order_list_keeps_the_filters(client, accountant, 
         ({"query": "date_from=2026-05-01&date_to=2026-04-01"}, "Correct these filters"),
         ({"query": "shop=south-shop"}, "export permission"),
         ({"ids": "12 x"}, "not valid"),
+        ({"query": "buyer=maria"}, "permission to see buyer contact"),  # masked for accountants
     ],
 )
 def test_bad_requests_queue_nothing(client, accountant, shop, other_shop, fields, message):
