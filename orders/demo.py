@@ -5,7 +5,6 @@ the status (paid before shipped before delivered), packages carry carrier tracki
 checkpoints in the §9 vocabulary. No database access, so the same builder serves bulk inserts.
 """
 
-import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,7 +13,15 @@ from decimal import Decimal
 from accounts.models import Shop
 
 from . import demo_data as data
-from .models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
+from .models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Package,
+    Refund,
+    TrackingCheckpoint,
+    checkpoint_fingerprint,
+)
 from .money import line_amounts, order_totals, to_money
 from .statuses import (
     ActorType,
@@ -84,10 +91,6 @@ class DemoOrder:
 def demo_order_id(shop_number: int, index: int) -> str:
     """A unique 18-digit TikTok-looking id: a bijective scramble of the index per shop."""
     return f"57{shop_number % 10}{(index * 7_368_787 + 104_729) % 10**15:015d}"
-
-
-def checkpoint_fingerprint(occurred_at: datetime, status: str, message: str) -> str:
-    return hashlib.sha256(f"{occurred_at.isoformat()}|{status}|{message}".encode()).hexdigest()
 
 
 def status_for_age(rng: random.Random, age: timedelta) -> OrderStatus:

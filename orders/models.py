@@ -4,6 +4,7 @@ Field names follow TikTok's Open API (reference/tiktok.md §2.2) so that imports
 webhooks land without translation. Money is Decimal in the order's currency; times are UTC.
 """
 
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -337,6 +338,11 @@ class Package(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipping_provider_name} {self.tracking_number}".strip() or "package"
+
+
+def checkpoint_fingerprint(occurred_at, status: str, message: str) -> str:
+    """What makes a carrier scan the same scan, however often it is reported."""
+    return hashlib.sha256(f"{occurred_at.isoformat()}|{status}|{message}".encode()).hexdigest()
 
 
 class TrackingCheckpoint(models.Model):

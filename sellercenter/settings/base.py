@@ -242,6 +242,20 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = "UTC"
 
+# --- Carrier tracking (SPEC §9, orders/carriers/) ---------------------------------------------
+
+# The simulated carrier (`manage.py carrier_simulator`) speaks 17TRACK's protocol; the demo and
+# the tests use it. Real providers are enabled by their keys.
+TRACKING_SIMULATOR_URL = env.str(
+    "TRACKING_SIMULATOR_URL", default="http://127.0.0.1:8765/track/v2.2"
+)
+TRACKING_SIMULATOR_KEY = env.str("TRACKING_SIMULATOR_KEY", default="simulator-key")
+TRACKING_17TRACK_URL = env.str("TRACKING_17TRACK_URL", default="https://api.17track.net/track/v2.2")
+TRACKING_17TRACK_API_KEY = env.str("TRACKING_17TRACK_API_KEY", default="")
+TRACKING_AFTERSHIP_API_KEY = env.str("TRACKING_AFTERSHIP_API_KEY", default="")
+TRACKING_AFTERSHIP_WEBHOOK_SECRET = env.str("TRACKING_AFTERSHIP_WEBHOOK_SECRET", default="")
+TRACKING_EXPIRE_DAYS = int_from_env("TRACKING_EXPIRE_DAYS", default=30)  # silent → EXPIRED
+
 # --- django-import-export (Django admin only; reference/pitfalls.md §2) ----------------------
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -1,0 +1,55 @@
+"""Carrier tracking adapters (SPEC §9): one protocol, one module per provider.
+
+`ADAPTERS` maps the provider codes of SPEC §9 to their adapter class; `adapter_for(code)`
+builds one from the environment's configuration.
+"""
+
+from django.conf import settings
+
+from .base import Adapter
+from .seventeen_track import SeventeenTrack
+
+PROVIDERS = ("aftership", "17track", "simulator")
+
+
+class NotConfigured(LookupError):
+    """The provider is unknown, or its credentials are not in the environment."""
+
+
+def adapter_for(code: str) -> Adapter:
+    """The adapter for a provider code of SPEC §9, configured from settings."""
+    if code == "simulator":
+        return _seventeen_track(
+            "simulator", settings.TRACKING_SIMULATOR_KEY, settings.TRACKING_SIMULATOR_URL
+        )
+    if code == "17track":
+        if not settings.TRACKING_17TRACK_API_KEY:
+            raise NotConfigured("TRACKING_17TRACK_API_KEY is not set")
+        return _seventeen_track(
+            "17track", settings.TRACKING_17TRACK_API_KEY, settings.TRACKING_17TRACK_URL
+        )
+    if code == "aftership":
+        from .aftership import AfterShip
+
+        if not settings.TRACKING_AFTERSHIP_API_KEY:
+            raise NotConfigured("TRACKING_AFTERSHIP_API_KEY is not set")
+        return AfterShip(
+            api_key=settings.TRACKING_AFTERSHIP_API_KEY,
+            webhook_secret=settings.TRACKING_AFTERSHIP_WEBHOOK_SECRET,
+        )
+    raise NotConfigured(f"unknown tracking provider {code[:40]!r}")
+
+
+def _seventeen_track(code: str, key: str, url: str) -> SeventeenTrack:
+    adapter = SeventeenTrack(api_key=key, base_url=url)
+    adapter.code = code
+    return adapter
+
+
+def configured_providers() -> list[str]:
+    """Providers that can be called: the simulator always, real ones when keyed."""
+    keyed = {
+        "17track": settings.TRACKING_17TRACK_API_KEY,
+        "aftership": settings.TRACKING_AFTERSHIP_API_KEY,
+    }
+    return ["simulator", *[code for code, key in keyed.items() if key]]

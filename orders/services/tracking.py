@@ -1,0 +1,177 @@
+"""What carriers report, stored: checkpoints append-only and deduplicated, the package's status
+taken from its newest checkpoint by the carrier's time (so repeated or out-of-order reports
+change nothing), and the order following its parcels through the status service.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..carriers.base import TrackingUpdate
+from ..models import Order, OrderEvent, Package, TrackingCheckpoint, checkpoint_fingerprint
+from ..statuses import (
+    FINAL_TRACKING_STATUSES,
+    ActorType,
+    EventKind,
+    OrderStatus,
+    PackageStatus,
+    TrackingStatus,
+)
+from .status import order_status_change
+
+T = TrackingStatus
+# How soon to ask again, by status: often when a parcel is about to arrive, rarely when idle.
+POLL_EVERY = {
+    T.PENDING: timedelta(hours=4),
+    T.INFO_RECEIVED: timedelta(hours=4),
+    T.IN_TRANSIT: timedelta(hours=3),
+    T.OUT_FOR_DELIVERY: timedelta(minutes=30),
+    T.AVAILABLE_FOR_PICKUP: timedelta(hours=6),
+    T.ATTEMPT_FAIL: timedelta(hours=2),
+    T.EXCEPTION: timedelta(hours=6),
+    T.RETURNING: timedelta(hours=12),
+}
+
+
+def _expire_after() -> timedelta:
+    """No news for this long and the parcel is EXPIRED (a setting, read when used)."""
+    return timedelta(days=settings.TRACKING_EXPIRE_DAYS)
+
+
+IDLE_AFTER = timedelta(days=3)  # no news for this long: ask twice a day
+IDLE_EVERY = timedelta(hours=12)
+MOVING = frozenset(set(T) - {T.PENDING, T.INFO_RECEIVED, T.EXPIRED})
+UNSHIPPED = (
+    OrderStatus.AWAITING_SHIPMENT,
+    OrderStatus.PARTIALLY_SHIPPING,
+    OrderStatus.AWAITING_COLLECTION,
+)
+
+
+def next_poll_at(package: Package, status: str, now: datetime) -> datetime | None:
+    """When to ask the provider again; None once the parcel's story is over.
+
+    A few percent of jitter, fixed per package, keeps parcels registered together from all
+    falling due in the same minute.
+    """
+    if status in FINAL_TRACKING_STATUSES:
+        return None
+    every = POLL_EVERY.get(status, timedelta(hours=4))
+    last = package.last_checkpoint_at
+    if last and now - last > IDLE_AFTER:
+        every = max(every, IDLE_EVERY)
+    spread = (package.pk or 0) % 97 / 97 * 0.2  # 0–20 %
+    return now + every * (1 + spread)
+
+
+def tracking_apply(*, package_id: int, update: TrackingUpdate, now: datetime | None = None):
+    """Store one provider update for a package; returns the package as it now stands."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = Package.objects.select_for_update().get(pk=package_id)
+        TrackingCheckpoint.objects.bulk_create(
+            [
+                TrackingCheckpoint(
+                    package=package,
+                    occurred_at=c.occurred_at,
+                    status=c.status,
+                    location=c.location[:160],
+                    message=c.message[:255],
+                    raw=c.raw,
+                    fingerprint=checkpoint_fingerprint(c.occurred_at, c.status, c.message),
+                )
+                for c in update.checkpoints
+            ],
+            ignore_conflicts=True,  # (package, fingerprint) is unique: repeats are dropped
+        )
+        newest = package.checkpoints.order_by("-occurred_at", "-id").first()
+        before = package.tracking_status
+        status = newest.status if newest else before
+        silent_for = now - newest.occurred_at if newest else timedelta(0)
+        if status not in FINAL_TRACKING_STATUSES and silent_for > _expire_after():
+            status = T.EXPIRED
+        package.tracking_status = status
+        if update.substatus:
+            package.tracking_substatus = update.substatus[:64]
+        if newest:
+            package.last_checkpoint_at = newest.occurred_at
+            package.last_checkpoint_message = newest.message
+        if update.estimated_delivery:
+            package.estimated_delivery_date = update.estimated_delivery
+        if status == T.DELIVERED:
+            package.package_status = PackageStatus.COMPLETED
+        elif status in MOVING and package.package_status == PackageStatus.TO_FULFILL:
+            package.package_status = PackageStatus.FULFILLING
+        package.poll_failures = 0
+        package.next_poll_at = next_poll_at(package, status, now)
+        package.save()
+        if status != before:
+            OrderEvent.objects.create(
+                order_id=package.order_id,
+                kind=EventKind.TRACKING_UPDATED,
+                actor_type=ActorType.CARRIER,
+                occurred_at=newest.occurred_at if newest else now,
+                payload={
+                    "package": package.pk,
+                    "tracking_number": package.tracking_number,
+                    "from": before,
+                    "to": status,
+                    "message": package.last_checkpoint_message,
+                    "location": newest.location if newest else "",
+                },
+            )
+        _order_follows(package.order_id)
+    return package
+
+
+def _order_follows(order_id: int) -> None:
+    """First carrier scan → in transit; every package delivered → delivered (carrier's time)."""
+    order = Order.objects.get(pk=order_id)
+    checkpoints = TrackingCheckpoint.objects.filter(package__order_id=order_id)
+    if order.status in UNSHIPPED:
+        first_scan = (
+            checkpoints.filter(status__in=MOVING)
+            .order_by("occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        if first_scan:
+            order_status_change(
+                order=order,
+                new_status=OrderStatus.IN_TRANSIT,
+                actor_type=ActorType.CARRIER,
+                occurred_at=max(first_scan, order.update_time),
+            )
+    packages = list(
+        Package.objects.filter(order_id=order_id).values_list("tracking_status", flat=True)
+    )
+    if (
+        order.status == OrderStatus.IN_TRANSIT
+        and packages
+        and all(status == T.DELIVERED for status in packages)
+    ):
+        delivered = (
+            checkpoints.filter(status=T.DELIVERED)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        order_status_change(
+            order=order,
+            new_status=OrderStatus.DELIVERED,
+            actor_type=ActorType.CARRIER,
+            occurred_at=max(delivered or timezone.now(), order.update_time),
+        )
+
+
+def tracking_failed(*, package_ids: list[int], now: datetime | None = None) -> None:
+    """A provider call for these packages failed: ask again later, backing off each time."""
+    now = now or timezone.now()
+    for package in Package.objects.filter(pk__in=package_ids):
+        package.poll_failures = min(package.poll_failures + 1, 30)
+        backoff = timedelta(minutes=5) * 2 ** min(package.poll_failures, 8)
+        spread = (package.pk % 97) / 97 * 0.3
+        package.next_poll_at = now + backoff * (1 + spread)
+        package.save(update_fields=["poll_failures", "next_poll_at"])

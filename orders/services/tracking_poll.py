@@ -1,0 +1,131 @@
+"""Polling providers for the packages that are due, without two workers asking twice.
+
+A batch is claimed under `SELECT … FOR UPDATE SKIP LOCKED` and leased by pushing its next poll
+time forward, so a second dispatcher or worker passes over it; storing the answer sets the
+real next poll time. Calls to a provider go through a limiter shared by every worker.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from ..carriers.base import Adapter, ProviderError, RateLimited
+from ..models import Package
+from ..statuses import FINAL_TRACKING_STATUSES
+from .tracking import tracking_apply, tracking_failed
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+UNKNOWN_RETRY = timedelta(minutes=15)
+
+
+@dataclass
+class PollResult:
+    asked: int = 0
+    updated: int = 0
+    registered: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def packages_claim(provider: str, limit: int, now: datetime) -> list[tuple[int, str]]:
+    """Up to `limit` due packages of `provider` as (id, tracking number), leased to the caller."""
+    with transaction.atomic():
+        due = (
+            Package.objects.select_for_update(skip_locked=True)
+            .filter(tracking_provider=provider, next_poll_at__lte=now)
+            .exclude(tracking_status__in=FINAL_TRACKING_STATUSES)
+            .exclude(tracking_number="")
+            .order_by("next_poll_at")
+            .values_list("pk", "tracking_number")[:limit]
+        )
+        rows = list(due)
+        Package.objects.filter(pk__in=[pk for pk, _ in rows]).update(next_poll_at=now + LEASE)
+    return rows
+
+
+def rate_wait(provider: str, per_second: float) -> None:
+    """Block until the provider may be called again: at most `per_second` calls in any one
+    clock second, counted in the shared cache (Redis in production) across all workers."""
+    allowed = max(1, int(per_second))
+    while True:
+        second = int(time.time())
+        key = f"tracking:rate:{provider}:{second}"
+        cache.add(key, 0, timeout=5)
+        try:
+            calls = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            continue
+        if calls <= allowed:
+            return
+        time.sleep(max(0.01, second + 1 - time.time()))
+
+
+def poll_batch(adapter: Adapter, rows: list[tuple[int, str]], now: datetime | None = None):
+    """Ask the provider about one claimed batch and store the answers."""
+    now = now or timezone.now()
+    result = PollResult(asked=len(rows))
+    ids = [pk for pk, _ in rows]
+    numbers = [number for _, number in rows]
+    try:
+        rate_wait(adapter.code, adapter.rate_per_second)
+        updates = adapter.fetch(numbers)
+    except RateLimited as error:
+        tracking_failed(package_ids=ids, now=now)
+        result.failed = len(rows)
+        result.errors.append(f"{adapter.code}: rate limited")
+        log.warning("%s rate limited (retry after %s)", adapter.code, error.retry_after)
+        return result
+    except ProviderError as error:
+        tracking_failed(package_ids=ids, now=now)
+        result.failed = len(rows)
+        result.errors.append(str(error))
+        log.warning("%s batch of %s failed: %s", adapter.code, len(rows), error)
+        return result
+    answered = {update.tracking_number: update for update in updates}
+    unknown = []
+    for pk, number in rows:
+        update = answered.get(number)
+        if update is None:
+            unknown.append((pk, number))
+            continue
+        tracking_apply(package_id=pk, update=update, now=now)
+        result.updated += 1
+    if unknown:
+        result.registered = _register(adapter, unknown, now)
+    return result
+
+
+def _register(adapter: Adapter, rows: list[tuple[int, str]], now: datetime) -> int:
+    """Numbers the provider does not know yet: register them and ask again soon."""
+    try:
+        rate_wait(adapter.code, adapter.rate_per_second)
+        adapter.register([number for _, number in rows])
+    except ProviderError as error:
+        log.warning("%s could not register %s numbers: %s", adapter.code, len(rows), error)
+        tracking_failed(package_ids=[pk for pk, _ in rows], now=now)
+        return 0
+    Package.objects.filter(pk__in=[pk for pk, _ in rows]).update(next_poll_at=now + UNKNOWN_RETRY)
+    return len(rows)
+
+
+def poll_due(adapter: Adapter, *, limit: int = 10_000, now: datetime | None = None) -> PollResult:
+    """Poll every due package of the adapter's provider, batch by batch, up to `limit`."""
+    now = now or timezone.now()
+    total = PollResult()
+    while total.asked < limit:
+        rows = packages_claim(adapter.code, min(adapter.batch_size, limit - total.asked), now)
+        if not rows:
+            break
+        result = poll_batch(adapter, rows, now)
+        total.asked += result.asked
+        total.updated += result.updated
+        total.registered += result.registered
+        total.failed += result.failed
+        total.errors += result.errors
+    return total

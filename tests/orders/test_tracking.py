@@ -1,0 +1,327 @@
+"""Carrier tracking against the simulated carrier (17TRACK's protocol on a local port):
+the adapter, storing checkpoints (dedup, out of order, expiry), the order following its
+parcels, polling due packages without asking twice, webhooks and the commands."""
+
+import hashlib
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from orders.carriers.base import BadWebhook, Checkpoint, ProviderError, RateLimited, TrackingUpdate
+from orders.carriers.seventeen_track import STATUSES, SeventeenTrack, normalized
+from orders.carriers.simulator import (
+    ATTEMPT_FAILED,
+    CUSTOMS,
+    NORMAL,
+    RETURNED,
+    scenario_for,
+    simulator_server,
+)
+from orders.models import OrderEvent, Package, TrackingCheckpoint
+from orders.services.tracking import tracking_apply
+from orders.services.tracking_poll import packages_claim, poll_due
+from orders.statuses import ActorType, EventKind, OrderStatus, TrackingStatus
+from tests.orders.factories import OrderFactory
+
+KEY = "test-simulator-key"
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def simulator():
+    """The simulated carrier on a free local port, one simulated hour per real hour."""
+    clock = Clock(START)
+    server, carrier = simulator_server(api_key=KEY, speed=1.0, clock=clock, rate_limit=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    adapter = SeventeenTrack(api_key=KEY, base_url=f"http://{host}:{port}/track/v2.2")
+    adapter.code = "simulator"
+    yield adapter, clock, carrier
+    server.shutdown()
+    server.server_close()
+
+
+def _number_with(scenario) -> str:
+    """A tracking number the simulator plays `scenario` for."""
+    return next(f"SIM{i:09d}" for i in range(100_000) if scenario_for(f"SIM{i:09d}") is scenario)
+
+
+# The adapter and the simulator -----------------------------------------------------------
+
+
+def test_status_mapping_covers_17tracks_vocabulary():
+    assert {k: v.value for k, v in STATUSES.items()} == {
+        "NotFound": "PENDING",
+        "InfoReceived": "INFO_RECEIVED",
+        "InTransit": "IN_TRANSIT",
+        "OutForDelivery": "OUT_FOR_DELIVERY",
+        "AvailableForPickup": "AVAILABLE_FOR_PICKUP",
+        "DeliveryFailure": "ATTEMPT_FAIL",
+        "Delivered": "DELIVERED",
+        "Exception": "EXCEPTION",
+        "Expired": "EXPIRED",
+    }
+    assert normalized("Exception", "Exception_Returning") == TrackingStatus.RETURNING
+    assert normalized("Exception", "Exception_Returned") == TrackingStatus.RETURNED
+    assert normalized("Teleported", None) == TrackingStatus.EXCEPTION  # unknown: a person looks
+
+
+def test_a_parcel_advances_over_time(simulator):
+    adapter, clock, _ = simulator
+    number = _number_with(NORMAL)
+    assert adapter.fetch([number]) == []  # not registered yet: nothing to say
+    adapter.register([number])
+    adapter.register([number])  # again: idempotent
+    (update,) = adapter.fetch([number])
+    assert update.status == TrackingStatus.INFO_RECEIVED and len(update.checkpoints) == 1
+    clock.now = START + timedelta(hours=53)
+    (update,) = adapter.fetch([number])
+    assert update.status == TrackingStatus.OUT_FOR_DELIVERY
+    assert [c.status for c in update.checkpoints][0] == TrackingStatus.OUT_FOR_DELIVERY
+    assert all(c.occurred_at.tzinfo for c in update.checkpoints)
+    assert update.estimated_delivery == (START + timedelta(hours=58)).date()
+    clock.now = START + timedelta(days=5)
+    assert adapter.fetch([number])[0].status == TrackingStatus.DELIVERED
+
+
+@pytest.mark.parametrize(
+    "scenario, final",
+    [
+        (ATTEMPT_FAILED, TrackingStatus.DELIVERED),
+        (CUSTOMS, TrackingStatus.EXCEPTION),
+        (RETURNED, TrackingStatus.RETURNED),
+    ],
+)
+def test_scenarios_end_where_they_should(simulator, scenario, final):
+    adapter, clock, _ = simulator
+    number = _number_with(scenario)
+    adapter.register([number])
+    clock.now = START + timedelta(days=10)
+    (update,) = adapter.fetch([number])
+    assert update.status == final
+    seen = {c.status for c in update.checkpoints}
+    if scenario is ATTEMPT_FAILED:
+        assert TrackingStatus.ATTEMPT_FAIL in seen
+
+
+def test_provider_errors_are_typed(simulator):
+    adapter, _, _ = simulator
+    with pytest.raises(ValueError, match="at most 40"):
+        adapter.fetch([f"N{i}" for i in range(41)])
+    wrong = SeventeenTrack(api_key="wrong", base_url=adapter.base_url)
+    with pytest.raises(ProviderError, match="HTTP 401"):
+        wrong.fetch(["X1"])
+    down = SeventeenTrack(api_key=KEY, base_url="http://127.0.0.1:9/track/v2.2")
+    with pytest.raises(ProviderError):
+        down.fetch(["X1"])
+
+
+def test_rate_limit_answers_429():
+    server, _ = simulator_server(api_key=KEY, rate_limit=1)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    adapter = SeventeenTrack(api_key=KEY, base_url=f"http://{host}:{port}/track/v2.2")
+    try:
+        adapter.fetch(["A1"])
+        with pytest.raises(RateLimited):
+            adapter.fetch(["A1"])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_webhook_signature_is_checked():
+    adapter = SeventeenTrack(api_key=KEY)
+    body = json.dumps(
+        {
+            "event": "TRACKING_UPDATED",
+            "data": {
+                "number": "RR1",
+                "track_info": {"latest_status": {"status": "Delivered", "sub_status": ""}},
+            },
+        }
+    ).encode()
+    sign = hashlib.sha256(body + b"/" + KEY.encode()).hexdigest()
+    (update,) = adapter.parse_webhook(body, {"sign": sign})
+    assert update.status == TrackingStatus.DELIVERED and update.event_id
+    for headers in ({}, {"sign": "0" * 64}, {"sign": sign.upper()}):
+        with pytest.raises(BadWebhook):
+            adapter.parse_webhook(body, headers)
+    garbage = b"<html>oops</html>"
+    with pytest.raises(BadWebhook):
+        adapter.parse_webhook(garbage, {"sign": adapter.signature(garbage)})
+
+
+# Storing updates -------------------------------------------------------------------------
+
+
+def _package(shop, *, status=OrderStatus.AWAITING_COLLECTION, number="SIM000000001", **fields):
+    order = OrderFactory(shop=shop, status=status, create_time=START - timedelta(days=2))
+    order.packages.all().delete()
+    return Package.objects.create(
+        order=order,
+        tracking_number=number,
+        shipping_provider_name="Simulated Express",
+        tracking_provider="simulator",
+        next_poll_at=START,
+        **fields,
+    )
+
+
+def _update(number, *steps, estimated=None) -> TrackingUpdate:
+    checkpoints = tuple(
+        Checkpoint(occurred_at=when, status=status, message=message, location="Austin, TX")
+        for when, status, message in steps
+    )
+    latest = max(checkpoints, key=lambda c: c.occurred_at) if checkpoints else None
+    return TrackingUpdate(
+        tracking_number=number,
+        status=latest.status if latest else TrackingStatus.PENDING,
+        checkpoints=checkpoints,
+        estimated_delivery=estimated,
+    )
+
+
+PICKED_UP = (START + timedelta(hours=6), TrackingStatus.IN_TRANSIT, "Picked up")
+OUT = (START + timedelta(hours=52), TrackingStatus.OUT_FOR_DELIVERY, "Out for delivery")
+DELIVERED = (START + timedelta(hours=58), TrackingStatus.DELIVERED, "Delivered")
+
+
+@pytest.mark.django_db
+def test_first_scan_moves_the_order_in_transit_with_the_carrier_as_actor(shop):
+    package = _package(shop)
+    tracking_apply(package_id=package.pk, update=_update(package.tracking_number, PICKED_UP))
+    order = package.order
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_TRANSIT
+    event = OrderEvent.objects.filter(order=order, kind=EventKind.STATUS_CHANGED).latest("pk")
+    assert event.actor_type == ActorType.CARRIER and event.payload["to"] == "IN_TRANSIT"
+    package.refresh_from_db()
+    assert package.tracking_status == TrackingStatus.IN_TRANSIT
+    assert package.last_checkpoint_message == "Picked up"
+    assert package.next_poll_at > START  # asked again later, not now
+
+
+@pytest.mark.django_db
+def test_duplicates_and_out_of_order_updates_change_nothing(shop):
+    package = _package(shop)
+    newest = _update(package.tracking_number, PICKED_UP, OUT, DELIVERED)
+    older = _update(package.tracking_number, PICKED_UP, OUT)
+    tracking_apply(package_id=package.pk, update=newest)
+    tracking_apply(package_id=package.pk, update=newest)  # the same report again
+    tracking_apply(package_id=package.pk, update=older)  # a stale report arriving late
+    package.refresh_from_db()
+    assert TrackingCheckpoint.objects.filter(package=package).count() == 3
+    assert package.tracking_status == TrackingStatus.DELIVERED and package.next_poll_at is None
+    order = package.order
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert order.delivery_time == DELIVERED[0]
+
+
+@pytest.mark.django_db
+def test_an_order_is_delivered_only_when_every_package_is(shop):
+    first = _package(shop)
+    second = Package.objects.create(
+        order=first.order, tracking_number="SIM000000002", tracking_provider="simulator"
+    )
+    tracking_apply(package_id=first.pk, update=_update(first.tracking_number, PICKED_UP, DELIVERED))
+    first.order.refresh_from_db()
+    assert first.order.status == OrderStatus.IN_TRANSIT
+    tracking_apply(
+        package_id=second.pk, update=_update(second.tracking_number, PICKED_UP, DELIVERED)
+    )
+    first.order.refresh_from_db()
+    assert first.order.status == OrderStatus.DELIVERED
+
+
+@pytest.mark.django_db
+def test_silence_expires_a_parcel(shop, settings):
+    settings.TRACKING_EXPIRE_DAYS = 30
+    package = _package(shop)
+    tracking_apply(
+        package_id=package.pk,
+        update=_update(package.tracking_number, PICKED_UP),
+        now=START + timedelta(days=31),
+    )
+    package.refresh_from_db()
+    assert package.tracking_status == TrackingStatus.EXPIRED and package.next_poll_at is None
+
+
+@pytest.mark.django_db
+def test_an_exception_shows_in_needs_action(client, admin, shop):
+    package = _package(shop)
+    stuck = (START + timedelta(hours=30), TrackingStatus.EXCEPTION, "Held by customs")
+    tracking_apply(package_id=package.pk, update=_update(package.tracking_number, PICKED_UP, stuck))
+    client.force_login(admin)
+    listed = client.get("/orders/?needs_action=tracking_exception").content.decode()
+    assert package.order.order_id in listed
+    detail = client.get(f"/orders/{package.order.order_id}/").content.decode()
+    assert "Held by customs" in detail
+
+
+# Polling ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_poll_registers_unknown_numbers_then_follows_them(simulator, shop):
+    adapter, clock, carrier = simulator
+    number = _number_with(NORMAL)
+    package = _package(shop, number=number)
+    first = poll_due(adapter, now=START)
+    assert (first.asked, first.registered, first.updated) == (1, 1, 0)
+    assert number in carrier.parcels
+    clock.now = START + timedelta(hours=7)
+    second = poll_due(adapter, now=START + timedelta(hours=7))
+    assert (second.asked, second.updated) == (1, 1)
+    package.refresh_from_db()
+    assert package.tracking_status == TrackingStatus.IN_TRANSIT
+    assert poll_due(adapter, now=START + timedelta(hours=7)).asked == 0  # not due again yet
+
+
+@pytest.mark.django_db
+def test_a_failing_provider_backs_off_without_touching_packages(shop):
+    package = _package(shop)
+    down = SeventeenTrack(api_key=KEY, base_url="http://127.0.0.1:9/track/v2.2")
+    down.code = "simulator"
+    result = poll_due(down, now=START)
+    assert result.failed == 1 and result.errors
+    package.refresh_from_db()
+    assert package.poll_failures == 1 and package.next_poll_at > START + timedelta(minutes=5)
+    assert package.tracking_status == TrackingStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_a_claimed_batch_is_not_claimed_again(shop):
+    for i in range(3):
+        _package(shop, number=f"SIM00000010{i}")
+    first = packages_claim("simulator", 2, START)
+    second = packages_claim("simulator", 5, START)
+    assert len(first) == 2 and len(second) == 1
+    assert not {pk for pk, _ in first} & {pk for pk, _ in second}
+
+
+# Commands --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_commands_refuse_bad_arguments():
+    with pytest.raises(CommandError, match="unknown tracking provider"):
+        call_command("track_poll", "--once", "--provider", "pigeon")
+    with pytest.raises(CommandError, match="--limit"):
+        call_command("track_poll", "--once", "--limit", "0")
+    with pytest.raises(CommandError, match="--port"):
+        call_command("carrier_simulator", "--port", "70000")
