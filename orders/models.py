@@ -369,6 +369,22 @@ class TrackingCheckpoint(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status} {self.location}"
 
 
+class TrackingWebhookEvent(models.Model):
+    """A pushed tracking notification already accepted: a repeat of it is dropped."""
+
+    provider = models.CharField(max_length=16)
+    event_id = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"
+
+
 class OrderEvent(models.Model):
     """The order's one append-only timeline: status, tracking, notes, messages, refunds."""
 

@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from orders import views as order_views
+from orders.views.webhooks import carrier_webhook
 
 from . import errors, health
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).

@@ -88,3 +88,25 @@ def json_body(body: bytes) -> dict:
     if not isinstance(data, dict):
         raise BadWebhook("the body is not a JSON object")
     return data
+
+
+def aware_time(value) -> datetime | None:
+    """An ISO 8601 time with its offset; anything else (or a naive time) is no time."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def day_of(value) -> date | None:
+    """A date from an ISO time or a bare `YYYY-MM-DD`; None when it is neither."""
+    when = aware_time(value)
+    if when:
+        return when.date()
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None

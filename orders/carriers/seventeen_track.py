@@ -8,7 +8,6 @@ speaks this same protocol, so this adapter also serves the provider code `simula
 
 import hashlib
 import logging
-from datetime import date, datetime
 
 import requests
 
@@ -20,6 +19,8 @@ from .base import (
     ProviderError,
     RateLimited,
     TrackingUpdate,
+    aware_time,
+    day_of,
     json_body,
     signature_matches,
 )
@@ -56,37 +57,24 @@ def normalized(status: str | None, substatus: str | None) -> TrackingStatus:
     return STATUSES.get(status or "", UNKNOWN)
 
 
-def _when(value) -> datetime | None:
-    """An ISO 8601 time with its offset; anything else (or a naive time) is no time."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-def _day(value) -> date | None:
-    when = _when(value)
-    if when:
-        return when.date()
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def parse_track_info(number: str, info: dict) -> TrackingUpdate:
     """One `track_info` object → an update; bad events are skipped, never guessed."""
     if not isinstance(info, dict):
         raise ProviderError(f"17track: track_info of {number} is not an object")
-    latest = info.get("latest_status") or {}
+    latest = _object(info.get("latest_status"))
     checkpoints = []
-    providers = (info.get("tracking") or {}).get("providers") or []
+    providers = _object(info.get("tracking")).get("providers")
     for provider in providers if isinstance(providers, list) else []:
-        for event in (provider or {}).get("events") or []:
-            occurred = _when((event or {}).get("time_iso")) or _when((event or {}).get("time_utc"))
+        events = provider.get("events") if isinstance(provider, dict) else None
+        for event in events if isinstance(events, list) else []:
+            if not isinstance(event, dict):
+                log.warning("17track: %s event is not an object: %r", number, event)
+                continue
+            occurred = aware_time(event.get("time_iso")) or aware_time(event.get("time_utc"))
             if occurred is None:
                 log.warning("17track: %s event without a usable time skipped: %r", number, event)
                 continue
@@ -100,14 +88,14 @@ def parse_track_info(number: str, info: dict) -> TrackingUpdate:
                     raw=event,
                 )
             )
-    metrics = (info.get("time_metrics") or {}).get("estimated_delivery_date") or {}
+    metrics = _object(_object(info.get("time_metrics")).get("estimated_delivery_date"))
     return TrackingUpdate(
         tracking_number=number,
         status=normalized(latest.get("status"), latest.get("sub_status")),
         raw_status=str(latest.get("status") or ""),
         substatus=str(latest.get("sub_status") or "")[:64],
         checkpoints=tuple(checkpoints),
-        estimated_delivery=_day(metrics.get("to") or metrics.get("from")),
+        estimated_delivery=day_of(metrics.get("to") or metrics.get("from")),
     )
 
 

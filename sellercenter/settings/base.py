@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "exports-schedules": {"task": "exports.tasks.export_schedules_run", "schedule": 300.0},
     "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 120.0},
     "exports-expire": {"task": "exports.tasks.export_expire", "schedule": 3600.0},
+    "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 120.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -325,3 +325,105 @@ def test_commands_refuse_bad_arguments():
         call_command("track_poll", "--once", "--limit", "0")
     with pytest.raises(CommandError, match="--port"):
         call_command("carrier_simulator", "--port", "70000")
+
+
+# Webhooks --------------------------------------------------------------------------------
+
+
+def _signed(body: dict, key: str = KEY) -> tuple[bytes, str]:
+    raw = json.dumps(body).encode()
+    return raw, hashlib.sha256(raw + b"/" + key.encode()).hexdigest()
+
+
+def _pushed(number: str, *events) -> dict:
+    return {
+        "event": "TRACKING_UPDATED",
+        "data": {
+            "number": number,
+            "track_info": {
+                "latest_status": {"status": events[0]["stage"], "sub_status": ""},
+                "tracking": {"providers": [{"events": list(events)}]},
+            },
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_webhook_accepts_dedups_and_refuses(
+    client, shop, settings, django_capture_on_commit_callbacks
+):
+    from orders.models import TrackingWebhookEvent
+    from orders.tasks import tracking_webhook_apply
+
+    settings.TRACKING_SIMULATOR_KEY = KEY
+    package = _package(shop)
+    event = {
+        "time_iso": "2026-11-02T14:00:00+00:00",
+        "stage": "InTransit",
+        "sub_status": "InTransit_PickedUp",
+        "description": "Picked up",
+        "location": "Los Angeles, CA",
+    }
+    raw, sign = _signed(_pushed(package.tracking_number, event))
+    url = "/webhooks/carriers/simulator/"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        accepted = client.post(url, raw, content_type="application/json", HTTP_SIGN=sign)
+    assert accepted.status_code == 202 and len(queued) == 1
+    assert TrackingWebhookEvent.objects.count() == 1
+    replay = client.post(url, raw, content_type="application/json", HTTP_SIGN=sign)
+    assert replay.status_code == 200 and replay.json()["status"] == "duplicate"
+    forged = client.post(url, raw, content_type="application/json", HTTP_SIGN="0" * 64)
+    assert forged.status_code == 401
+    garbage, garbage_sign = b"{not json", hashlib.sha256(b"{not json/" + KEY.encode()).hexdigest()
+    bad = client.post(url, garbage, content_type="application/json", HTTP_SIGN=garbage_sign)
+    assert bad.status_code == 400
+    assert (
+        client.post("/webhooks/carriers/pigeon/", raw, content_type="application/json").status_code
+        == 404
+    )
+    assert client.get(url).status_code == 405
+    assert TrackingWebhookEvent.objects.count() == 1
+
+    # The task stores it; an unknown tracking number is ignored with a log line.
+    result = tracking_webhook_apply("simulator", raw.decode(), {"sign": sign})
+    assert result == {"applied": 1, "ignored": 0}
+    package.refresh_from_db()
+    assert package.tracking_status == TrackingStatus.IN_TRANSIT
+    stranger, stranger_sign = _signed(_pushed("UNKNOWN123", event))
+    assert tracking_webhook_apply("simulator", stranger.decode(), {"sign": stranger_sign}) == {
+        "applied": 0,
+        "ignored": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_malformed_provider_answers_never_corrupt_a_package(shop):
+    from orders.carriers.seventeen_track import parse_track_info
+
+    package = _package(shop)
+    weird = {
+        "latest_status": "Delivered",  # not an object
+        "tracking": {"providers": [{"events": ["x", {"time_iso": "yesterday"}, None]}]},
+        "time_metrics": [],
+    }
+    update = parse_track_info(package.tracking_number, weird)
+    assert update.checkpoints == () and update.status == TrackingStatus.EXCEPTION
+    tracking_apply(package_id=package.pk, update=update)
+    package.refresh_from_db()
+    assert package.tracking_status == TrackingStatus.PENDING  # no checkpoint, no change
+    assert not TrackingCheckpoint.objects.filter(package=package).exists()
+
+
+@pytest.mark.django_db
+def test_dispatch_claims_due_packages_into_batch_tasks(shop, monkeypatch):
+    from orders import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.tracking_poll_batch, "delay", lambda code, rows: sent.append((code, rows))
+    )
+    for i in range(45):
+        _package(shop, number=f"SIM0000002{i:02d}")
+    assert tasks.tracking_dispatch() == {"simulator": 45}
+    assert [len(rows) for _, rows in sent] == [40, 5]  # 17TRACK's 40 per call
+    assert tasks.tracking_dispatch() == {"simulator": 0}  # leased: not sent twice
