@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One entry point for a newcomer's machine; needs only Python 3.11+.
 
-    python3 dev.py run    install, migrate, seed an empty database, start web + worker + beat
+    python3 dev.py run    install, migrate, seed an empty database, start web, worker, beat
+                          and the simulated carrier
     python3 dev.py test   install, then run the whole test suite (extra args go to pytest)
 
 Both are idempotent: the virtual environment is reused while pyproject.toml and
@@ -59,7 +60,7 @@ def _interrupt(signum, frame):
 
 
 def serve() -> int:
-    """Migrate, seed if empty, then run web, worker and beat until Ctrl-C (or SIGTERM)."""
+    """Migrate, seed if empty, then run web, worker, beat and the simulated carrier until Ctrl-C."""
     signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
     signal.signal(signal.SIGTERM, _interrupt)
     install()
@@ -82,13 +83,16 @@ def serve() -> int:
             "INFO",
         ],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
+        # The demo's tracking provider: parcels given a tracking number on an order page
+        # advance about a simulated hour every six seconds.
+        "carrier": [str(PYTHON), "manage.py", "carrier_simulator", "--speed", "600"],
     }
     running = {
         name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
         for name, cmd in processes.items()
     }
     say(f"Seller Center is running at http://127.0.0.1:{port}/")
-    say("Ctrl-C stops web, worker and beat")
+    say("Ctrl-C stops web, worker, beat and the simulated carrier")
     exit_code = 0
     try:
         while True:
@@ -99,7 +103,7 @@ def serve() -> int:
                     raise KeyboardInterrupt
             time.sleep(0.5)
     except KeyboardInterrupt:
-        say("Stopping web, worker and beat")
+        say("Stopping web, worker, beat and the simulated carrier")
     finally:
         for process in running.values():
             if process.poll() is None:

@@ -3,6 +3,7 @@ through orders.services.status, never through a form field."""
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
 from accounts.models import AuditAction
@@ -20,6 +21,7 @@ from .models import (
     TrackingCheckpoint,
 )
 from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource
+from .statuses import FINAL_TRACKING_STATUSES
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -243,6 +245,7 @@ class PackageAdmin(admin.ModelAdmin):
         "estimated_delivery_date",
         "last_checkpoint_at",
         "next_poll_at",
+        "poll_failures",
     )
     list_filter = (
         "tracking_status",
@@ -250,6 +253,7 @@ class PackageAdmin(admin.ModelAdmin):
         "tracking_provider",
         "package_status",
     )
+    actions = ["poll_now"]
     search_fields = ("=tracking_number", "=order__order_id")
     list_select_related = ("order",)
     raw_id_fields = ("order",)
@@ -263,6 +267,27 @@ class PackageAdmin(admin.ModelAdmin):
         "last_checkpoint_message",
         "created_at",
     )
+
+    @admin.action(description="Poll the carrier now")
+    def poll_now(self, request, queryset):
+        """Make the chosen parcels due and run the dispatcher (paused providers excepted)."""
+        from .services.tracking_poll import provider_health
+        from .tasks import tracking_dispatch
+
+        due = queryset.exclude(tracking_status__in=FINAL_TRACKING_STATUSES).exclude(
+            tracking_number=""
+        )
+        count = due.update(next_poll_at=timezone.now(), poll_failures=0)
+        tracking_dispatch.delay()
+        paused = sorted(
+            {
+                p
+                for p in due.values_list("tracking_provider", flat=True)
+                if provider_health(p)["paused"]
+            }
+        )
+        note = f" Paused (failing) providers wait: {', '.join(paused)}." if paused else ""
+        self.message_user(request, f"{count} parcel(s) will be polled within a minute.{note}")
 
 
 @admin.register(TrackingCheckpoint)

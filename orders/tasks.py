@@ -15,7 +15,7 @@ from django.utils import timezone
 from .carriers import NotConfigured, adapter_for, configured_providers
 from .models import Package
 from .services.tracking import tracking_apply
-from .services.tracking_poll import packages_claim, poll_batch
+from .services.tracking_poll import packages_claim, poll_batch, provider_health
 
 log = logging.getLogger(__name__)
 DISPATCH_LOCK = "tracking:dispatch-lock"
@@ -31,6 +31,10 @@ def tracking_dispatch() -> dict:
         now = timezone.now()
         sent = {}
         for code in configured_providers():
+            if provider_health(code)["paused"]:
+                log.warning("tracking provider %s keeps failing: paused", code)
+                sent[code] = "paused"
+                continue
             adapter = adapter_for(code)
             count = 0
             while count < DISPATCH_MAX:

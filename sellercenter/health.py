@@ -62,6 +62,17 @@ def _beat() -> dict:
     return {"last_seen": stamp}
 
 
+def _tracking() -> dict:
+    """Informational: each tracking provider, "degraded" while it keeps failing (paused)."""
+    from orders.carriers import configured_providers
+    from orders.services.tracking_poll import provider_health
+
+    return {
+        code: "degraded" if provider_health(code)["paused"] else "ok"
+        for code in configured_providers()
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -71,8 +82,14 @@ def healthz(request):
         _timed(_worker) if checks["broker"]["ok"] else {"ok": False, "error": "broker unavailable"}
     )
     beat = _timed(_beat)  # reported, but beat being down does not fail the probe
+    tracking = _timed(_tracking)  # likewise a degraded tracking provider
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, "beat": beat},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": checks,
+            "beat": beat,
+            "tracking": tracking,
+        },
         status=200 if healthy else 503,
     )

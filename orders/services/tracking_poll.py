@@ -66,6 +66,32 @@ def rate_wait(provider: str, per_second: float) -> None:
         time.sleep(max(0.01, second + 1 - time.time()))
 
 
+FAILURES_TO_PAUSE = 5
+PAUSE_SECONDS = 600
+
+
+def _health_key(provider: str) -> str:
+    return f"tracking:health:{provider}"
+
+
+def provider_health(provider: str) -> dict:
+    """{"failures": n, "paused": bool}: a provider failing 5 calls in a row pauses 10 minutes."""
+    failures = cache.get(_health_key(provider), 0)
+    return {"failures": failures, "paused": failures >= FAILURES_TO_PAUSE}
+
+
+def _outcome(provider: str, ok: bool) -> None:
+    if ok:
+        cache.delete(_health_key(provider))
+        return
+    key = _health_key(provider)
+    cache.add(key, 0, timeout=PAUSE_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired meanwhile
+        cache.add(key, 1, timeout=PAUSE_SECONDS)
+
+
 def poll_batch(adapter: Adapter, rows: list[tuple[int, str]], now: datetime | None = None):
     """Ask the provider about one claimed batch and store the answers."""
     now = now or timezone.now()
@@ -76,17 +102,20 @@ def poll_batch(adapter: Adapter, rows: list[tuple[int, str]], now: datetime | No
         rate_wait(adapter.code, adapter.rate_per_second)
         updates = adapter.fetch(numbers)
     except RateLimited as error:
+        _outcome(adapter.code, ok=False)
         tracking_failed(package_ids=ids, now=now)
         result.failed = len(rows)
         result.errors.append(f"{adapter.code}: rate limited")
         log.warning("%s rate limited (retry after %s)", adapter.code, error.retry_after)
         return result
     except ProviderError as error:
+        _outcome(adapter.code, ok=False)
         tracking_failed(package_ids=ids, now=now)
         result.failed = len(rows)
         result.errors.append(str(error))
         log.warning("%s batch of %s failed: %s", adapter.code, len(rows), error)
         return result
+    _outcome(adapter.code, ok=True)
     answered = {update.tracking_number: update for update in updates}
     unknown = []
     for pk, number in rows:

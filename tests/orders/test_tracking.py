@@ -30,6 +30,15 @@ KEY = "test-simulator-key"
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _providers_healthy():
+    """Provider health lives in the shared cache: every test starts with none recorded."""
+    from django.core.cache import cache
+
+    cache.delete_many([f"tracking:health:{code}" for code in ("simulator", "17track", "aftership")])
+    yield
+
+
 class Clock:
     def __init__(self, now: datetime):
         self.now = now
@@ -427,3 +436,39 @@ def test_dispatch_claims_due_packages_into_batch_tasks(shop, monkeypatch):
     assert tasks.tracking_dispatch() == {"simulator": 45}
     assert [len(rows) for _, rows in sent] == [40, 5]  # 17TRACK's 40 per call
     assert tasks.tracking_dispatch() == {"simulator": 0}  # leased: not sent twice
+
+
+@pytest.mark.django_db
+def test_a_provider_that_keeps_failing_is_paused_and_reported(shop, monkeypatch):
+    from orders import tasks
+    from orders.services.tracking_poll import FAILURES_TO_PAUSE, provider_health
+    from sellercenter.health import _tracking
+
+    down = SeventeenTrack(api_key=KEY, base_url="http://127.0.0.1:9/track/v2.2")
+    down.code = "simulator"
+    for i in range(FAILURES_TO_PAUSE):
+        _package(shop, number=f"SIM00000030{i}")
+        poll_due(down, now=START + timedelta(days=30))
+    assert provider_health("simulator") == {"failures": FAILURES_TO_PAUSE, "paused": True}
+    assert _tracking() == {"simulator": "degraded"}
+    sent = []
+    monkeypatch.setattr(tasks.tracking_poll_batch, "delay", lambda *a: sent.append(a))
+    assert tasks.tracking_dispatch() == {"simulator": "paused"} and not sent
+
+
+@pytest.mark.django_db
+def test_admin_poll_now_makes_parcels_due(client, superuser, shop, monkeypatch):
+    from orders import tasks
+
+    monkeypatch.setattr(tasks.tracking_dispatch, "delay", lambda: None)
+    package = _package(shop, poll_failures=3)
+    Package.objects.filter(pk=package.pk).update(next_poll_at=None)
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/orders/package/",
+        {"action": "poll_now", "_selected_action": [package.pk]},
+        follow=True,
+    )
+    assert "1 parcel(s) will be polled" in response.content.decode()
+    package.refresh_from_db()
+    assert package.next_poll_at is not None and package.poll_failures == 0
