@@ -12,7 +12,7 @@ from accounts.roles import Perm
 
 from ..models import Order, OrderEvent, OrderLine, Package, Refund
 from ..risk import Risk, order_risks
-from ..statuses import EventKind, TrackingStatus
+from ..statuses import FINAL_TRACKING_STATUSES, EventKind, TrackingStatus
 from . import order_list_for_user
 
 # (label, payment field) in the order TikTok's breakdown adds up.
@@ -72,6 +72,14 @@ class OrderDetail:
     times: list[tuple[str, datetime]]
     billing_differs: bool
     risks: list[Risk]
+
+    @property
+    def tracking_live(self) -> bool:
+        """A parcel is still on its way with a provider following it: refresh the section."""
+        return any(
+            p.tracking_provider and p.tracking_status not in FINAL_TRACKING_STATUSES
+            for p in self.packages
+        )
 
     @property
     def net(self):

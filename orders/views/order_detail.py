@@ -35,6 +35,10 @@ def _order_for_action(request, order_id: str, perm: Perm):
 def order_detail(request, order_id: str):
     """One order, everything about it; another shop's order is a 404."""
     detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if request.htmx and request.GET.get("partial") == "tracking":
+        # The packages section refreshing itself: no buyer data in it, so no audit entry.
+        context = {"detail": detail, "order": detail.order}
+        return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     templates = buyer_messages.reply_templates_for(detail.order)
@@ -212,6 +216,10 @@ def message_send(request, order_id: str):
 def packing_slip(request, order_id: str):
     """A printable packing slip: items, variations, quantities, address, instructions."""
     detail = order_detail_for_user(user=request.user, order_id=order_id)
+    if request.htmx and request.GET.get("partial") == "tracking":
+        # The packages section refreshing itself: no buyer data in it, so no audit entry.
+        context = {"detail": detail, "order": detail.order}
+        return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})

@@ -472,3 +472,24 @@ def test_admin_poll_now_makes_parcels_due(client, superuser, shop, monkeypatch):
     assert "1 parcel(s) will be polled" in response.content.decode()
     package.refresh_from_db()
     assert package.next_poll_at is not None and package.poll_failures == 0
+
+
+@pytest.mark.django_db
+def test_detail_page_refreshes_tracking_while_a_parcel_travels(client, admin, shop):
+    from accounts.models import AuditAction, AuditEvent
+
+    package = _package(shop)
+    tracking_apply(package_id=package.pk, update=_update(package.tracking_number, PICKED_UP))
+    client.force_login(admin)
+    url = f"/orders/{package.order.order_id}/"
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 10s"' in page and "Picked up" in page
+    audits = AuditEvent.objects.filter(action=AuditAction.BUYER_DATA_VIEWED).count()
+    partial = client.get(f"{url}?partial=tracking", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and 'id="tracking"' in partial and "Picked up" in partial
+    assert AuditEvent.objects.filter(action=AuditAction.BUYER_DATA_VIEWED).count() == audits
+    tracking_apply(
+        package_id=package.pk, update=_update(package.tracking_number, PICKED_UP, OUT, DELIVERED)
+    )
+    done = client.get(f"{url}?partial=tracking", HTTP_HX_REQUEST="true").content.decode()
+    assert "Delivered" in done and "every 10s" not in done  # the story is over: no more polling

@@ -1,0 +1,69 @@
+"""A packer adds a tracking number; as the simulated carrier moves the parcel, the order
+page's tracking history updates by itself (htmx), without a reload."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from orders.carriers.seventeen_track import SeventeenTrack
+from orders.carriers.simulator import NORMAL, scenario_for, simulator_server
+from orders.services.tracking_poll import poll_due
+from orders.statuses import OrderStatus
+from tests.browser.conftest import HOME, screenshot, sign_in
+from tests.orders.factories import OrderFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+KEY = "browser-simulator-key"
+
+
+class Clock:
+    def __init__(self):
+        self.now = timezone.now()
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def carrier():
+    clock = Clock()
+    server, _ = simulator_server(api_key=KEY, speed=1.0, clock=clock)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    adapter = SeventeenTrack(api_key=KEY, base_url=f"http://{host}:{port}/track/v2.2")
+    adapter.code = "simulator"
+    yield adapter, clock
+    server.shutdown()
+    server.server_close()
+
+
+def test_tracking_history_updates_while_the_page_is_open(page, shop, packer, carrier):
+    adapter, clock = carrier
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    number = next(f"SIMB{i:08d}" for i in range(10_000) if scenario_for(f"SIMB{i:08d}") is NORMAL)
+
+    sign_in(page, packer.email)
+    page.wait_for_url(HOME)
+    page.goto(f"/orders/{order.order_id}/")
+    page.get_by_label("Carrier").fill("Simulated Express")
+    page.get_by_label("Tracking number").fill(number)
+    page.get_by_role("button", name="Add tracking number").click()
+    section = page.locator("#tracking")
+    expect(section.get_by_text(number)).to_be_visible()
+
+    # The dispatcher's work, done here: the carrier learns the number, then moves the parcel.
+    page.evaluate("window.sameDocument = true")
+    assert poll_due(adapter).registered == 1
+    clock.now += timedelta(hours=7)
+    assert poll_due(adapter, now=timezone.now() + timedelta(hours=1)).updated == 1
+
+    scan = section.locator(".checkpoints li", has_text="Picked up by the carrier")
+    expect(scan).to_be_visible(timeout=15_000)
+    expect(section.locator(".badge", has_text="In transit").first).to_be_visible()
+    assert page.evaluate("window.sameDocument") is True  # swapped in place, not reloaded
+    screenshot(page, "order-detail-tracking")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_TRANSIT
