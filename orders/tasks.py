@@ -49,7 +49,9 @@ def tracking_dispatch() -> dict:
         cache.delete(DISPATCH_LOCK)
 
 
-@shared_task(name="orders.tasks.tracking_poll_batch", acks_late=True, time_limit=300)
+@shared_task(
+    name="orders.tasks.tracking_poll_batch", acks_late=True, soft_time_limit=240, time_limit=300
+)
 def tracking_poll_batch(provider: str, rows: list[list]) -> dict:
     """Ask `provider` about one claimed batch of [package id, tracking number]."""
     try:

@@ -152,6 +152,7 @@ class RateWindow:
     def __init__(self, limit: float):
         self.limit = limit
         self.calls: list[float] = []
+        self.refused = 0  # answered 429
         self.lock = threading.Lock()
 
     def allow(self) -> bool:
@@ -161,6 +162,7 @@ class RateWindow:
         with self.lock:
             self.calls = [t for t in self.calls if now - t < 1.0]
             if len(self.calls) >= self.limit:
+                self.refused += 1
                 return False
             self.calls.append(now)
             return True
@@ -237,7 +239,8 @@ def simulator_server(
 ) -> tuple[ThreadingHTTPServer, SimulatedCarrier]:
     """A ready-to-serve simulator (port 0 picks a free port: `server.server_address`)."""
     carrier = SimulatedCarrier(speed=speed, clock=clock)
-    handler = make_handler(carrier, api_key=api_key, rate=RateWindow(rate_limit))
+    carrier.rate = RateWindow(rate_limit)
+    handler = make_handler(carrier, api_key=api_key, rate=carrier.rate)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server, carrier

@@ -2,11 +2,11 @@
 
 A batch is claimed under `SELECT … FOR UPDATE SKIP LOCKED` and leased by pushing its next poll
 time forward, so a second dispatcher or worker passes over it; storing the answer sets the
-real next poll time. Calls to a provider go through a limiter shared by every worker.
+real next poll time. Calls to a provider are spaced by `rate_limit.rate_wait`, shared by
+every worker.
 """
 
 import logging
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 from ..carriers.base import Adapter, ProviderError, RateLimited
 from ..models import Package
 from ..statuses import FINAL_TRACKING_STATUSES
+from .rate_limit import rate_wait
 from .tracking import tracking_apply, tracking_failed
 
 log = logging.getLogger(__name__)
@@ -47,23 +48,6 @@ def packages_claim(provider: str, limit: int, now: datetime) -> list[tuple[int, 
         rows = list(due)
         Package.objects.filter(pk__in=[pk for pk, _ in rows]).update(next_poll_at=now + LEASE)
     return rows
-
-
-def rate_wait(provider: str, per_second: float) -> None:
-    """Block until the provider may be called again: at most `per_second` calls in any one
-    clock second, counted in the shared cache (Redis in production) across all workers."""
-    allowed = max(1, int(per_second))
-    while True:
-        second = int(time.time())
-        key = f"tracking:rate:{provider}:{second}"
-        cache.add(key, 0, timeout=5)
-        try:
-            calls = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            continue
-        if calls <= allowed:
-            return
-        time.sleep(max(0.01, second + 1 - time.time()))
 
 
 FAILURES_TO_PAUSE = 5
