@@ -19,9 +19,11 @@ class NotConfigured(LookupError):
 def adapter_for(code: str) -> Adapter:
     """The adapter for a provider code of SPEC §9, configured from settings."""
     if code == "simulator":
-        return _seventeen_track(
+        adapter = _seventeen_track(
             "simulator", settings.TRACKING_SIMULATOR_KEY, settings.TRACKING_SIMULATOR_URL
         )
+        adapter.rate_per_second = settings.TRACKING_SIMULATOR_RATE
+        return adapter
     if code == "17track":
         if not settings.TRACKING_17TRACK_API_KEY:
             raise NotConfigured("TRACKING_17TRACK_API_KEY is not set")

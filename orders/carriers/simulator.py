@@ -153,13 +153,15 @@ class RateWindow:
         self.limit = limit
         self.calls: list[float] = []
         self.refused = 0  # answered 429
+        self.requests = 0
         self.lock = threading.Lock()
 
     def allow(self) -> bool:
-        if not self.limit:
-            return True
         now = time.monotonic()
         with self.lock:
+            self.requests += 1
+            if not self.limit:
+                return True
             self.calls = [t for t in self.calls if now - t < 1.0]
             if len(self.calls) >= self.limit:
                 self.refused += 1

@@ -18,7 +18,7 @@ from ..carriers.base import Adapter, ProviderError, RateLimited
 from ..models import Package
 from ..statuses import FINAL_TRACKING_STATUSES
 from .rate_limit import rate_wait
-from .tracking import tracking_apply, tracking_failed
+from .tracking import tracking_apply_batch, tracking_failed
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
@@ -101,14 +101,10 @@ def poll_batch(adapter: Adapter, rows: list[tuple[int, str]], now: datetime | No
         return result
     _outcome(adapter.code, ok=True)
     answered = {update.tracking_number: update for update in updates}
-    unknown = []
-    for pk, number in rows:
-        update = answered.get(number)
-        if update is None:
-            unknown.append((pk, number))
-            continue
-        tracking_apply(package_id=pk, update=update, now=now)
-        result.updated += 1
+    known = {pk: answered[number] for pk, number in rows if number in answered}
+    unknown = [(pk, number) for pk, number in rows if number not in answered]
+    tracking_apply_batch(known, now=now)
+    result.updated = len(known)
     if unknown:
         result.registered = _register(adapter, unknown, now)
     return result

@@ -239,7 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "exports-schedules": {"task": "exports.tasks.export_schedules_run", "schedule": 300.0},
     "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 120.0},
     "exports-expire": {"task": "exports.tasks.export_expire", "schedule": 3600.0},
-    "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 120.0},
+    "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 300.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -251,6 +251,7 @@ TRACKING_SIMULATOR_URL = env.str(
     "TRACKING_SIMULATOR_URL", default="http://127.0.0.1:8765/track/v2.2"
 )
 TRACKING_SIMULATOR_KEY = env.str("TRACKING_SIMULATOR_KEY", default="simulator-key")
+TRACKING_SIMULATOR_RATE = float(env.str("TRACKING_SIMULATOR_RATE", default="50"))  # calls/s
 TRACKING_17TRACK_URL = env.str("TRACKING_17TRACK_URL", default="https://api.17track.net/track/v2.2")
 TRACKING_17TRACK_API_KEY = env.str("TRACKING_17TRACK_API_KEY", default="")
 TRACKING_AFTERSHIP_API_KEY = env.str("TRACKING_AFTERSHIP_API_KEY", default="")

@@ -493,3 +493,27 @@ def test_detail_page_refreshes_tracking_while_a_parcel_travels(client, admin, sh
     )
     done = client.get(f"{url}?partial=tracking", HTTP_HX_REQUEST="true").content.decode()
     assert "Delivered" in done and "every 10s" not in done  # the story is over: no more polling
+
+
+@pytest.mark.django_db
+def test_storing_a_batch_costs_the_same_statements_for_5_or_40_parcels(shop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders.services.tracking import tracking_apply_batch
+
+    def statements(count: int) -> int:
+        order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED)
+        packages = [
+            Package.objects.create(
+                order=order, tracking_number=f"SIMQ{count}{i:04d}", tracking_provider="simulator"
+            )
+            for i in range(count)
+        ]
+        updates = {p.pk: _update(p.tracking_number, PICKED_UP, OUT) for p in packages}
+        with CaptureQueriesContext(connection) as queries:
+            changed = tracking_apply_batch(updates, now=START + timedelta(days=3))
+        assert len(changed) == count
+        return len(queries)
+
+    assert statements(5) == statements(40)

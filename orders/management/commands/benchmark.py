@@ -6,8 +6,9 @@ from exports.benchmarks import benchmark_export, render_export_markdown
 from orders.benchmarks import benchmark_detail, benchmark_list, render_markdown
 from orders.models import Order
 from orders.services.seed import demo_seed
+from orders.tracking_benchmark import benchmark_tracking, render_tracking_markdown
 
-PARTS = ("list", "detail", "export")
+PARTS = ("list", "detail", "export", "tracking")
 
 
 class Command(BaseCommand):
@@ -39,13 +40,18 @@ class Command(BaseCommand):
             help="Export: about this many newest orders (whole days) in the medium case.",
         )
         parser.add_argument(
+            "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
+        )
+        parser.add_argument(
             "--small",
             type=int,
             default=10_000,
             help="Export: about this many newest orders (whole days) in the small cases.",
         )
 
-    def handle(self, *args, parts, orders, repeat, deep, user, markdown, subset, small, **options):
+    def handle(
+        self, *args, parts, orders, repeat, deep, user, markdown, subset, small, packages, **options
+    ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
         unknown = set(chosen) - set(PARTS)
         if unknown:
@@ -76,6 +82,10 @@ class Command(BaseCommand):
         if "export" in chosen:
             exported = benchmark_export(user=person, subset=subset, small=small)
             tables.append(render_export_markdown(exported, orders=total))
+        if "tracking" in chosen:
+            if packages < 1:
+                raise CommandError("--packages must be positive.")
+            tables.append(render_tracking_markdown(benchmark_tracking(packages=packages)))
         table = "\n\n".join(tables)
         self.stdout.write(table)
         if markdown:

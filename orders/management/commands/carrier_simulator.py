@@ -17,7 +17,10 @@ class Command(BaseCommand):
             "--speed", type=float, default=60.0, help="Simulated hours per real hour."
         )
         parser.add_argument(
-            "--rate-limit", type=float, default=10.0, help="Calls per second; 0: unlimited."
+            "--rate-limit",
+            type=float,
+            default=settings.TRACKING_SIMULATOR_RATE,
+            help="Calls per second (TRACKING_SIMULATOR_RATE); 0: unlimited.",
         )
         parser.add_argument("--once", action="store_true", help="Answer one request, then stop.")
 
