@@ -268,6 +268,21 @@ class PackageAdmin(admin.ModelAdmin):
         "created_at",
     )
 
+    def changelist_view(self, request, extra_context=None):
+        """Say which tracking providers are degraded (failing, hence paused) right now."""
+        from .carriers import configured_providers
+        from .services.tracking_poll import provider_health
+
+        for code in configured_providers():
+            health = provider_health(code)
+            if health["paused"]:
+                messages.warning(
+                    request,
+                    f"Tracking provider {code} is degraded: {health['failures']} failed calls "
+                    "in a row, so polling it is paused for a few minutes.",
+                )
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description="Poll the carrier now")
     def poll_now(self, request, queryset):
         """Make the chosen parcels due and run the dispatcher (paused providers excepted)."""

@@ -517,3 +517,16 @@ def test_storing_a_batch_costs_the_same_statements_for_5_or_40_parcels(shop):
         return len(queries)
 
     assert statements(5) == statements(40)
+
+
+@pytest.mark.django_db
+def test_admin_says_when_a_provider_is_degraded(client, superuser):
+    from django.core.cache import cache
+
+    from orders.services.tracking_poll import FAILURES_TO_PAUSE
+
+    client.force_login(superuser)
+    assert "degraded" not in client.get("/admin/orders/package/").content.decode()
+    cache.set("tracking:health:simulator", FAILURES_TO_PAUSE, timeout=60)
+    page = client.get("/admin/orders/package/").content.decode()
+    assert "Tracking provider simulator is degraded" in page
