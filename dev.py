@@ -105,6 +105,9 @@ def serve() -> int:
     except KeyboardInterrupt:
         say("Stopping web, worker, beat and the simulated carrier")
     finally:
+        # A second Ctrl-C (or `timeout`, which signals twice) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for process in running.values():
             if process.poll() is None:
                 process.terminate()  # the Celery main process shuts its own pool down
