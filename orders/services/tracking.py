@@ -36,11 +36,6 @@ POLL_EVERY = {
 }
 
 
-def _expire_after() -> timedelta:
-    """No news for this long and the parcel is EXPIRED (a setting, read when used)."""
-    return timedelta(days=settings.TRACKING_EXPIRE_DAYS)
-
-
 IDLE_AFTER = timedelta(days=3)  # no news for this long: ask twice a day
 IDLE_EVERY = timedelta(hours=12)
 MOVING = frozenset(set(T) - {T.PENDING, T.INFO_RECEIVED, T.EXPIRED})
@@ -49,6 +44,11 @@ UNSHIPPED = (
     OrderStatus.PARTIALLY_SHIPPING,
     OrderStatus.AWAITING_COLLECTION,
 )
+
+
+def _expire_after() -> timedelta:
+    """No news for this long and the parcel is EXPIRED (a setting, read when used)."""
+    return timedelta(days=settings.TRACKING_EXPIRE_DAYS)
 
 
 def next_poll_at(package: Package, status: str, now: datetime) -> datetime | None:
@@ -138,7 +138,8 @@ def _save_packages(packages: list[Package]) -> None:
         for package in packages
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
+        key = connection.ops.quote_name(Package._meta.pk.column)
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE {key} = %s", rows)  # noqa: S608
 
 
 def _newest_checkpoints(package_ids: list[int]) -> dict[int, TrackingCheckpoint]:
