@@ -216,10 +216,6 @@ def message_send(request, order_id: str):
 def packing_slip(request, order_id: str):
     """A printable packing slip: items, variations, quantities, address, instructions."""
     detail = order_detail_for_user(user=request.user, order_id=order_id)
-    if request.htmx and request.GET.get("partial") == "tracking":
-        # The packages section refreshing itself: no buyer data in it, so no audit entry.
-        context = {"detail": detail, "order": detail.order}
-        return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})
