@@ -98,3 +98,23 @@ class RefundStatus(models.TextChoices):
     APPROVED = "APPROVED", "Approved"
     COMPLETED = "COMPLETED", "Completed"
     REJECTED = "REJECTED", "Rejected"
+
+
+# TikTok's export words for our statuses (reference/tiktok.md §1.4): the status tab, then the
+# sub-status. Each pair is unique, so an import reads the status back from the sub-status.
+TIKTOK_STATUS = {
+    OrderStatus.UNPAID: ("Unpaid", "Unpaid"),
+    OrderStatus.ON_HOLD: ("On hold", "On hold"),
+    OrderStatus.AWAITING_SHIPMENT: ("To ship", "Awaiting shipment"),
+    OrderStatus.PARTIALLY_SHIPPING: ("To ship", "Partially shipped"),
+    OrderStatus.AWAITING_COLLECTION: ("To ship", "Awaiting collection"),
+    OrderStatus.IN_TRANSIT: ("Shipped", "In transit"),
+    OrderStatus.DELIVERED: ("Delivered", "Delivered"),
+    OrderStatus.COMPLETED: ("Completed", "Completed"),
+    OrderStatus.CANCELLED: ("Cancelled", "Cancelled"),
+}
+TIKTOK_FULFILMENT = {
+    FulfillmentType.BY_SELLER: "Fulfillment by seller",
+    FulfillmentType.BY_TIKTOK: "Fulfillment by TikTok Shop",
+}
+TIKTOK_ORDER_TYPE = {t: ("Pre-order" if t == OrderType.PRE_ORDER else "Normal") for t in OrderType}

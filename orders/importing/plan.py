@@ -1,0 +1,353 @@
+"""From rows of a TikTok "order SKU list" to orders: grouped by Order ID, values parsed in the
+shop's market formats and zone, every problem named with its row and column.
+
+One row per SKU: order-level columns repeat on every row of an order and are taken once (a
+row that disagrees with the first is an error), never summed; the order's product totals are
+the sums of its lines' SKU columns.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from ..models import LATER_TIMES
+from ..statuses import TIKTOK_FULFILMENT, TIKTOK_STATUS, FulfillmentType, OrderStatus, OrderType
+from .read import HEADERS, Sheet
+
+DATE_FORMATS = {
+    "us": "%m/%d/%Y %I:%M:%S %p",  # 03/01/2026 10:00:00 AM
+    "dmy": "%d/%m/%Y %H:%M:%S",  # 05/06/2026 10:21:10
+}
+COMMA_DECIMAL_MARKETS = {"BR", "ID", "VN", "ES", "FR", "DE", "IT"}
+BY_SUBSTATUS = {words[1].lower(): status for status, words in TIKTOK_STATUS.items()}
+BY_STATUS = {
+    "unpaid": OrderStatus.UNPAID,
+    "on hold": OrderStatus.ON_HOLD,
+    "to ship": OrderStatus.AWAITING_SHIPMENT,
+    "awaiting shipment": OrderStatus.AWAITING_SHIPMENT,
+    "awaiting collection": OrderStatus.AWAITING_COLLECTION,
+    "shipped": OrderStatus.IN_TRANSIT,
+    "in transit": OrderStatus.IN_TRANSIT,
+    "delivered": OrderStatus.DELIVERED,
+    "completed": OrderStatus.COMPLETED,
+    "cancelled": OrderStatus.CANCELLED,
+    "canceled": OrderStatus.CANCELLED,
+}
+BY_FULFILMENT = {words.lower(): kind for kind, words in TIKTOK_FULFILMENT.items()}
+COUNTRIES = {
+    "united states": "US",
+    "united kingdom": "GB",
+    "thailand": "TH",
+    "malaysia": "MY",
+    "vietnam": "VN",
+    "indonesia": "ID",
+    "philippines": "PH",
+    "singapore": "SG",
+}
+# Our column → the Order field it fills, for text taken as written (masked values included).
+TEXT_FIELDS = {
+    "buyer_username": "buyer_username",
+    "buyer_message": "buyer_message",
+    "seller_note": "seller_note",
+    "recipient": "recipient_name",
+    "phone": "recipient_phone",
+    "address1": "address_line1",
+    "address2": "address_line2",
+    "district": "district",
+    "city": "city",
+    "state": "state",
+    "postal_code": "postal_code",
+    "payment_method": "payment_method_name",
+    "cancel_reason": "cancel_reason",
+    "warehouse": "warehouse_name",
+    "delivery_option": "delivery_option_name",
+}
+ORDER_MONEY = {
+    "original_shipping_fee": "original_shipping_fee",
+    "shipping_fee_seller_discount": "shipping_fee_seller_discount",
+    "shipping_fee_platform_discount": "shipping_fee_platform_discount",
+    "shipping_fee": "shipping_fee",
+    "tax": "tax",
+    "retail_delivery_fee": "retail_delivery_fee",
+    "total": "total_amount",
+    "refunded": "refunded_amount",
+}
+TIMES = {
+    "created": "create_time",
+    "paid": "paid_time",
+    "rts": "rts_time",
+    "shipped": "collection_time",
+    "delivered": "delivery_time",
+    "cancelled": "cancel_time",
+}
+ORDER_COLUMNS = (
+    "status",
+    "substatus",
+    "order_type",
+    *TEXT_FIELDS,
+    *ORDER_MONEY,
+    *TIMES,
+    "country",
+    "fulfillment_type",
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason}"
+
+
+@dataclass
+class LinePlan:
+    sku_id: str
+    seller_sku: str
+    product_name: str
+    variation: str
+    product_category: str
+    quantity: int
+    returned_quantity: int
+    unit_original_price: Decimal
+    subtotal_before_discount: Decimal
+    platform_discount: Decimal
+    seller_discount: Decimal
+    subtotal_after_discount: Decimal
+    tracking_number: str
+
+
+@dataclass
+class OrderPlan:
+    order_id: str
+    rows: list[int]
+    fields: dict = field(default_factory=dict)
+    lines: list[LinePlan] = field(default_factory=list)
+    packages: dict[str, dict] = field(default_factory=dict)  # tracking number → package
+    errors: list[RowError] = field(default_factory=list)
+    first_cells: dict = field(default_factory=dict, repr=False)  # to compare later rows with
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _header(key: str) -> str:
+    return HEADERS[key][0].title()
+
+
+CURRENCY = re.compile(r"^(?:[A-Z]{3}|RM|Rp|[$€£฿₫₱])\s*|\s*(?:[A-Z]{3}|[$€£฿₫₱])$")
+
+
+def _money(text: str, comma_decimal: bool) -> Decimal:
+    """'19.99', '$19.99', 'THB 199', 'BRL 35,91' (comma decimals where the market uses them)."""
+    cleaned = CURRENCY.sub("", text.strip()).replace(" ", "")
+    if cleaned and not re.fullmatch(r"-?[\d.,]+", cleaned):
+        raise _Bad(f"{text[:30]!r} is not an amount")
+    if comma_decimal:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    if not cleaned:
+        return Decimal("0.00")
+    try:
+        value = Decimal(cleaned).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise _Bad(f"{text[:30]!r} is not an amount") from None
+    if value < 0:
+        raise _Bad("a negative amount")
+    return value
+
+
+def _count(text: str) -> int:
+    if not re.fullmatch(r"\d{1,6}", text or "0"):
+        raise _Bad(f"{text[:20]!r} is not a whole number of items")
+    return int(text or 0)
+
+
+def _time(text: str, pattern: str, zone: ZoneInfo) -> datetime | None:
+    if not text:
+        return None
+    try:
+        local = datetime.strptime(text, pattern)
+    except ValueError:
+        local = _excel_time(text)
+    if local is None:
+        example = datetime(2026, 3, 1, 10).strftime(pattern)
+        raise _Bad(f"{text[:30]!r} is not a date like {example}")
+    return local.replace(tzinfo=zone)
+
+
+def _excel_time(text: str) -> datetime | None:
+    """A date cell of an Excel file, read as `YYYY-MM-DD HH:MM:SS[.ffffff]` (shop time)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return None if value.tzinfo else value
+
+
+def _status(cells: dict) -> OrderStatus:
+    for key, table in (("substatus", BY_SUBSTATUS), ("status", BY_STATUS)):
+        word = cells.get(key, "").strip().lower()
+        if word in table:
+            return table[word]
+    raise _Bad(f"unknown status {cells.get('substatus') or cells.get('status')!r}")
+
+
+def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, errors, row: int):
+    fields: dict = {}
+
+    def take(key: str, parse):
+        if key not in cells:
+            return None
+        try:
+            return parse(cells[key])
+        except _Bad as bad:
+            errors.append(RowError(row, _header(key), str(bad)))
+            return None
+
+    fields["status"] = take(
+        "status" if "status" in cells else "substatus", lambda _: _status(cells)
+    )
+    fields["order_type"] = (
+        OrderType.PRE_ORDER
+        if cells.get("order_type", "").lower() == "pre-order"
+        else OrderType.NORMAL
+    )
+    for key, name in TEXT_FIELDS.items():
+        if key in cells:
+            fields[name] = cells[key][:255]
+    for key, name in ORDER_MONEY.items():
+        value = take(key, lambda text: _money(text, comma))
+        fields[name] = value if value is not None else Decimal("0.00")
+    for key, name in TIMES.items():
+        fields[name] = take(key, lambda text: _time(text, pattern, zone))
+    country = cells.get("country", "").strip()
+    fields["region_code"] = (
+        country.upper() if len(country) == 2 else COUNTRIES.get(country.lower(), "")
+    )
+    kind = BY_FULFILMENT.get(cells.get("fulfillment_type", "").lower())
+    fields["fulfillment_type"] = kind or FulfillmentType.BY_SELLER
+    return fields
+
+
+def _line(cells: dict, *, comma: bool, errors, row: int) -> LinePlan | None:
+    before = len(errors)
+    values = {}
+    for key, parse in (
+        ("quantity", _count),
+        ("returned_quantity", _count),
+        ("unit_price", lambda t: _money(t, comma)),
+        ("line_before", lambda t: _money(t, comma)),
+        ("line_platform_discount", lambda t: _money(t, comma)),
+        ("line_seller_discount", lambda t: _money(t, comma)),
+        ("line_after", lambda t: _money(t, comma)),
+    ):
+        try:
+            values[key] = parse(cells.get(key, ""))
+        except _Bad as bad:
+            errors.append(RowError(row, _header(key), str(bad)))
+    if len(errors) > before:
+        return None
+    if values["quantity"] < 1:
+        errors.append(RowError(row, _header("quantity"), "at least one item"))
+        return None
+    if values["returned_quantity"] > values["quantity"]:
+        errors.append(RowError(row, _header("returned_quantity"), "more returned than sold"))
+        return None
+    if not cells.get("sku_id"):
+        errors.append(RowError(row, _header("sku_id"), "missing"))
+        return None
+    return LinePlan(
+        sku_id=cells["sku_id"][:32],
+        seller_sku=cells.get("seller_sku", "")[:64],
+        product_name=cells.get("product_name", "")[:255] or cells["sku_id"],
+        variation=cells.get("variation", "")[:120],
+        product_category=cells.get("category", "")[:120],
+        quantity=values["quantity"],
+        returned_quantity=values["returned_quantity"],
+        unit_original_price=values["unit_price"],
+        subtotal_before_discount=values["line_before"],
+        platform_discount=values["line_platform_discount"],
+        seller_discount=values["line_seller_discount"],
+        subtotal_after_discount=values["line_after"],
+        tracking_number=cells.get("tracking_number", "")[:64],
+    )
+
+
+def _check_order(plan: OrderPlan) -> None:
+    """What the database would refuse, said first: times before creation, refunds above total."""
+    fields, row = plan.fields, plan.rows[0]
+    created = fields.get("create_time")
+    if created is None:
+        plan.errors.append(RowError(row, "Created Time", "missing"))
+        return
+    for name in LATER_TIMES:
+        if name != "update_time" and fields.get(name) and fields[name] < created:
+            plan.errors.append(
+                RowError(row, name.replace("_", " "), "before the order was created")
+            )
+    if fields["refunded_amount"] > fields["total_amount"]:
+        plan.errors.append(RowError(row, "Order Refund Amount", "more than the order amount"))
+
+
+def plan_orders(sheet: Sheet, *, market: str, zone: ZoneInfo, date_format: str | None = None):
+    """Orders planned from the sheet, each with its own errors (row, column, reason)."""
+    pattern = DATE_FORMATS[date_format or ("us" if market == "US" else "dmy")]
+    comma = market in COMMA_DECIMAL_MARKETS
+    plans: dict[str, OrderPlan] = {}
+    for row, cells in sheet.rows:
+        order_id = cells.get("order_id", "")
+        if not re.fullmatch(r"\d{6,19}", order_id):
+            plan = plans.setdefault(f"row-{row}", OrderPlan(order_id=order_id, rows=[row]))
+            plan.errors.append(RowError(row, "Order ID", f"{order_id[:30]!r} is not an order id"))
+            continue
+        plan = plans.get(order_id)
+        order_cells = {k: cells[k] for k in ORDER_COLUMNS if k in cells}
+        if plan is None:
+            plan = plans[order_id] = OrderPlan(order_id=order_id, rows=[row])
+            plan.first_cells = order_cells
+            plan.fields = _order_fields(
+                cells, pattern=pattern, zone=zone, comma=comma, errors=plan.errors, row=row
+            )
+        else:
+            plan.rows.append(row)
+            for key, value in order_cells.items():
+                if value != plan.first_cells.get(key, ""):
+                    reason = f"differs from row {plan.rows[0]} of the same order"
+                    plan.errors.append(
+                        RowError(row, _header(key) if key in HEADERS else key, reason)
+                    )
+        line = _line(cells, comma=comma, errors=plan.errors, row=row)
+        if line:
+            plan.lines.append(line)
+            if line.tracking_number:
+                plan.packages.setdefault(
+                    line.tracking_number,
+                    {
+                        "package_id": cells.get("package_id", "")[:32],
+                        "carrier": cells.get("carrier", "")[:80],
+                    },
+                )
+    for plan in plans.values():
+        if not plan.errors:
+            _totals(plan)
+            _check_order(plan)
+    return list(plans.values())
+
+
+def _totals(plan: OrderPlan) -> None:
+    lines, fields = plan.lines, plan.fields
+    fields["original_total_product_price"] = sum(
+        (x.subtotal_before_discount for x in lines), Decimal("0.00")
+    )
+    fields["seller_discount"] = sum((x.seller_discount for x in lines), Decimal("0.00"))
+    fields["platform_discount"] = sum((x.platform_discount for x in lines), Decimal("0.00"))
+    fields["sub_total"] = sum((x.subtotal_after_discount for x in lines), Decimal("0.00"))
+    times = [fields[name] for name in TIMES.values() if fields.get(name)]
+    fields["update_time"] = max(times) if times else None

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Shop
+from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
+from orders.importing.plan import DATE_FORMATS
+
+SHOWN_ERRORS = 20
+
+
+class Command(BaseCommand):
+    help = "Import a TikTok Seller Center order SKU list export (CSV or XLSX) into a shop."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--shop", required=True, help="The shop's slug.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change.")
+        parser.add_argument(
+            "--skip-errors", action="store_true", help="Import the good orders, list the bad rows."
+        )
+        parser.add_argument(
+            "--date-format",
+            choices=sorted(DATE_FORMATS),
+            help="us: MM/DD/YYYY hh:mm:ss AM; dmy: DD/MM/YYYY HH:MM:SS (default: by market).",
+        )
+
+    def handle(self, *args, file, shop, dry_run, skip_errors, date_format, **options):
+        store = Shop.objects.filter(slug=shop).first()
+        if store is None:
+            raise CommandError(f"No shop {shop!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file!r}.")
+        try:
+            report = import_tiktok_file(
+                shop=store,
+                data=path.read_bytes(),
+                name=path.name,
+                dry_run=dry_run,
+                skip_errors=skip_errors,
+                date_format=date_format,
+            )
+        except UnreadableFile as error:
+            raise CommandError(str(error)) from None
+        except ImportRefused as refused:
+            for error in refused.errors[:SHOWN_ERRORS]:
+                self.stderr.write(f"  {error}")
+            more = len(refused.errors) - SHOWN_ERRORS
+            if more > 0:
+                self.stderr.write(f"  … and {more} more")
+            raise CommandError(f"{refused} Fix them or use --skip-errors.") from None
+        for error in report.errors[:SHOWN_ERRORS]:
+            self.stderr.write(f"  skipped: {error}")
+        prefix = "Dry run: " if dry_run else ""
+        self.stdout.write(prefix + report.summary())
