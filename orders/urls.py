@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .views import imports
 
 app_name = "orders"
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", views.order_list, name="list"),
     path("counts/", views.order_counts, name="counts"),
     path("bulk/", views.bulk_action, name="bulk"),
+    path("import/", imports.order_import, name="import"),
+    path("import/apply/", imports.order_import_apply, name="import_apply"),
     re_path(r"^(?P<order_id>\d{18,19})/$", views.order_detail, name="detail"),
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
     re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),

@@ -22,6 +22,7 @@ MATRIX = {
     "/exports/new/?status=IN_TRANSIT&period=last_month": EXPORTERS,
     "/exports/reports/new/": EXPORTERS,
     "/exports/schedules/new/": EXPORTERS,
+    "/orders/import/": frozenset({Role.ADMINISTRATOR}),
 }
 # Django admin: shop administrators get in (scoped to their shops); other roles do not.
 ADMIN_FOR_SHOP_ADMINISTRATORS = ["/admin/", "/admin/accounts/membership/", "/admin/accounts/shop/"]
