@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/", views.bulk_action, name="bulk"),
     path("import/", imports.order_import, name="import"),
     path("import/apply/", imports.order_import_apply, name="import_apply"),
+    path("import/errors.csv", imports.order_import_errors, name="import_errors"),
     re_path(r"^(?P<order_id>\d{18,19})/$", views.order_detail, name="detail"),
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
     re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),

@@ -9,15 +9,18 @@ from django import forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.access import permission_required, shops_for_user
+from accounts.csvsafe import csv_write
 from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Perm
 
 from ..importing import ImportRefused, UnreadableFile, import_tiktok_file
-from ..importing.read import MAX_BYTES
+from ..importing.plan import plan_orders
+from ..importing.read import MAX_BYTES, read_sheet
 
 PENDING = "orders.import.pending"
 HISTORY = 10
@@ -113,3 +116,34 @@ def order_import_apply(request):
         request.session.pop(PENDING, None)
     messages.success(request, f"Imported {pending['name']}: {report.summary()}")
     return redirect(f"{reverse('orders:list')}?shop={shop.slug}")
+
+
+@permission_required(Perm.IMPORT_ORDERS)
+def order_import_errors(request):
+    """The previewed file's bad rows as CSV: row, column, problem (formula-safe)."""
+    pending = request.session.get(PENDING)
+    shop = None
+    if pending:
+        shops = shops_for_user(request.user, Perm.IMPORT_ORDERS)
+        shop = shops.filter(slug=pending["shop"]).first()
+    if shop is None or not default_storage.exists(pending["file"]):
+        raise Http404("No previewed import.")
+    with default_storage.open(pending["file"], "rb") as stored:
+        data = stored.read()
+    try:
+        sheet = read_sheet(data, pending["name"])
+    except UnreadableFile:
+        raise Http404("No previewed import.") from None
+    plans = plan_orders(sheet, market=shop.market, zone=shop.zone)
+    errors = sorted((e for plan in plans for e in plan.errors), key=lambda e: e.row)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{Path(pending["name"]).stem[:60]}-errors.csv"'
+    )
+    response.write("\ufeff")
+    csv_write(
+        response,
+        header=["Row", "Column", "Problem"],
+        rows=[(e.row, e.column, e.reason) for e in errors],
+    )
+    return response

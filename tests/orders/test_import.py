@@ -250,10 +250,17 @@ def test_administrator_previews_then_applies_with_bad_rows_left_out(client, admi
     page = preview.content.decode()
     assert preview.status_code == 200 and "Bad rows" in page and "lots" in page
     assert not Order.objects.exists()  # a preview stores nothing
+    report = client.get("/orders/import/errors.csv")
+    assert report["Content-Disposition"] == 'attachment; filename="orders-errors.csv"'
+    assert b"".join([report.content]).decode("utf-8-sig").splitlines() == [
+        "Row,Column,Problem",
+        "4,Quantity,'lots' is not a whole number of items",
+    ]
     applied = client.post("/orders/import/apply/")
     assert applied.status_code == 302 and applied["Location"] == f"/orders/?shop={shop.slug}"
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000002"]
     assert client.post("/orders/import/apply/").status_code == 302  # nothing pending any more
+    assert client.get("/orders/import/errors.csv").status_code == 404
     assert Order.objects.count() == 1
 
 
