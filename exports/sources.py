@@ -77,13 +77,10 @@ def rows_count(template: Template, selected: QuerySet[Order]) -> int:
 # PostgreSQL COPY path -------------------------------------------------------------------
 
 
-class _Sql(Func):
-    """A call to one of our SQL functions (exports migration 0003)."""
+class _Text(Func):
+    """SQL producing a cell's text: a call to one of our functions (exports migration 0003)
+    or a formatting template."""
 
-    output_field = CharField()
-
-
-class _Formatted(Func):
     output_field = CharField()
 
 
@@ -93,20 +90,20 @@ def _copy_value(tc: TemplateColumn, template: Template, masked: bool) -> Express
     if column.kind == Kind.TEXT:
         text = Cast(value, CharField())
         if masked and column.mask:
-            text = _Sql(text, function=f"sc_{BUYER_FIELD_MASKS[column.mask].__name__}")
-        return _Sql(text, function="sc_csv_safe")
+            text = _Text(text, function=f"sc_{BUYER_FIELD_MASKS[column.mask].__name__}")
+        return _Text(text, function="sc_csv_safe")
     if column.kind == Kind.ID:
-        return _Formatted(value, template="(NULLIF(%(expressions)s, '') || E'\\t')")
+        return _Text(value, template="(NULLIF(%(expressions)s, '') || E'\\t')")
     if column.kind == Kind.TIME:
         if template.tiktok_format:
             pattern = "to_char(%(expressions)s, 'MM/DD/YYYY HH12:MI:SS AM') || E'\\t'"
         else:
             pattern = """to_char(%(expressions)s, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')"""
-        return _Formatted(value, template=pattern)
+        return _Text(value, template=pattern)
     if column.kind == Kind.LABEL and column.labels:
-        return _Formatted(_label_case(value, column.labels), template="NULLIF(%(expressions)s, '')")
+        return _Text(_label_case(value, column.labels), template="NULLIF(%(expressions)s, '')")
     if column.kind == Kind.LABEL:
-        return _Formatted(value, template="NULLIF(%(expressions)s, '')")
+        return _Text(value, template="NULLIF(%(expressions)s, '')")
     return value
 
 

@@ -17,7 +17,6 @@ from ..models import Order, OrderEvent, OrderLine, Package
 from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
 from .plan import OrderPlan, RowError
 
-LINE_STATUS = {s: s for s in LineStatus.values}
 LINE_FIELDS = (
     "seller_sku",
     "product_name",
@@ -199,13 +198,9 @@ def _line_differs(line, planned) -> bool:
     return any(getattr(line, name) != values[name] for name in LINE_FIELDS)
 
 
-class _Packages(dict):
-    pass
-
-
-def _packages(order: Order, plan: OrderPlan) -> _Packages:
+def _packages(order: Order, plan: OrderPlan) -> dict[str, Package]:
     """The order's packages by tracking number, creating the ones the file names."""
-    found = _Packages({p.tracking_number: p for p in order.packages.all() if p.tracking_number})
+    found = {p.tracking_number: p for p in order.packages.all() if p.tracking_number}
     for number, info in plan.packages.items():
         if number not in found:
             found[number] = Package.objects.create(
@@ -224,4 +219,4 @@ def _line_values(line) -> dict:
 def _line_status(order: Order) -> str:
     if order.status in (OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPING):
         return LineStatus.AWAITING_SHIPMENT
-    return LINE_STATUS.get(order.status, LineStatus.AWAITING_SHIPMENT)
+    return order.status if order.status in LineStatus.values else LineStatus.AWAITING_SHIPMENT

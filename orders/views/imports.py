@@ -19,8 +19,7 @@ from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Perm
 
 from ..importing import ImportRefused, UnreadableFile, import_tiktok_file
-from ..importing.plan import plan_orders
-from ..importing.read import MAX_BYTES, read_sheet
+from ..importing.read import MAX_BYTES
 
 PENDING = "orders.import.pending"
 HISTORY = 10
@@ -86,20 +85,30 @@ def order_import(request):
     return render(request, "orders/order_import_preview.html", context)
 
 
+def _pending_upload(request):
+    """(what the session remembers, the shop, the file's bytes) of the previewed upload, or
+    None when there is none the user may still import."""
+    pending = request.session.get(PENDING)
+    if not pending:
+        return None
+    shop = shops_for_user(request.user, Perm.IMPORT_ORDERS).filter(slug=pending["shop"]).first()
+    if shop is None or not default_storage.exists(pending["file"]):
+        return None
+    with default_storage.open(pending["file"], "rb") as stored:
+        return pending, shop, stored.read()
+
+
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import_apply(request):
     """Apply the previewed file (POST), all or nothing unless bad rows were to be skipped."""
-    pending = request.session.get(PENDING)
-    if request.method != "POST" or not pending:
-        messages.error(request, "Upload a file and read its preview first.")
+    upload = _pending_upload(request) if request.method == "POST" else None
+    if upload is None:
+        if request.method == "POST" and request.session.pop(PENDING, None):
+            messages.error(request, "That upload is no longer available; upload it again.")
+        else:
+            messages.error(request, "Upload a file and read its preview first.")
         return redirect("orders:import")
-    shop = shops_for_user(request.user, Perm.IMPORT_ORDERS).filter(slug=pending["shop"]).first()
-    if shop is None or not default_storage.exists(pending["file"]):
-        request.session.pop(PENDING, None)
-        messages.error(request, "That upload is no longer available; upload it again.")
-        return redirect("orders:import")
-    with default_storage.open(pending["file"], "rb") as stored:
-        data = stored.read()
+    pending, shop, data = upload
     try:
         report = import_tiktok_file(
             shop=shop,
@@ -121,29 +130,20 @@ def order_import_apply(request):
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import_errors(request):
     """The previewed file's bad rows as CSV: row, column, problem (formula-safe)."""
-    pending = request.session.get(PENDING)
-    shop = None
-    if pending:
-        shops = shops_for_user(request.user, Perm.IMPORT_ORDERS)
-        shop = shops.filter(slug=pending["shop"]).first()
-    if shop is None or not default_storage.exists(pending["file"]):
+    upload = _pending_upload(request)
+    if upload is None:
         raise Http404("No previewed import.")
-    with default_storage.open(pending["file"], "rb") as stored:
-        data = stored.read()
+    pending, shop, data = upload
     try:
-        sheet = read_sheet(data, pending["name"])
+        report = import_tiktok_file(
+            shop=shop, data=data, name=pending["name"], dry_run=True, skip_errors=True
+        )
     except UnreadableFile:
         raise Http404("No previewed import.") from None
-    plans = plan_orders(sheet, market=shop.market, zone=shop.zone)
-    errors = sorted((e for plan in plans for e in plan.errors), key=lambda e: e.row)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{Path(pending["name"]).stem[:60]}-errors.csv"'
-    )
+    stem = Path(pending["name"]).stem[:60]
+    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
     response.write("\ufeff")
-    csv_write(
-        response,
-        header=["Row", "Column", "Problem"],
-        rows=[(e.row, e.column, e.reason) for e in errors],
-    )
+    rows = [(e.row, e.column, e.reason) for e in report.errors]
+    csv_write(response, header=["Row", "Column", "Problem"], rows=rows)
     return response
