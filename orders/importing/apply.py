@@ -2,16 +2,15 @@
 
 Re-importing the same file changes nothing (no new events). A file whose order was updated
 later than what is stored updates it and records what changed in the order's timeline; an
-older file never overwrites newer data. A dry run does all of it and rolls back.
+older file never overwrites newer data. A dry run counts the same way and writes nothing.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import AuditAction, Shop
-from accounts.services import audit_record
+from accounts.models import Shop
 
 from ..models import Order, OrderEvent, OrderLine, Package
 from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
@@ -41,6 +40,18 @@ class ImportReport:
     skipped: int = 0  # orders with bad rows, left out because the user chose to skip them
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    rows: int = 0  # rows read
+    ignored_columns: list[str] = field(default_factory=list)  # headers we do not use
+
+    def as_dict(self) -> dict:
+        """What an import job keeps of the report (JSON)."""
+        counts = ("created", "updated", "unchanged", "older", "skipped", "rows", "dry_run")
+        return {
+            **{name: getattr(self, name) for name in counts},
+            "summary": self.summary(),
+            "ignored_columns": self.ignored_columns,
+            "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
+        }
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
@@ -51,6 +62,9 @@ class ImportReport:
         )
 
 
+BATCH = 1000  # rows per INSERT/UPDATE statement
+
+
 class ImportRefused(ValueError):
     """The file has bad rows and skipping them was not asked for: nothing is imported."""
 
@@ -59,70 +73,33 @@ class ImportRefused(ValueError):
         self.errors = errors
 
 
-def import_apply(
-    *,
-    shop: Shop,
-    plans: list[OrderPlan],
-    actor=None,
-    dry_run: bool,
-    skip_errors: bool,
-    file_name: str = "",
-) -> ImportReport:
-    errors = [error for plan in plans for error in plan.errors]
-    if errors and not skip_errors:
-        raise ImportRefused(sorted(errors, key=lambda e: e.row))
-    report = ImportReport(errors=sorted(errors, key=lambda e: e.row), dry_run=dry_run)
-    good = [plan for plan in plans if not plan.errors]
-    report.skipped = len(plans) - len(good)
-    with transaction.atomic():
-        stored = {
-            order.order_id: order
-            for order in Order.objects.select_for_update().filter(
-                shop=shop, order_id__in=[plan.order_id for plan in good]
-            )
-        }
-        for plan in good:
-            order = stored.get(plan.order_id)
-            if order is None:
-                _create(shop, plan)
-                report.created += 1
-            else:
-                outcome = _update(order, plan)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-        if dry_run:
-            transaction.set_rollback(True)
+def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, write: bool) -> None:
+    """Count what a batch of good orders does to the shop and, when `write`, do it: a few
+    statements per batch whatever its size (bulk inserts and updates, no query per order)."""
+    stored = {
+        order.order_id: order
+        for order in (Order.objects.select_for_update(of=("self",)) if write else Order.objects)
+        .filter(shop=shop, order_id__in=[plan.order_id for plan in plans])
+        .prefetch_related("lines", "packages")
+    }
+    new, changes = [], []
+    for plan in plans:
+        order = stored.get(plan.order_id)
+        if order is None:
+            new.append(plan)
+            report.created += 1
+            continue
+        change = _compare(order, plan)
+        if change is None:
+            report.unchanged += 1
+        elif plan.fields["update_time"] < order.update_time.replace(microsecond=0):
+            report.older += 1  # an older file never overwrites newer data
         else:
-            audit_record(
-                action=AuditAction.IMPORT,
-                actor=actor,
-                shop=shop,
-                target=file_name[:200] or "TikTok order file",
-                payload={"summary": report.summary(), "bad_rows": len(report.errors)},
-            )
-    return report
-
-
-def _create(shop: Shop, plan: OrderPlan) -> None:
-    order = Order.objects.create(
-        shop=shop, order_id=plan.order_id, currency=shop.currency, **plan.fields
-    )
-    packages = _packages(order, plan)
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            package=packages.get(line.tracking_number),
-            display_status=_line_status(order),
-            **_line_values(line),
-        )
-        for line in plan.lines
-    )
-    OrderEvent.objects.create(
-        order=order,
-        kind=EventKind.IMPORTED,
-        actor_type=ActorType.TIKTOK,
-        occurred_at=plan.fields["update_time"],
-        payload={"created": True, "status": order.status},
-    )
+            changes.append(change)
+            report.updated += 1
+    if write:
+        _create_all(shop, new)
+        _update_all(changes)
 
 
 CREATE_ONLY = ("update_time", "order_type")  # TikTok's file does not carry them fully
@@ -135,60 +112,148 @@ def _same(stored, given) -> bool:
     return stored == given
 
 
-def _update(order: Order, plan: OrderPlan) -> str:
-    """ "updated", "unchanged" or "older" (the file says something else but is older)."""
+@dataclass
+class _Change:
+    order: Order
+    plan: OrderPlan
+    fields: list[str]  # order fields that differ
+    lines: dict[str, OrderLine]  # stored lines by SKU id
+
+
+def _compare(order: Order, plan: OrderPlan) -> _Change | None:
     changed = [
         name
         for name, value in plan.fields.items()
         if name not in CREATE_ONLY and not _same(getattr(order, name), value)
     ]
     lines = {line.sku_id: line for line in order.lines.all()}
-    stored_numbers = set(order.packages.values_list("tracking_number", flat=True))
-    differs = (
+    numbers = {package.tracking_number for package in order.packages.all()}
+    if (
         changed
         or any(_line_differs(lines.get(line.sku_id), line) for line in plan.lines)
-        or set(plan.packages) - stored_numbers
+        or set(plan.packages) - numbers
+    ):
+        return _Change(order=order, plan=plan, fields=changed, lines=lines)
+    return None
+
+
+def _create_all(shop: Shop, plans: list[OrderPlan]) -> None:
+    orders = Order.objects.bulk_create(
+        Order(shop=shop, order_id=plan.order_id, currency=shop.currency, **plan.fields)
+        for plan in plans
     )
-    if not differs:
-        return "unchanged"
-    if plan.fields["update_time"] < order.update_time.replace(microsecond=0):
-        return "older"  # an older file never overwrites newer data
-    line_changes = []
-    packages = _packages(order, plan)
-    for planned in plan.lines:
-        values = _line_values(planned)
-        line = lines.get(planned.sku_id)
-        if line is None:
-            OrderLine.objects.create(
+    pairs = list(zip(orders, plans, strict=True))
+    packages = _packages_create(pairs, known={})
+    OrderLine.objects.bulk_create(
+        (
+            OrderLine(
                 order=order,
-                package=packages.get(planned.tracking_number),
+                package=packages.get((order.pk, line.tracking_number)),
                 display_status=_line_status(order),
-                **values,
+                **_line_values(line),
             )
-            line_changes.append(planned.sku_id)
-        elif _line_differs(line, planned):
-            for name in LINE_FIELDS:
-                setattr(line, name, values[name])
-            line.save(update_fields=list(LINE_FIELDS))
-            line_changes.append(planned.sku_id)
-    before = order.status
-    for name in changed:
-        setattr(order, name, plan.fields[name])
-    order.update_time = max(order.update_time, plan.fields["update_time"])
-    order.save(update_fields=[*changed, "update_time", "modified_at"])
-    OrderEvent.objects.create(
-        order=order,
-        kind=EventKind.IMPORTED,
-        actor_type=ActorType.TIKTOK,
-        occurred_at=order.update_time,
-        payload={
-            "changed": sorted(changed),
-            "lines": sorted(line_changes),
-            "from": before,
-            "to": order.status,
-        },
+            for order, plan in pairs
+            for line in plan.lines
+        ),
+        batch_size=BATCH,
     )
-    return "updated"
+    OrderEvent.objects.bulk_create(
+        (
+            OrderEvent(
+                order=order,
+                kind=EventKind.IMPORTED,
+                actor_type=ActorType.TIKTOK,
+                occurred_at=plan.fields["update_time"],
+                payload={"created": True, "status": order.status},
+            )
+            for order, plan in pairs
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _update_all(changes: list[_Change]) -> None:
+    """Newer values onto stored orders and lines, and what changed into each timeline."""
+    if not changes:
+        return
+    known = {
+        (change.order.pk, package.tracking_number): package
+        for change in changes
+        for package in change.order.packages.all()
+        if package.tracking_number
+    }
+    packages = _packages_create([(c.order, c.plan) for c in changes], known=known)
+    new_lines, changed_lines, events = [], [], []
+    now = timezone.now()
+    for change in changes:
+        order, plan = change.order, change.plan
+        touched = []
+        for planned in plan.lines:
+            line = change.lines.get(planned.sku_id)
+            if line is None:
+                new_lines.append(
+                    OrderLine(
+                        order=order,
+                        package=packages.get((order.pk, planned.tracking_number)),
+                        display_status=_line_status(order),
+                        **_line_values(planned),
+                    )
+                )
+            elif _line_differs(line, planned):
+                for name, value in _line_values(planned).items():
+                    setattr(line, name, value)
+                changed_lines.append(line)
+            else:
+                continue
+            touched.append(planned.sku_id)
+        before = order.status
+        for name in change.fields:
+            setattr(order, name, plan.fields[name])
+        order.update_time = max(order.update_time, plan.fields["update_time"])
+        order.modified_at = now
+        events.append(
+            OrderEvent(
+                order=order,
+                kind=EventKind.IMPORTED,
+                actor_type=ActorType.TIKTOK,
+                occurred_at=order.update_time,
+                payload={
+                    "changed": sorted(change.fields),
+                    "lines": sorted(touched),
+                    "from": before,
+                    "to": order.status,
+                },
+            )
+        )
+    fields = sorted({name for change in changes for name in change.fields})
+    Order.objects.bulk_update(
+        [change.order for change in changes],
+        [*fields, "update_time", "modified_at"],
+        batch_size=BATCH,
+    )
+    OrderLine.objects.bulk_create(new_lines, batch_size=BATCH)
+    OrderLine.objects.bulk_update(changed_lines, list(LINE_FIELDS), batch_size=BATCH)
+    OrderEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _packages_create(pairs, *, known: dict) -> dict[tuple[int, str], Package]:
+    """`known` packages plus the ones the file names that are not stored yet, by
+    (order pk, tracking number)."""
+    found = dict(known)
+    missing = [
+        Package(
+            order=order,
+            tracking_number=number,
+            package_id=info["package_id"],
+            shipping_provider_name=info["carrier"],
+        )
+        for order, plan in pairs
+        for number, info in plan.packages.items()
+        if (order.pk, number) not in found
+    ]
+    for package in Package.objects.bulk_create(missing, batch_size=BATCH):
+        found[(package.order_id, package.tracking_number)] = package
+    return found
 
 
 def _line_differs(line, planned) -> bool:
@@ -196,20 +261,6 @@ def _line_differs(line, planned) -> bool:
         return True
     values = _line_values(planned)
     return any(getattr(line, name) != values[name] for name in LINE_FIELDS)
-
-
-def _packages(order: Order, plan: OrderPlan) -> dict[str, Package]:
-    """The order's packages by tracking number, creating the ones the file names."""
-    found = {p.tracking_number: p for p in order.packages.all() if p.tracking_number}
-    for number, info in plan.packages.items():
-        if number not in found:
-            found[number] = Package.objects.create(
-                order=order,
-                tracking_number=number,
-                package_id=info["package_id"],
-                shipping_provider_name=info["carrier"],
-            )
-    return found
 
 
 def _line_values(line) -> dict:

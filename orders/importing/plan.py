@@ -7,6 +7,8 @@ the sums of its lines' SKU columns.
 """
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -14,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from ..models import LATER_TIMES
 from ..statuses import TIKTOK_FULFILMENT, TIKTOK_STATUS, FulfillmentType, OrderStatus, OrderType
-from .read import HEADERS, Sheet
+from .read import HEADERS, ORDER_ID, SheetFile
+
+Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 
 DATE_FORMATS = {
     "us": "%m/%d/%Y %I:%M:%S %p",  # 03/01/2026 10:00:00 AM
@@ -129,7 +133,6 @@ class OrderPlan:
     lines: list[LinePlan] = field(default_factory=list)
     packages: dict[str, dict] = field(default_factory=dict)  # tracking number → package
     errors: list[RowError] = field(default_factory=list)
-    first_cells: dict = field(default_factory=dict, repr=False)  # to compare later rows with
 
 
 class _Bad(ValueError):
@@ -296,34 +299,82 @@ def _check_order(plan: OrderPlan) -> None:
         plan.errors.append(RowError(row, "Order Refund Amount", "more than the order amount"))
 
 
-def plan_orders(sheet: Sheet, *, market: str, zone: ZoneInfo, date_format: str | None = None):
-    """Orders planned from the sheet, each with its own errors (row, column, reason)."""
-    pattern = DATE_FORMATS[date_format or ("us" if market == "US" else "dmy")]
-    comma = market in COMMA_DECIMAL_MARKETS
-    plans: dict[str, OrderPlan] = {}
-    for row, cells in sheet.rows:
-        order_id = cells.get("order_id", "")
-        if not re.fullmatch(r"\d{6,19}", order_id):
-            plan = plans.setdefault(f"row-{row}", OrderPlan(order_id=order_id, rows=[row]))
-            plan.errors.append(RowError(row, "Order ID", f"{order_id[:30]!r} is not an order id"))
-            continue
-        plan = plans.get(order_id)
-        order_cells = {k: cells[k] for k in ORDER_COLUMNS if k in cells}
-        if plan is None:
-            plan = plans[order_id] = OrderPlan(order_id=order_id, rows=[row])
-            plan.first_cells = order_cells
-            plan.fields = _order_fields(
-                cells, pattern=pattern, zone=zone, comma=comma, errors=plan.errors, row=row
-            )
-        else:
+@dataclass(frozen=True)
+class Formats:
+    """How a shop's market writes dates and money."""
+
+    pattern: str
+    zone: ZoneInfo
+    comma: bool
+
+    @classmethod
+    def for_shop(cls, *, market: str, zone: ZoneInfo, date_format: str | None = None):
+        pattern = DATE_FORMATS[date_format or ("us" if market == "US" else "dmy")]
+        return cls(pattern=pattern, zone=zone, comma=market in COMMA_DECIMAL_MARKETS)
+
+
+class OrderGroups:
+    """The file's rows grouped by Order ID, `size` orders at a time, in a bounded memory.
+
+    A first cheap pass counts each order's rows, so an order is complete as soon as its last
+    row is read (TikTok writes an order's rows together; a scattered order simply waits). A row
+    without a usable Order ID is a group of its own.
+    """
+
+    def __init__(self, sheet: SheetFile, size: int):
+        self.sheet, self.size = sheet, size
+        self.expected: Counter[str] = Counter()
+        self.rows_total = 0
+        for _, cells in sheet.rows(keys=("order_id",)):
+            self.rows_total += 1
+            if ORDER_ID.fullmatch(cells["order_id"]):
+                self.expected[cells["order_id"]] += 1
+
+    def __iter__(self) -> Iterator[list[list[Row]]]:
+        waiting: dict[str, list[Row]] = {}
+        ready: list[list[Row]] = []
+        for row, cells in self.sheet.rows():
+            order_id = cells["order_id"]
+            key = order_id if order_id in self.expected else f"row-{row}"
+            group = waiting.setdefault(key, [])
+            group.append((row, cells))
+            if len(group) >= self.expected.get(key, 1):
+                ready.append(waiting.pop(key))
+                if len(ready) >= self.size:
+                    yield ready
+                    ready = []
+        ready.extend(waiting.values())  # only if the file changed between the two passes
+        if ready:
+            yield ready
+
+
+def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
+    """One order from its rows, with its own errors (row, column, reason)."""
+    first_row, first = group[0]
+    order_id = first.get("order_id", "")
+    plan = OrderPlan(order_id=order_id, rows=[first_row])
+    if not ORDER_ID.fullmatch(order_id):
+        plan.errors.append(RowError(first_row, "Order ID", f"{order_id[:30]!r} is not an order id"))
+        return plan
+    first_cells = {k: first[k] for k in ORDER_COLUMNS if k in first}  # later rows must agree
+    plan.fields = _order_fields(
+        first,
+        pattern=formats.pattern,
+        zone=formats.zone,
+        comma=formats.comma,
+        errors=plan.errors,
+        row=first_row,
+    )
+    for position, (row, cells) in enumerate(group):
+        if position:
             plan.rows.append(row)
-            for key, value in order_cells.items():
-                if value != plan.first_cells.get(key, ""):
-                    reason = f"differs from row {plan.rows[0]} of the same order"
+            for key, value in first_cells.items():
+                if cells.get(key, "") != value:
+                    reason = f"differs from row {first_row} of the same order"
                     plan.errors.append(
                         RowError(row, _header(key) if key in HEADERS else key, reason)
                     )
-        line = _line(cells, comma=comma, errors=plan.errors, row=row)
+        line = _line(cells, comma=formats.comma, errors=plan.errors, row=row)
         if line:
             plan.lines.append(line)
             if line.tracking_number:
@@ -334,11 +385,10 @@ def plan_orders(sheet: Sheet, *, market: str, zone: ZoneInfo, date_format: str |
                         "carrier": cells.get("carrier", "")[:80],
                     },
                 )
-    for plan in plans.values():
-        if not plan.errors:
-            _totals(plan)
-            _check_order(plan)
-    return list(plans.values())
+    if not plan.errors:
+        _totals(plan)
+        _check_order(plan)
+    return plan
 
 
 def _totals(plan: OrderPlan) -> None:

@@ -9,8 +9,9 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -75,13 +76,6 @@ class UnreadableFile(ValueError):
     """The file cannot be imported at all; the message says why."""
 
 
-@dataclass
-class Sheet:
-    columns: dict[str, int]  # our name → position in this file
-    rows: list[tuple[int, dict[str, str]]]  # (line number in the file, our name → cell)
-    ignored: list[str] = field(default_factory=list)  # headers we do not use
-
-
 def _normal(header: str) -> str:
     return re.sub(r"\s+", " ", str(header or "").replace("\ufeff", "")).strip().lower()
 
@@ -99,63 +93,105 @@ def _cell(value) -> str:
     return FORMULA_ESCAPE.sub("", str(value).strip(" \t\r\n"))
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile("The file is not UTF-8 text (CSV) nor an Excel workbook.") from None
-    return list(csv.reader(io.StringIO(text, newline="")))
+ORDER_ID = re.compile(r"\d{6,19}")
 
 
-def _xlsx_rows(data: bytes) -> list[list]:
+def _csv_grid(source: bytes | Path) -> Iterator[list[str]]:
+    binary = open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)  # noqa: SIM115
+    with binary, io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+        try:
+            yield from csv.reader(text)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                "The file is not UTF-8 text (CSV) nor an Excel workbook."
+            ) from None
+        except csv.Error as error:
+            raise UnreadableFile(f"The CSV file could not be read: {error}.") from None
+
+
+def _xlsx_grid(source: bytes | Path) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(
+            source if isinstance(source, Path) else io.BytesIO(source),
+            read_only=True,
+            data_only=True,
+        )
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise UnreadableFile("The Excel file could not be read.") from None
-    sheet = book.worksheets[0]
-    sheet.reset_dimensions()  # TikTok's files declare a stale A1:A1 dimension
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # TikTok's files declare a stale A1:A1 dimension
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()
 
 
-def read_sheet(data: bytes, name: str = "") -> Sheet:
-    """The file's rows keyed by our column names; raises UnreadableFile."""
-    if not data.strip():
-        raise UnreadableFile("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    is_xlsx = zipfile.is_zipfile(io.BytesIO(data))
-    if name.lower().endswith(".xlsx") and not is_xlsx:
-        raise UnreadableFile("The file is named .xlsx but is not an Excel workbook.")
-    grid = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    while grid and not any(_cell(c) for c in grid[0]):
-        grid.pop(0)
-    if not grid:
-        raise UnreadableFile("The file has no header row.")
-    columns, ignored = {}, []
-    for position, header in enumerate(grid[0]):
-        key = _BY_HEADER.get(_normal(header))
-        if key and key not in columns:
-            columns[key] = position
-        elif _normal(header):
-            ignored.append(str(header).strip())
-    missing = [key for key in REQUIRED if key not in columns]
-    if "status" not in columns and "substatus" not in columns:
-        missing.append("status")
-    if missing:
-        names = ", ".join(HEADERS[key][0].title() if key in HEADERS else key for key in missing)
-        raise UnreadableFile(
-            f"These TikTok columns are missing: {names}. Is this an “Order SKU list” export?"
-        )
-    rows = []
-    for number, raw in enumerate(grid[1:], start=2):
-        cells = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in columns.items()}
-        if not any(cells.values()):
-            continue
-        if number == 2 and not re.fullmatch(r"\d{6,}", cells["order_id"]):
-            continue  # TikTok's description row ("Platform unique order ID.")
-        rows.append((number, cells))
-    if not rows:
-        raise UnreadableFile("The file has a header but no orders.")
-    return Sheet(columns=columns, rows=rows, ignored=ignored)
+class SheetFile:
+    """A TikTok file opened for reading: its header matched once, its rows streamed as often
+    as needed (never all in memory). `source` is the file's bytes or its path."""
+
+    def __init__(self, source: bytes | Path, name: str = ""):
+        size = source.stat().st_size if isinstance(source, Path) else len(source)
+        if size > MAX_BYTES:
+            raise UnreadableFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        self.source = source
+        with open(source, "rb") if isinstance(source, Path) else io.BytesIO(source) as head:
+            start = head.read(4096)
+            head.seek(0)
+            self.is_xlsx = zipfile.is_zipfile(head)
+        if not start.strip():
+            raise UnreadableFile("The file is empty.")
+        if name.lower().endswith(".xlsx") and not self.is_xlsx:
+            raise UnreadableFile("The file is named .xlsx but is not an Excel workbook.")
+        self.columns, self.ignored = self._header()
+        if next(self.rows(), None) is None:
+            raise UnreadableFile("The file has a header but no orders.")
+
+    def _grid(self) -> Iterator[tuple[int, list]]:
+        """(line number, raw cells) from the header row on; blank rows above it skipped."""
+        rows = _xlsx_grid(self.source) if self.is_xlsx else _csv_grid(self.source)
+        started = False
+        for number, raw in enumerate(rows, start=1):
+            if started or any(_cell(c) for c in raw):
+                started = True
+                yield number, raw
+
+    def _header(self) -> tuple[dict[str, int], list[str]]:
+        header = next((raw for _, raw in self._grid()), None)
+        if header is None:
+            raise UnreadableFile("The file has no header row.")
+        columns, ignored = {}, []
+        for position, text in enumerate(header):
+            key = _BY_HEADER.get(_normal(text))
+            if key and key not in columns:
+                columns[key] = position
+            elif _normal(text):
+                ignored.append(str(text).strip())
+        missing = [key for key in REQUIRED if key not in columns]
+        if "status" not in columns and "substatus" not in columns:
+            missing.append("status")
+        if missing:
+            names = ", ".join(HEADERS[key][0].title() if key in HEADERS else key for key in missing)
+            raise UnreadableFile(
+                f"These TikTok columns are missing: {names}. Is this an “Order SKU list” export?"
+            )
+        return columns, ignored
+
+    def rows(self, keys: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, our name → cell) for each order row; only `keys` when given."""
+        wanted = {key: self.columns[key] for key in keys} if keys else self.columns
+        order_id = self.columns["order_id"]
+        grid = self._grid()
+        next(grid)  # the header
+        for position, (number, raw) in enumerate(grid):
+            cells = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in wanted.items()}
+            if not any(cells.values()):
+                continue
+            if position == 0 and not ORDER_ID.fullmatch(
+                _cell(raw[order_id]) if order_id < len(raw) else ""
+            ):
+                continue  # TikTok's description row ("Platform unique order ID.")
+            yield number, cells
