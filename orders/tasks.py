@@ -9,10 +9,12 @@ limiter of `orders.services.tracking_poll`.
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from .carriers import NotConfigured, adapter_for, configured_providers
+from .importing.jobs import import_run
 from .models import Package
 from .services.tracking import tracking_apply
 from .services.tracking_poll import packages_claim, poll_batch, provider_health
@@ -83,3 +85,13 @@ def tracking_webhook_apply(provider: str, body: str, headers: dict) -> dict:
             tracking_apply(package_id=pk, update=update)
             applied += 1
     return {"applied": applied, "ignored": ignored}
+
+
+@shared_task(
+    name="orders.tasks.import_run_task",
+    soft_time_limit=settings.IMPORT_TIME_LIMIT_SECONDS,
+    time_limit=settings.IMPORT_TIME_LIMIT_SECONDS + 60,
+)
+def import_run_task(job_id: int) -> None:
+    """A large file's preview or import (SPEC §8), one transaction, progress in the cache."""
+    import_run(job_id)

@@ -1,36 +1,69 @@
-"""Importing TikTok Seller Center order files (SPEC §8): read → plan → apply."""
+"""Importing TikTok Seller Center order files (SPEC §8): read → plan → apply.
 
-from accounts.models import Shop
+The file is streamed twice (a cheap pass counts each order's rows), planned and applied a batch
+of orders at a time, so memory stays flat whatever the file's size, inside one transaction so
+that an import is all or nothing.
+"""
 
-from .apply import ImportRefused, ImportReport, import_apply
-from .plan import plan_orders
-from .read import UnreadableFile, read_sheet
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import AuditAction, Shop
+from accounts.services import audit_record
+
+from .apply import ImportRefused, ImportReport, apply_batch
+from .plan import Formats, OrderGroups, plan_order
+from .read import SheetFile, UnreadableFile
+
+Progress = Callable[[int, int], None]  # (rows read, rows in the file)
 
 
 def import_tiktok_file(
     *,
     shop: Shop,
-    data: bytes,
+    source: bytes | Path,
     name: str = "",
     actor=None,
     dry_run: bool = False,
     skip_errors: bool = False,
     date_format: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read, check and (unless `dry_run`) store a file's orders in `shop`.
 
-    Raises UnreadableFile (not a usable file) or ImportRefused (bad rows, not skipped).
+    `source` is the file's bytes or its path. Raises UnreadableFile (not a usable file) or
+    ImportRefused (bad rows, and skipping them was not asked for): then nothing is stored.
     """
-    sheet = read_sheet(data, name)
-    plans = plan_orders(sheet, market=shop.market, zone=shop.zone, date_format=date_format)
-    return import_apply(
-        shop=shop,
-        plans=plans,
-        actor=actor,
-        dry_run=dry_run,
-        skip_errors=skip_errors,
-        file_name=name,
-    )
+    sheet = SheetFile(source, name)
+    formats = Formats.for_shop(market=shop.market, zone=shop.zone, date_format=date_format)
+    report = ImportReport(dry_run=dry_run, ignored_columns=sheet.ignored)
+    batches = OrderGroups(sheet, settings.IMPORT_BATCH_ORDERS)
+    with transaction.atomic():
+        for groups in batches:
+            plans = [plan_order(group, formats) for group in groups]
+            good = [plan for plan in plans if not plan.errors]
+            report.errors.extend(error for plan in plans for error in plan.errors)
+            report.skipped += len(plans) - len(good)
+            report.rows += sum(len(group) for group in groups)
+            if skip_errors or not report.errors:  # else only the errors are still wanted
+                apply_batch(shop, good, report, write=not dry_run)
+            if progress:
+                progress(report.rows, batches.rows_total)
+        report.errors.sort(key=lambda error: error.row)
+        if report.errors and not skip_errors:
+            raise ImportRefused(report.errors)
+        if not dry_run:
+            audit_record(
+                action=AuditAction.IMPORT,
+                actor=actor,
+                shop=shop,
+                target=name[:200] or "TikTok order file",
+                payload={"summary": report.summary(), "bad_rows": len(report.errors)},
+            )
+    return report
 
 
 __all__ = ["ImportRefused", "ImportReport", "UnreadableFile", "import_tiktok_file"]

@@ -1,35 +1,42 @@
 """/orders/import/: a shop administrator uploads a TikTok order file, reads the preview (dry
-run: counts and every bad row), then applies it. The upload waits in storage between the two
-steps, remembered in the session, so applying never trusts a file name from the form."""
+run: counts and every bad row), then applies it. Each upload is an ImportJob: the file waits in
+storage between the two stages, so applying never trusts a file name from the form, and the
+jobs are the page's import history. Large files run in a worker while the page shows progress.
+"""
 
-import uuid
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required, shops_for_user
 from accounts.csvsafe import csv_write
-from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Perm
 
-from ..importing import ImportRefused, UnreadableFile, import_tiktok_file
-from ..importing.read import MAX_BYTES
+from ..importing import UnreadableFile
+from ..importing.jobs import SHOWN_ERRORS, import_progress, import_stalled, import_start, local_path
+from ..importing.read import MAX_BYTES, SheetFile
+from ..models import ImportJob
 
-PENDING = "orders.import.pending"
 HISTORY = 10
 
 
 class ImportForm(forms.Form):
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
     file = forms.FileField(help_text="TikTok Seller Center “Order SKU list”, CSV or XLSX.")
-    skip_errors = forms.BooleanField(
-        required=False, label="Import the good orders and leave out bad rows"
+    date_format = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "As the shop's market writes them"),
+            ("us", "MM/DD/YYYY hh:mm:ss AM (United States)"),
+            ("dmy", "DD/MM/YYYY HH:MM:SS"),
+        ],
+        label="Dates in the file",
     )
 
     def __init__(self, *args, shops, **kwargs):
@@ -45,105 +52,114 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _history(user):
-    shops = shops_for_user(user, Perm.IMPORT_ORDERS)
-    return AuditEvent.objects.filter(action=AuditAction.IMPORT, shop__in=shops).select_related(
-        "actor", "shop"
-    )[:HISTORY]
+def _jobs(user):
+    """Import jobs in the shops where `user` may import."""
+    return ImportJob.objects.filter(
+        shop__in=shops_for_user(user, Perm.IMPORT_ORDERS)
+    ).select_related("shop", "requested_by")
 
 
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import(request):
-    """GET: the upload form. POST: keep the file and show what importing it would do."""
+    """GET: the upload form and recent imports. POST: keep the file, check its header at once
+    and start its preview."""
     shops = shops_for_user(request.user, Perm.IMPORT_ORDERS)
     form = ImportForm(request.POST or None, request.FILES or None, shops=shops)
-    context = {"form": form, "history": _history(request.user)}
+    context = {"form": form, "history": _jobs(request.user)[:HISTORY]}
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "orders/order_import.html", context, status=400 if form.errors else 200
         )
-    upload, shop = form.cleaned_data["file"], form.cleaned_data["shop"]
-    data = upload.read()
-    skip = form.cleaned_data["skip_errors"]
+    upload = form.cleaned_data["file"]
+    job = ImportJob(
+        shop=form.cleaned_data["shop"],
+        requested_by=request.user,
+        file_name=upload.name[:200],
+        file_size=upload.size,
+        date_format=form.cleaned_data["date_format"],
+    )
+    job.file.save(f"upload{Path(upload.name).suffix.lower()}", upload, save=False)
     try:
-        report = import_tiktok_file(
-            shop=shop, data=data, name=upload.name, dry_run=True, skip_errors=True
-        )
+        with local_path(job.file) as path:
+            SheetFile(path, upload.name)  # the header and a first row, before any work
     except UnreadableFile as error:
+        job.file.delete(save=False)
         form.add_error("file", str(error))
         return render(request, "orders/order_import.html", context, status=400)
-    stored = default_storage.save(
-        f"imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", ContentFile(data)
-    )
-    request.session[PENDING] = {
-        "file": stored,
-        "name": upload.name[:200],
-        "shop": shop.slug,
-        "skip": skip,
+    with transaction.atomic():
+        job.save()
+        import_start(job)
+    return redirect("orders:import_job", pk=job.pk)
+
+
+@permission_required(Perm.IMPORT_ORDERS)
+def order_import_job(request, pk):
+    """The job's page: progress while it runs (htmx polls `?partial=progress`), then the
+    preview with the apply button, or the outcome."""
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    stalled = import_stalled(job)
+    if request.GET.get("partial") == "progress":
+        if not job.busy or stalled:
+            response = HttpResponse()
+            response["HX-Refresh"] = "true"  # finished: show the whole page
+            return response
+        return render(request, "orders/order_import_job.html#progress", _progress(job))
+    errors = job.report.get("errors", [])
+    context = {
+        "job": job,
+        "stalled": stalled,
+        "report": job.report,
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+        "can_apply": job.stage == ImportJob.Stage.PREVIEW and job.state == ImportJob.State.FINISHED,
+        **_progress(job),
     }
-    context.update({"report": report, "shop": shop, "file_name": upload.name, "skip": skip})
-    return render(request, "orders/order_import_preview.html", context)
+    return render(request, "orders/order_import_job.html", context)
 
 
-def _pending_upload(request):
-    """(what the session remembers, the shop, the file's bytes) of the previewed upload, or
-    None when there is none the user may still import."""
-    pending = request.session.get(PENDING)
-    if not pending:
-        return None
-    shop = shops_for_user(request.user, Perm.IMPORT_ORDERS).filter(slug=pending["shop"]).first()
-    if shop is None or not default_storage.exists(pending["file"]):
-        return None
-    with default_storage.open(pending["file"], "rb") as stored:
-        return pending, shop, stored.read()
+def _progress(job: ImportJob) -> dict:
+    done, total = import_progress(job)
+    percent = round(100 * done / total) if total else 0
+    return {"job": job, "done": done, "total": total, "percent": percent}
 
 
+@require_POST
 @permission_required(Perm.IMPORT_ORDERS)
-def order_import_apply(request):
-    """Apply the previewed file (POST), all or nothing unless bad rows were to be skipped."""
-    upload = _pending_upload(request) if request.method == "POST" else None
-    if upload is None:
-        if request.method == "POST" and request.session.pop(PENDING, None):
-            messages.error(request, "That upload is no longer available; upload it again.")
-        else:
-            messages.error(request, "Upload a file and read its preview first.")
-        return redirect("orders:import")
-    pending, shop, data = upload
-    try:
-        report = import_tiktok_file(
-            shop=shop,
-            data=data,
-            name=pending["name"],
-            actor=request.user,
-            skip_errors=pending["skip"],
+def order_import_apply(request, pk):
+    """Apply a previewed job: all or nothing, unless the user ticks "leave out the bad rows"."""
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    skip = request.POST.get("skip_errors") == "on"
+    if job.report.get("errors") and not skip:
+        messages.error(request, "The file has bad rows: tick “leave out the bad rows” or fix it.")
+        return redirect("orders:import_job", pk=job.pk)
+    with transaction.atomic():
+        started = ImportJob.objects.filter(
+            pk=job.pk, stage=ImportJob.Stage.PREVIEW, state=ImportJob.State.FINISHED
+        ).update(
+            stage=ImportJob.Stage.APPLY,
+            state=ImportJob.State.QUEUED,
+            skip_errors=skip,
+            requested_by=request.user,
         )
-    except (UnreadableFile, ImportRefused) as error:
-        messages.error(request, f"Nothing was imported: {error}")
-        return redirect("orders:import")
-    finally:
-        default_storage.delete(pending["file"])
-        request.session.pop(PENDING, None)
-    messages.success(request, f"Imported {pending['name']}: {report.summary()}")
-    return redirect(f"{reverse('orders:list')}?shop={shop.slug}")
+        if not started or not job.file:
+            messages.error(request, "That file has already been imported or is not ready.")
+            return redirect("orders:import_job", pk=job.pk)
+        job.refresh_from_db()
+        import_start(job)
+    if job.state == ImportJob.State.FINISHED:
+        messages.success(request, f"Imported {job.file_name}: {job.report['summary']}")
+        return redirect(f"{reverse('orders:list')}?shop={job.shop.slug}")
+    return redirect("orders:import_job", pk=job.pk)
 
 
 @permission_required(Perm.IMPORT_ORDERS)
-def order_import_errors(request):
+def order_import_errors(request, pk):
     """The previewed file's bad rows as CSV: row, column, problem (formula-safe)."""
-    upload = _pending_upload(request)
-    if upload is None:
-        raise Http404("No previewed import.")
-    pending, shop, data = upload
-    try:
-        report = import_tiktok_file(
-            shop=shop, data=data, name=pending["name"], dry_run=True, skip_errors=True
-        )
-    except UnreadableFile:
-        raise Http404("No previewed import.") from None
+    job = get_object_or_404(_jobs(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stem = Path(pending["name"]).stem[:60]
+    stem = Path(job.file_name).stem[:60]
     response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
     response.write("\ufeff")
-    rows = [(e.row, e.column, e.reason) for e in report.errors]
+    rows = [(e["row"], e["column"], e["reason"]) for e in job.report.get("errors", [])]
     csv_write(response, header=["Row", "Column", "Problem"], rows=rows)
     return response

@@ -306,4 +306,11 @@ EXPORT_COPY_BATCH_ORDERS = int_from_env("EXPORT_COPY_BATCH_ORDERS", default=100_
 EXPORT_WORK_MEM = env.str("EXPORT_WORK_MEM", default="64MB")  # PostgreSQL, per export query
 EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
 
+# TikTok file imports (SPEC §8): orders planned and written per batch (memory stays flat);
+# uploads up to IMPORT_INLINE_BYTES are previewed and applied in the request, larger ones by
+# a worker while the page shows its progress.
+IMPORT_BATCH_ORDERS = int_from_env("IMPORT_BATCH_ORDERS", default=1000)
+IMPORT_INLINE_BYTES = int_from_env("IMPORT_INLINE_BYTES", default=1024 * 1024)
+IMPORT_TIME_LIMIT_SECONDS = int_from_env("IMPORT_TIME_LIMIT_SECONDS", default=3600)
+
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

@@ -22,8 +22,7 @@ def test_administrator_imports_a_file_leaving_out_a_bad_row(page, admin, shop, t
     sign_in(page, admin.email)
     page.wait_for_url(HOME)
     page.get_by_role("link", name="Import").click()
-    page.get_by_label("File").set_input_files(str(path))
-    page.get_by_label("Import the good orders and leave out bad rows").check()
+    page.get_by_label("File", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Preview").click()
 
     expect(page.get_by_role("heading", name="Preview: tiktok-orders.csv")).to_be_visible()
@@ -33,7 +32,31 @@ def test_administrator_imports_a_file_leaving_out_a_bad_row(page, admin, shop, t
     assert not Order.objects.exists()
     screenshot(page, "import-preview")
 
+    page.get_by_label("Leave out the orders with bad rows and import the rest").check()
     page.get_by_role("button", name="Import without the bad rows").click()
     expect(page.get_by_role("status")).to_contain_text("1 orders were created")
     expect(page.get_by_role("link", name="576123400000000007")).to_be_visible()
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000007"]
+
+
+def test_a_large_file_is_checked_by_a_worker_while_the_page_shows_progress(
+    page, celery_worker, admin, shop, settings, tmp_path
+):
+    settings.IMPORT_INLINE_BYTES = 10  # every upload goes to the worker
+    path = tmp_path / "big-orders.csv"
+    path.write_bytes(_csv(*(_row(**{"Order ID": f"5761234{n:011d}\t"}) for n in range(1, 301))))
+    sign_in(page, admin.email)
+    page.wait_for_url(HOME)
+    page.goto("/orders/import/")
+    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Preview").click()
+    # The page polls the job with htmx and reloads itself when the worker is done.
+    expect(page.get_by_role("heading", name="What importing would do")).to_be_visible(
+        timeout=60_000
+    )
+    expect(page.locator(".facts")).to_contain_text("300")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="What the import did")).to_be_visible(timeout=60_000)
+    assert Order.objects.filter(shop=shop).count() == 300
+    page.get_by_role("link", name="See the shop's orders").click()
+    expect(page.get_by_role("link", name="576123400000000300")).to_be_visible()

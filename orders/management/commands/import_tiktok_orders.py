@@ -1,10 +1,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Shop
 from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
 from orders.importing.plan import DATE_FORMATS
+from orders.models import ImportJob
 
 SHOWN_ERRORS = 20
 
@@ -32,10 +34,11 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {file!r}.")
+        started = timezone.now()
         try:
             report = import_tiktok_file(
                 shop=store,
-                data=path.read_bytes(),
+                source=path,
                 name=path.name,
                 dry_run=dry_run,
                 skip_errors=skip_errors,
@@ -50,6 +53,20 @@ class Command(BaseCommand):
             if more > 0:
                 self.stderr.write(f"  … and {more} more")
             raise CommandError(f"{refused} Fix them or use --skip-errors.") from None
+        if not dry_run:  # the import page's history lists it beside uploaded files
+            ImportJob.objects.create(
+                shop=store,
+                file_name=path.name[:200],
+                file_size=path.stat().st_size,
+                skip_errors=skip_errors,
+                date_format=date_format or "",
+                stage=ImportJob.Stage.APPLY,
+                state=ImportJob.State.FINISHED,
+                rows_total=report.rows,
+                report=report.as_dict(),
+                started_at=started,
+                finished_at=timezone.now(),
+            )
         for error in report.errors[:SHOWN_ERRORS]:
             self.stderr.write(f"  skipped: {error}")
         prefix = "Dry run: " if dry_run else ""

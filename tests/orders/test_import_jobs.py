@@ -1,0 +1,159 @@
+"""The import page and its jobs: upload → preview → apply, in the request for small files and
+in a worker (with progress) for large ones; bad uploads; other shops' jobs stay out of reach."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from orders.models import ImportJob, Order
+
+from .test_import import _csv, _row
+
+pytestmark = pytest.mark.django_db
+GOOD = "576123400000000002"
+
+
+def _upload(client, shop, data: bytes, name="orders.csv", **fields):
+    upload = SimpleUploadedFile(name, data, content_type="text/csv")
+    return client.post("/orders/import/", {"shop": shop.slug, "file": upload, **fields})
+
+
+def _good_and_bad() -> bytes:
+    return _csv(_row(**{"Order ID": GOOD}), _row(**{"Quantity": "lots"}))
+
+
+def test_administrator_previews_then_applies_with_bad_rows_left_out(client, admin, shop):
+    client.force_login(admin)
+    response = _upload(client, shop, _good_and_bad())
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/orders/import/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Bad rows" in page and "lots" in page and "Leave out the orders with bad rows" in page
+    assert (job.stage, job.state, job.report["created"], job.report["skipped"]) == (
+        "preview",
+        "finished",
+        1,
+        1,
+    )
+    assert not Order.objects.exists()  # a preview stores nothing
+    report = client.get(f"/orders/import/{job.pk}/errors.csv")
+    assert report["Content-Disposition"] == 'attachment; filename="orders-errors.csv"'
+    assert report.content.decode("utf-8-sig").splitlines() == [
+        "Row,Column,Problem",
+        "4,Quantity,'lots' is not a whole number of items",
+    ]
+    refused = client.post(f"/orders/import/{job.pk}/apply/")  # bad rows, box not ticked
+    assert refused.status_code == 302 and not Order.objects.exists()
+    applied = client.post(f"/orders/import/{job.pk}/apply/", {"skip_errors": "on"})
+    assert applied.status_code == 302 and applied["Location"] == f"/orders/?shop={shop.slug}"
+    assert list(Order.objects.values_list("order_id", flat=True)) == [GOOD]
+    job.refresh_from_db()
+    assert (job.stage, job.state, job.skip_errors, job.file.name) == ("apply", "finished", True, "")
+    again = client.post(f"/orders/import/{job.pk}/apply/", {"skip_errors": "on"})
+    assert again.status_code == 302 and Order.objects.count() == 1  # applied once only
+    history = client.get("/orders/import/").content.decode()
+    assert "orders.csv" in history and "1 orders were created" in history
+
+
+def test_a_clean_file_applies_without_the_box(client, admin, shop):
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row()))
+    job = ImportJob.objects.get()
+    assert "Leave out" not in client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert client.post(f"/orders/import/{job.pk}/apply/").status_code == 302
+    assert Order.objects.count() == 1
+
+
+def test_import_page_refuses_bad_uploads(client, admin, shop, other_shop):
+    client.force_login(admin)
+    png = SimpleUploadedFile("orders.png", b"\x89PNG", content_type="image/png")
+    response = client.post("/orders/import/", {"shop": shop.slug, "file": png})
+    assert response.status_code == 400 and ".csv or .xlsx" in response.content.decode()
+    junk = _upload(client, shop, b"a,b\n1,2\n")
+    assert junk.status_code == 400 and "missing" in junk.content.decode()
+    binary = _upload(client, shop, bytes(range(256)) * 4)
+    assert binary.status_code == 400 and "not UTF-8" in binary.content.decode()
+    fake = _upload(client, shop, b"Order ID,SKU ID\n", name="orders.xlsx")
+    assert fake.status_code == 400 and "not an Excel workbook" in fake.content.decode()
+    foreign = _upload(client, other_shop, _csv(_row()))
+    assert foreign.status_code == 400
+    bad_format = _upload(client, shop, _csv(_row()), date_format="iso")
+    assert bad_format.status_code == 400
+    assert not Order.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_other_shops_jobs_are_not_found(client, admin, shop, outsider, other_shop):
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row()))
+    job = ImportJob.objects.get()
+    client.force_login(outsider)
+    for url in (f"/orders/import/{job.pk}/", f"/orders/import/{job.pk}/errors.csv"):
+        assert client.get(url).status_code in (403, 404)
+    assert client.post(f"/orders/import/{job.pk}/apply/").status_code in (403, 404)
+    assert not Order.objects.exists()
+
+
+def test_a_large_file_waits_for_a_worker_and_shows_progress(client, admin, shop, settings):
+    settings.IMPORT_INLINE_BYTES = 10  # every upload is "large"
+    client.force_login(admin)
+    response = _upload(client, shop, _good_and_bad(), date_format="us")
+    job = ImportJob.objects.get()
+    assert (job.state, job.date_format) == ("queued", "us")
+    polled = client.get(f"{response['Location']}?partial=progress", HTTP_HX_REQUEST="true")
+    assert polled.status_code == 200 and 'hx-trigger="every 1s"' in polled.content.decode()
+    from orders.tasks import import_run_task
+
+    import_run_task(job.pk)  # what the worker does (a real one runs in the test below)
+    finished = client.get(f"{response['Location']}?partial=progress", HTTP_HX_REQUEST="true")
+    assert finished["HX-Refresh"] == "true"
+    import_run_task(job.pk)  # a second delivery finds it done and changes nothing
+    job.refresh_from_db()
+    assert (job.state, job.rows_total, job.report["created"]) == ("finished", 2, 1)
+
+
+def test_a_lost_worker_shows_as_stopped(client, admin, shop):
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row()))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state="running", started_at=timezone.now() - timedelta(hours=3)
+    )
+    page = client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert "stopped before it finished" in page
+    assert client.get(f"/orders/import/{job.pk}/?partial=progress")["HX-Refresh"] == "true"
+
+
+def test_the_command_line_import_is_in_the_history(client, admin, shop, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "march.csv"
+    path.write_bytes(_csv(_row()))
+    call_command("import_tiktok_orders", str(path), "--shop", shop.slug)
+    client.force_login(admin)
+    page = client.get("/orders/import/").content.decode()
+    assert "march.csv" in page and "command line" in page
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_imported_by_a_real_worker(client, celery_worker, admin, shop, settings):
+    settings.IMPORT_INLINE_BYTES = 10
+    client.force_login(admin)
+    _upload(client, shop, _good_and_bad())
+    job = ImportJob.objects.get()
+    _wait_idle(job)
+    client.post(f"/orders/import/{job.pk}/apply/", {"skip_errors": "on"})
+    _wait_idle(job)
+    job.refresh_from_db()
+    assert (job.stage, job.state, job.report["created"]) == ("apply", "finished", 1)
+    assert list(Order.objects.values_list("order_id", flat=True)) == [GOOD]
+
+
+def _wait_idle(job, timeout=60):
+    deadline = time.monotonic() + timeout
+    while ImportJob.objects.get(pk=job.pk).busy:
+        assert time.monotonic() < deadline, "the worker did not finish the import"
+        time.sleep(0.05)
