@@ -38,24 +38,30 @@ class ExportTiming:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def _in_child(target, *args) -> ExportTiming:
+def in_child(target, *args) -> ExportTiming:
     """Run `target(*args)` in a forked process; returns its timing with the child's peak RSS."""
     connections.close_all()  # the child opens its own connection
     context = multiprocessing.get_context("fork")
     results = context.Queue()
 
     def child():
-        started = time.perf_counter()
-        name, rows, size = target(*args)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        connections.close_all()
-        results.put(ExportTiming(name, rows, seconds, peak, size / 1e6))
+        try:
+            started = time.perf_counter()
+            name, rows, size = target(*args)
+            seconds = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            results.put(ExportTiming(name, rows, seconds, peak, size / 1e6))
+        except BaseException as error:  # the parent raises it instead of waiting forever
+            results.put(RuntimeError(f"{getattr(target, '__name__', target)} failed: {error!r}"))
+        finally:
+            connections.close_all()
 
     process = context.Process(target=child)
     process.start()
     timing = results.get()
     process.join()
+    if isinstance(timing, Exception):
+        raise timing
     return timing
 
 
@@ -136,9 +142,9 @@ def benchmark_export(*, user: User, subset: int, small: int) -> list[ExportTimin
     """
     part, tiny = _newest(user, subset), _newest(user, small)
     since_part, since_tiny = f"since {part}", f"since {tiny}"
-    everything = _in_child(_raw_copy, user, None, "COPY … TO STDOUT, same raw columns, all")
-    newest = _in_child(_raw_copy, user, part, f"COPY, same raw columns, orders {since_part}")
-    few = _in_child(_raw_copy, user, tiny, f"COPY, same raw columns, orders {since_tiny}")
+    everything = in_child(_raw_copy, user, None, "COPY … TO STDOUT, same raw columns, all")
+    newest = in_child(_raw_copy, user, part, f"COPY, same raw columns, orders {since_part}")
+    few = in_child(_raw_copy, user, tiny, f"COPY, same raw columns, orders {since_tiny}")
     cases = [
         (everything, (_ours, user, "csv", "", None, "CSV, SKU list (ours), all")),
         (newest, (_ours, user, "csv", _query_since(part), None, f"CSV (ours), {since_part}")),
@@ -149,7 +155,7 @@ def benchmark_export(*, user: User, subset: int, small: int) -> list[ExportTimin
     ]
     timings = [everything, newest, few]
     for baseline, (target, *args) in cases:
-        timing = _in_child(target, *args)
+        timing = in_child(target, *args)
         timing.baseline = baseline
         timings.append(timing)
     return timings

@@ -1,15 +1,18 @@
 """Django admin for orders. Data that comes from TikTok is read-only; status changes go
 through orders.services.status, never through a form field."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
 
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
 from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
+from .importing.plan import DATE_FORMAT_CHOICES
 from .models import (
     PAYMENT_FIELDS,
     Order,
@@ -20,7 +23,7 @@ from .models import (
     SavedView,
     TrackingCheckpoint,
 )
-from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource
+from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource, TikTokOrderFileResource
 from .statuses import FINAL_TRACKING_STATUSES
 
 
@@ -75,9 +78,57 @@ class RefundInline(ReadOnlyInline):
     )
 
 
+class OrderImportForm(ImportForm):
+    """import-export's import form, plus what a TikTok file needs: its shop and date format."""
+
+    shop = forms.ModelChoiceField(
+        Shop.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        help_text="For a TikTok file: the shop its orders belong to.",
+    )
+    date_format = forms.ChoiceField(
+        required=False, choices=DATE_FORMAT_CHOICES, label="Dates in a TikTok file"
+    )
+    field_order = ["resource", "shop", "date_format", "import_file", "format"]
+
+
+class OrderConfirmImportForm(ConfirmImportForm):
+    shop = forms.ModelChoiceField(
+        Shop.objects.all(), required=False, to_field_name="slug", widget=forms.HiddenInput
+    )
+    date_format = forms.ChoiceField(
+        required=False, choices=DATE_FORMAT_CHOICES, widget=forms.HiddenInput
+    )
+
+
 @admin.register(Order)
 class OrderAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [OrderResource]
+    import_form_class = OrderImportForm
+    confirm_form_class = OrderConfirmImportForm
+
+    def get_import_resource_classes(self, request):
+        return [OrderResource, TikTokOrderFileResource]
+
+    def get_export_resource_classes(self, request):
+        return [OrderResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        chosen = getattr(kwargs.get("form"), "cleaned_data", None) or {}
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "shop": chosen.get("shop"),
+            "date_format": chosen.get("date_format"),
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            shop = import_form.cleaned_data.get("shop")
+            initial["shop"] = shop.slug if shop else ""
+            initial["date_format"] = import_form.cleaned_data.get("date_format", "")
+        return initial
 
     list_display = (
         "order_id",

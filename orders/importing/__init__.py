@@ -31,15 +31,19 @@ def import_tiktok_file(
     skip_errors: bool = False,
     date_format: str | None = None,
     progress: Progress | None = None,
+    outcomes: bool = False,
 ) -> ImportReport:
     """Read, check and (unless `dry_run`) store a file's orders in `shop`.
 
-    `source` is the file's bytes or its path. Raises UnreadableFile (not a usable file) or
-    ImportRefused (bad rows, and skipping them was not asked for): then nothing is stored.
+    `source` is the file's bytes or its path; `outcomes` lists what happened to each order.
+    Raises UnreadableFile (not a usable file) or ImportRefused (bad rows, and skipping them
+    was not asked for): then nothing is stored.
     """
     sheet = SheetFile(source, name)
     formats = Formats.for_shop(market=shop.market, zone=shop.zone, date_format=date_format)
-    report = ImportReport(dry_run=dry_run, ignored_columns=sheet.ignored)
+    report = ImportReport(
+        dry_run=dry_run, ignored_columns=sheet.ignored, outcomes=[] if outcomes else None
+    )
     batches = OrderGroups(sheet, settings.IMPORT_BATCH_ORDERS)
     with transaction.atomic():
         for groups in batches:

@@ -14,7 +14,7 @@ from accounts.models import Shop
 
 from ..models import Order, OrderEvent, OrderLine, Package
 from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
-from .plan import OrderPlan, RowError
+from .plan import OrderPlan, RowError, other_reading
 
 LINE_FIELDS = (
     "seller_sku",
@@ -42,6 +42,7 @@ class ImportReport:
     dry_run: bool = False
     rows: int = 0  # rows read
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not use
+    outcomes: list[tuple[str, str]] | None = None  # (order id, outcome) when asked for
 
     def as_dict(self) -> dict:
         """What an import job keeps of the report (JSON)."""
@@ -87,16 +88,17 @@ def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, wri
         order = stored.get(plan.order_id)
         if order is None:
             new.append(plan)
-            report.created += 1
-            continue
-        change = _compare(order, plan)
-        if change is None:
-            report.unchanged += 1
+            outcome = "created"
+        elif (change := _compare(order, plan, shop.zone)) is None:
+            outcome = "unchanged"
         elif plan.fields["update_time"] < order.update_time.replace(microsecond=0):
-            report.older += 1  # an older file never overwrites newer data
+            outcome = "older"  # an older file never overwrites newer data
         else:
             changes.append(change)
-            report.updated += 1
+            outcome = "updated"
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if report.outcomes is not None:
+            report.outcomes.append((plan.order_id, outcome))
     if write:
         _create_all(shop, new)
         _update_all(changes)
@@ -105,10 +107,12 @@ def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, wri
 CREATE_ONLY = ("update_time", "order_type")  # TikTok's file does not carry them fully
 
 
-def _same(stored, given) -> bool:
-    """Equal as the file can say it: times to the second (files have no fractions)."""
+def _same(stored, given, zone) -> bool:
+    """Equal as the file can say it: times to the second (files have no fractions), either
+    instant of a local time that a DST fall-back repeats."""
     if isinstance(stored, datetime) and isinstance(given, datetime):
-        return stored.replace(microsecond=0) == given.replace(microsecond=0)
+        stored = stored.replace(microsecond=0)
+        return stored == given.replace(microsecond=0) or stored == other_reading(given, zone)
     return stored == given
 
 
@@ -120,11 +124,11 @@ class _Change:
     lines: dict[str, OrderLine]  # stored lines by SKU id
 
 
-def _compare(order: Order, plan: OrderPlan) -> _Change | None:
+def _compare(order: Order, plan: OrderPlan, zone) -> _Change | None:
     changed = [
         name
         for name, value in plan.fields.items()
-        if name not in CREATE_ONLY and not _same(getattr(order, name), value)
+        if name not in CREATE_ONLY and not _same(getattr(order, name), value, zone)
     ]
     lines = {line.sku_id: line for line in order.lines.all()}
     numbers = {package.tracking_number for package in order.packages.all()}

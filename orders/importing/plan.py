@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,11 @@ DATE_FORMATS = {
     "us": "%m/%d/%Y %I:%M:%S %p",  # 03/01/2026 10:00:00 AM
     "dmy": "%d/%m/%Y %H:%M:%S",  # 05/06/2026 10:21:10
 }
+DATE_FORMAT_CHOICES = [
+    ("", "As the shop's market writes them"),
+    ("us", "MM/DD/YYYY hh:mm:ss AM (United States)"),
+    ("dmy", "DD/MM/YYYY HH:MM:SS"),
+]
 COMMA_DECIMAL_MARKETS = {"BR", "ID", "VN", "ES", "FR", "DE", "IT"}
 BY_SUBSTATUS = {words[1].lower(): status for status, words in TIKTOK_STATUS.items()}
 BY_STATUS = {
@@ -182,7 +187,7 @@ def _time(text: str, pattern: str, zone: ZoneInfo) -> datetime | None:
     if local is None:
         example = datetime(2026, 3, 1, 10).strftime(pattern)
         raise _Bad(f"{text[:30]!r} is not a date like {example}")
-    return local.replace(tzinfo=zone)
+    return local.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _excel_time(text: str) -> datetime | None:
@@ -283,15 +288,34 @@ def _line(cells: dict, *, comma: bool, errors, row: int) -> LinePlan | None:
     )
 
 
-def _check_order(plan: OrderPlan) -> None:
-    """What the database would refuse, said first: times before creation, refunds above total."""
+def other_reading(value: datetime, zone: ZoneInfo) -> datetime | None:
+    """The other instant a file's local time names in the hour a DST fall-back repeats (TikTok's
+    files carry no offset; the first one is read), or None when the time is not ambiguous."""
+    wall = value.astimezone(zone).replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first == second:
+        return None
+    return second if value == first else first
+
+
+def _check_order(plan: OrderPlan, zone: ZoneInfo) -> None:
+    """What the database would refuse, said first: times before creation, refunds above total.
+    A time in the repeated hour of a DST fall-back that reads as before creation is the
+    second of that hour's two instants."""
     fields, row = plan.fields, plan.rows[0]
     created = fields.get("create_time")
     if created is None:
         plan.errors.append(RowError(row, "Created Time", "missing"))
         return
     for name in LATER_TIMES:
-        if name != "update_time" and fields.get(name) and fields[name] < created:
+        value = fields.get(name)
+        if name == "update_time" or not value or value >= created:
+            continue
+        other = other_reading(value, zone)
+        if other and other >= created:
+            fields[name] = other
+        else:
             plan.errors.append(
                 RowError(row, name.replace("_", " "), "before the order was created")
             )
@@ -386,8 +410,9 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
                     },
                 )
     if not plan.errors:
+        _check_order(plan, formats.zone)
+    if not plan.errors:
         _totals(plan)
-        _check_order(plan)
     return plan
 
 

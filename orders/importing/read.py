@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-MAX_BYTES = 50 * 1024 * 1024
+from django.conf import settings
 
 # Our name for a column → the headers TikTok uses for it (normalised: lower case, one space).
 HEADERS = {
@@ -70,6 +70,10 @@ HEADERS = {
 }
 REQUIRED = ("order_id", "sku_id", "product_name", "quantity", "created", "total")
 _BY_HEADER = {header: key for key, headers in HEADERS.items() for header in headers}
+
+
+def too_large() -> str:
+    return f"The file is larger than {settings.IMPORT_MAX_BYTES // 2**20} MB."
 
 
 class UnreadableFile(ValueError):
@@ -135,8 +139,8 @@ class SheetFile:
 
     def __init__(self, source: bytes | Path, name: str = ""):
         size = source.stat().st_size if isinstance(source, Path) else len(source)
-        if size > MAX_BYTES:
-            raise UnreadableFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        if size > settings.IMPORT_MAX_BYTES:
+            raise UnreadableFile(too_large())
         self.source = source
         with open(source, "rb") if isinstance(source, Path) else io.BytesIO(source) as head:
             start = head.read(4096)

@@ -7,6 +7,7 @@ jobs are the page's import history. Large files run in a worker while the page s
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -20,7 +21,8 @@ from accounts.roles import Perm
 
 from ..importing import UnreadableFile
 from ..importing.jobs import SHOWN_ERRORS, import_progress, import_stalled, import_start, local_path
-from ..importing.read import MAX_BYTES, SheetFile
+from ..importing.plan import DATE_FORMAT_CHOICES
+from ..importing.read import SheetFile, too_large
 from ..models import ImportJob
 
 HISTORY = 10
@@ -31,11 +33,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(help_text="TikTok Seller Center “Order SKU list”, CSV or XLSX.")
     date_format = forms.ChoiceField(
         required=False,
-        choices=[
-            ("", "As the shop's market writes them"),
-            ("us", "MM/DD/YYYY hh:mm:ss AM (United States)"),
-            ("dmy", "DD/MM/YYYY HH:MM:SS"),
-        ],
+        choices=DATE_FORMAT_CHOICES,
         label="Dates in the file",
     )
 
@@ -47,8 +45,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
             raise forms.ValidationError("Upload a .csv or .xlsx file exported by TikTok.")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // 2**20} MB.")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large())
         return upload
 
 

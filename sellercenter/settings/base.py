@@ -310,6 +310,7 @@ EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "e
 # uploads up to IMPORT_INLINE_BYTES are previewed and applied in the request, larger ones by
 # a worker while the page shows its progress.
 IMPORT_BATCH_ORDERS = int_from_env("IMPORT_BATCH_ORDERS", default=1000)
+IMPORT_MAX_BYTES = int_from_env("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)  # ~180k rows
 IMPORT_INLINE_BYTES = int_from_env("IMPORT_INLINE_BYTES", default=1024 * 1024)
 IMPORT_TIME_LIMIT_SECONDS = int_from_env("IMPORT_TIME_LIMIT_SECONDS", default=3600)
 

@@ -56,3 +56,73 @@ def test_superuser_imports_with_a_dry_run_first(client, superuser, shop):
     confirm = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
     assert confirm.status_code == 200
     assert Order.objects.get(pk=order.pk).seller_note == "old"  # dry run changes nothing
+
+
+def _admin_format(name: str) -> str:
+    """The admin import form's value for a format (its position in import-export's list)."""
+    from django.contrib.admin.sites import site
+
+    formats = site._registry[Order].get_import_formats()
+    return str([f.__name__ for f in formats].index(name))
+
+
+def _tiktok_upload(client, shop, data: bytes, name="orders.csv", file_format="CSV", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, data)
+    form = {"import_file": upload, "format": _admin_format(file_format), "resource": "1"}
+    return client.post(IMPORT, {**form, "shop": shop.slug if shop else "", **extra})
+
+
+def _xlsx(data: bytes) -> bytes:
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("file_format", ["CSV", "XLSX"])
+def test_superuser_imports_a_tiktok_file_through_admin(client, superuser, shop, file_format):
+    from tests.orders.test_import import _csv, _row
+
+    data = _csv(_row(), _row(**{"SKU ID": "1729000000000000002\t", "Seller SKU": "MAT-9"}))
+    if file_format == "XLSX":
+        data = _xlsx(data)
+    client.force_login(superuser)
+    preview = _tiktok_upload(
+        client, shop, data, name=f"orders.{file_format.lower()}", file_format=file_format
+    )
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "576123400000000001" in page and "created" in page
+    assert not Order.objects.exists()  # the preview is a dry run
+    confirm = preview.context["confirm_form"]
+    done = client.post(
+        "/admin/orders/order/process_import/",
+        {name: confirm.initial.get(name, "") for name in confirm.fields},
+    )
+    assert done.status_code == 302
+    order = Order.objects.get(shop=shop)
+    assert order.lines.count() == 2  # two rows, one order
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT, shop=shop).count() == 1
+
+
+def test_admin_tiktok_import_shows_bad_rows_and_offers_no_confirmation(client, superuser, shop):
+    from tests.orders.test_import import _csv, _row
+
+    client.force_login(superuser)
+    bad = _tiktok_upload(client, shop, _csv(_row(**{"Quantity": "-1"})))
+    page = bad.content.decode()
+    assert "Some rows failed to validate" in page and "is not a whole number" in page
+    assert "confirm_form" not in bad.context or bad.context["confirm_form"] is None
+    no_shop = _tiktok_upload(client, None, _csv(_row()))
+    assert "Choose the shop to import into." in no_shop.content.decode()
+    wrong = _tiktok_upload(client, shop, b"Order,Thing\n1,2\n")
+    assert "These TikTok columns are missing" in wrong.content.decode()
+    assert not Order.objects.exists()

@@ -235,3 +235,164 @@ def test_command(us_shop, tmp_path, capsys):
     bad.write_bytes(_csv(_row(**{"Quantity": "x"})))
     with pytest.raises(CommandError, match="use --skip-errors"):
         call_command("import_tiktok_orders", str(bad), "--shop", "us-import")
+
+
+def test_times_in_the_hour_a_dst_fall_back_repeats(us_shop):
+    """1:50 AM PDT created, paid 34 minutes later at 1:24 AM PST: the file says 01:50 and 01:24
+    without an offset, so the paid time is the second 1:24 of that night, and a re-import of
+    the same file changes nothing."""
+    data = _csv(
+        _row(
+            **{
+                "Created Time": "11/01/2026 01:50:14 AM\t",
+                "Paid Time": "11/01/2026 01:24:14 AM\t",
+            }
+        )
+    )
+    assert _import(us_shop, data).created == 1
+    order = Order.objects.get(shop=us_shop)
+    assert order.create_time == datetime(2026, 11, 1, 8, 50, 14, tzinfo=UTC)  # PDT, UTC−7
+    assert order.paid_time == datetime(2026, 11, 1, 9, 24, 14, tzinfo=UTC)  # PST, UTC−8
+    again = _import(us_shop, data)
+    assert (again.unchanged, again.updated) == (1, 0)
+
+
+# Thailand's 63 columns as the reference lists them (reference/tiktok.md §4.3): the US columns
+# up to Phone # without Retail Delivery Fee and Delivery Option Type, then its address and
+# tax-invoice columns.
+TH_HEADER = [
+    h for h in SKU_LIST_HEADER[: SKU_LIST_HEADER.index("Phone #") + 1]
+    if h not in ("Retail Delivery Fee", "Delivery Option Type")
+] + [
+    "Zipcode", "Country", "Province", "District", "Districts", "Detail Address",
+    "Additional address information", "Payment Method", "Weight(kg)", "Product Category",
+    "Package ID", "Seller Note", "Checked Status", "Checked Marked by", "Request Tax Invoice",
+    "Tax Info - Buyer Tax ID", "Tax Info - Type", "Tax Info - Full Name of Buyer",
+    "Tax Info - Email", "Tax Info - Phone Number", "Tax Info - Registered Address",
+    "Tax Info - Address Type",
+]  # fmt: skip
+# Indonesia: the address part and the extra fee columns (reference/tiktok.md §4.3).
+ID_HEADER = [
+    h for h in SKU_LIST_HEADER[: SKU_LIST_HEADER.index("Phone #") + 1]
+] + [
+    "Zipcode", "Country", "Province", "Regency and City", "Districts", "Villages",
+    "Detail Address", "Additional address information", "Payment Method", "Weight(kg)",
+    "Product Category", "Package ID", "Seller Note", "Buyer Service Fee", "Dynamic Commission",
+    "Purchase Channel", "Tokopedia Invoice Number", "Handling Fee", "Shipping Insurance",
+    "Item Insurance", "Distance Shipping Fee", "Distance Fee",
+]  # fmt: skip
+
+
+def _regional(header: list[str], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow(["Platform unique order ID."] + [""] * (len(header) - 1))
+    for cells in rows:
+        writer.writerow([cells.get(h, "") for h in header])
+    return "\ufeff".encode() + out.getvalue().encode()
+
+
+def test_a_thai_file_with_its_63_columns(db):
+    assert len(TH_HEADER) == 63
+    shop = ShopFactory(slug="th-shop", market="TH", currency="THB", timezone="Asia/Bangkok")
+    order = {
+        "Order ID": "578800000000000123\t",
+        "Order Status": "Shipped",
+        "Order Substatus": "In transit",
+        "Quantity": "1",
+        "Sku Quantity of return": "0",
+        "SKU Platform Discount": "0",
+        "SKU Seller Discount": "0",
+        "Shipping Fee After Discount": "THB 40",
+        "Original Shipping Fee": "THB 40",
+        "Taxes": "0",
+        "Order Amount": "THB 438",
+        "Order Refund Amount": "0",
+        "Created Time": "31/05/2026 23:40:10\t",
+        "Paid Time": "31/05/2026 23:41:02\t",
+        "Shipped Time": "01/06/2026 14:05:00\t",
+        "Tracking ID": "TH0123456789A\t",
+        "Shipping Provider Name": "Flash Express",
+        "Buyer Username": "s***nok88",
+        "Recipient": "ส******* ร****",
+        "Phone #": "(+66)81****567",
+        "Zipcode": "10110",
+        "Country": "Thailand",
+        "Province": "กรุงเทพมหานคร",
+        "District": "เขตวัฒนา",
+        "Districts": "คลองเตยเหนือ",
+        "Detail Address": "ซอยสุขุมวิท 21",
+        "Payment Method": "Cash on delivery",
+        "Request Tax Invoice": "No",
+    }
+    lines = [
+        {"SKU ID": "1730000000000000001\t", "Product Name": "เซรั่มบำรุงผิว 30ml",
+         "SKU Unit Original Price": "THB 199", "SKU Subtotal Before Discount": "199",
+         "SKU Subtotal After Discount": "199"},
+        {"SKU ID": "1730000000000000002\t", "Product Name": "ครีมกันแดด SPF50",
+         "SKU Unit Original Price": "THB 199", "SKU Subtotal Before Discount": "199",
+         "SKU Subtotal After Discount": "199"},
+    ]  # fmt: skip
+    report = import_tiktok_file(
+        shop=shop, source=_regional(TH_HEADER, [{**order, **line} for line in lines]), name="th.csv"
+    )
+    assert (report.created, report.errors) == (1, [])
+    assert "Tax Info - Buyer Tax ID" in report.ignored_columns
+    stored = Order.objects.get(shop=shop)
+    assert stored.status == OrderStatus.IN_TRANSIT
+    assert stored.total_amount == Decimal("438.00") and stored.sub_total == Decimal("398.00")
+    assert stored.create_time == datetime(2026, 5, 31, 16, 40, 10, tzinfo=UTC)  # Bangkok UTC+7
+    assert (stored.state, stored.district, stored.region_code) == (
+        "กรุงเทพมหานคร",
+        "เขตวัฒนา",
+        "TH",
+    )
+    assert stored.recipient_name == "ส******* ร****"  # masked as TikTok gave it
+    assert sorted(stored.lines.values_list("product_name", flat=True)) == [
+        "ครีมกันแดด SPF50",
+        "เซรั่มบำรุงผิว 30ml",
+    ]
+    assert stored.packages.get().shipping_provider_name == "Flash Express"
+
+
+def test_an_indonesian_file_with_rupiah_and_its_address_columns(db):
+    shop = ShopFactory(slug="id-shop", market="ID", currency="IDR", timezone="Asia/Jakarta")
+    row = {
+        "Order ID": "579900000000000456\t",
+        "Order Status": "To ship",
+        "Order Substatus": "Awaiting shipment",
+        "SKU ID": "1740000000000000009\t",
+        "Product Name": "Kemeja Batik Pria",
+        "Quantity": "2",
+        "SKU Unit Original Price": "Rp 150.000",
+        "SKU Subtotal Before Discount": "Rp 300.000",
+        "SKU Platform Discount": "Rp 15.000",
+        "SKU Seller Discount": "0",
+        "SKU Subtotal After Discount": "Rp 285.000",
+        "Shipping Fee After Discount": "Rp 9.500",
+        "Original Shipping Fee": "Rp 9.500",
+        "Taxes": "0",
+        "Order Amount": "Rp 294.500",
+        "Order Refund Amount": "0",
+        "Created Time": "17/08/2026 09:15:00\t",
+        "Paid Time": "17/08/2026 09:16:30\t",
+        "Country": "Indonesia",
+        "Province": "Jawa Barat",
+        "Regency and City": "Kota Bandung",
+        "Districts": "Coblong",
+        "Villages": "Dago",
+        "Zipcode": "40135",
+        "Buyer Service Fee": "Rp 1.000",
+    }
+    report = import_tiktok_file(shop=shop, source=_regional(ID_HEADER, [row]), name="id.csv")
+    assert (report.created, report.errors) == (1, [])
+    assert {"Villages", "Buyer Service Fee", "Tokopedia Invoice Number"} <= set(
+        report.ignored_columns
+    )
+    stored = Order.objects.get(shop=shop)
+    assert stored.total_amount == Decimal("294500.00")
+    assert stored.platform_discount == Decimal("15000.00")
+    assert (stored.state, stored.city, stored.district) == ("Jawa Barat", "Kota Bandung", "Coblong")
+    assert stored.create_time == datetime(2026, 8, 17, 2, 15, tzinfo=UTC)  # Jakarta UTC+7
+    assert stored.region_code == "ID"

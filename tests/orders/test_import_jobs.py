@@ -157,3 +157,21 @@ def _wait_idle(job, timeout=60):
     while ImportJob.objects.get(pk=job.pk).busy:
         assert time.monotonic() < deadline, "the worker did not finish the import"
         time.sleep(0.05)
+
+
+def test_a_file_over_the_size_limit_is_refused_everywhere(client, admin, shop, settings, tmp_path):
+    """The limit is a setting (100 MB by default, about 180,000 rows); a 200 MB upload is
+    refused by the form before anything is read, and the importer itself checks it too."""
+    from django.core.management import CommandError, call_command
+
+    settings.IMPORT_MAX_BYTES = 2 * 2**20  # "2 MB"
+    client.force_login(admin)
+    big = _csv(*[_row()] * 7000)  # about 2.4 MB
+    assert len(big) > settings.IMPORT_MAX_BYTES
+    response = _upload(client, shop, big)
+    assert response.status_code == 400 and "larger than 2 MB" in response.content.decode()
+    path = tmp_path / "big.csv"
+    path.write_bytes(big)
+    with pytest.raises(CommandError, match="larger than"):
+        call_command("import_tiktok_orders", str(path), "--shop", shop.slug)
+    assert not Order.objects.exists() and not ImportJob.objects.exists()

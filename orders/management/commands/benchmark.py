@@ -4,11 +4,12 @@ from django.db import connection
 from accounts.models import User
 from exports.benchmarks import benchmark_export, render_export_markdown
 from orders.benchmarks import benchmark_detail, benchmark_list, render_markdown
+from orders.import_benchmark import benchmark_import, render_import_markdown
 from orders.models import Order
 from orders.services.seed import demo_seed
 from orders.tracking_benchmark import benchmark_tracking, render_tracking_markdown
 
-PARTS = ("list", "detail", "export", "tracking")
+PARTS = ("list", "detail", "export", "tracking", "import")
 
 
 class Command(BaseCommand):
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             help="Export: about this many newest orders (whole days) in the medium case.",
         )
         parser.add_argument(
+            "--rows", type=int, default=100_000, help="Import: rows in the imported file."
+        )
+        parser.add_argument(
             "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
         )
         parser.add_argument(
@@ -50,7 +54,19 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, parts, orders, repeat, deep, user, markdown, subset, small, packages, **options
+        self,
+        *args,
+        parts,
+        orders,
+        repeat,
+        deep,
+        user,
+        markdown,
+        subset,
+        small,
+        packages,
+        rows,
+        **options,
     ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
         unknown = set(chosen) - set(PARTS)
@@ -86,6 +102,10 @@ class Command(BaseCommand):
             if packages < 1:
                 raise CommandError("--packages must be positive.")
             tables.append(render_tracking_markdown(benchmark_tracking(packages=packages)))
+        if "import" in chosen:
+            if rows < 100:
+                raise CommandError("--rows must be at least 100.")
+            tables.append(render_import_markdown(benchmark_import(user=person, rows=rows)))
         table = "\n\n".join(tables)
         self.stdout.write(table)
         if markdown:
