@@ -103,3 +103,19 @@ def import_run(job_id: int) -> None:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "report", "rows_total", "file", "finished_at"])
         cache.delete(_progress_key(job.pk))
+
+
+def import_expire(now=None) -> int:
+    """Delete the uploads of previews nobody applied within IMPORT_RETENTION_DAYS (the jobs
+    and their reports stay in the history); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    stale = ImportJob.objects.filter(stage=ImportJob.Stage.PREVIEW, created_at__lt=cutoff).exclude(
+        file=""
+    )
+    count = 0
+    for job in stale.exclude(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
+        job.file.delete(save=False)
+        job.error = job.error or "The upload was deleted after its preview expired."
+        job.save(update_fields=["file", "error"])
+        count += 1
+    return count

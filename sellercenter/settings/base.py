@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 120.0},
     "exports-expire": {"task": "exports.tasks.export_expire", "schedule": 3600.0},
     "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 300.0},
+    "imports-expire": {"task": "orders.tasks.import_expire_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -313,5 +314,6 @@ IMPORT_BATCH_ORDERS = int_from_env("IMPORT_BATCH_ORDERS", default=1000)
 IMPORT_MAX_BYTES = int_from_env("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)  # ~180k rows
 IMPORT_INLINE_BYTES = int_from_env("IMPORT_INLINE_BYTES", default=1024 * 1024)
 IMPORT_TIME_LIMIT_SECONDS = int_from_env("IMPORT_TIME_LIMIT_SECONDS", default=3600)
+IMPORT_RETENTION_DAYS = int_from_env("IMPORT_RETENTION_DAYS", default=7)  # unapplied uploads
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

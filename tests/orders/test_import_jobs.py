@@ -175,3 +175,20 @@ def test_a_file_over_the_size_limit_is_refused_everywhere(client, admin, shop, s
     with pytest.raises(CommandError, match="larger than"):
         call_command("import_tiktok_orders", str(path), "--shop", shop.slug)
     assert not Order.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_previews_never_applied_lose_their_upload_after_the_retention(client, admin, shop):
+    from orders.tasks import import_expire_task
+
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row()))
+    job = ImportJob.objects.get()
+    assert import_expire_task() == 0  # still fresh
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert import_expire_task() == 1
+    job.refresh_from_db()
+    assert job.file.name == "" and job.report["created"] == 1  # the history keeps the report
+    page = client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert "Upload the file again" in page and f"/orders/import/{job.pk}/apply/" not in page
+    assert client.post(f"/orders/import/{job.pk}/apply/").status_code == 302
+    assert not Order.objects.exists()
