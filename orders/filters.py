@@ -121,7 +121,7 @@ def risk_q() -> Q:
     return different_country | Q(is_buyer_request_cancel=True)
 
 
-def _common_or_keys(matches, recent_matches, condition: Q) -> Q:
+def _common_or_keys(matches, recent_hits: int, condition: Q) -> Q:
     """Plan a contains-search by how common the word is among the newest orders.
 
     Common (a page of hits among the newest orders): keep the condition in the rows query,
@@ -129,7 +129,7 @@ def _common_or_keys(matches, recent_matches, condition: Q) -> Q:
     through the trigram index, which is quick when there are few. Every match counts either
     way; only the plan differs.
     """
-    if recent_matches.count() >= RECENT_HITS_FOR_INLINE:
+    if recent_hits >= RECENT_HITS_FOR_INLINE:
         return condition
     return Q(pk__in=list(matches[:SEARCH_MATCH_CAP]))
 
@@ -297,16 +297,27 @@ class OrderFilterSet(django_filters.FilterSet):
         if matched:
             return Q(pk__in=sorted(matched))
         contacts = self._contact_q(text, CONTACT_SEARCH_FIELDS)
-        recent = self.recent_order_keys()
         lines = OrderLine.objects.filter(product_name__icontains=text, **in_shops)
         return _common_or_keys(
             Order.objects.filter(contacts).values_list("pk", flat=True),
-            Order.objects.filter(contacts, pk__in=recent),
+            self._recent_contact_hits(text),
             contacts,
         ) | _common_or_keys(
             lines.values_list("order_id", flat=True),
-            lines.filter(order_id__in=recent),
+            lines.filter(order_id__in=self.recent_order_keys()).count(),
             Q(pk__in=lines.values("order_id")),
+        )
+
+    def _recent_contact_hits(self, text: str) -> int:
+        """How many of the newest orders the text is in (buyer fields the user sees unmasked),
+        counted here: in SQL, PostgreSQL tends to read every match through the trigram index
+        first, which costs the most for the most common names."""
+        needle = text.casefold()
+        return sum(
+            1
+            for shop_id, *values in self._recent_orders()[1]
+            if shop_id in self.unmasked_shop_ids
+            and any(needle in (value or "").casefold() for value in values)
         )
 
     # --- single-field filters ---------------------------------------------------------------
@@ -324,20 +335,25 @@ class OrderFilterSet(django_filters.FilterSet):
         return queryset.filter(
             _common_or_keys(
                 lines.values_list("order_id", flat=True),
-                lines.filter(order_id__in=self.recent_order_keys()),
+                lines.filter(order_id__in=self.recent_order_keys()).count(),
                 Q(pk__in=lines.values("order_id")),
             )
         )
 
     def recent_order_keys(self) -> list[int]:
         """The newest orders of the selected shops, to tell common words from rare ones."""
+        return self._recent_orders()[0]
+
+    def _recent_orders(self) -> tuple[list[int], list[tuple]]:
+        """(keys, (shop id, *buyer fields) rows) of the newest orders, read once."""
         if not hasattr(self, "_recent"):
             shops = [s.pk for s in self.selected_shops]
-            self._recent = list(
+            rows = list(
                 Order.objects.filter(shop_id__in=shops)
                 .order_by("-create_time")
-                .values_list("pk", flat=True)[:RECENT_ORDERS]
+                .values_list("pk", "shop_id", *CONTACT_SEARCH_FIELDS)[:RECENT_ORDERS]
             )
+            self._recent = ([row[0] for row in rows], [row[1:] for row in rows])
         return self._recent
 
     def filter_category(self, queryset, name, values):
