@@ -192,3 +192,23 @@ def test_previews_never_applied_lose_their_upload_after_the_retention(client, ad
     assert "Upload the file again" in page and f"/orders/import/{job.pk}/apply/" not in page
     assert client.post(f"/orders/import/{job.pk}/apply/").status_code == 302
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("suffix", ["", "errors.csv"])
+def test_job_pages_role_matrix(client, role_users, admin, shop, suffix):
+    """Only shop administrators (the import permission) reach a job; anonymous → sign-in."""
+    from accounts.roles import Role
+
+    client.force_login(admin)
+    _upload(client, shop, _good_and_bad())
+    url = f"/orders/import/{ImportJob.objects.get().pk}/{suffix}"
+    for role, user in role_users.items():
+        client.force_login(user)
+        assert client.get(url).status_code == (200 if role == Role.ADMINISTRATOR else 403), role
+        if role != Role.ADMINISTRATOR:
+            apply = client.post(url.replace(suffix, "") + "apply/", {"skip_errors": "on"})
+            assert apply.status_code == 403
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not Order.objects.exists()
