@@ -22,7 +22,10 @@ def test_customer_service_opens_an_order_from_a_search(page, shop, cs_agent):
     page.goto("/orders/")
     page.get_by_label("Search").fill(order.order_id)
     page.get_by_label("Search").press("Enter")
-    page.get_by_role("link", name=order.order_id).first.click()
+    # The search's answer offers the order itself; wait for it rather than clicking a row of
+    # the list it replaces (the filter chip's "Remove Search: …" link also names the id).
+    found = page.locator(".message").get_by_role("link", name=order.order_id, exact=True)
+    found.click()
     page.wait_for_url(f"**/orders/{order.order_id}/")
     assert page.get_by_role("heading", name=f"Order {order.order_id}").is_visible()
     assert page.get_by_text("Maria Lopez").is_visible()
