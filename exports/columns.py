@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, DecimalField, Expression, F, Value, When
 
 from orders.statuses import (
+    TIKTOK_COUNTRY,
     TIKTOK_FULFILMENT,
     TIKTOK_ORDER_TYPE,
     TIKTOK_STATUS,
@@ -179,6 +180,14 @@ CATALOGUE: dict[str, Column] = _columns(
         "recipient_phone", "Phone", "Address", Kind.TEXT, "recipient_phone", mask="recipient_phone"
     ),
     Column("country", "Country", "Address", Kind.TEXT, "region_code"),
+    Column(
+        "tiktok_country",
+        "Country name",
+        "Address",
+        Kind.LABEL,
+        "region_code",
+        labels=TIKTOK_COUNTRY,
+    ),
     Column("state", "State", "Address", Kind.TEXT, "state"),
     Column("city", "City", "Address", Kind.TEXT, "city"),
     Column("district", "District", "Address", Kind.TEXT, "district"),
@@ -372,7 +381,7 @@ TIKTOK_SKU_LIST = _template(
         ("Buyer Username", "buyer_username"),
         ("Recipient", "recipient_name"),
         ("Phone #", "recipient_phone"),
-        ("Country", "country"),
+        ("Country", "tiktok_country"),
         ("State", "state"),
         ("City", "city"),
         ("Zipcode", "postal_code"),

@@ -118,3 +118,14 @@ TIKTOK_FULFILMENT = {
     FulfillmentType.BY_TIKTOK: "Fulfillment by TikTok Shop",
 }
 TIKTOK_ORDER_TYPE = {t: ("Pre-order" if t == OrderType.PRE_ORDER else "Normal") for t in OrderType}
+# The Country column of TikTok's order files names the country; we store its ISO code.
+TIKTOK_COUNTRY = {
+    "US": "United States",
+    "GB": "United Kingdom",
+    "TH": "Thailand",
+    "MY": "Malaysia",
+    "VN": "Vietnam",
+    "ID": "Indonesia",
+    "PH": "Philippines",
+    "SG": "Singapore",
+}

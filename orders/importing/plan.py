@@ -15,7 +15,14 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from ..models import LATER_TIMES
-from ..statuses import TIKTOK_FULFILMENT, TIKTOK_STATUS, FulfillmentType, OrderStatus, OrderType
+from ..statuses import (
+    TIKTOK_COUNTRY,
+    TIKTOK_FULFILMENT,
+    TIKTOK_STATUS,
+    FulfillmentType,
+    OrderStatus,
+    OrderType,
+)
 from .read import HEADERS, ORDER_ID, SheetFile
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
@@ -45,16 +52,7 @@ BY_STATUS = {
     "canceled": OrderStatus.CANCELLED,
 }
 BY_FULFILMENT = {words.lower(): kind for kind, words in TIKTOK_FULFILMENT.items()}
-COUNTRIES = {
-    "united states": "US",
-    "united kingdom": "GB",
-    "thailand": "TH",
-    "malaysia": "MY",
-    "vietnam": "VN",
-    "indonesia": "ID",
-    "philippines": "PH",
-    "singapore": "SG",
-}
+COUNTRIES = {name.lower(): code for code, name in TIKTOK_COUNTRY.items()}
 # Our column → the Order field it fills, for text taken as written (masked values included).
 TEXT_FIELDS = {
     "buyer_username": "buyer_username",

@@ -396,3 +396,67 @@ def test_an_indonesian_file_with_rupiah_and_its_address_columns(db):
     assert (stored.state, stored.city, stored.district) == ("Jawa Barat", "Kota Bandung", "Coblong")
     assert stored.create_time == datetime(2026, 8, 17, 2, 15, tzinfo=UTC)  # Jakarta UTC+7
     assert stored.region_code == "ID"
+
+
+def _same_value(given: str, exported: str) -> bool:
+    """Equal as text, or as amounts (TikTok writes `0` and `118.3`, we write `0.00`)."""
+    if given == exported:
+        return True
+    try:
+        return Decimal(given) == Decimal(exported)
+    except ArithmeticError:
+        return False
+
+
+def test_an_imported_file_exports_again_with_the_same_values(admin, us_shop, tmp_path):
+    """TikTok's file in, our TikTok-format export out: every column we import holds the same
+    value in the same column, in TikTok's column order."""
+    from accounts.services import membership_grant
+    from orders.importing.read import HEADERS, _normal
+    from tests.exports.helpers import as_dicts, csv_rows, generate_csv
+
+    membership_grant(user=admin, shop=us_shop, role="administrator", actor=None)
+    shipped = {
+        "Order ID": "576123400000000031\t",
+        "Order Status": "Shipped",
+        "Order Substatus": "In transit",
+        "RTS Time": "04/01/2026 04:00:00 PM\t",
+        "Shipped Time": "04/02/2026 09:15:00 AM\t",
+        "Tracking ID": "1Z999AA10123456784\t",
+        "Shipping Provider Name": "UPS",
+        "Package ID": "1152185468039839\t",
+        "Warehouse Name": "Ontario CA Fulfilment",
+        "Delivery Option": "Standard shipping",
+        "Detail Address": "9249 Church Rd",
+        "Additional address information": "Apt 30",
+        "Buyer Message": "Please leave at the door",
+        "SKU Unit Original Price": "26.99",
+        "Order Amount": "80.49",
+    }
+    second = {
+        "SKU ID": "1729000000000000002\t",
+        "Seller SKU": "MAT-9",
+        "Product Name": "Yoga Mat",
+        "Variation": "Blue",
+        "Quantity": "1",
+        "SKU Unit Original Price": "22.00",
+        "SKU Subtotal Before Discount": "22.00",
+        "SKU Seller Discount": "2.00",
+        "SKU Subtotal After Discount": "20.00",
+    }
+    source = _csv(_row(**shipped), _row(**{**shipped, **second}), description=False)
+    assert import_tiktok_file(shop=us_shop, source=source, name="in.csv").created == 1
+
+    exported = generate_csv(make_job(admin, [us_shop]), tmp_path)
+    assert exported[0] == SKU_LIST_HEADER
+    imported = {_normal(h) for headers in HEADERS.values() for h in headers}
+    given = as_dicts(csv_rows(source))
+    back = sorted(as_dicts(exported), key=lambda row: row["SKU ID"])
+    differing = [
+        (header, value, after[header])
+        for before, after in zip(given, back, strict=True)
+        for header, value in before.items()
+        if _normal(header) in imported and value and not _same_value(value, after[header])
+    ]
+    assert differing == [], differing
+    assert sum(1 for h in given[0] if _normal(h) in imported and given[0][h]) > 30
