@@ -23,7 +23,7 @@ from ..statuses import (
     OrderStatus,
     OrderType,
 )
-from .read import HEADERS, ORDER_ID, SheetFile
+from .read import HEADERS, ORDER_ID, FormulaCell, SheetFile
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 
@@ -388,6 +388,11 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
         row=first_row,
     )
     for position, (row, cells) in enumerate(group):
+        plan.errors.extend(
+            RowError(row, _header(key), f"a spreadsheet formula ({value[:20]!r}), not a value")
+            for key, value in cells.items()
+            if isinstance(value, FormulaCell)
+        )
         if position:
             plan.rows.append(row)
             for key, value in first_cells.items():

@@ -87,14 +87,28 @@ def _normal(header: str) -> str:
 FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
+# A spreadsheet formula: `=…`, or `+`, `-`, `@` before a function call or a DDE link
+# (`-2+3` is not refused as a number would be; `- leave at the door` is text).
+FORMULA = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\(|[+\-@=].*\|)")
+
+
+class FormulaCell(str):
+    """A cell that holds a spreadsheet formula, not a value: the planner refuses it (TikTok's
+    files hold values only, and a formula would run in whoever opens a file made from it)."""
+
+
 def _cell(value) -> str:
     """A cell as text: TikTok's trailing tab (and a lone tab for "empty") removed, and the
-    quote that neutralised a formula-like value (our exports add it) taken off again."""
+    quote that neutralised a formula-like value (our exports add it) taken off again; an
+    unquoted formula comes back as a FormulaCell."""
     if value is None:
         return ""
     if isinstance(value, datetime):  # a real date cell of a workbook
         return value.isoformat(sep=" ")
-    return FORMULA_ESCAPE.sub("", str(value).strip(" \t\r\n"))
+    text = str(value).strip(" \t\r\n")
+    if FORMULA_ESCAPE.match(text):
+        return text[1:]  # neutralised by a quote: text that only looks like a formula
+    return FormulaCell(text) if FORMULA.match(text) else text
 
 
 ORDER_ID = re.compile(r"\d{6,19}")

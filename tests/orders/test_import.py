@@ -197,6 +197,9 @@ def test_unreadable_files_import_nothing(us_shop, data, message):
         ({"Order Amount": "abc"}, "Order Amount"),
         ({"Order Substatus": "Teleported", "Order Status": "Beamed"}, "Order Status"),
         ({"Paid Time": "03/01/2026 10:00:00 AM"}, "paid time"),  # before creation
+        ({"Buyer Message": '=HYPERLINK("http://evil.test","Track")'}, "Buyer Message"),
+        ({"Seller Note": "@SUM(1+1)*cmd|' /C calc'!A0"}, "Seller Note"),
+        ({"Product Name": "+IMPORTXML(CONCAT(1),2)"}, "Product Name"),
     ],
 )
 def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
@@ -460,3 +463,15 @@ def test_an_imported_file_exports_again_with_the_same_values(admin, us_shop, tmp
     ]
     assert differing == [], differing
     assert sum(1 for h in given[0] if _normal(h) in imported and given[0][h]) > 30
+
+
+def test_text_that_only_looks_like_a_formula_is_kept(us_shop):
+    """A dash or plus that starts ordinary words is text, and so is a formula our own export
+    neutralised with a leading quote: both import as written."""
+    data = _csv(
+        _row(**{"Buyer Message": "- leave at the door, +1 (415) 555 0100", "Seller Note": "'=1+1"})
+    )
+    assert _import(us_shop, data).created == 1
+    order = Order.objects.get(shop=us_shop)
+    assert order.buyer_message == "- leave at the door, +1 (415) 555 0100"
+    assert order.seller_note == "=1+1"
