@@ -181,6 +181,11 @@ def test_a_dry_run_counts_and_stores_nothing(us_shop):
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8"),
         (_csv(header=SKU_LIST_HEADER, description=False), "no orders"),
         (b"Order No,Item,Qty\n1,2,3\n", "missing"),
+        (  # another marketplace's export shares a few header names, not TikTok's required ones
+            b"Order ID,Order Status,Tracking Number*,Product Name,Quantity,Order Creation Date,"
+            b"Grand Total\n2405123ABCDEF,Completed,SPX123,Yoga Mat,1,2026-03-01 10:00,22.00\n",
+            "missing: Sku Id, Created Time, Order Amount",
+        ),
     ],
 )
 def test_unreadable_files_import_nothing(us_shop, data, message):
