@@ -480,3 +480,38 @@ def test_text_that_only_looks_like_a_formula_is_kept(us_shop):
     order = Order.objects.get(shop=us_shop)
     assert order.buyer_message == "- leave at the door, +1 (415) 555 0100"
     assert order.seller_note == "=1+1"
+
+
+def _stale_dimension(data: bytes) -> bytes:
+    """An XLSX of the CSV `data` whose sheet declares `A1:A1`, as TikTok's files do."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+        book.active.append(row)
+    written, out = io.BytesIO(), io.BytesIO()
+    book.save(written)
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', content)
+                assert b'<dimension ref="A1:A1"' in content
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_an_xlsx_with_a_stale_dimension_and_a_description_row(us_shop):
+    data = _stale_dimension(_csv(_row(), _row(**{"SKU ID": "1729000000000000002\t"})))
+    report = import_tiktok_file(shop=us_shop, source=data, name="OrderSKUList.xlsx")
+    assert (report.created, report.rows, report.errors) == (1, 2, [])
+    order = Order.objects.get(shop=us_shop)
+    assert order.lines.count() == 2  # every row read, not only column A
+    assert (order.buyer_username, order.city, order.total_amount) == (
+        "i***mikayla200",
+        "Los Angeles",
+        Decimal("80.49"),
+    )
