@@ -3,7 +3,8 @@ shop's market formats and zone, every problem named with its row and column.
 
 One row per SKU: order-level columns repeat on every row of an order and are taken once (a
 row that disagrees with the first is an error), never summed; the order's product totals are
-the sums of its lines' SKU columns.
+the sums of its lines' SKU columns. Only the columns a file has are read: a file without
+`Taxes` or `Paid Time` leaves what is stored for them alone.
 """
 
 import re
@@ -220,25 +221,27 @@ def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, err
     fields["status"] = take(
         "status" if "status" in cells else "substatus", lambda _: _status(cells)
     )
-    fields["order_type"] = (
-        OrderType.PRE_ORDER
-        if cells.get("order_type", "").lower() == "pre-order"
-        else OrderType.NORMAL
-    )
+    if "order_type" in cells:
+        pre_order = cells["order_type"].lower() == "pre-order"
+        fields["order_type"] = OrderType.PRE_ORDER if pre_order else OrderType.NORMAL
     for key, name in TEXT_FIELDS.items():
         if key in cells:
             fields[name] = cells[key][:255]
     for key, name in ORDER_MONEY.items():
-        value = take(key, lambda text: _money(text, comma))
-        fields[name] = value if value is not None else Decimal("0.00")
+        if key in cells:
+            value = take(key, lambda text: _money(text, comma))
+            fields[name] = value if value is not None else Decimal("0.00")
     for key, name in TIMES.items():
-        fields[name] = take(key, lambda text: _time(text, pattern, zone))
-    country = cells.get("country", "").strip()
-    fields["region_code"] = (
-        country.upper() if len(country) == 2 else COUNTRIES.get(country.lower(), "")
-    )
-    kind = BY_FULFILMENT.get(cells.get("fulfillment_type", "").lower())
-    fields["fulfillment_type"] = kind or FulfillmentType.BY_SELLER
+        if key in cells:
+            fields[name] = take(key, lambda text: _time(text, pattern, zone))
+    if "country" in cells:
+        country = cells["country"].strip()
+        fields["region_code"] = (
+            country.upper() if len(country) == 2 else COUNTRIES.get(country.lower(), "")
+        )
+    if "fulfillment_type" in cells:
+        kind = BY_FULFILMENT.get(cells["fulfillment_type"].lower())
+        fields["fulfillment_type"] = kind or FulfillmentType.BY_SELLER
     return fields
 
 
@@ -317,7 +320,7 @@ def _check_order(plan: OrderPlan, zone: ZoneInfo) -> None:
             plan.errors.append(
                 RowError(row, name.replace("_", " "), "before the order was created")
             )
-    if fields["refunded_amount"] > fields["total_amount"]:
+    if fields.get("refunded_amount", 0) > fields["total_amount"]:
         plan.errors.append(RowError(row, "Order Refund Amount", "more than the order amount"))
 
 

@@ -145,12 +145,71 @@ def test_a_newer_file_updates_and_an_older_one_does_not(us_shop):
     assert order.status == OrderStatus.IN_TRANSIT
 
 
-def test_day_first_24_hour_dates_for_other_markets():
+# The UK file: the US columns with the British address names (reference/tiktok.md §4.2-4.3).
+UK_HEADER = [
+    {
+        "Detail Address": "Address Line 1",
+        "Additional address information": "Address Line 2",
+        "City": "Post Town",
+        "Zipcode": "Postcode",
+        "State": "County",
+    }.get(header, header)
+    for header in SKU_LIST_HEADER
+]
+
+
+def test_a_uk_file_with_day_first_dates_and_british_address_columns():
     uk = ShopFactory(slug="uk-import", market="GB", currency="GBP", timezone="Europe/London")
-    _import(uk, _csv(_row(**{"Created Time": "05/06/2026 10:21:10", "Paid Time": ""})))
+    row = {
+        **dict(zip(SKU_LIST_HEADER, _row(), strict=True)),
+        "Created Time": "05/06/2026 10:21:10\t",
+        "Paid Time": "05/06/2026 10:22:00\t",
+        "SKU Unit Original Price": "£26.99",
+        "Order Amount": "£80.49",
+        "Country": "United Kingdom",
+        "Address Line 1": "221B Baker Street",
+        "Address Line 2": "Flat 2",
+        "Post Town": "London",
+        "Postcode": "NW1 6XE",
+    }
+    report = _import(uk, _regional(UK_HEADER, [row]))
+    assert (report.created, report.errors) == (1, [])
+    assert "County" in report.ignored_columns
     order = Order.objects.get(shop=uk)
-    assert order.create_time == datetime(2026, 6, 5, 9, 21, 10, tzinfo=UTC)  # BST
-    assert order.currency == "GBP"
+    assert order.create_time == datetime(2026, 6, 5, 9, 21, 10, tzinfo=UTC)  # BST, UTC+1
+    assert (order.currency, order.total_amount, order.region_code) == (
+        "GBP",
+        Decimal("80.49"),
+        "GB",
+    )
+    assert (order.address_line1, order.address_line2, order.city, order.postal_code) == (
+        "221B Baker Street",
+        "Flat 2",
+        "London",
+        "NW1 6XE",
+    )
+
+
+def test_a_file_with_fewer_columns_updates_only_what_it_has(us_shop):
+    """A later file of only some columns (here without taxes, paid time, buyer or address
+    columns) updates the status and leaves everything it does not carry as stored."""
+    _import(us_shop, _csv(_row(**{"Buyer Message": "Gift wrap please"})))
+    kept = (
+        "Order ID", "Order Status", "Order Substatus", "SKU ID", "Product Name", "Quantity",
+        "SKU Unit Original Price", "SKU Subtotal Before Discount", "SKU Seller Discount",
+        "SKU Subtotal After Discount", "Order Amount", "Created Time", "Shipped Time",
+    )  # fmt: skip
+    later = dict(zip(SKU_LIST_HEADER, _row(), strict=True))
+    later.update({"Order Status": "Shipped", "Order Substatus": "In transit"})
+    later["Shipped Time"] = "04/02/2026 09:15:00 AM\t"
+    report = _import(us_shop, _regional(list(kept), [later]))
+    assert (report.updated, report.errors) == (1, [])
+    order = Order.objects.get(shop=us_shop)
+    assert order.status == OrderStatus.IN_TRANSIT and order.collection_time is not None
+    assert order.tax == Decimal("4.50") and order.paid_time is not None
+    assert (order.buyer_message, order.city) == ("Gift wrap please", "Los Angeles")
+    event = OrderEvent.objects.filter(order=order, kind=EventKind.IMPORTED).latest("pk")
+    assert sorted(event.payload["changed"]) == ["collection_time", "status"]
 
 
 def test_our_own_export_imports_back_without_changes(admin, shop, tmp_path):
