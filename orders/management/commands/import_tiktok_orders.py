@@ -69,5 +69,7 @@ class Command(BaseCommand):
             )
         for error in report.errors[:SHOWN_ERRORS]:
             self.stderr.write(f"  skipped: {error}")
+        if report.ignored_columns:
+            self.stdout.write(f"Columns not used: {', '.join(report.ignored_columns)}.")
         prefix = "Dry run: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
