@@ -127,11 +127,13 @@ def _common_or_keys(matches, recent_hits: int, condition: Q) -> Q:
     Common (a page of hits among the newest orders): keep the condition in the rows query,
     which finds the first page by walking the newest orders. Rare: fetch the matching keys
     through the trigram index, which is quick when there are few. Every match counts either
-    way; only the plan differs.
+    way; only the plan differs (a word rarer among the newest orders than overall, with more
+    than SEARCH_MATCH_CAP matches, stays in the rows query too).
     """
     if recent_hits >= RECENT_HITS_FOR_INLINE:
         return condition
-    return Q(pk__in=list(matches[:SEARCH_MATCH_CAP]))
+    keys = list(matches[: SEARCH_MATCH_CAP + 1])
+    return condition if len(keys) > SEARCH_MATCH_CAP else Q(pk__in=keys)
 
 
 class OrderFilterForm(forms.Form):
@@ -293,9 +295,15 @@ class OrderFilterSet(django_filters.FilterSet):
             Package.objects.filter(tracking_number=text, **in_shops).values_list("order_id"),
             OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id"),
         ]
-        matched = {key for source in exact for (key,) in source[:SEARCH_MATCH_CAP]}
-        if matched:
-            return Q(pk__in=sorted(matched))
+        found = Q()
+        for source in exact:
+            keys = [key for (key,) in source[: SEARCH_MATCH_CAP + 1]]
+            if len(keys) > SEARCH_MATCH_CAP:  # a best-selling SKU: every order, by subquery
+                found |= Q(pk__in=source)
+            elif keys:
+                found |= Q(pk__in=keys)
+        if found:
+            return found
         contacts = self._contact_q(text, CONTACT_SEARCH_FIELDS)
         lines = OrderLine.objects.filter(product_name__icontains=text, **in_shops)
         return _common_or_keys(

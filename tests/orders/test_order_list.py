@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.roles import Role
-from orders.models import Order, Package, Refund
+from orders.models import Order, OrderLine, Package, Refund
 from orders.selectors.order_list import order_list_counts
 from orders.statuses import TrackingStatus
 from tests.accounts.factories import member
@@ -367,3 +367,31 @@ def test_common_and_rare_words_find_the_same_orders(as_admin, orders, monkeypatc
     assert listed(as_admin, q="olivia") == {"576000000000000001"}
     assert "576000000000000003" in listed(as_admin, q=product)
     assert "576000000000000003" in listed(as_admin, product=product.lower())
+
+
+def test_searches_matching_more_orders_than_the_key_cap_miss_none(as_admin, orders, monkeypatch):
+    """A best-selling SKU, or a word with more matches than keys are fetched for, is searched
+    in the rows query itself: every matching order is listed, none cut off at the cap."""
+    import orders.filters as filters
+
+    monkeypatch.setattr(filters, "SEARCH_MATCH_CAP", 1)
+    monkeypatch.setattr(filters, "RECENT_HITS_FOR_INLINE", 10_000)  # plan every word as rare
+    sku = orders["old"].lines.first().seller_sku
+    product = orders["old"].lines.first().product_name
+    with_sku = set(
+        OrderLine.objects.filter(seller_sku=sku).values_list("order__order_id", flat=True)
+    )
+    with_product = set(
+        OrderLine.objects.filter(product_name__icontains=product).values_list(
+            "order__order_id", flat=True
+        )
+    )
+    for order_id in ("576000000000000001", "576000000000000002"):
+        line = Order.objects.get(order_id=order_id).lines.first()
+        line.seller_sku, line.product_name = sku, product
+        line.save(update_fields=["seller_sku", "product_name"])
+        with_sku.add(order_id)
+        with_product.add(order_id)
+    assert len(with_sku) > 1
+    assert listed(as_admin, q=sku) == with_sku
+    assert listed(as_admin, q=product) >= with_product
