@@ -290,11 +290,15 @@ class OrderFilterSet(django_filters.FilterSet):
             return Q(order_id__in=ids[:MAX_ORDER_IDS])
         shop_ids = [s.pk for s in self.selected_shops]
         in_shops = {"order__shop_id__in": shop_ids}
-        exact = [
-            Order.objects.filter(shop_id__in=shop_ids, order_id=text).values_list("pk"),
-            Package.objects.filter(tracking_number=text, **in_shops).values_list("order_id"),
-            OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id"),
-        ]
+        exact = [OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id")]
+        if text.isdigit():  # order ids are digits
+            exact.append(
+                Order.objects.filter(shop_id__in=shop_ids, order_id=text).values_list("pk")
+            )
+        if not any(char.isspace() for char in text):  # tracking numbers have no spaces
+            exact.append(
+                Package.objects.filter(tracking_number=text, **in_shops).values_list("order_id")
+            )
         found = Q()
         for source in exact:
             keys = [key for (key,) in source[: SEARCH_MATCH_CAP + 1]]
@@ -312,7 +316,10 @@ class OrderFilterSet(django_filters.FilterSet):
             contacts,
         ) | _common_or_keys(
             lines.values_list("order_id", flat=True),
-            lines.filter(order_id__in=self.recent_order_keys()).count(),
+            # the newest orders are of the selected shops already: no join to orders needed
+            OrderLine.objects.filter(
+                product_name__icontains=text, order_id__in=self.recent_order_keys()
+            ).count(),
             Q(pk__in=lines.values("order_id")),
         )
 
