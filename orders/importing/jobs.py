@@ -29,7 +29,7 @@ def _progress_key(job_id: int) -> str:
 
 
 def import_progress(job: ImportJob) -> tuple[int, int]:
-    """(rows read, rows in the file) of a running stage, (0, 0) before it has counted."""
+    """(rows read, rows in the file) of a running stage; 0 rows read before it has counted."""
     return cache.get(_progress_key(job.pk)) or (0, job.rows_total)
 
 
@@ -55,12 +55,16 @@ def import_start(job: ImportJob) -> None:
 def local_path(field):
     """The stored file as a local path (a temporary copy when the storage is remote)."""
     try:
-        yield Path(field.path)
-    except NotImplementedError:
-        with field.open("rb") as stored, tempfile.NamedTemporaryFile() as copy:
-            shutil.copyfileobj(stored, copy)
-            copy.flush()
-            yield Path(copy.name)
+        path = Path(field.path)
+    except NotImplementedError:  # remote storage (S3): no path of its own
+        path = None
+    if path is not None:
+        yield path
+        return
+    with field.open("rb") as stored, tempfile.NamedTemporaryFile() as copy:
+        shutil.copyfileobj(stored, copy)
+        copy.flush()
+        yield Path(copy.name)
 
 
 def import_run(job_id: int) -> None:

@@ -212,3 +212,22 @@ def test_job_pages_role_matrix(client, role_users, admin, shop, suffix):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert not Order.objects.exists()
+
+
+def test_a_remote_stored_upload_is_read_through_a_temporary_copy():
+    """S3-like storage has no local path: the importer reads a temporary copy instead."""
+    import io
+
+    from orders.importing.jobs import local_path
+
+    class RemoteFile:
+        @property
+        def path(self):
+            raise NotImplementedError("This backend doesn't support absolute paths.")
+
+        def open(self, mode):
+            return io.BytesIO(b"Order ID,SKU ID\n")
+
+    with local_path(RemoteFile()) as path:
+        assert path.read_bytes() == b"Order ID,SKU ID\n"
+    assert not path.exists()  # the copy is gone afterwards
