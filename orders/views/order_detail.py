@@ -37,7 +37,7 @@ def order_detail(request, order_id: str):
     detail = order_detail_for_user(user=request.user, order_id=order_id)
     if request.htmx and request.GET.get("partial") == "tracking":
         # The packages section refreshing itself: no buyer data in it, so no audit entry.
-        context = {"detail": detail, "order": detail.order}
+        context = {"detail": detail, "order": detail.order, "status_oob": True}
         return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)

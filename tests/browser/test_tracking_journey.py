@@ -53,6 +53,7 @@ def test_tracking_history_updates_while_the_page_is_open(page, shop, packer, car
     page.get_by_role("button", name="Add tracking number").click()
     section = page.locator("#tracking")
     expect(section.get_by_text(number)).to_be_visible()
+    expect(page.locator("#order-status")).not_to_have_text("In transit")
 
     # The dispatcher's work, done here: the carrier learns the number, then moves the parcel.
     page.evaluate("window.sameDocument = true")
@@ -63,6 +64,7 @@ def test_tracking_history_updates_while_the_page_is_open(page, shop, packer, car
     scan = section.locator(".checkpoints li", has_text="Picked up by the carrier")
     expect(scan).to_be_visible(timeout=15_000)
     expect(section.locator(".badge", has_text="In transit").first).to_be_visible()
+    expect(page.locator("#order-status")).to_have_text("In transit")  # the header's badge too
     assert page.evaluate("window.sameDocument") is True  # swapped in place, not reloaded
     screenshot(page, "order-detail-tracking")
     order.refresh_from_db()
