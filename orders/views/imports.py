@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required, shops_for_user
@@ -156,7 +157,8 @@ def order_import_errors(request, pk):
     job = get_object_or_404(_jobs(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stem = Path(job.file_name).stem[:60]
-    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
+    # Quoted and encoded properly whatever the uploaded file was called.
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-errors.csv")
     response.write("\ufeff")
     rows = [(e["row"], e["column"], e["reason"]) for e in job.report.get("errors", [])]
     csv_write(response, header=["Row", "Column", "Problem"], rows=rows)

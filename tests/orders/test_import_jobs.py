@@ -231,3 +231,11 @@ def test_a_remote_stored_upload_is_read_through_a_temporary_copy():
     with local_path(RemoteFile()) as path:
         assert path.read_bytes() == b"Order ID,SKU ID\n"
     assert not path.exists()  # the copy is gone afterwards
+
+
+def test_the_error_report_name_survives_a_strange_upload_name(client, admin, shop):
+    client.force_login(admin)
+    _upload(client, shop, _good_and_bad(), name='März "orders"; x=1.csv')
+    report = client.get(f"/orders/import/{ImportJob.objects.get().pk}/errors.csv")
+    assert report.status_code == 200
+    assert report["Content-Disposition"].startswith("attachment; filename*=utf-8''M%C3%A4rz")
