@@ -51,6 +51,28 @@ def import_start(job: ImportJob) -> None:
     transaction.on_commit(lambda: import_run_task.delay(job.pk))
 
 
+def import_apply_start(job: ImportJob, *, user, skip_errors: bool) -> bool:
+    """Move a finished preview on to its import and start it; False when the job was not a
+    finished preview with its upload (already imported, still running, or expired)."""
+    with transaction.atomic():
+        started = (
+            ImportJob.objects.filter(
+                pk=job.pk, stage=ImportJob.Stage.PREVIEW, state=ImportJob.State.FINISHED
+            )
+            .exclude(file="")
+            .update(
+                stage=ImportJob.Stage.APPLY,
+                state=ImportJob.State.QUEUED,
+                skip_errors=skip_errors,
+                requested_by=user,
+            )
+        )
+        if started:
+            job.refresh_from_db()
+            import_start(job)
+    return bool(started)
+
+
 @contextmanager
 def local_path(field):
     """The stored file as a local path (a temporary copy when the storage is remote)."""

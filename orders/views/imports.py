@@ -21,7 +21,14 @@ from accounts.csvsafe import csv_write
 from accounts.roles import Perm
 
 from ..importing import UnreadableFile
-from ..importing.jobs import SHOWN_ERRORS, import_progress, import_stalled, import_start, local_path
+from ..importing.jobs import (
+    SHOWN_ERRORS,
+    import_apply_start,
+    import_progress,
+    import_stalled,
+    import_start,
+    local_path,
+)
 from ..importing.plan import DATE_FORMAT_CHOICES
 from ..importing.read import SheetFile, too_large
 from ..models import ImportJob
@@ -131,20 +138,9 @@ def order_import_apply(request, pk):
     if job.report.get("errors") and not skip:
         messages.error(request, "The file has bad rows: tick “leave out the bad rows” or fix it.")
         return redirect("orders:import_job", pk=job.pk)
-    with transaction.atomic():
-        started = ImportJob.objects.filter(
-            pk=job.pk, stage=ImportJob.Stage.PREVIEW, state=ImportJob.State.FINISHED
-        ).update(
-            stage=ImportJob.Stage.APPLY,
-            state=ImportJob.State.QUEUED,
-            skip_errors=skip,
-            requested_by=request.user,
-        )
-        if not started or not job.file:
-            messages.error(request, "That file has already been imported or is not ready.")
-            return redirect("orders:import_job", pk=job.pk)
-        job.refresh_from_db()
-        import_start(job)
+    if not import_apply_start(job, user=request.user, skip_errors=skip):
+        messages.error(request, "That file has already been imported or is not ready.")
+        return redirect("orders:import_job", pk=job.pk)
     if job.state == ImportJob.State.FINISHED:
         messages.success(request, f"Imported {job.file_name}: {job.report['summary']}")
         return redirect(f"{reverse('orders:list')}?shop={job.shop.slug}")
