@@ -149,30 +149,35 @@ def _create_all(shop: Shop, plans: list[OrderPlan]) -> None:
     pairs = list(zip(orders, plans, strict=True))
     packages = _packages_create(pairs, known={})
     OrderLine.objects.bulk_create(
-        (
-            OrderLine(
-                order=order,
-                package=packages.get((order.pk, line.tracking_number)),
-                display_status=_line_status(order),
-                **_line_values(line),
-            )
-            for order, plan in pairs
-            for line in plan.lines
-        ),
+        (_new_line(order, line, packages) for order, plan in pairs for line in plan.lines),
         batch_size=BATCH,
     )
     OrderEvent.objects.bulk_create(
         (
-            OrderEvent(
-                order=order,
-                kind=EventKind.IMPORTED,
-                actor_type=ActorType.TIKTOK,
-                occurred_at=plan.fields["update_time"],
-                payload={"created": True, "status": order.status},
-            )
+            _imported(order, plan.fields["update_time"], {"created": True, "status": order.status})
             for order, plan in pairs
         ),
         batch_size=BATCH,
+    )
+
+
+def _new_line(order: Order, planned, packages: dict) -> OrderLine:
+    return OrderLine(
+        order=order,
+        package=packages.get((order.pk, planned.tracking_number)),
+        display_status=_line_status(order),
+        **_line_values(planned),
+    )
+
+
+def _imported(order: Order, occurred_at, payload: dict) -> OrderEvent:
+    """The timeline entry of an import that created or changed the order."""
+    return OrderEvent(
+        order=order,
+        kind=EventKind.IMPORTED,
+        actor_type=ActorType.TIKTOK,
+        occurred_at=occurred_at,
+        payload=payload,
     )
 
 
@@ -195,14 +200,7 @@ def _update_all(changes: list[_Change]) -> None:
         for planned in plan.lines:
             line = change.lines.get(planned.sku_id)
             if line is None:
-                new_lines.append(
-                    OrderLine(
-                        order=order,
-                        package=packages.get((order.pk, planned.tracking_number)),
-                        display_status=_line_status(order),
-                        **_line_values(planned),
-                    )
-                )
+                new_lines.append(_new_line(order, planned, packages))
             elif _line_differs(line, planned):
                 for name, value in _line_values(planned).items():
                     setattr(line, name, value)
@@ -215,20 +213,13 @@ def _update_all(changes: list[_Change]) -> None:
             setattr(order, name, plan.fields[name])
         order.update_time = max(order.update_time, plan.fields["update_time"])
         order.modified_at = now
-        events.append(
-            OrderEvent(
-                order=order,
-                kind=EventKind.IMPORTED,
-                actor_type=ActorType.TIKTOK,
-                occurred_at=order.update_time,
-                payload={
-                    "changed": sorted(change.fields),
-                    "lines": sorted(touched),
-                    "from": before,
-                    "to": order.status,
-                },
-            )
-        )
+        payload = {
+            "changed": sorted(change.fields),
+            "lines": sorted(touched),
+            "from": before,
+            "to": order.status,
+        }
+        events.append(_imported(order, order.update_time, payload))
     fields = sorted({name for change in changes for name in change.fields})
     Order.objects.bulk_update(
         [change.order for change in changes],

@@ -46,7 +46,7 @@ def import_start(job: ImportJob) -> None:
         import_run(job.pk)
         job.refresh_from_db()
         return
-    from ..tasks import import_run_task
+    from ..tasks import import_run_task  # here: the tasks module imports this one
 
     transaction.on_commit(lambda: import_run_task.delay(job.pk))
 

@@ -114,8 +114,13 @@ def _cell(value) -> str:
 ORDER_ID = re.compile(r"\d{6,19}")
 
 
+def _binary(source: bytes | Path):
+    """The file's bytes as an open binary file, whether it was given as bytes or a path."""
+    return open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)  # noqa: SIM115
+
+
 def _csv_grid(source: bytes | Path) -> Iterator[list[str]]:
-    binary = open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)  # noqa: SIM115
+    binary = _binary(source)
     with binary, io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
         try:
             yield from csv.reader(text)
@@ -131,6 +136,7 @@ def _xlsx_grid(source: bytes | Path) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
+        # A path, not an open file: openpyxl then closes what it opened with the workbook.
         book = load_workbook(
             source if isinstance(source, Path) else io.BytesIO(source),
             read_only=True,
@@ -156,7 +162,7 @@ class SheetFile:
         if size > settings.IMPORT_MAX_BYTES:
             raise UnreadableFile(too_large())
         self.source = source
-        with open(source, "rb") if isinstance(source, Path) else io.BytesIO(source) as head:
+        with _binary(source) as head:
             start = head.read(4096)
             head.seek(0)
             self.is_xlsx = zipfile.is_zipfile(head)
