@@ -116,7 +116,7 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
     fieldsets = (
         (None, {"fields": ("name", "slug", "market", "currency", "timezone")}),
         ("TikTok", {"fields": ("tiktok_shop_id", "tiktok_shop_cipher")}),
-        ("Policy", {"fields": ("require_two_factor", "refund_limit")}),
+        ("Policy", {"fields": ("require_two_factor", "refund_limit", "tracking_provider")}),
         ("Roles", {"fields": ("roles_and_permissions",)}),
     )
 

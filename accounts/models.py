@@ -99,6 +99,13 @@ class Shop(models.Model):
     tiktok_shop_id = models.CharField("TikTok shop id", max_length=32, blank=True)
     tiktok_shop_cipher = models.CharField("TikTok shop cipher", max_length=128, blank=True)
     require_two_factor = models.BooleanField("require two-factor for staff", default=False)
+    tracking_provider = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("17track", "17TRACK"), ("aftership", "AfterShip"), ("simulator", "Simulator")],
+        help_text="The tracking service that follows this shop's new parcels; empty: the "
+        "deployment's default (TRACKING_DEFAULT_PROVIDER). A service without its key is not used.",
+    )
     refund_limit = models.DecimalField(
         max_digits=12,
         decimal_places=2,

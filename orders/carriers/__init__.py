@@ -1,7 +1,8 @@
 """Carrier tracking adapters (SPEC §9): one protocol, one module per provider.
 
-`ADAPTERS` maps the provider codes of SPEC §9 to their adapter class; `adapter_for(code)`
-builds one from the environment's configuration.
+`adapter_for(code)` builds a provider's adapter from the environment's configuration;
+`provider_for_shop(shop)` names the provider that follows a shop's new parcels. The simulator
+exists only where the settings enable it (the demo and the tests), never in production.
 """
 
 from django.conf import settings
@@ -19,6 +20,8 @@ class NotConfigured(LookupError):
 def adapter_for(code: str) -> Adapter:
     """The adapter for a provider code of SPEC §9, configured from settings."""
     if code == "simulator":
+        if not settings.TRACKING_SIMULATOR_ENABLED:
+            raise NotConfigured("the simulated carrier is not enabled in these settings")
         adapter = _seventeen_track(
             "simulator", settings.TRACKING_SIMULATOR_KEY, settings.TRACKING_SIMULATOR_URL
         )
@@ -49,9 +52,17 @@ def _seventeen_track(code: str, key: str, url: str) -> SeventeenTrack:
 
 
 def configured_providers() -> list[str]:
-    """Providers that can be called: the simulator always, real ones when keyed."""
-    keyed = {
+    """Providers that can be called: real ones when keyed, the simulator where enabled."""
+    enabled = {
+        "simulator": settings.TRACKING_SIMULATOR_ENABLED,
         "17track": settings.TRACKING_17TRACK_API_KEY,
         "aftership": settings.TRACKING_AFTERSHIP_API_KEY,
     }
-    return ["simulator", *[code for code, key in keyed.items() if key]]
+    return [code for code, on in enabled.items() if on]
+
+
+def provider_for_shop(shop) -> str:
+    """The provider that follows a shop's new parcels: the shop's own, else the deployment's
+    default; "" (recorded, not followed) when that provider is not configured here."""
+    code = shop.tracking_provider or settings.TRACKING_DEFAULT_PROVIDER
+    return code if code in configured_providers() else ""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.roles import Perm
 
+from ..carriers import provider_for_shop
 from ..exceptions import OrderError
 from ..models import Order, OrderEvent, Package
 from ..statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
@@ -67,7 +68,7 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
         order=locked,
         shipping_provider_name=carrier,
         tracking_number=tracking_number,
-        tracking_provider="simulator",
+        tracking_provider=provider_for_shop(locked.shop),
         package_status=PackageStatus.PROCESSING,
         tracking_status=TrackingStatus.PENDING,
         next_poll_at=timezone.now(),

@@ -246,13 +246,12 @@ CELERY_TIMEZONE = "UTC"
 
 # --- Carrier tracking (SPEC §9, orders/carriers/) ---------------------------------------------
 
-# The simulated carrier (`manage.py carrier_simulator`) speaks 17TRACK's protocol; the demo and
-# the tests use it. Real providers are enabled by their keys.
-TRACKING_SIMULATOR_URL = env.str(
-    "TRACKING_SIMULATOR_URL", default="http://127.0.0.1:8765/track/v2.2"
-)
-TRACKING_SIMULATOR_KEY = env.str("TRACKING_SIMULATOR_KEY", default="simulator-key")
-TRACKING_SIMULATOR_RATE = float(env.str("TRACKING_SIMULATOR_RATE", default="50"))  # calls/s
+# Real providers are enabled by their keys. New packages are followed by the shop's provider
+# (Shop.tracking_provider) or else by TRACKING_DEFAULT_PROVIDER; with neither, a tracking number
+# is recorded but not followed. The simulated carrier exists only in the local and test settings
+# (TRACKING_SIMULATOR_* there): production has no simulator provider and no simulator webhook.
+TRACKING_SIMULATOR_ENABLED = False
+TRACKING_DEFAULT_PROVIDER = env.str("TRACKING_DEFAULT_PROVIDER", default="")
 TRACKING_17TRACK_URL = env.str("TRACKING_17TRACK_URL", default="https://api.17track.net/track/v2.2")
 TRACKING_17TRACK_API_KEY = env.str("TRACKING_17TRACK_API_KEY", default="")
 TRACKING_AFTERSHIP_API_KEY = env.str("TRACKING_AFTERSHIP_API_KEY", default="")

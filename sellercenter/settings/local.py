@@ -27,3 +27,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise expect
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# The simulated carrier (`manage.py carrier_simulator`, run by `dev.py run`) speaks 17TRACK's
+# protocol with a public key: it is the demo's and the tests' provider, and never exists in
+# production settings (docs/tracking.md).
+TRACKING_SIMULATOR_ENABLED = True
+TRACKING_SIMULATOR_URL = env.str(
+    "TRACKING_SIMULATOR_URL", default="http://127.0.0.1:8765/track/v2.2"
+)
+TRACKING_SIMULATOR_KEY = env.str("TRACKING_SIMULATOR_KEY", default="simulator-key")
+TRACKING_SIMULATOR_RATE = float(env.str("TRACKING_SIMULATOR_RATE", default="50"))  # calls/s
+TRACKING_DEFAULT_PROVIDER = env.str("TRACKING_DEFAULT_PROVIDER", default="simulator")

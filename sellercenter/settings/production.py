@@ -7,6 +7,7 @@ DATABASE_URL are set. https://docs.djangoproject.com/en/5.2/howto/deployment/che
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import TRACKING_DEFAULT_PROVIDER
 from .env import bool_from_env, env, int_from_env
 
 for required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS"):
@@ -33,3 +34,23 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Carrier tracking: no simulator here (its key is public), and no provider that would verify
+# webhooks or call out with an empty or well-known key. docs/tracking.md
+PUBLIC_KEYS = {"simulator-key", "changeme", "secret", "test"}
+PROVIDER_KEYS = {"17track": "TRACKING_17TRACK_API_KEY", "aftership": "TRACKING_AFTERSHIP_API_KEY"}
+for name in (*PROVIDER_KEYS.values(), "TRACKING_AFTERSHIP_WEBHOOK_SECRET"):
+    value = env.str(name, default="")
+    if value and (value.lower() in PUBLIC_KEYS or len(value) < 16):
+        raise ImproperlyConfigured(f"{name} is a default or too short (16+ characters).")
+if TRACKING_DEFAULT_PROVIDER:
+    if TRACKING_DEFAULT_PROVIDER not in PROVIDER_KEYS:
+        raise ImproperlyConfigured(
+            "TRACKING_DEFAULT_PROVIDER must be 17track or aftership in production "
+            "(the simulator exists only in the demo)."
+        )
+    if not env.str(PROVIDER_KEYS[TRACKING_DEFAULT_PROVIDER], default=""):
+        raise ImproperlyConfigured(
+            f"TRACKING_DEFAULT_PROVIDER is {TRACKING_DEFAULT_PROVIDER}: "
+            f"set {PROVIDER_KEYS[TRACKING_DEFAULT_PROVIDER]} too."
+        )

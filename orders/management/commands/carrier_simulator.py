@@ -19,12 +19,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rate-limit",
             type=float,
-            default=settings.TRACKING_SIMULATOR_RATE,
+            default=getattr(settings, "TRACKING_SIMULATOR_RATE", 0.0),
             help="Calls per second (TRACKING_SIMULATOR_RATE); 0: unlimited.",
         )
         parser.add_argument("--once", action="store_true", help="Answer one request, then stop.")
 
     def handle(self, *args, host, port, speed, rate_limit, once, **options):
+        if not settings.TRACKING_SIMULATOR_ENABLED:
+            raise CommandError(
+                "The simulated carrier runs only with the local or test settings, not here."
+            )
         if not 0 <= port <= 65535:
             raise CommandError("--port must be between 0 and 65535.")
         if speed <= 0 or rate_limit < 0:
