@@ -10,6 +10,7 @@ go from the server to the file without becoming Python objects.
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import CharField, Expression, Func, Q, QuerySet, Value
 from django.db.models.expressions import Case, When
@@ -133,7 +134,10 @@ def copy_rows(queryset: QuerySet, zone: str, out) -> int:
     Times are formatted in `zone`, set for this statement only: Django reads timestamps
     assuming the session is in UTC, so the zone is put back before any other query runs.
     """
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`pk IN ()`) has no SQL
+        return 0
     with connection.cursor() as cursor, transaction.atomic():
         cursor.execute(
             "SELECT current_setting('TimeZone'), set_config('TimeZone', %s, true),"
