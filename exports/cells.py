@@ -84,11 +84,12 @@ def _xlsx_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool)
 
 
 def headers(template: Template, zones: set[str]) -> list[str]:
-    """The header row. Outside TikTok's template, time headers name the zone of their values."""
+    """The header row, neutralised as text cells are. Outside TikTok's template, time headers
+    name the zone of their values."""
     if template.tiktok_format:
-        return template.headers
+        return [csv_safe(header) for header in template.headers]
     where = next(iter(zones)) if len(zones) == 1 else "shop time"
     return [
-        f"{tc.header} ({where})" if tc.column.kind == Kind.TIME else tc.header
+        csv_safe(f"{tc.header} ({where})" if tc.column.kind == Kind.TIME else tc.header)
         for tc in template.columns
     ]

@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.csvsafe import FORMULA_TRIGGERS
 from orders.filters import DATE_FIELD_LABELS
 
 from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
@@ -110,6 +111,12 @@ class ReportForm(forms.Form):
             if data.get(f"col_{key}"):
                 position = data.get(f"pos_{key}") or 1000 + index
                 label = (data.get(f"label_{key}") or "").strip() or column.label
+                if label.startswith(FORMULA_TRIGGERS):
+                    self.add_error(
+                        f"label_{key}",
+                        "A header cannot start with =, +, - or @: a spreadsheet would run it "
+                        "as a formula.",
+                    )
                 picked.append((position, index, {"key": key, "label": label}))
         if not picked:
             raise forms.ValidationError("Pick at least one column.")
