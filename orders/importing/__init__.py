@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
 
-from .apply import ImportRefused, ImportReport, apply_batch
+from .apply import ImportRefused, ImportReport, apply_batch, mark_owned_elsewhere
 from .plan import Formats, OrderGroups, plan_order
 from .read import SheetFile, UnreadableFile
 
@@ -48,6 +48,7 @@ def import_tiktok_file(
     with transaction.atomic():
         for groups in batches:
             plans = [plan_order(group, formats) for group in groups]
+            mark_owned_elsewhere(shop, plans)
             good = [plan for plan in plans if not plan.errors]
             report.errors.extend(error for plan in plans for error in plan.errors)
             report.skipped += len(plans) - len(good)

@@ -74,6 +74,26 @@ class ImportRefused(ValueError):
         self.errors = errors
 
 
+def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan]) -> None:
+    """A TikTok order id is unique across TikTok: an order another shop already has is a bad
+    row here (a file imported into the wrong shop), never a second copy of the order."""
+    owners = dict(
+        Order.objects.filter(order_id__in=[plan.order_id for plan in plans])
+        .exclude(shop=shop)
+        .values_list("order_id", "shop__name")
+    )
+    for plan in plans:
+        if plan.order_id in owners:
+            plan.errors.append(
+                RowError(
+                    plan.rows[0],
+                    "Order ID",
+                    f"this order belongs to the shop {owners[plan.order_id]}; "
+                    "is the file from another shop?",
+                )
+            )
+
+
 def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, write: bool) -> None:
     """Count what a batch of good orders does to the shop and, when `write`, do it: a few
     statements per batch whatever its size (bulk inserts and updates, no query per order)."""

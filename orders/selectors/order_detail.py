@@ -108,23 +108,36 @@ def _event_entry(event: OrderEvent, zone) -> TimelineEntry:
     )
 
 
-def order_for_user(*, user: User, order_id: str) -> Order:
-    """The order with this TikTok id in one of the user's shops; Http404 otherwise."""
-    order = (
+class AmbiguousOrder(Exception):
+    """The order id is in several of the user's shops and no shop was named."""
+
+    def __init__(self, orders: list[Order]):
+        super().__init__(f"order {orders[0].order_id} is in {len(orders)} of your shops")
+        self.orders = orders
+
+
+def order_for_user(*, user: User, order_id: str, shop: str = "") -> Order:
+    """The order with this TikTok id in one of the user's shops (the shop with slug `shop`,
+    when given); Http404 otherwise, AmbiguousOrder when several shops have it."""
+    found = list(
         order_list_for_user(user=user)
         .select_related("shop")
         .filter(order_id=order_id)
-        .order_by("shop_id")
-        .first()
+        .order_by("shop__name", "shop_id")
     )
-    if order is None:
+    matches = [order for order in found if order.shop.slug == shop] if shop else found
+    if not matches:
         raise Http404("No such order in your shops.")
+    if len(matches) > 1:
+        raise AmbiguousOrder(matches)
+    order = matches[0]
+    order.id_in_other_shop = len(found) > 1  # its links must then name the shop (orders/links.py)
     return order
 
 
-def order_detail_for_user(*, user: User, order_id: str) -> OrderDetail:
+def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> OrderDetail:
     """Everything the detail page shows about the order, as `user` may see it."""
-    order = order_for_user(user=user, order_id=order_id)
+    order = order_for_user(user=user, order_id=order_id, shop=shop)
     zone = order.shop.zone
     unmasked = user_has_shop_perm(user, order.shop, Perm.SEE_BUYER_CONTACT)
     contact = {

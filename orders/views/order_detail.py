@@ -1,5 +1,6 @@
 """One order: the detail page, its actions and the packing slip."""
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -15,7 +16,8 @@ from accounts.access import (
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
-from ..selectors.order_detail import order_detail_for_user, order_for_user
+from ..links import order_url
+from ..selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
 from ..services import fulfilment, notes, refunds
 from ..services import messages as buyer_messages
 from ..services.audit import buyer_data_view_record
@@ -23,18 +25,40 @@ from ..services.status import allowed_next_statuses
 from ..statuses import RefundStatus
 
 
+def _shop(request) -> str:
+    """The shop named by `?shop=`, for an order id that several of the user's shops hold."""
+    return request.GET.get("shop", "")[:60]
+
+
+def one_order(view):
+    """When the order id is in several of the user's shops and no `?shop=` picks one, the page
+    lists them to choose from (a POST changes nothing: 409)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except AmbiguousOrder as ambiguous:
+            status = 200 if request.method == "GET" else 409
+            context = {"orders": ambiguous.orders}
+            return render(request, "orders/order_choose_shop.html", context, status=status)
+
+    return wrapped
+
+
 def _order_for_action(request, order_id: str, perm: Perm):
     """The order an action targets: 404 outside the user's shops, 403 without `perm`."""
-    order = order_for_user(user=request.user, order_id=order_id)
+    order = order_for_user(user=request.user, order_id=order_id, shop=_shop(request))
     if not user_has_shop_perm(request.user, order.shop, perm):
         raise MissingShopPermission(perm)
     return order
 
 
 @permission_required(Perm.VIEW_ORDERS)
+@one_order
 def order_detail(request, order_id: str):
     """One order, everything about it; another shop's order is a 404."""
-    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    detail = order_detail_for_user(user=request.user, order_id=order_id, shop=_shop(request))
     if request.htmx and request.GET.get("partial") == "tracking":
         # The packages section refreshing itself: no buyer data in it, so no audit entry.
         context = {"detail": detail, "order": detail.order, "status_oob": True}
@@ -74,6 +98,7 @@ def order_detail(request, order_id: str):
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def order_note_add(request, order_id: str):
     """Add an internal note; 404 for another shop's order, 403 without the permission."""
     order = _order_for_action(request, order_id, Perm.ADD_NOTES)
@@ -88,7 +113,7 @@ def order_note_add(request, order_id: str):
         messages.error(request, f"The note was not added: {exc}")
     else:
         messages.success(request, "Note added to the timeline.")
-    return redirect("orders:detail", order_id=order.order_id)
+    return redirect(order_url("orders:detail", order))
 
 
 def _fulfilment_action(request, order_id: str, act) -> HttpResponse:
@@ -99,11 +124,12 @@ def _fulfilment_action(request, order_id: str, act) -> HttpResponse:
         messages.error(request, f"Nothing changed: {exc}")
     else:
         messages.success(request, done)
-    return redirect("orders:detail", order_id=order.order_id)
+    return redirect(order_url("orders:detail", order))
 
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def order_status_update(request, order_id: str):
     """Move the order to the next status chosen on the page."""
 
@@ -122,6 +148,7 @@ def order_status_update(request, order_id: str):
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def order_tracking_add(request, order_id: str):
     """Record a carrier and tracking number for the order's parcel."""
 
@@ -153,6 +180,7 @@ def _refund_quantities(post) -> dict[int, int]:
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def refund_create(request, order_id: str):
     """Refund an amount or items; above the shop's limit it waits for an administrator."""
     order = _order_for_action(request, order_id, Perm.INITIATE_REFUNDS)
@@ -175,11 +203,12 @@ def refund_create(request, order_id: str):
             f"Refund of {refund.amount} {order.currency} "
             + ("waits for an administrator's approval." if waits else "completed."),
         )
-    return redirect("orders:detail", order_id=order.order_id)
+    return redirect(order_url("orders:detail", order))
 
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def refund_decide(request, order_id: str, refund_id: int):
     """An administrator approves or rejects a refund that waits."""
     order = _order_for_action(request, order_id, Perm.APPROVE_REFUNDS)
@@ -193,11 +222,12 @@ def refund_decide(request, order_id: str, refund_id: int):
         messages.success(
             request, "Refund approved and completed." if approve else "Refund rejected."
         )
-    return redirect("orders:detail", order_id=order.order_id)
+    return redirect(order_url("orders:detail", order))
 
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
+@one_order
 def message_send(request, order_id: str):
     """Email the buyer; the message and its delivery state go into the timeline."""
     order = _order_for_action(request, order_id, Perm.MESSAGE_BUYERS)
@@ -209,13 +239,14 @@ def message_send(request, order_id: str):
         messages.error(request, f"Not sent: {exc}")
     else:
         messages.success(request, "Message sent to the buyer.")
-    return redirect("orders:detail", order_id=order.order_id)
+    return redirect(order_url("orders:detail", order))
 
 
 @permission_required(Perm.VIEW_ORDERS)
+@one_order
 def packing_slip(request, order_id: str):
     """A printable packing slip: items, variations, quantities, address, instructions."""
-    detail = order_detail_for_user(user=request.user, order_id=order_id)
+    detail = order_detail_for_user(user=request.user, order_id=order_id, shop=_shop(request))
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})
