@@ -24,6 +24,7 @@ from ..importing import UnreadableFile
 from ..importing.jobs import (
     SHOWN_ERRORS,
     import_apply_start,
+    import_notice,
     import_progress,
     import_stalled,
     import_start,
@@ -126,7 +127,13 @@ def order_import_job(request, pk):
 def _progress(job: ImportJob) -> dict:
     done, total = import_progress(job)
     percent = round(100 * done / total) if total else 0
-    return {"job": job, "done": done, "total": total, "percent": percent}
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "notice": import_notice(job),
+    }
 
 
 @require_POST
