@@ -26,7 +26,6 @@ from ..models import ImportJob
 from . import ImportRefused, UnreadableFile, import_tiktok_file
 
 log = logging.getLogger(__name__)
-SHOWN_ERRORS = 500  # bad rows listed on the page; the CSV report has them all
 
 
 class _Superseded(Exception):
