@@ -541,13 +541,21 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Runs of the current stage; more than one means a worker was lost and it was restarted.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the stage was last claimed or queued again. The worker's live heartbeat is in the
+    # cache: the import's own transaction would hide a row it wrote (orders/importing/jobs.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["shop", "-created_at"], name="importjob_shop_created_idx")]
+        indexes = [
+            models.Index(fields=["shop", "-created_at"], name="importjob_shop_created_idx"),
+            models.Index(fields=["state"], name="importjob_state_idx"),  # busy jobs: recovery
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stage__in=["preview", "apply"]), name="importjob_stage_valid"

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from .carriers import NotConfigured, adapter_for, configured_providers
-from .importing.jobs import import_expire, import_run
+from .importing.jobs import import_expire, import_recover, import_run
 from .models import Package
 from .services.tracking import tracking_apply
 from .services.tracking_poll import packages_claim, poll_batch, provider_health
@@ -95,6 +95,12 @@ def tracking_webhook_apply(provider: str, body: str, headers: dict) -> dict:
 def import_run_task(job_id: int) -> None:
     """A large file's preview or import (SPEC §8), one transaction, progress in the cache."""
     import_run(job_id)
+
+
+@shared_task(name="orders.tasks.import_recover_task")
+def import_recover_task() -> dict:
+    """Every minute: restart imports whose worker was lost, or fail them after the last try."""
+    return import_recover().counts()
 
 
 @shared_task(name="orders.tasks.import_expire_task")

@@ -66,7 +66,7 @@ def import_tiktok_file(
                 actor=actor,
                 shop=shop,
                 target=name[:200] or "TikTok order file",
-                payload={"summary": report.summary(), "bad_rows": len(report.errors)},
+                payload={"summary": report.summary(), "bad_rows": report.errors.total},
             )
     return report
 

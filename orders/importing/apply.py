@@ -14,6 +14,7 @@ from accounts.models import Shop
 
 from ..models import Order, OrderEvent, OrderLine, Package
 from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
+from .badrows import BadRows
 from .plan import OrderPlan, RowError, other_reading
 
 LINE_FIELDS = (
@@ -38,20 +39,21 @@ class ImportReport:
     unchanged: int = 0
     older: int = 0  # the file was older than what is stored: left alone
     skipped: int = 0  # orders with bad rows, left out because the user chose to skip them
-    errors: list[RowError] = field(default_factory=list)
+    errors: BadRows = field(default_factory=BadRows)  # the first of each kind, and counts
     dry_run: bool = False
     rows: int = 0  # rows read
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not use
     outcomes: list[tuple[str, str]] | None = None  # (order id, outcome) when asked for
 
     def as_dict(self) -> dict:
-        """What an import job keeps of the report (JSON)."""
+        """What an import job keeps of the report (JSON), bounded whatever the file."""
         counts = ("created", "updated", "unchanged", "older", "skipped", "rows", "dry_run")
         return {
             **{name: getattr(self, name) for name in counts},
             "summary": self.summary(),
-            "ignored_columns": self.ignored_columns,
-            "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
+            "ignored_columns": self.ignored_columns[:SHOWN_COLUMNS],
+            "ignored_more": max(0, len(self.ignored_columns) - SHOWN_COLUMNS),
+            **self.errors.as_dict(),
         }
 
     def summary(self) -> str:
@@ -64,14 +66,17 @@ class ImportReport:
 
 
 BATCH = 1000  # rows per INSERT/UPDATE statement
+SHOWN_COLUMNS = 20  # unused columns named in a report; the rest are counted
 
 
 class ImportRefused(ValueError):
-    """The file has bad rows and skipping them was not asked for: nothing is imported."""
+    """The file has bad rows and skipping them was not asked for: nothing is imported.
+    `errors` are the first of each kind, in row order; `total` counts them all."""
 
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} bad rows; nothing was imported.")
-        self.errors = errors
+    def __init__(self, errors: BadRows):
+        super().__init__(f"{errors.total} bad rows; nothing was imported.")
+        self.errors: list[RowError] = sorted(errors, key=lambda error: error.row)
+        self.total = errors.total
 
 
 def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan]) -> None:

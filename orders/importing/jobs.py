@@ -1,31 +1,43 @@
 """Import jobs: an upload previewed (dry run) and then applied, in the request for small files
 and in a worker for large ones, with progress the page can read while the transaction runs.
 
-Progress lives in the cache, not in the job row: the import is one transaction, so nothing it
-writes to the database is visible to the page before it commits.
+Progress and the worker's heartbeat live in the cache, not in the job row: the import is one
+transaction, so nothing it writes to the database is visible before it commits. A worker that
+dies (killed, out of memory) stops beating; `import_recover` then queues the stage again or,
+after IMPORT_MAX_ATTEMPTS runs, fails it with the reason. Nothing of a lost run was stored.
 """
 
 import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+
+from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting
 
 from ..models import ImportJob
 from . import ImportRefused, UnreadableFile, import_tiktok_file
 
 log = logging.getLogger(__name__)
-SHOWN_ERRORS = 500  # bad rows listed on the page; the CSV report has them all
+
+
+class _Superseded(Exception):
+    """The job was restarted elsewhere while this run was alive: it stops, storing nothing."""
 
 
 def _progress_key(job_id: int) -> str:
     return f"orders:import-progress:{job_id}"
+
+
+def _heartbeat_key(job_id: int) -> str:
+    return f"orders:import-heartbeat:{job_id}"
 
 
 def import_progress(job: ImportJob) -> tuple[int, int]:
@@ -33,11 +45,53 @@ def import_progress(job: ImportJob) -> tuple[int, int]:
     return cache.get(_progress_key(job.pk)) or (0, job.rows_total)
 
 
+def import_heartbeat(job: ImportJob) -> datetime | None:
+    """When the worker running the job last said it was alive; None when the cache has no
+    word of it (never started, finished, or the cache itself was lost)."""
+    return last_beat(_heartbeat_key(job.pk))
+
+
+def _hard_limit() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS + 60)
+
+
+def _lost(job: ImportJob, stale: datetime) -> bool:
+    """A running stage whose worker is gone: its heartbeat is older than `stale`; with no
+    heartbeat at all, only once it ran longer than the task's hard time limit allows."""
+    if job.state != ImportJob.State.RUNNING:
+        return False
+    beat = import_heartbeat(job)
+    if beat is None:
+        return job.started_at < timezone.now() - _hard_limit()
+    return beat < stale
+
+
 def import_stalled(job: ImportJob) -> bool:
-    """A stage still "running" long after any import could take: its worker was lost. Nothing
-    of it was stored (the import is one transaction)."""
-    limit = timedelta(seconds=settings.IMPORT_TIME_LIMIT_SECONDS + 60)
-    return job.state == ImportJob.State.RUNNING and job.started_at < timezone.now() - limit
+    """Lost long ago and not restarted (no recovery is running): the page stops waiting."""
+    return _lost(job, timezone.now() - _hard_limit())
+
+
+def _noun(job: ImportJob) -> str:
+    return "preview" if job.stage == ImportJob.Stage.PREVIEW else "import"
+
+
+def import_notice(job: ImportJob) -> str:
+    """What the page says about lost workers and restarts, in words; "" when nothing to say."""
+    noun = _noun(job)
+    of = f"attempt {job.attempts} of {settings.IMPORT_MAX_ATTEMPTS}"
+    if _lost(job, timezone.now() - timedelta(seconds=settings.IMPORT_HEARTBEAT_SECONDS)):
+        return (
+            f"The worker processing this {noun} stopped responding; "
+            "it will be restarted automatically."
+        )
+    if job.attempts > 1 and job.busy:
+        return (
+            f"The {noun} stopped because the worker processing it was lost; "
+            f"it was restarted automatically ({of})."
+        )
+    if job.attempts > 1 and job.state == ImportJob.State.FINISHED:
+        return f"The {noun} was restarted automatically after its worker was lost ({of})."
+    return ""
 
 
 def import_start(job: ImportJob) -> None:
@@ -65,6 +119,8 @@ def import_apply_start(job: ImportJob, *, user, skip_errors: bool) -> bool:
                 state=ImportJob.State.QUEUED,
                 skip_errors=skip_errors,
                 requested_by=user,
+                attempts=0,
+                heartbeat_at=timezone.now(),
             )
         )
         if started:
@@ -91,19 +147,31 @@ def local_path(field):
 
 def import_run(job_id: int) -> None:
     """Run the job's queued stage once (a second delivery finds it claimed and does nothing)."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING, started_at=timezone.now()
+        state=ImportJob.State.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return
     job = ImportJob.objects.select_related("shop", "requested_by").get(pk=job_id)
+    # This run's own job: not once recovery has queued it again for another worker.
+    mine = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts)
     preview = job.stage == ImportJob.Stage.PREVIEW
+    heartbeat = Heartbeat(
+        _heartbeat_key(job.pk),
+        timeout=settings.IMPORT_HEARTBEAT_SECONDS,
+        ttl=settings.IMPORT_TIME_LIMIT_SECONDS + 120,
+    )
 
     def progress(done: int, total: int) -> None:
         cache.set(_progress_key(job.pk), (done, total), timeout=settings.IMPORT_TIME_LIMIT_SECONDS)
+        heartbeat.beat()
+        if not mine.exists():  # raised inside the import's transaction: it rolls back
+            raise _Superseded
 
+    outcome = {"report": job.report, "rows_total": job.rows_total, "error": ""}
     try:
-        with local_path(job.file) as path:
+        with heartbeat, local_path(job.file) as path:
             report = import_tiktok_file(
                 shop=job.shop,
                 source=path,
@@ -114,21 +182,81 @@ def import_run(job_id: int) -> None:
                 date_format=job.date_format or None,
                 progress=progress,
             )
+    except _Superseded:
+        log.warning("import job %s attempt %s stopped: restarted elsewhere", job.pk, job.attempts)
+        return
     except (UnreadableFile, ImportRefused) as refused:
-        job.state, job.error = ImportJob.State.FAILED, f"Nothing was imported: {refused}"
+        outcome.update(state=ImportJob.State.FAILED, error=f"Nothing was imported: {refused}")
     except Exception:
         log.exception("import job %s failed", job.pk)
-        job.state, job.error = ImportJob.State.FAILED, "Nothing was imported: an internal error."
+        _finish(job, mine, state=ImportJob.State.FAILED, error=_INTERNAL)
         raise
     else:
-        job.state, job.report = ImportJob.State.FINISHED, report.as_dict()
-        job.rows_total = report.rows
-    finally:
-        if job.stage == ImportJob.Stage.APPLY or job.state == ImportJob.State.FAILED:
-            job.file.delete(save=False)  # applied or refused: the upload is not needed again
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "error", "report", "rows_total", "file", "finished_at"])
-        cache.delete(_progress_key(job.pk))
+        outcome.update(state=ImportJob.State.FINISHED, report=report.as_dict())
+        outcome["rows_total"] = report.rows
+    _finish(job, mine, **outcome)
+
+
+_INTERNAL = "Nothing was imported: an internal error."
+
+
+def _finish(job: ImportJob, mine, *, state: str, **fields) -> None:
+    """Record the stage's outcome if the job is still this run's; drop the upload once it is
+    not needed again (applied, or the job failed)."""
+    drop = job.stage == ImportJob.Stage.APPLY or state == ImportJob.State.FAILED
+    if drop:
+        fields["file"] = ""
+    if mine.update(state=state, finished_at=timezone.now(), **fields) and drop and job.file:
+        job.file.delete(save=False)
+    cache.delete_many([_progress_key(job.pk), _heartbeat_key(job.pk)])
+
+
+def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> Recovered:
+    """Queue again the running stages whose worker stopped beating for `stale_after` seconds
+    (IMPORT_HEARTBEAT_SECONDS), or fail them once they ran IMPORT_MAX_ATTEMPTS times; send
+    again the message of a stage queued that long (the broker may have lost it; a duplicate
+    claims nothing)."""
+    from ..tasks import import_run_task  # here: the tasks module imports this one
+
+    seconds = settings.IMPORT_HEARTBEAT_SECONDS if stale_after is None else stale_after
+    now = timezone.now()
+    stale = now - timedelta(seconds=seconds)
+    queued = ImportJob.objects.filter(state=ImportJob.State.QUEUED)
+    done = Recovered(
+        resent=resend_waiting(
+            queued, stale=stale, now=now, send=import_run_task.delay, dry_run=dry_run
+        )
+    )
+    running = ImportJob.objects.filter(state=ImportJob.State.RUNNING).order_by("pk")
+    for job in (job for job in running if _lost(job, stale)):
+        same = ImportJob.objects.filter(
+            pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts
+        )
+        if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            if dry_run or same.update(
+                state=ImportJob.State.FAILED, error=_gave_up(job), file="", finished_at=now
+            ):
+                done.failed.append(job.pk)
+                if not dry_run and job.file:
+                    job.file.delete(save=False)
+                    done.cleaned += 1
+            continue
+        with transaction.atomic():
+            if dry_run or same.update(state=ImportJob.State.QUEUED, heartbeat_at=now):
+                done.requeued.append(job.pk)
+                if not dry_run:
+                    cache.delete(_progress_key(job.pk))  # the next run counts from 0
+                    transaction.on_commit(lambda pk=job.pk: import_run_task.delay(pk))
+    return done
+
+
+def _gave_up(job: ImportJob) -> str:
+    times = f" {job.attempts} times" if job.attempts > 1 else ""
+    return (
+        f"The {_noun(job)} stopped because the worker processing it was lost{times} (stopped, "
+        "killed or out of memory); it was not restarted again. Nothing was imported: upload "
+        "the file again, or split it into smaller files."
+    )
 
 
 def import_expire(now=None) -> int:

@@ -21,9 +21,10 @@ from accounts.csvsafe import csv_write
 from accounts.roles import Perm
 
 from ..importing import UnreadableFile
+from ..importing.badrows import report_bad_rows, report_csv_rows
 from ..importing.jobs import (
-    SHOWN_ERRORS,
     import_apply_start,
+    import_notice,
     import_progress,
     import_stalled,
     import_start,
@@ -110,13 +111,11 @@ def order_import_job(request, pk):
             response["HX-Refresh"] = "true"  # finished: show the whole page
             return response
         return render(request, "orders/order_import_job.html#progress", _progress(job))
-    errors = job.report.get("errors", [])
     context = {
         "job": job,
         "stalled": stalled,
         "report": job.report,
-        "errors": errors[:SHOWN_ERRORS],
-        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+        "bad_rows": report_bad_rows(job.report),
         "can_apply": job.stage == ImportJob.Stage.PREVIEW and job.state == ImportJob.State.FINISHED,
         **_progress(job),
     }
@@ -126,7 +125,13 @@ def order_import_job(request, pk):
 def _progress(job: ImportJob) -> dict:
     done, total = import_progress(job)
     percent = round(100 * done / total) if total else 0
-    return {"job": job, "done": done, "total": total, "percent": percent}
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "notice": import_notice(job),
+    }
 
 
 @require_POST
@@ -149,13 +154,14 @@ def order_import_apply(request, pk):
 
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import_errors(request, pk):
-    """The previewed file's bad rows as CSV: row, column, problem (formula-safe)."""
+    """The previewed file's bad rows as CSV: row, column, problem (formula-safe); the first
+    of each kind, then how many more."""
     job = get_object_or_404(_jobs(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stem = Path(job.file_name).stem[:60]
     # Quoted and encoded properly whatever the uploaded file was called.
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}-errors.csv")
     response.write("\ufeff")
-    rows = [(e["row"], e["column"], e["reason"]) for e in job.report.get("errors", [])]
+    rows = report_csv_rows(report_bad_rows(job.report))
     csv_write(response, header=["Row", "Column", "Problem"], rows=rows)
     return response

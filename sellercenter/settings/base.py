@@ -237,9 +237,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "sellercenter.tasks.beat_heartbeat", "schedule": 60.0},
     "exports-schedules": {"task": "exports.tasks.export_schedules_run", "schedule": 300.0},
-    "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 120.0},
+    "exports-recover": {"task": "exports.tasks.export_recover", "schedule": 60.0},
     "exports-expire": {"task": "exports.tasks.export_expire", "schedule": 3600.0},
     "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 300.0},
+    "imports-recover": {"task": "orders.tasks.import_recover_task", "schedule": 60.0},
     "imports-expire": {"task": "orders.tasks.import_expire_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
@@ -292,11 +293,12 @@ HEALTHZ_WORKER_TIMEOUT = float(env.str("HEALTHZ_WORKER_TIMEOUT", default="3"))
 
 # Exports (SPEC §7, docs/exports.md). Finished files and their jobs are deleted after
 # EXPORT_RETENTION_DAYS. A running job whose worker has not reported for
-# EXPORT_HEARTBEAT_SECONDS is requeued, at most EXPORT_MAX_ATTEMPTS times in all. The hard
+# EXPORT_HEARTBEAT_SECONDS (it beats every sixth of that) is requeued by `export_recover`
+# (beat, every minute), at most EXPORT_MAX_ATTEMPTS runs in all (docs/operations.md). The hard
 # time limit stays below the broker's visibility timeout (4 h), so Redis never hands a
 # running export to a second worker.
 EXPORT_RETENTION_DAYS = int_from_env("EXPORT_RETENTION_DAYS", default=30)
-EXPORT_HEARTBEAT_SECONDS = int_from_env("EXPORT_HEARTBEAT_SECONDS", default=600)
+EXPORT_HEARTBEAT_SECONDS = int_from_env("EXPORT_HEARTBEAT_SECONDS", default=90)
 EXPORT_MAX_ATTEMPTS = int_from_env("EXPORT_MAX_ATTEMPTS", default=3)
 EXPORT_TIME_LIMIT_SECONDS = int_from_env("EXPORT_TIME_LIMIT_SECONDS", default=3 * 3600)
 # Orders read per batch: rows formatted in Python are held one batch at a time; PostgreSQL
@@ -308,11 +310,17 @@ EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "e
 
 # TikTok file imports (SPEC §8): orders planned and written per batch (memory stays flat);
 # uploads up to IMPORT_INLINE_BYTES are previewed and applied in the request, larger ones by
-# a worker while the page shows its progress.
+# a worker while the page shows its progress. A running import silent for
+# IMPORT_HEARTBEAT_SECONDS is restarted by `import_recover` (beat, every minute), at most
+# IMPORT_MAX_ATTEMPTS runs of a stage in all. A report lists the first
+# IMPORT_REPORT_ERRORS_PER_KIND bad cells of each kind and counts the rest.
 IMPORT_BATCH_ORDERS = int_from_env("IMPORT_BATCH_ORDERS", default=1000)
 IMPORT_MAX_BYTES = int_from_env("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)  # ~180k rows
 IMPORT_INLINE_BYTES = int_from_env("IMPORT_INLINE_BYTES", default=1024 * 1024)
 IMPORT_TIME_LIMIT_SECONDS = int_from_env("IMPORT_TIME_LIMIT_SECONDS", default=3600)
 IMPORT_RETENTION_DAYS = int_from_env("IMPORT_RETENTION_DAYS", default=7)  # unapplied uploads
+IMPORT_HEARTBEAT_SECONDS = int_from_env("IMPORT_HEARTBEAT_SECONDS", default=90)
+IMPORT_MAX_ATTEMPTS = int_from_env("IMPORT_MAX_ATTEMPTS", default=3)
+IMPORT_REPORT_ERRORS_PER_KIND = int_from_env("IMPORT_REPORT_ERRORS_PER_KIND", default=20)
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one

@@ -4,10 +4,12 @@ import csv
 import io
 from pathlib import Path
 
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from exports.generate import export_generate
 from exports.models import ExportJob
+from exports.recovery import export_heartbeat_key
 
 SKU_LIST_HEADER = [
     "Order ID",
@@ -75,6 +77,7 @@ def make_job(user, shops, **fields) -> ExportJob:
     fields.setdefault("template", "tiktok_sku_list")
     job = ExportJob.objects.create(requested_by=user, **fields)
     job.shops.set(shops)
+    cache.delete(export_heartbeat_key(job.pk))  # test databases restart ids; the cache not
     return job
 
 

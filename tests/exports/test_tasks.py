@@ -2,15 +2,20 @@
 recover jobs whose worker died, expire old files, and scheduled runs in the shop's zone."""
 
 import hashlib
+import io
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.heartbeat import last_beat
 from exports.models import ExportJob, ExportSchedule, ExportStatus
 from exports.schedules import next_run_after, previous_period, schedules_run_due
 from exports.tasks import export_expire, export_recover, export_run
@@ -20,6 +25,12 @@ from .helpers import csv_rows, make_job
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture(autouse=True)
+def _own_tmp_dir(settings, tmp_path):
+    """Partial files of this test only (recovery deletes strays it finds)."""
+    settings.EXPORT_TMP_DIR = tmp_path
 
 
 def test_run_publishes_the_file_with_its_checksum(admin, shop):
@@ -81,7 +92,7 @@ def test_recover_requeues_a_job_whose_worker_died(admin, shop, django_capture_on
     dead = _stale_running(admin, shop, attempts=1)
     alive = make_job(admin, [shop], status=ExportStatus.RUNNING, heartbeat_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert export_recover() == {"requeued": 1, "failed": 0}
+        assert export_recover() == {"requeued": 1, "failed": 0, "resent": 0, "cleaned": 0}
     assert len(callbacks) == 1  # the task is sent again once the requeue commits
     dead.refresh_from_db()
     assert (dead.status, dead.rows_done) == (ExportStatus.QUEUED, 0)
@@ -92,7 +103,7 @@ def test_recover_requeues_a_job_whose_worker_died(admin, shop, django_capture_on
 def test_recover_fails_a_job_after_too_many_attempts(admin, shop, settings):
     settings.EXPORT_MAX_ATTEMPTS = 3
     dead = _stale_running(admin, shop, attempts=3)
-    assert export_recover() == {"requeued": 0, "failed": 1}
+    assert export_recover() == {"requeued": 0, "failed": 1, "resent": 0, "cleaned": 0}
     dead.refresh_from_db()
     assert dead.status == ExportStatus.FAILED and "stopped 3 times" in dead.error
 
@@ -110,6 +121,98 @@ def test_expire_deletes_old_files_and_jobs(admin, shop):
     assert export_expire() == 1
     assert not default_storage.exists(name)
     assert list(ExportJob.objects.all()) == [fresh]
+
+
+def test_a_job_silent_for_three_minutes_is_taken_for_dead_by_default(admin, shop):
+    """The default timeout is tight (90 s): a killed worker's job does not sit for ten minutes."""
+    three_minutes_ago = timezone.now() - timedelta(minutes=3)
+    job = make_job(
+        admin, [shop], status=ExportStatus.RUNNING, attempts=1, heartbeat_at=three_minutes_ago
+    )
+    assert export_recover()["requeued"] == 1
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.QUEUED
+
+
+def test_a_job_whose_worker_still_beats_is_left_running(admin, shop):
+    """A long batch (or storing a large file) writes no row for a while; the worker's
+    heartbeat in the cache still says it is alive."""
+    job = _stale_running(admin, shop, attempts=1)
+    cache.set(f"exports:heartbeat:{job.pk}", time.time() - 2, timeout=600)
+    assert export_recover()["requeued"] == 0
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING
+
+
+def test_the_heartbeat_is_written_by_time_while_a_step_takes_long(
+    admin, shop, settings, monkeypatch
+):
+    import exports.tasks as tasks
+
+    settings.EXPORT_HEARTBEAT_SECONDS = 1  # a beat every sixth of it
+    job = make_job(admin, [shop], status=ExportStatus.QUEUED)
+    beats = []
+    real = tasks.export_generate
+
+    def slow_generate(job, path, **kwargs):
+        beats.append(last_beat(f"exports:heartbeat:{job.pk}"))
+        time.sleep(0.6)  # one long query, COPY or upload: no batch ends meanwhile
+        beats.append(last_beat(f"exports:heartbeat:{job.pk}"))
+        return real(job, path, **kwargs)
+
+    monkeypatch.setattr(tasks, "export_generate", slow_generate)
+    assert export_run(job.pk) == ExportStatus.DONE
+    assert beats[0] and beats[1] and beats[1] - beats[0] >= timedelta(seconds=0.3)
+
+
+def test_recover_deletes_the_partial_files_of_lost_attempts(admin, shop, tmp_path):
+    dead = _stale_running(admin, shop, attempts=1)
+    writing = make_job(
+        admin, [shop], status=ExportStatus.RUNNING, attempts=2, heartbeat_at=timezone.now()
+    )
+    done = make_job(admin, [shop], status=ExportStatus.DONE, attempts=1)
+    names = [
+        f"export-{dead.pk}-1.part",  # its worker was killed
+        f"export-{writing.pk}-1.part",  # left by the attempt before this one
+        f"export-{writing.pk}-2.part",  # being written now
+        f"export-{done.pk}-1.part",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"partial")
+    assert export_recover() == {"requeued": 1, "failed": 0, "resent": 0, "cleaned": 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"export-{writing.pk}-2.part"]
+
+
+def test_a_run_taken_over_by_a_restart_publishes_nothing(admin, shop, monkeypatch):
+    """A worker taken for dead that was alive stops at its next batch without a file."""
+    import exports.tasks as tasks
+
+    OrderFactory.create_batch(2, shop=shop)
+    job = make_job(admin, [shop], status=ExportStatus.QUEUED)
+    real = tasks.export_generate
+
+    def restarted_meanwhile(job, path, **kwargs):
+        ExportJob.objects.filter(pk=job.pk).update(attempts=2)  # recovery + another worker
+        return real(job, path, **kwargs)
+
+    monkeypatch.setattr(tasks, "export_generate", restarted_meanwhile)
+    assert export_run(job.pk) == "cancelled"
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.file.name) == (ExportStatus.RUNNING, 2, "")
+
+
+def test_export_recover_command_prints_what_it_did(admin, shop, settings):
+    settings.EXPORT_MAX_ATTEMPTS = 2
+    again = _stale_running(admin, shop, attempts=1)
+    given_up = _stale_running(admin, shop, attempts=2)
+    out = io.StringIO()
+    call_command("export_recover", "--dry-run", stdout=out)
+    assert f"would requeue export {again.pk}" in out.getvalue()
+    assert ExportJob.objects.get(pk=again.pk).status == ExportStatus.RUNNING
+    call_command("export_recover", stdout=(out := io.StringIO()))
+    assert f"requeued export {again.pk}" in out.getvalue()
+    assert f"failed export {given_up.pk}" in out.getvalue()
+    assert "1 requeued, 1 failed, 0 resent" in out.getvalue()
+    with pytest.raises(CommandError, match="--stale-after must be a whole number of seconds"):
+        call_command("export_recover", "--stale-after", "-3")
 
 
 # Schedules ------------------------------------------------------------------------------
@@ -204,11 +307,15 @@ def test_schedule_whose_owner_lost_the_permission_fails_by_email(
     assert "failed" in message.subject
 
 
-def test_recover_resends_a_job_queued_too_long(admin, shop, monkeypatch):
+def test_recover_resends_a_job_queued_too_long(
+    admin, shop, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr("exports.tasks.export_run.delay", sent.append)
     waiting = make_job(admin, [shop], status=ExportStatus.QUEUED)
     ExportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(hours=1))
     fresh = make_job(admin, [shop], status=ExportStatus.QUEUED)
-    export_recover()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_recover()["resent"] == 1
+        assert export_recover()["resent"] == 0  # not again before another timeout
     assert sent == [waiting.pk] and fresh.pk not in sent

@@ -239,3 +239,41 @@ def test_the_error_report_name_survives_a_strange_upload_name(client, admin, sho
     report = client.get(f"/orders/import/{ImportJob.objects.get().pk}/errors.csv")
     assert report.status_code == 200
     assert report["Content-Disposition"].startswith("attachment; filename*=utf-8''M%C3%A4rz")
+
+
+def test_a_file_with_many_bad_rows_has_a_bounded_page_and_report(client, admin, shop, settings):
+    """The first IMPORT_REPORT_ERRORS_PER_KIND problems of each kind are listed, with how many
+    more of that kind there are: a file with thousands of bad cells makes a small report."""
+    import json
+
+    from tests.exports.helpers import SKU_LIST_HEADER
+
+    settings.IMPORT_REPORT_ERRORS_PER_KIND = 5
+    settings.IMPORT_INLINE_BYTES = 50 * 2**20  # in the request, to read the page at once
+    extra = [f"Extra {i}" for i in range(300)]
+    rows = [
+        *(_row(**{"Order ID": f"5771234{i:011d}", "Quantity": f"lots{i}"}) for i in range(1500)),
+        *(_row(**{"Order ID": f"5772234{i:011d}", "Order Amount": f"much{i}"}) for i in range(700)),
+        _row(**{"Order ID": GOOD}),
+    ]
+    client.force_login(admin)
+    _upload(client, shop, _csv(*rows, header=SKU_LIST_HEADER + extra))
+    job = ImportJob.objects.get()
+    assert (job.state, job.report["skipped"], job.report["created"]) == ("finished", 2200, 1)
+    assert len(json.dumps(job.report)) < 10_000  # what the job row keeps is bounded too
+    page = client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert "2,200 problems" in page
+    assert page.count("is not a whole number of items") == 5
+    assert page.count("is not an amount") == 5
+    assert "… and 1,495 more rows with the same problem" in page
+    assert "… and 695 more rows with the same problem" in page
+    # 20 unused columns named (8 of TikTok's own, then ours), the rest counted
+    assert "Extra 0, Extra 1" in page and "Extra 11 … and 288 more." in page
+    assert "Extra 12" not in page
+    assert len(page.encode()) < 25_000
+    report = client.get(f"/orders/import/{job.pk}/errors.csv").content.decode("utf-8-sig")
+    lines = report.splitlines()
+    assert lines[0] == "Row,Column,Problem" and len(lines) == 1 + 5 + 1 + 5 + 1
+    assert lines[1] == "3,Quantity,'lots0' is not a whole number of items"
+    assert lines[6] == ',Quantity,"… and 1,495 more rows with the same problem"'
+    assert lines[12] == ",Order Amount,… and 695 more rows with the same problem"

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for error in refused.errors[:SHOWN_ERRORS]:
                 self.stderr.write(f"  {error}")
-            more = len(refused.errors) - SHOWN_ERRORS
+            more = refused.total - min(SHOWN_ERRORS, len(refused.errors))
             if more > 0:
                 self.stderr.write(f"  … and {more} more")
             raise CommandError(f"{refused} Fix them or use --skip-errors.") from None
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 started_at=started,
                 finished_at=timezone.now(),
             )
-        for error in report.errors[:SHOWN_ERRORS]:
+        for error in list(report.errors)[:SHOWN_ERRORS]:
             self.stderr.write(f"  skipped: {error}")
         if report.ignored_columns:
             self.stdout.write(f"Columns not used: {', '.join(report.ignored_columns)}.")
