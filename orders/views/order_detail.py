@@ -63,7 +63,10 @@ def order_detail(request, order_id: str):
                 request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS
             ),
             "next_statuses": [
-                (s.value, s.label) for s in allowed_next_statuses(detail.order.status)
+                (s.value, s.label)
+                for s in allowed_next_statuses(
+                    detail.order.status, tracked=any(p.tracking_number for p in detail.packages)
+                )
             ],
             "submission_id": uuid.uuid4().hex,
             "can_refund": user_has_shop_perm(
