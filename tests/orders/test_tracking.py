@@ -607,3 +607,11 @@ def test_admin_says_when_a_provider_is_degraded(client, superuser):
     cache.set("tracking:health:simulator", FAILURES_TO_PAUSE, timeout=60)
     page = client.get("/admin/orders/package/").content.decode()
     assert "Tracking provider simulator is degraded" in page
+
+
+@pytest.mark.parametrize("value", [[], {}, 3, None, ["Delivered"]])
+def test_a_status_that_is_not_a_word_is_unknown_not_a_crash(value):
+    from orders.carriers import aftership, seventeen_track
+
+    assert seventeen_track.normalized(value, value) == TrackingStatus.EXCEPTION
+    assert aftership.normalized(value, value) == TrackingStatus.EXCEPTION
