@@ -53,7 +53,7 @@ def export_filters_check(*, user: User, query: QueryDict) -> None:
     try:
         filterset, _ = order_filterset(user=user, query=query)
     except ForeignShop:
-        raise ExportRefused("You may not export the orders of a shop in these filters.") from None
+        raise ExportRefused("You do not have the export permission in the shop named.") from None
     if filterset.form.errors:
         reasons = " ".join(error_lines(filterset.form))
         raise ExportRefused(f"Correct these filters before exporting. {reasons}")
@@ -93,6 +93,7 @@ def export_request(
     if len(query_string) > MAX_QUERY:
         raise ExportRefused("These filters are too long to export; narrow them down.")
     columns = _validated_columns(template, report)
+    export_filters_check(user=user, query=query)  # first: it refuses what the database cannot take
     shops = export_shops(user=user, query=query)
     if query.get("buyer"):
         masked = [s.name for s in shops if not user_has_shop_perm(user, s, Perm.SEE_BUYER_CONTACT)]
@@ -101,7 +102,6 @@ def export_request(
                 "Filtering by buyer needs the permission to see buyer contact in: "
                 f"{', '.join(masked)}."
             )
-    export_filters_check(user=user, query=query)
     keys = sorted({int(k) for k in (order_keys or [])})
     if len(keys) > MAX_TICKED:
         raise ExportRefused(f"Tick at most {MAX_TICKED} orders, or export all matching.")

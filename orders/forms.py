@@ -4,7 +4,7 @@ from .form_fields import ASCII_WHOLE, MoneyField, PlainTextField, currency_decim
 
 
 class SavedViewForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = PlainTextField(max_length=80)
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug")
     query_string = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
     shared = forms.BooleanField(required=False, label="Share with everyone in the shop")
@@ -19,7 +19,7 @@ class SavedViewChangeForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("rename", "Rename"), ("delete", "Delete"), ("default", "Make default")]
     )
-    name = forms.CharField(max_length=80, required=False)
+    name = PlainTextField(max_length=80, required=False)
 
 
 # --- the order page's actions -----------------------------------------------------------

@@ -66,3 +66,13 @@ def test_a_schedule_with_refused_filters_is_not_saved(client, accountant, shop, 
     named = client.post("/exports/schedules/new/", {**data, "query": "", "name": "Mon\x07th"})
     assert named.status_code == 400 and "U+0007" in named.content.decode()
     assert not ExportSchedule.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["\x00", "north-shop\x00", "x" * 500])
+def test_a_shop_parameter_the_database_cannot_take_is_refused(client, accountant, slug):
+    client.force_login(accountant)
+    data = {"query": urlencode({"shop": slug}), "format": "csv", "template": "orders"}
+    response = client.post("/exports/", data)
+    assert response.status_code == 400 and not ExportJob.objects.exists()
+    assert client.get("/exports/new/", {"shop": slug}).status_code == 200
+    assert client.get("/orders/", {"shop": slug}).status_code == 404
