@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import email_address_normalize
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     """Django's login form, labelled for email sign-in; errors never say which part was wrong."""
@@ -13,6 +15,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That email and password do not match an active account.",
     }
+
+    def clean_username(self) -> str:
+        return email_address_normalize(self.cleaned_data["username"])
 
 
 class TwoFactorCodeForm(forms.Form):

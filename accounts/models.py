@@ -6,19 +6,30 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .roles import Perm, Role
 
 
+def email_address_normalize(email: str) -> str:
+    """An address as it is stored and compared: trimmed and lower-cased, so Viewer@demo.test
+    and viewer@demo.test are one account (docs/decisions.md)."""
+    return email.strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        """Sign-in (portal and Django admin) finds the account whatever the case typed."""
+        return self.get(email=email_address_normalize(username or ""))
 
     def _create_user(self, email: str, password: str | None, **fields):
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_address_normalize(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -61,13 +72,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            # Stored lower-cased already; this also keeps out rows written around save().
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_lower_unique",
+                violation_error_message="An account with this email address already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = email_address_normalize(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = email_address_normalize(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .exceptions import InvalidEmail, UnknownShop, UnknownUser
-from .models import Membership, Shop, User
+from .models import Membership, Shop, User, email_address_normalize
 from .roles import Role
 
 INACTIVE_AFTER = timedelta(days=90)
@@ -32,7 +32,7 @@ ACCESS_REVIEW_CSV_HEADER = (
 
 def email_normalize(email: str) -> str:
     """`email` trimmed and lower-cased; InvalidEmail when it is not an email address."""
-    normalized = email.strip().lower()
+    normalized = email_address_normalize(email)
     try:
         validate_email(normalized)
     except ValidationError:
@@ -51,7 +51,7 @@ def shop_get(*, slug: str) -> Shop:
 def user_get_by_email(*, email: str) -> User:
     """The user with `email` (any case); InvalidEmail or UnknownUser otherwise."""
     normalized = email_normalize(email)
-    user = User.objects.filter(email__iexact=normalized).first()
+    user = User.objects.filter(email=normalized).first()
     if user is None:
         raise UnknownUser(normalized)
     return user

@@ -146,7 +146,7 @@ def membership_add(*, shop: Shop, email: str, role: str, actor: User | None) -> 
     if role not in Role.values:
         raise UnknownRole(role, Role.values)
     email = email_normalize(email)
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()  # stored normalised too
     user_created = user is None
     if user_created:
         user = User.objects.create_user(email=email)  # unusable password until they set one

@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.csvsafe import FORMULA_TRIGGERS
 from orders.filters import DATE_FIELD_LABELS
+from orders.form_fields import PlainTextField
 
 from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
 from .models import ExportFormat, ExportTemplate, Frequency
@@ -39,7 +40,7 @@ class ExportForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = PlainTextField(max_length=80)
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     date_field = forms.ChoiceField(

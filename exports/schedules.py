@@ -20,7 +20,7 @@ from orders.periods import add_months, quarter_start
 
 from .models import ExportJob, ExportSchedule, ExportStatus, Frequency
 from .notify import export_notify
-from .services import ExportRefused, export_request
+from .services import ExportRefused, export_filters_check, export_request
 
 RUN_AT = time(1, 0)  # shop time, on the first day of the new period
 DATE_PARAMS = ("period", "date_from", "date_to", "date_field", "shop", "page", "cursor")
@@ -84,6 +84,7 @@ def schedule_save(*, schedule: ExportSchedule, now: datetime | None = None) -> E
     if not user_has_shop_perm(schedule.owner, schedule.shop, Perm.EXPORT_ORDERS):
         raise ExportRefused("You do not have the export permission in that shop.")
     now = now or timezone.now()
+    export_filters_check(user=schedule.owner, query=schedule_query(schedule, now))
     schedule.next_run_at = next_run_after(schedule.frequency, schedule.shop.zone, now)
     schedule.save()
     return schedule

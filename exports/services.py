@@ -15,6 +15,7 @@ from accounts.access import shops_for_user, shops_in_view, user_has_shop_perm
 from accounts.models import AuditAction, Shop, User
 from accounts.roles import Perm
 from accounts.services import audit_record
+from orders.form_fields import error_lines
 from orders.selectors.order_list import ForeignShop, order_filterset
 
 from .columns import BadColumns, custom_template
@@ -44,6 +45,18 @@ def export_shops(*, user: User, query: QueryDict) -> list[Shop]:
     if not shops:
         raise ExportRefused("You do not have the export permission in these shops.")
     return shops
+
+
+def export_filters_check(*, user: User, query: QueryDict) -> None:
+    """ExportRefused with the reasons when the order list's FilterSet refuses `query`:
+    the worker would otherwise fail on it later (a NUL byte, a date in year 9999)."""
+    try:
+        filterset, _ = order_filterset(user=user, query=query)
+    except ForeignShop:
+        raise ExportRefused("You do not have the export permission in the shop named.") from None
+    if filterset.form.errors:
+        reasons = " ".join(error_lines(filterset.form))
+        raise ExportRefused(f"Correct these filters before exporting. {reasons}")
 
 
 def _validated_columns(template: str, report: ExportReport | None) -> list[dict]:
@@ -80,6 +93,7 @@ def export_request(
     if len(query_string) > MAX_QUERY:
         raise ExportRefused("These filters are too long to export; narrow them down.")
     columns = _validated_columns(template, report)
+    export_filters_check(user=user, query=query)  # first: it refuses what the database cannot take
     shops = export_shops(user=user, query=query)
     if query.get("buyer"):
         masked = [s.name for s in shops if not user_has_shop_perm(user, s, Perm.SEE_BUYER_CONTACT)]
@@ -88,13 +102,6 @@ def export_request(
                 "Filtering by buyer needs the permission to see buyer contact in: "
                 f"{', '.join(masked)}."
             )
-    try:
-        filterset, _ = order_filterset(user=user, query=query)
-    except ForeignShop:
-        raise ExportRefused("You may not export the orders of a shop in these filters.") from None
-    if filterset.form.errors:
-        fields = ", ".join(sorted(filterset.form.errors))
-        raise ExportRefused(f"Correct these filters before exporting: {fields}.")
     keys = sorted({int(k) for k in (order_keys or [])})
     if len(keys) > MAX_TICKED:
         raise ExportRefused(f"Tick at most {MAX_TICKED} orders, or export all matching.")

@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import permission_required, shops_for_user
 from accounts.roles import Perm
 from orders.chips import filter_chips
+from orders.form_fields import error_lines
 from orders.querystring import canonical_query
 from orders.selectors.order_list import ForeignShop, order_filterset
 
@@ -31,13 +32,22 @@ JOBS_SHOWN = 100
 def _new_export_page(request, form: ExportForm, *, status: int = 200):
     """The "new export" form, with the filters it applies described in words."""
     query = QueryDict(form["query"].value() or "")
+    chips, filter_errors = [], []
     try:
         filterset, _ = order_filterset(user=request.user, query=query)
-        chips = filter_chips(filterset, query) if not filterset.form.errors else []
     except ForeignShop:
-        chips = []
+        pass
+    else:
+        filter_errors = error_lines(filterset.form)
+        chips = [] if filter_errors else filter_chips(filterset, query)
     ticked = len((form["ids"].value() or "").split())
-    context = {"form": form, "chips": chips, "ticked": ticked, "back": f"?{query.urlencode()}"}
+    context = {
+        "form": form,
+        "chips": chips,
+        "filter_errors": filter_errors,
+        "ticked": ticked,
+        "back": f"?{query.urlencode()}",
+    }
     return render(request, "exports/export_new.html", context, status=status)
 
 

@@ -12,6 +12,13 @@ class UnknownStatus(OrderError):
 
 
 class IllegalTransition(OrderError):
-    def __init__(self, current: str, requested: str):
+    def __init__(self, current: str, requested: str, why: str = ""):
         self.current, self.requested = current, requested
-        super().__init__(f"An order cannot move from {current} to {requested}.")
+        super().__init__(f"An order cannot move from {current} to {requested}. {why}".strip())
+
+
+class TrackingNumberNeeded(OrderError):
+    def __init__(self):
+        super().__init__(
+            "Add the parcel's tracking number first: that is how an order is marked shipped."
+        )

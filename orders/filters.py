@@ -13,8 +13,16 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from .form_fields import (
+    BoundedDateField,
+    MoneyField,
+    PlainTextField,
+    PlainTextListField,
+    WholeNumberField,
+)
 from .models import Order, OrderLine, Package, Refund
 from .periods import PERIODS, dates_range, period_range
+from .selectors.keyset import BadCursor, cursor_read
 from .statuses import FulfillmentType, OrderStatus, RefundStatus, TrackingStatus
 
 YES_NO = (("1", "Yes"), ("0", "No"))
@@ -65,29 +73,27 @@ ORDER_ID = re.compile(r"^\d{18,19}$")
 CONTACT_SEARCH_FIELDS = ("buyer_username", "recipient_name", "buyer_email", "recipient_phone")
 
 
-class MultiValueCharField(forms.Field):
-    """Repeated query keys (`?carrier=UPS&carrier=USPS`) as a list of short strings."""
-
-    widget = forms.MultipleHiddenInput
-    max_values = 20
-
-    def to_python(self, value):
-        values = [v.strip() for v in (value or []) if v and v.strip()]
-        if len(values) > self.max_values:
-            raise forms.ValidationError(f"At most {self.max_values} values.")
-        if any(len(v) > 100 for v in values):
-            raise forms.ValidationError("Each value may be at most 100 characters.")
-        return values
-
-    def validate(self, value):
-        """Empty is fine: the filter is simply not applied."""
-
-
 class MultiValueFilter(django_filters.Filter):
-    field_class = MultiValueCharField
+    field_class = PlainTextListField
 
     def filter(self, qs, value):
         return qs if not value else super().filter(qs, value)
+
+
+class PlainTextFilter(django_filters.CharFilter):
+    field_class = PlainTextField
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    field_class = MoneyField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = WholeNumberField
 
 
 def needs_action_q(code: str, now) -> Q:
@@ -147,7 +153,21 @@ class OrderFilterForm(forms.Form):
         low, high = data.get("total_min"), data.get("total_max")
         if low is not None and high is not None and low > high:
             self.add_error("total_max", "The maximum is below the minimum.")
+        self._clean_position(data)
         return data
+
+    def _clean_position(self, data) -> None:
+        """A page is either numbered (`page`) or continued from a row (`cursor`), not both;
+        a cursor must be ours and made for the sort order asked for."""
+        cursor = data.get("cursor")
+        if not cursor:
+            return
+        if data.get("page") is not None:
+            self.add_error("page", "Use either a page number or a page link, not both.")
+        try:
+            cursor_read(cursor, data.get("sort") or "-created")
+        except BadCursor as error:
+            self.add_error("cursor", str(error))
 
 
 def parse_order_ids(text: str) -> list[str] | None:
@@ -167,19 +187,15 @@ class OrderFilterSet(django_filters.FilterSet):
     date_field = django_filters.ChoiceFilter(
         choices=list(DATE_FIELD_LABELS.items()), method="filter_nothing"
     )
-    date_from = django_filters.DateFilter(method="filter_nothing")
-    date_to = django_filters.DateFilter(method="filter_nothing")
-    q = django_filters.CharFilter(method="filter_nothing", max_length=4000)
-    sku = django_filters.CharFilter(method="filter_sku", max_length=100)
-    product = django_filters.CharFilter(method="filter_product", max_length=200)
+    date_from = BoundedDateFilter(method="filter_nothing")
+    date_to = BoundedDateFilter(method="filter_nothing")
+    q = PlainTextFilter(method="filter_nothing", max_length=4000)
+    sku = PlainTextFilter(method="filter_sku", max_length=100)
+    product = PlainTextFilter(method="filter_product", max_length=200)
     category = MultiValueFilter(method="filter_category")
-    buyer = django_filters.CharFilter(method="filter_nothing", max_length=150)
-    total_min = django_filters.NumberFilter(
-        field_name="total_amount", lookup_expr="gte", min_value=0, max_digits=14, decimal_places=2
-    )
-    total_max = django_filters.NumberFilter(
-        field_name="total_amount", lookup_expr="lte", min_value=0, max_digits=14, decimal_places=2
-    )
+    buyer = PlainTextFilter(method="filter_nothing", max_length=150)
+    total_min = MoneyFilter(field_name="total_amount", lookup_expr="gte")
+    total_max = MoneyFilter(field_name="total_amount", lookup_expr="lte")
     payment_method = MultiValueFilter(field_name="payment_method_name", lookup_expr="in")
     country = MultiValueFilter(method="filter_country")
     state = MultiValueFilter(method="filter_iexact_any")
@@ -204,8 +220,8 @@ class OrderFilterSet(django_filters.FilterSet):
     per_page = django_filters.ChoiceFilter(
         choices=[(p, p) for p in PER_PAGE], method="filter_nothing"
     )
-    page = django_filters.NumberFilter(method="filter_nothing", min_value=1, max_value=1_000_000)
-    cursor = django_filters.CharFilter(method="filter_nothing", max_length=500)
+    page = WholeNumberFilter(method="filter_nothing", min_value=1, max_value=1_000_000)
+    cursor = PlainTextFilter(method="filter_nothing", max_length=500)
 
     class Meta:
         model = Order

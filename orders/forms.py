@@ -1,8 +1,10 @@
 from django import forms
 
+from .form_fields import ASCII_WHOLE, MoneyField, PlainTextField, currency_decimals
+
 
 class SavedViewForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = PlainTextField(max_length=80)
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug")
     query_string = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
     shared = forms.BooleanField(required=False, label="Share with everyone in the shop")
@@ -17,4 +19,56 @@ class SavedViewChangeForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("rename", "Rename"), ("delete", "Delete"), ("default", "Make default")]
     )
-    name = forms.CharField(max_length=80, required=False)
+    name = PlainTextField(max_length=80, required=False)
+
+
+# --- the order page's actions -----------------------------------------------------------
+# Shape only (plain text, ASCII numbers, the currency's decimals); the services decide what
+# is allowed (permissions, limits, statuses) and say so in their own words.
+
+
+class NoteForm(forms.Form):
+    body = PlainTextField(multiline=True, required=False)
+    submission_id = PlainTextField(required=False, max_length=64)
+
+
+class MessageForm(forms.Form):
+    body = PlainTextField(multiline=True, required=False)
+
+
+class StatusForm(forms.Form):
+    status = PlainTextField(required=False, max_length=40)
+    reason = PlainTextField(required=False, max_length=255)
+
+
+class TrackingForm(forms.Form):
+    carrier = PlainTextField(required=False, max_length=80)
+    tracking_number = PlainTextField(required=False, max_length=40)
+
+
+class RefundForm(forms.Form):
+    """An amount in the order's currency, or `qty_<line id>` fields, and a reason."""
+
+    amount = MoneyField(required=False)
+    reason = PlainTextField(required=False, max_length=255)
+    include_shipping = forms.BooleanField(required=False)
+    whole_order = forms.BooleanField(required=False)
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"] = MoneyField(
+            required=False, decimal_places=currency_decimals(currency)
+        )
+
+    def clean(self):
+        data = super().clean()
+        quantities = {}
+        for key, value in self.data.items():
+            if not key.startswith("qty_") or value.strip() in ("", "0"):
+                continue
+            line_id, quantity = key[4:], value.strip()
+            if not (ASCII_WHOLE.fullmatch(line_id) and ASCII_WHOLE.fullmatch(quantity)):
+                raise forms.ValidationError("Quantities must be whole numbers (digits 0–9).")
+            quantities[int(line_id)] = int(quantity)
+        data["quantities"] = quantities
+        return data

@@ -68,6 +68,9 @@ class Rejected(ProviderError):
 
 
 def normalized(tag: str | None, subtag: str | None) -> TrackingStatus:
+    # A provider's JSON may hold anything there (a list is not even hashable): not a word we
+    # know, so unknown.
+    tag, subtag = (v if isinstance(v, str) else None for v in (tag, subtag))
     if subtag in SUBTAGS:
         return SUBTAGS[subtag]
     if tag not in TAGS:

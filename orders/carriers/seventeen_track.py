@@ -50,6 +50,9 @@ QUOTA_CODES = {4031, -18019909}
 
 
 def normalized(status: str | None, substatus: str | None) -> TrackingStatus:
+    # A provider's JSON may hold anything there (a list is not even hashable): not a word we
+    # know, so unknown.
+    status, substatus = (v if isinstance(v, str) else None for v in (status, substatus))
     if substatus in SUBSTATUSES:
         return SUBSTATUSES[substatus]
     if status not in STATUSES:

@@ -59,20 +59,28 @@ def cursor_for(row, sort: str) -> str:
     return signing.dumps({"s": sort, "v": text, "id": row.pk}, salt=CURSOR_SALT, compress=True)
 
 
-def after_cursor(queryset: QuerySet, cursor: str, sort: str) -> QuerySet:
-    """Rows that come after the cursor's row in `sort` order; BadCursor when it is not ours."""
+def cursor_read(cursor: str, sort: str) -> tuple[object, int]:
+    """(sort value, id) of the row a cursor continues after; BadCursor when it is not ours
+    or belongs to another sort order."""
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
-        if data["s"] != sort:
-            raise BadCursor("The cursor belongs to another sort order.")
-        key, last_id = SORT_KEYS[sort], int(data["id"])
+        key, last_id, text = SORT_KEYS[data["s"]], int(data["id"]), data["v"]
         value = (
             None
-            if data["v"] is None
-            else (datetime.fromisoformat(data["v"]) if key.kind is datetime else Decimal(data["v"]))
+            if text is None
+            else (datetime.fromisoformat(text) if key.kind is datetime else Decimal(text))
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError, InvalidOperation) as exc:
         raise BadCursor("That page link is not valid.") from exc
+    if data["s"] != sort:
+        raise BadCursor("That page link belongs to another sort order.")
+    return value, last_id
+
+
+def after_cursor(queryset: QuerySet, cursor: str, sort: str) -> QuerySet:
+    """Rows that come after the cursor's row in `sort` order; BadCursor when it is not ours."""
+    value, last_id = cursor_read(cursor, sort)
+    key = SORT_KEYS[sort]
     beyond = "lt" if key.descending else "gt"
     pk_beyond = {f"pk__{beyond}": last_id}
     if value is None:  # already among the empty values, which come last

@@ -26,7 +26,7 @@ from ..models import Order, OrderLine, Package
 from ..querystring import query_with, query_without
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
-from .keyset import BadCursor, after_cursor, cursor_for, sort_queryset
+from .keyset import after_cursor, cursor_for, sort_queryset
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
@@ -93,7 +93,6 @@ class OrderListPage:
     page_urls: list[tuple[int, str]] = field(default_factory=list)
     next_url: str | None = None
     first_url: str | None = None
-    cursor_error: str | None = None
     exact_order: Order | None = None
 
     @property
@@ -197,14 +196,11 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     per_page = int(data.get("per_page") or PER_PAGE[0])
 
     ordered = sort_queryset(_with_summaries(filtered), sort)
-    page, cursor_error = data.get("page") or 1, None
+    # The form refused a cursor that is not ours, and a cursor together with a page number.
+    page: int | None = min(data.get("page") or 1, SHALLOW_PAGES)
     if data.get("cursor"):
-        try:
-            window, page = after_cursor(ordered, data["cursor"], sort), None
-        except BadCursor as exc:
-            window, cursor_error = ordered, str(exc)
+        window, page = after_cursor(ordered, data["cursor"], sort), None
     else:
-        page = min(int(page), SHALLOW_PAGES)
         window = ordered[(page - 1) * per_page :]
     fetched = list(window[: per_page + 1])
     rows, has_next = fetched[:per_page], len(fetched) > per_page
@@ -223,7 +219,6 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         page=page,
         page_urls=[(n, query_with(query, page=n)) for n in range(1, last_numbered + 1)],
         first_url=query_with(query),
-        cursor_error=cursor_error,
     )
     if has_next:
         result.next_url = (

@@ -1,6 +1,9 @@
 """The one service that changes an order's status (SPEC §3).
 
-People and our own system follow TRANSITIONS. TikTok (import, API, webhook) and carriers are
+TRANSITIONS is an order's life; our own system follows it. People follow the narrower
+STAFF_TRANSITIONS: they cancel an order before its parcel leaves and mark it shipped with a
+tracking number, while payment, holds, delivery, completion and a parcel lost on the way are
+for TikTok and the carriers to report. TikTok (import, API, webhook) and carriers are
 authoritative and may move an order along any path they report, but an update older than the
 order's last change never overwrites it.
 """
@@ -10,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..exceptions import IllegalTransition, UnknownStatus
+from ..exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
 from ..models import Order, OrderEvent
 from ..statuses import ActorType, EventKind, OrderStatus
 
@@ -30,6 +33,22 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.CANCELLED: frozenset(),
 }
 
+STAFF_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.UNPAID: frozenset({S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.CANCELLED}),
+    S.AWAITING_SHIPMENT: frozenset(
+        {S.PARTIALLY_SHIPPING, S.AWAITING_COLLECTION, S.IN_TRANSIT, S.CANCELLED}
+    ),
+    S.PARTIALLY_SHIPPING: frozenset({S.AWAITING_COLLECTION, S.IN_TRANSIT, S.CANCELLED}),
+    S.AWAITING_COLLECTION: frozenset({S.IN_TRANSIT, S.CANCELLED}),
+    S.IN_TRANSIT: frozenset(),
+    S.DELIVERED: frozenset(),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+# Marking an order shipped: a person may, once the order has a parcel with a tracking number.
+SHIPPED = frozenset({S.PARTIALLY_SHIPPING, S.AWAITING_COLLECTION, S.IN_TRANSIT})
+
 # The timestamp an order gets the first time it reaches a status.
 STATUS_TIMESTAMP = {
     S.AWAITING_SHIPMENT: "paid_time",
@@ -42,9 +61,22 @@ STATUS_TIMESTAMP = {
 AUTHORITATIVE_SOURCES = frozenset({ActorType.TIKTOK, ActorType.CARRIER})
 
 
-def allowed_next_statuses(status: str) -> frozenset[OrderStatus]:
-    """Statuses a person may move an order to from `status`."""
-    return TRANSITIONS[_parse(status)]
+def allowed_next_statuses(status: str, *, tracked: bool = False) -> frozenset[OrderStatus]:
+    """Statuses a person may move an order to from `status` (`tracked`: it has a tracking
+    number, so it may be marked shipped)."""
+    allowed = STAFF_TRANSITIONS[_parse(status)]
+    return allowed if tracked else allowed - SHIPPED
+
+
+def _why_not_by_hand(current: OrderStatus, target: OrderStatus) -> str:
+    """What to tell a person whose status change only TikTok or a carrier may make."""
+    if target in (S.DELIVERED, S.COMPLETED):
+        return "Only TikTok or the carrier marks an order delivered or completed."
+    if target not in TRANSITIONS[current]:
+        return ""  # nobody may: the plain message says enough
+    if current == S.IN_TRANSIT:
+        return "Only TikTok or the carrier reports a parcel lost or returned."
+    return "Only TikTok reports that an order is paid or no longer on hold."
 
 
 def _parse(status: str) -> OrderStatus:
@@ -78,6 +110,11 @@ def order_status_change(
     if actor_type in AUTHORITATIVE_SOURCES:
         if occurred_at < locked.update_time or current == target:
             return None  # stale or duplicate report: the newer state stands
+    elif actor_type == ActorType.USER:
+        if target not in STAFF_TRANSITIONS[current]:
+            raise IllegalTransition(current, target, _why_not_by_hand(current, target))
+        if target in SHIPPED and not locked.packages.exclude(tracking_number="").exists():
+            raise TrackingNumberNeeded()
     elif target not in TRANSITIONS[current]:
         raise IllegalTransition(current, target)
 

@@ -16,6 +16,8 @@ from accounts.access import (
 from accounts.roles import Perm
 
 from ..exceptions import OrderError
+from ..form_fields import first_error
+from ..forms import MessageForm, NoteForm, RefundForm, StatusForm, TrackingForm
 from ..links import order_url
 from ..selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
 from ..services import fulfilment, notes, refunds
@@ -54,6 +56,14 @@ def _order_for_action(request, order_id: str, perm: Perm):
     return order
 
 
+def _valid(form, refused: type[OrderError]) -> dict:
+    """The form's cleaned data; otherwise `refused` with its first error, shown to the person
+    exactly like a refusal of the service."""
+    if not form.is_valid():
+        raise refused(first_error(form))
+    return form.cleaned_data
+
+
 @permission_required(Perm.VIEW_ORDERS)
 @one_order
 def order_detail(request, order_id: str):
@@ -77,7 +87,10 @@ def order_detail(request, order_id: str):
                 request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS
             ),
             "next_statuses": [
-                (s.value, s.label) for s in allowed_next_statuses(detail.order.status)
+                (s.value, s.label)
+                for s in allowed_next_statuses(
+                    detail.order.status, tracked=any(p.tracking_number for p in detail.packages)
+                )
             ],
             "submission_id": uuid.uuid4().hex,
             "can_refund": user_has_shop_perm(
@@ -103,11 +116,12 @@ def order_note_add(request, order_id: str):
     """Add an internal note; 404 for another shop's order, 403 without the permission."""
     order = _order_for_action(request, order_id, Perm.ADD_NOTES)
     try:
+        data = _valid(NoteForm(request.POST), notes.NoteRefused)
         notes.order_note_add(
             order=order,
             author=request.user,
-            body=request.POST.get("body", ""),
-            submission_id=request.POST.get("submission_id", "")[:40],
+            body=data["body"],
+            submission_id=data["submission_id"],
         )
     except notes.NoteRefused as exc:
         messages.error(request, f"The note was not added: {exc}")
@@ -134,11 +148,9 @@ def order_status_update(request, order_id: str):
     """Move the order to the next status chosen on the page."""
 
     def act(order):
+        data = _valid(StatusForm(request.POST), fulfilment.FulfilmentRefused)
         fulfilment.order_status_set(
-            order=order,
-            actor=request.user,
-            new_status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""),
+            order=order, actor=request.user, new_status=data["status"], reason=data["reason"]
         )
         order.refresh_from_db()
         return f"The order is now {order.get_status_display().lower()}."
@@ -153,29 +165,18 @@ def order_tracking_add(request, order_id: str):
     """Record a carrier and tracking number for the order's parcel."""
 
     def act(order):
+        data = _valid(TrackingForm(request.POST), fulfilment.FulfilmentRefused)
         package = fulfilment.order_tracking_add(
             order=order,
             actor=request.user,
-            carrier=request.POST.get("carrier", ""),
-            tracking_number=request.POST.get("tracking_number", ""),
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
         )
         return (
             f"Tracking number {package.tracking_number} ({package.shipping_provider_name}) added."
         )
 
     return _fulfilment_action(request, order_id, act)
-
-
-def _refund_quantities(post) -> dict[int, int]:
-    """`qty_<line id>` fields with a positive whole number; anything else is refused."""
-    quantities = {}
-    for key, value in post.items():
-        if key.startswith("qty_") and value.strip() not in ("", "0"):
-            try:
-                quantities[int(key[4:])] = int(value)
-            except ValueError:
-                raise refunds.RefundRefused("Quantities must be whole numbers.") from None
-    return quantities
 
 
 @permission_required(Perm.VIEW_ORDERS)
@@ -185,14 +186,15 @@ def refund_create(request, order_id: str):
     """Refund an amount or items; above the shop's limit it waits for an administrator."""
     order = _order_for_action(request, order_id, Perm.INITIATE_REFUNDS)
     try:
+        data = _valid(RefundForm(request.POST, currency=order.currency), refunds.RefundRefused)
         refund = refunds.refund_request(
             order=order,
             actor=request.user,
-            reason=request.POST.get("reason", ""),
-            amount=request.POST.get("amount") or None,
-            quantities=_refund_quantities(request.POST),
-            include_shipping=request.POST.get("include_shipping") == "on",
-            whole_order=request.POST.get("whole_order") == "on",
+            reason=data["reason"],
+            amount=data["amount"],
+            quantities=data["quantities"],
+            include_shipping=data["include_shipping"],
+            whole_order=data["whole_order"],
         )
     except refunds.RefundRefused as exc:
         messages.error(request, f"No refund was made: {exc}")
@@ -232,9 +234,8 @@ def message_send(request, order_id: str):
     """Email the buyer; the message and its delivery state go into the timeline."""
     order = _order_for_action(request, order_id, Perm.MESSAGE_BUYERS)
     try:
-        buyer_messages.order_message_send(
-            order=order, sender=request.user, body=request.POST.get("body", "")
-        )
+        data = _valid(MessageForm(request.POST), buyer_messages.MessageRefused)
+        buyer_messages.order_message_send(order=order, sender=request.user, body=data["body"])
     except buyer_messages.MessageRefused as exc:
         messages.error(request, f"Not sent: {exc}")
     else:

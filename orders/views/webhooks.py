@@ -1,54 +1,29 @@
 """/webhooks/carriers/<provider>/: pushed tracking updates, verified, deduplicated, queued.
 
-The signature (HMAC over the raw body) is checked here with a constant-time comparison, so
-a forged or broken request gets a 4xx at once; an accepted one is recorded by event id (a
-replay is answered 200 and dropped) and stored by a task, so the provider gets a fast 2xx.
+The checks (content type, size, the HMAC signature compared in constant time, a body the
+worker can store) are the service's; a refused notification gets its 4xx at once and an
+accepted one a fast 202, the update itself being stored by a task.
 """
 
-import logging
-
-from django.db import IntegrityError, transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..carriers import NotConfigured, adapter_for
-from ..carriers.base import BadWebhook
-from ..models import TrackingWebhookEvent
-from ..tasks import tracking_webhook_apply
-
-log = logging.getLogger(__name__)
-MAX_BODY = 1_000_000
-SIGNATURE_HEADERS = ("sign", "aftership-hmac-sha256")
+from ..services.tracking_webhooks import WebhookRefused, tracking_webhook_receive
 
 
 @csrf_exempt
 @require_POST
 def carrier_webhook(request, provider: str):
     try:
-        adapter = adapter_for(provider)
-    except NotConfigured:
-        return HttpResponseNotFound("Unknown tracking provider.")
-    body = request.body
-    if len(body) > MAX_BODY:
-        return HttpResponse("Too large.", status=413)
-    headers = {name: request.headers.get(name) for name in SIGNATURE_HEADERS}
-    try:
-        updates = adapter.parse_webhook(body, headers)
-    except BadWebhook as error:
-        log.warning("%s webhook refused: %s", provider, error)
-        if "signature" in str(error):
-            return HttpResponse("Bad signature.", status=401)
-        return HttpResponseBadRequest("Unreadable notification.")
-    event_ids = {update.event_id for update in updates if update.event_id}
-    try:
-        with transaction.atomic():
-            for event_id in event_ids:
-                TrackingWebhookEvent.objects.create(provider=provider, event_id=event_id)
-    except IntegrityError:
-        return JsonResponse({"status": "duplicate"})
-    if updates:
-        transaction.on_commit(
-            lambda: tracking_webhook_apply.delay(provider, body.decode(), headers)
+        receipt = tracking_webhook_receive(
+            provider=provider,
+            body=request.body,
+            headers=request.headers,
+            content_type=request.content_type,
         )
-    return JsonResponse({"status": "accepted", "updates": len(updates)}, status=202)
+    except WebhookRefused as refused:
+        return HttpResponse(str(refused), status=refused.status, content_type="text/plain")
+    if receipt.duplicate:
+        return JsonResponse({"status": "duplicate"})
+    return JsonResponse({"status": "accepted", "updates": receipt.updates}, status=202)

@@ -299,3 +299,128 @@ def test_packing_slip_lists_items_address_and_instructions(client, packer, viewe
     client.force_login(viewer)
     masked = client.get(f"/orders/{order.order_id}/packing-slip/").content.decode()
     assert "Olivia Smith" not in masked and "O*** S***" in masked
+
+
+# --- every form of the page refuses bad input the same way, and changes nothing -----------
+
+
+def _state(order) -> tuple:
+    """Everything an action could change on an order."""
+    from orders.models import Order
+
+    return (
+        Order.objects.values().get(pk=order.pk),
+        list(order.events.values_list("pk", flat=True)),
+        list(order.refunds.values_list("pk", flat=True)),
+        list(order.packages.values_list("pk", flat=True)),
+        list(order.lines.values_list("returned_quantity", flat=True)),
+    )
+
+
+def _flash(client, response) -> list[str]:
+    assert response.status_code == 302
+    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "NaN",
+        "nan",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "-0",
+        "1e400",
+        "1E2",
+        "\u0661\u0660",  # Arabic-Indic 10
+        "\uff11\uff10",  # full-width 10
+        "1,50",
+        "5 5",
+    ],
+)
+def test_refund_amounts_are_ascii_numbers_never_nan_or_infinity(client, admin, to_ship, amount):
+    client.force_login(admin)
+    before = _state(to_ship)
+    response = client.post(
+        f"/orders/{to_ship.order_id}/refunds/", {"amount": amount, "reason": "Damaged"}
+    )
+    messages = _flash(client, response)
+    assert _state(to_ship) == before
+    assert any(m.startswith("No refund was made: Amount: Enter an amount like") for m in messages)
+
+
+@pytest.mark.parametrize("amount", ["10.999", "0.001", "1.005"])
+def test_more_than_two_decimals_is_refused_not_rounded(client, admin, to_ship, amount):
+    client.force_login(admin)
+    before = _state(to_ship)
+    response = client.post(
+        f"/orders/{to_ship.order_id}/refunds/", {"amount": amount, "reason": "Damaged"}
+    )
+    assert "No refund was made: Amount: Enter an amount with at most 2 decimals." in _flash(
+        client, response
+    )
+    assert _state(to_ship) == before
+
+
+def test_an_amount_in_a_currency_without_decimals_has_none(client, admin, shop):
+    from decimal import Decimal
+
+    order = OrderFactory(shop=shop, status="DELIVERED", currency="VND", refunded_amount=0)
+    order.refunds.all().delete()
+    client.force_login(admin)
+    url = f"/orders/{order.order_id}/refunds/"
+    refused = client.post(url, {"amount": "10.50", "reason": "Damaged"})
+    assert any("no decimals" in m for m in _flash(client, refused))
+    assert not order.refunds.exists()
+    client.post(url, {"amount": "10", "reason": "Damaged"})
+    assert order.refunds.get().amount == Decimal("10")
+
+
+@pytest.mark.parametrize("quantity", ["\u0661", "\uff11", "1.0", "+1", "-1"])
+def test_refund_quantities_are_ascii_whole_numbers(client, admin, to_ship, quantity):
+    line = to_ship.lines.first()
+    client.force_login(admin)
+    before = _state(to_ship)
+    response = client.post(
+        f"/orders/{to_ship.order_id}/refunds/",
+        {f"qty_{line.pk}": quantity, "reason": "Damaged"},
+    )
+    assert any("No refund was made" in m for m in _flash(client, response))
+    assert _state(to_ship) == before
+    arabic_id = "".join(chr(0x0660 + int(d)) for d in str(line.pk))
+    client.post(
+        f"/orders/{to_ship.order_id}/refunds/", {f"qty_{arabic_id}": "1", "reason": "Damaged"}
+    )
+    assert _state(to_ship) == before
+
+
+ACTIONS = [
+    ("notes", {"body": "Called the buyer\x00"}, "The note was not added"),
+    ("messages", {"body": "Hello\x00"}, "Not sent"),
+    ("refunds", {"amount": "1.00", "reason": "Dam\x00aged"}, "No refund was made"),
+    ("status", {"status": "CANCELLED", "reason": "Out of\x00 stock"}, "Nothing changed"),
+    ("tracking", {"carrier": "U\x00PS", "tracking_number": "1Z999AA10123456784"}, "Nothing"),
+    ("notes", {"body": "Escape \x1b[31m"}, "The note was not added"),
+    ("refunds", {"amount": "1.00", "reason": "Bell\x07"}, "No refund was made"),
+]
+
+
+@pytest.mark.parametrize(("action", "data", "refused"), ACTIONS)
+def test_control_characters_in_any_form_are_refused_and_change_nothing(
+    client, admin, to_ship, mailoutbox, action, data, refused
+):
+    client.force_login(admin)
+    before = _state(to_ship)
+    response = client.post(f"/orders/{to_ship.order_id}/{action}/", data)
+    messages = _flash(client, response)
+    assert any(m.startswith(refused) and "control character U+00" in m for m in messages)
+    assert _state(to_ship) == before and mailoutbox == []
+
+
+def test_notes_and_messages_keep_line_breaks(client, admin, to_ship, mailoutbox):
+    client.force_login(admin)
+    client.post(f"/orders/{to_ship.order_id}/notes/", {"body": "Line one\r\n\tLine two"})
+    client.post(f"/orders/{to_ship.order_id}/messages/", {"body": "Hi,\n\nthanks!"})
+    assert notes_of(to_ship) == ["Line one\r\n\tLine two"]
+    assert len(mailoutbox) == 1 and mailoutbox[0].body == "Hi,\n\nthanks!"

@@ -2,9 +2,14 @@ from datetime import timedelta
 
 import pytest
 
-from orders.exceptions import IllegalTransition, UnknownStatus
+from orders.exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
 from orders.models import Order, OrderEvent
-from orders.services.status import TRANSITIONS, allowed_next_statuses, order_status_change
+from orders.services.status import (
+    STAFF_TRANSITIONS,
+    TRANSITIONS,
+    allowed_next_statuses,
+    order_status_change,
+)
 from orders.statuses import ActorType, EventKind, OrderStatus
 from tests.orders.factories import OrderFactory
 
@@ -21,6 +26,7 @@ def _events(order):
 
 def test_allowed_transition_saves_status_stamps_time_and_records_event(shop, packer):
     order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_COLLECTION)
+    assert order.packages.exclude(tracking_number="").exists()  # handed over with a number
     before = len(_events(order))
 
     event = order_status_change(
@@ -134,7 +140,89 @@ def test_naive_times_are_refused(shop):
 
 
 def test_transition_table_covers_every_status_and_final_states_are_final():
-    assert set(TRANSITIONS) == set(OrderStatus)
+    assert set(TRANSITIONS) == set(OrderStatus) == set(STAFF_TRANSITIONS)
+    assert all(STAFF_TRANSITIONS[s] <= TRANSITIONS[s] for s in OrderStatus)
     assert allowed_next_statuses("COMPLETED") == frozenset()
     assert allowed_next_statuses("CANCELLED") == frozenset()
     assert OrderStatus.CANCELLED in allowed_next_statuses("AWAITING_SHIPMENT")
+
+
+# --- what people may do: only TikTok and carriers complete an order ------------------------
+
+S = OrderStatus
+SYSTEM_ONLY = [
+    ("UNPAID", "AWAITING_SHIPMENT", "Only TikTok"),  # payment is TikTok's to report
+    ("UNPAID", "ON_HOLD", "Only TikTok"),
+    ("ON_HOLD", "AWAITING_SHIPMENT", "Only TikTok"),
+    ("IN_TRANSIT", "DELIVERED", "Only TikTok or the carrier"),
+    ("DELIVERED", "COMPLETED", "Only TikTok or the carrier"),
+    ("IN_TRANSIT", "CANCELLED", "Only TikTok or the carrier"),
+]
+
+
+@pytest.mark.parametrize(("current", "requested", "says"), SYSTEM_ONLY)
+def test_people_may_not_take_the_steps_tiktok_and_carriers_report(
+    shop, packer, current, requested, says
+):
+    order = OrderFactory(shop=shop, status=current)
+    row_before = Order.objects.values().get(pk=order.pk)
+    with pytest.raises(IllegalTransition, match=says) as raised:
+        order_status_change(
+            order=order, new_status=requested, actor_type=ActorType.USER, actor=packer
+        )
+    assert current in str(raised.value) and requested in str(raised.value)
+    assert Order.objects.values().get(pk=order.pk) == row_before
+    assert OrderStatus(requested) not in allowed_next_statuses(current, tracked=True)
+
+
+@pytest.mark.parametrize(("current", "requested", "says"), SYSTEM_ONLY)
+def test_tiktok_and_carriers_still_take_them(shop, current, requested, says):
+    for source in (ActorType.TIKTOK, ActorType.CARRIER):
+        order = OrderFactory(shop=shop, status=current)
+        event = order_status_change(
+            order=order,
+            new_status=requested,
+            actor_type=source,
+            occurred_at=order.update_time + timedelta(minutes=1),
+        )
+        assert event.actor_type == source and event.payload["to"] == requested
+
+
+@pytest.mark.parametrize("requested", ["AWAITING_COLLECTION", "IN_TRANSIT", "PARTIALLY_SHIPPING"])
+def test_people_mark_an_order_shipped_only_with_a_tracking_number(shop, packer, requested):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    order.packages.all().delete()
+    with pytest.raises(TrackingNumberNeeded, match="tracking number"):
+        order_status_change(
+            order=order, new_status=requested, actor_type=ActorType.USER, actor=packer
+        )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT
+    assert OrderStatus(requested) not in allowed_next_statuses("AWAITING_SHIPMENT")
+    assert OrderStatus(requested) in allowed_next_statuses("AWAITING_SHIPMENT", tracked=True)
+
+
+def test_an_unpaid_order_cannot_be_walked_to_completed_from_the_order_page(client, shop, packer):
+    order = OrderFactory(shop=shop, status=OrderStatus.UNPAID)
+    client.force_login(packer)
+    url = f"/orders/{order.order_id}/status/"
+    for step in ("AWAITING_SHIPMENT", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED"):
+        client.post(url, {"status": step})
+    response = client.post(url, {"status": "COMPLETED"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.UNPAID
+    assert not order.events.filter(kind=EventKind.STATUS_CHANGED, actor=packer).exists()
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("Only TikTok or the carrier" in m for m in messages)
+    page = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert 'value="COMPLETED"' not in page and 'value="CANCELLED"' in page
+
+
+def test_people_still_cancel_before_the_parcel_leaves(shop, packer):
+    for status in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "AWAITING_COLLECTION"):
+        order = OrderFactory(shop=shop, status=status)
+        order_status_change(
+            order=order, new_status="CANCELLED", actor_type=ActorType.USER, reason="Out of stock"
+        )
+        order.refresh_from_db()
+        assert order.status == OrderStatus.CANCELLED

@@ -405,6 +405,83 @@ def test_webhook_accepts_dedups_and_refuses(
     }
 
 
+PICKED_UP_EVENT = {
+    "time_iso": "2026-11-02T14:00:00+00:00",
+    "stage": "InTransit",
+    "sub_status": "InTransit_PickedUp",
+    "description": "Picked up",
+    "location": "Los Angeles, CA",
+}
+
+
+def _sign(raw: bytes, key: str = KEY) -> str:
+    return hashlib.sha256(raw + b"/" + key.encode()).hexdigest()
+
+
+def _hostile_bodies(number: str) -> dict[str, bytes]:
+    """Signed bodies the worker could not store: each is refused at the door."""
+    with_nul = _pushed(number, {**PICKED_UP_EVENT, "description": "Picked\x00 up"})
+    nul_number = _pushed(number + "\x00", PICKED_UP_EVENT)
+    escape = _pushed(number, {**PICKED_UP_EVENT, "location": "\x1b[2J"})
+    key_nul = _pushed(number, {**PICKED_UP_EVENT, "extra\x00": "x"})
+    return {
+        "escaped NUL in a checkpoint": json.dumps(with_nul).encode(),
+        "escaped NUL in the tracking number": json.dumps(nul_number).encode(),
+        "escape character in a location": json.dumps(escape).encode(),
+        "NUL in a key": json.dumps(key_nul).encode(),
+        "raw NUL byte": json.dumps(_pushed(number, PICKED_UP_EVENT)).encode() + b"\x00",
+        "UTF-16": json.dumps(_pushed(number, PICKED_UP_EVENT)).encode("utf-16"),
+        "invalid UTF-8": b'{"event": "TRACKING_UPDATED", "data": {"number": "\xff\xfe"}}',
+        "a JSON list": json.dumps([_pushed(number, PICKED_UP_EVENT)]).encode(),
+        "a JSON string": b'"TRACKING_UPDATED"',
+        "nested too deep": b'{"a":' * 5000 + b"1" + b"}" * 5000,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(_hostile_bodies("SIM000000001")))
+def test_a_signed_webhook_the_worker_could_not_store_is_refused_with_400(
+    client, shop, settings, django_capture_on_commit_callbacks, kind
+):
+    from orders.models import TrackingWebhookEvent
+
+    settings.TRACKING_SIMULATOR_KEY = KEY
+    package = _package(shop)
+    raw = _hostile_bodies(package.tracking_number)[kind]
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(
+            "/webhooks/carriers/simulator/",
+            raw,
+            content_type="application/json",
+            HTTP_SIGN=_sign(raw),
+        )
+    assert response.status_code == 400, response.content
+    assert not TrackingWebhookEvent.objects.exists() and not queued
+    assert not TrackingCheckpoint.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""],
+)
+def test_a_signed_webhook_that_is_not_json_by_its_content_type_is_refused_with_415(
+    client, shop, settings, django_capture_on_commit_callbacks, content_type
+):
+    from orders.models import TrackingWebhookEvent
+
+    settings.TRACKING_SIMULATOR_KEY = KEY
+    package = _package(shop)
+    raw, sign = _signed(_pushed(package.tracking_number, PICKED_UP_EVENT))
+    url = "/webhooks/carriers/simulator/"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(url, raw, content_type=content_type, HTTP_SIGN=sign)
+    assert response.status_code == 415
+    assert not TrackingWebhookEvent.objects.exists() and not queued
+    charset = client.post(url, raw, content_type="application/json; charset=utf-8", HTTP_SIGN=sign)
+    assert charset.status_code == 202
+
+
 @pytest.mark.django_db
 def test_malformed_provider_answers_never_corrupt_a_package(shop):
     from orders.carriers.seventeen_track import parse_track_info
@@ -530,3 +607,11 @@ def test_admin_says_when_a_provider_is_degraded(client, superuser):
     cache.set("tracking:health:simulator", FAILURES_TO_PAUSE, timeout=60)
     page = client.get("/admin/orders/package/").content.decode()
     assert "Tracking provider simulator is degraded" in page
+
+
+@pytest.mark.parametrize("value", [[], {}, 3, None, ["Delivered"]])
+def test_a_status_that_is_not_a_word_is_unknown_not_a_crash(value):
+    from orders.carriers import aftership, seventeen_track
+
+    assert seventeen_track.normalized(value, value) == TrackingStatus.EXCEPTION
+    assert aftership.normalized(value, value) == TrackingStatus.EXCEPTION
