@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_activity_and_preferred_shop'),
+        ('accounts', '0003_email_lower_case'),
     ]
 
     operations = [
