@@ -88,6 +88,12 @@ def own_pk(name):
     return lambda world, who: {"pk": world.own(getattr(world, name), who).pk}
 
 
+def _a_configured_provider() -> str:
+    providers = configured_providers()
+    assert providers, "carrier_webhook needs a tracking provider configured in test settings"
+    return providers[0]
+
+
 def shop_slug(world, who):
     return {"shop": world.shop.slug}
 
@@ -105,7 +111,7 @@ PORTAL = {
         # No sign-in: the signature is the credential, so an unsigned body is refused.
         "POST": Ask(
             everyone(401),
-            kwargs=lambda world, who: {"provider": configured_providers()[0]},
+            kwargs=lambda world, who: {"provider": _a_configured_provider()},
             data={"event": "TRACKING_UPDATED", "data": {"number": "1Z999"}},
         ),
         "GET": Ask(everyone(405), kwargs=lambda world, who: {"provider": "simulator"}),
