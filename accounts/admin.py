@@ -3,18 +3,22 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
 from sellercenter.admin import ReadOnlyAdminMixin
 
-from .admin_scope import ShopScopedAdminMixin, managed_shops
+from .admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
 from .exceptions import AccountsError
 from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from .roles import Role, role_table
 from .services import membership_add, membership_grant, membership_revoke, password_set_link
 
 
-class ShopMembershipInline(admin.TabularInline):
+class ShopMembershipInline(ShopScopedInlineMixin, admin.TabularInline):
+    """The shop's members; a shop administrator adds people of their shops here (others by
+    email, on Memberships)."""
+
     model = Membership
     extra = 0
     fields = ("user", "role", "created_at")
@@ -23,8 +27,19 @@ class ShopMembershipInline(admin.TabularInline):
 
 
 class UserMembershipInline(ShopMembershipInline):
+    """A person's roles: in the administrator's shops only, and edited by superusers only."""
+
     fields = ("shop", "role", "created_at")
     autocomplete_fields = ("shop",)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class MembershipsThroughServiceMixin:
@@ -52,6 +67,9 @@ class MembershipsThroughServiceMixin:
         return None
 
 
+STAFF_FLAGS = ("is_staff", "is_superuser")
+
+
 @admin.register(User)
 class UserAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, DjangoUserAdmin):
     """Superusers manage accounts; shop administrators see the members of their shops."""
@@ -76,7 +94,30 @@ class UserAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, DjangoUser
     filter_horizontal = ()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("memberships__shop")
+        memberships = shop_scoped(request, Membership.objects.select_related("shop"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("memberships", queryset=memberships))
+        )
+
+    # Staff and superuser flags follow roles in every shop (staff = administrator somewhere),
+    # so only superusers see them.
+    def _shown_to(self, request, names):
+        return names if request.user.is_superuser else [n for n in names if n not in STAFF_FLAGS]
+
+    def get_list_display(self, request):
+        return self._shown_to(request, super().get_list_display(request))
+
+    def get_list_filter(self, request):
+        return self._shown_to(request, super().get_list_filter(request))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": self._shown_to(request, options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser  # an account may belong to shops they don't manage
@@ -125,6 +166,10 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
             () if request.user.is_superuser else ("slug", "tiktok_shop_id", "tiktok_shop_cipher")
         )
         return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug has no input to fill (and Django fails on the missing field).
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
 
     def has_add_permission(self, request, *args):
         return request.user.is_superuser
@@ -181,11 +226,6 @@ class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("shop", "user")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "shop":
-            kwargs["queryset"] = managed_shops(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:

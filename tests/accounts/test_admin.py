@@ -5,7 +5,8 @@ from guardian.shortcuts import get_perms
 
 from accounts.models import AuditEvent, Membership, User
 from accounts.roles import Role
-from tests.accounts.factories import UserFactory
+from accounts.services import membership_grant
+from tests.accounts.factories import ShopFactory, UserFactory, member
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +84,6 @@ def test_tiktok_data_is_read_only_in_admin_but_the_seller_note_is_not(client, su
 
 
 def test_the_administrator_role_opens_django_admin_and_losing_it_closes_it(shop, admin):
-    from accounts.services import membership_grant
-
     assert admin.is_staff
     membership_grant(shop=shop, user=admin, role=Role.VIEWER, actor=None)
     admin.refresh_from_db()
@@ -151,3 +150,146 @@ def test_shop_administrator_changes_a_role_through_the_service(client, shop, adm
     )
     assert response.status_code == 302
     assert "export_orders" in get_perms(viewer, shop)
+
+
+# --- No trace of another shop for a shop administrator --------------------------------------
+
+CHANGELISTS = [
+    "/admin/accounts/shop/",
+    "/admin/accounts/user/",
+    "/admin/accounts/membership/",
+    "/admin/accounts/shopuserobjectpermission/",
+    "/admin/accounts/auditevent/",
+]
+
+
+@pytest.fixture
+def shared(shop, other_shop, viewer, outsider):
+    """North Shop's viewer is also an accountant of South Shop (granted by its administrator)."""
+    membership_grant(shop=other_shop, user=viewer, role=Role.ACCOUNTANT, actor=outsider)
+    return viewer
+
+
+def _filter_choices(response) -> list[str]:
+    changelist = response.context["cl"]
+    return [
+        str(choice["display"])
+        for spec in changelist.filter_specs
+        for choice in spec.choices(changelist)
+    ]
+
+
+@pytest.mark.parametrize("url", CHANGELISTS)
+@pytest.mark.parametrize("facets", ["", "?_facets=True"])
+def test_changelists_show_a_shop_administrator_nothing_of_another_shop(
+    client, admin, shared, other_shop, url, facets
+):
+    client.force_login(admin)
+    response = client.get(url + facets)
+    assert response.status_code == 200
+    choices = _filter_choices(response)
+    assert not [c for c in choices if other_shop.name in c], choices
+    body = response.content.decode()
+    assert other_shop.name not in body and other_shop.slug not in body
+
+
+def test_the_user_list_shows_only_roles_in_the_administrators_shops(client, admin, shared):
+    client.force_login(admin)
+    body = client.get("/admin/accounts/user/").content.decode()
+    assert "Viewer @ North Shop" in body
+    assert "Accountant @" not in body and "South Shop" not in body
+
+
+def test_the_role_filter_counts_only_roles_in_the_administrators_shops(client, admin, shared):
+    client.force_login(admin)
+    accountants = client.get("/admin/accounts/user/", {"memberships__role__exact": "accountant"})
+    assert shared not in accountants.context["cl"].queryset  # an accountant of South Shop only
+    viewers = client.get("/admin/accounts/user/", {"memberships__role__exact": "viewer"})
+    assert shared in viewers.context["cl"].queryset
+
+
+def test_staff_flags_of_shared_people_are_not_shown_to_a_shop_administrator(
+    client, shop, other_shop, admin, viewer
+):
+    membership_grant(shop=other_shop, user=viewer, role=Role.ADMINISTRATOR, actor=None)
+    client.force_login(admin)
+    listing = client.get("/admin/accounts/user/")
+    assert "is_staff" not in listing.context["cl"].list_display
+    assert not [c for c in _filter_choices(listing) if "staff" in c.lower()]
+    page = client.get(f"/admin/accounts/user/{viewer.pk}/change/")
+    assert "is_staff" not in page.content.decode()  # staff here means "administers elsewhere"
+
+
+def test_a_shared_users_page_shows_only_memberships_of_the_administrators_shops(
+    client, shop, admin, shared, other_shop
+):
+    client.force_login(admin)
+    response = client.get(f"/admin/accounts/user/{shared.pk}/change/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "North Shop" in body and other_shop.name not in body
+    (inline,) = response.context["inline_admin_formsets"]
+    assert [form.instance.shop for form in inline.formset.forms] == [shop]
+
+
+def test_form_choices_offer_only_the_administrators_shops_and_people(
+    client, shop, admin, shared, outsider
+):
+    client.force_login(admin)
+    add = client.get("/admin/accounts/membership/add/")
+    assert list(add.context["adminform"].form.fields["shop"].queryset) == [shop]
+    page = client.get(f"/admin/accounts/shop/{shop.pk}/change/")
+    (inline,) = page.context["inline_admin_formsets"]
+    people = inline.formset.form.base_fields["user"].queryset
+    assert shared in people and outsider not in people
+    refused = client.post(
+        f"/admin/accounts/shop/{shop.pk}/change/",
+        _inline_post(shop, [{"user": outsider.pk, "role": "viewer"}]),
+    )
+    assert refused.status_code == 200  # the inline row comes back with an error
+    assert not Membership.objects.filter(shop=shop, user=outsider).exists()
+
+
+def test_shop_administrator_adds_a_person_of_their_shops_on_the_shop_page(client, shop, admin):
+    second = ShopFactory(slug="second-shop", name="Second Shop")
+    membership_grant(shop=second, user=admin, role=Role.ADMINISTRATOR, actor=None)
+    packer_there = member(shop=second, role=Role.FULFILMENT)
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/accounts/shop/{shop.pk}/change/",
+        _inline_post(shop, [{"user": packer_there.pk, "role": "viewer"}]),
+    )
+    assert response.status_code == 302
+    assert set(get_perms(packer_there, shop)) == {"view_orders", "view_insights"}
+    assert AuditEvent.objects.filter(action="role_granted", actor=admin, shop=shop).exists()
+
+
+@pytest.mark.parametrize(
+    "field, model", [("shop", "membership"), ("user", "membership"), ("shop", "savedview")]
+)
+def test_autocomplete_offers_only_the_administrators_shops_and_people(
+    client, shop, admin, shared, outsider, other_shop, field, model
+):
+    client.force_login(admin)
+    app = "orders" if model == "savedview" else "accounts"
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": app, "model_name": model, "field_name": field, "term": ""},
+    )
+    assert response.status_code == 200
+    shown = {row["text"] for row in response.json()["results"]}
+    assert shown, "the administrator's own shop and people are offered"
+    assert not shown & {other_shop.name, outsider.email}
+
+
+def test_superusers_still_see_every_shop(client, superuser, shop, other_shop, shared):
+    client.force_login(superuser)
+    choices = _filter_choices(client.get("/admin/accounts/membership/"))
+    assert {shop.name, other_shop.name} <= set(choices)
+    users = client.get("/admin/accounts/user/")
+    assert "Accountant @ South Shop" in users.content.decode()
+    assert "is_staff" in users.context["cl"].list_display
+    accountants = client.get("/admin/accounts/user/", {"memberships__role__exact": "accountant"})
+    assert shared in accountants.context["cl"].queryset
+    add = client.get("/admin/accounts/membership/add/")
+    assert set(add.context["adminform"].form.fields["shop"].queryset) == {shop, other_shop}
