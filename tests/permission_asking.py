@@ -25,6 +25,7 @@ class Ask:
     data: object = None  # POST payload, or (world, who) → payload
     query: object = None  # query string parameters, or (world, who) → them
     htmx: bool = False
+    content_type: str | None = None  # POST body type; form-encoded when None
     settings: dict | None = None  # overridden for the request
     # A third-party admin template reads a variable its view does not set; pages of ours
     # keep failing on undefined variables.
@@ -109,7 +110,9 @@ def ask_as(world, urls: dict, key: str, method: str, ask: Ask, who) -> object:
         else:
             if query := _call(ask.query, world, who):
                 url += f"?{urlencode(query)}"
-            response = client.post(url, _call(ask.data, world, who) or {}, headers=headers)
+            body = _call(ask.data, world, who) or {}
+            typed = {"content_type": ask.content_type} if ask.content_type else {}
+            response = client.post(url, body, headers=headers, **typed)
         if response.streaming:
             b"".join(response.streaming_content)  # the client closes it (and its file) after
         transaction.set_rollback(True)

@@ -113,6 +113,7 @@ PORTAL = {
             everyone(401),
             kwargs=lambda world, who: {"provider": _a_configured_provider()},
             data={"event": "TRACKING_UPDATED", "data": {"number": "1Z999"}},
+            content_type="application/json",
         ),
         "GET": Ask(everyone(405), kwargs=lambda world, who: {"provider": "simulator"}),
     },
