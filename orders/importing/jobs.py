@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -22,6 +23,8 @@ from . import ImportRefused, UnreadableFile, import_tiktok_file
 
 log = logging.getLogger(__name__)
 SHOWN_ERRORS = 500  # bad rows listed on the page; the CSV report has them all
+OVER_MEMORY = "Nothing was imported: reading the file took more memory than an import may use."
+OVER_TIME = "Nothing was imported: the import took longer than an import may take."
 
 
 def _progress_key(job_id: int) -> str:
@@ -116,6 +119,10 @@ def import_run(job_id: int) -> None:
             )
     except (UnreadableFile, ImportRefused) as refused:
         job.state, job.error = ImportJob.State.FAILED, f"Nothing was imported: {refused}"
+    except MemoryError:  # past the task's budget; not bound to a name, so its frames are freed
+        job.state, job.error = ImportJob.State.FAILED, OVER_MEMORY
+    except SoftTimeLimitExceeded:
+        job.state, job.error = ImportJob.State.FAILED, OVER_TIME
     except Exception:
         log.exception("import job %s failed", job.pk)
         job.state, job.error = ImportJob.State.FAILED, "Nothing was imported: an internal error."

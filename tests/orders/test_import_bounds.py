@@ -210,3 +210,75 @@ def test_an_upload_whose_job_cannot_be_saved_leaves_no_file(client, admin, shop)
 def test_reading_bounds_hold_outside_the_portal_too(us_shop):
     with pytest.raises(UnreadableFile, match="compressed more than"):
         import_tiktok_file(shop=us_shop, source=_xlsx(x.sheet_bomb(50_000)), name="b.xlsx")
+
+
+def _queue(client, admin, shop, data: bytes, name: str) -> ImportJob:
+    client.force_login(admin)
+    upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    response = client.post("/orders/import/", {"shop": shop.slug, "file": upload})
+    assert response.status_code == 302, response.content.decode()[-500:]
+    return ImportJob.objects.get(file_name=name)
+
+
+def _failed(job: ImportJob, timeout: float = 30) -> ImportJob:
+    """The job once the worker is done with it, which must be a failure with no upload."""
+    deadline = time.monotonic() + timeout
+    while ImportJob.objects.get(pk=job.pk).busy:
+        assert time.monotonic() < deadline, "the worker is still reading the file"
+        time.sleep(0.05)
+    job.refresh_from_db()
+    assert (job.state, job.file.name) == ("failed", "")
+    return job
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_refuses_hostile_files_that_pass_the_form(
+    client, celery_worker, admin, shop, settings
+):
+    """Above IMPORT_INLINE_BYTES the form checks only the zip directory: a wide header and a
+    directory that understates its sizes reach the worker, whose preview refuses them."""
+    settings.IMPORT_INLINE_BYTES = 10
+    before = _uploads()
+    wide = _queue(client, admin, shop, _xlsx(x.wide_row_bomb(20_000, b"<c><v>1</v></c>")), "w.xlsx")
+    lying = x.lie_about_size(_xlsx(x.sheet_bomb(50_000)), x.SHEET, 2000)
+    lied = _queue(client, admin, shop, lying, "l.xlsx")
+    assert "more than 16,384 columns (row 1)" in _failed(wide).error
+    assert "damaged: its contents do not match its sizes" in _failed(lied).error
+    assert not Order.objects.exists() and _uploads() == before
+
+
+@pytest.fixture
+def budget_worker(django_db_setup, django_db_blocker):
+    """A real worker with a tiny memory budget (16 MB more address space) and no time at all
+    for reading: what a bomb that slipped past the reading bounds would meet."""
+    from tests.celery_worker import start_worker, stop_worker, wait_until_ready
+
+    env = {"IMPORT_MEMORY_BUDGET_BYTES": str(16 * 2**20), "IMPORT_TIME_LIMIT_SECONDS": "0"}
+    process = start_worker(name="budget", env=env)
+    try:
+        wait_until_ready(process)
+        yield process
+    finally:
+        stop_worker(process)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_import_task_keeps_a_memory_and_a_time_budget(
+    client, budget_worker, admin, shop, settings
+):
+    """Within every reading bound but past the worker's budgets: the job fails with the
+    reason (never stays "running"), its upload is deleted, and the worker lives on."""
+    from tests.celery_worker import wait_until_ready
+
+    settings.IMPORT_INLINE_BYTES = 10
+    before = _uploads()
+    count = 1_000_000  # distinct (no bomb's ratio, no shared memory): ~100 MB to hold
+    heavy = _xlsx(x.strings_sheet(count), x.shared_strings(f"{n:08x}" for n in range(count)))
+    memory = _failed(_queue(client, admin, shop, heavy, "heavy.xlsx"))
+    assert "took more memory than an import may use" in memory.error
+    slow = _failed(_queue(client, admin, shop, _csv(*[_row()] * 1200), "slow.csv"))
+    assert "took longer than its time budget (0 s)" in slow.error
+    assert not Order.objects.exists() and _uploads() == before
+    wait_until_ready(budget_worker)  # it answers: the budget failed the job, not the worker
