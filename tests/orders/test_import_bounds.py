@@ -248,16 +248,20 @@ def test_a_worker_refuses_hostile_files_that_pass_the_form(
     assert not Order.objects.exists() and _uploads() == before
 
 
+BUDGET_QUEUE = "import-budget"
+
+
 @pytest.fixture
 def budget_worker(django_db_setup, django_db_blocker):
     """A real worker with a tiny memory budget (16 MB more address space) and no time at all
-    for reading: what a bomb that slipped past the reading bounds would meet."""
+    for reading: what a bomb that slipped past the reading bounds would meet. It has a queue
+    of its own (the session's worker would take jobs sent to the default one)."""
     from tests.celery_worker import start_worker, stop_worker, wait_until_ready
 
     env = {"IMPORT_MEMORY_BUDGET_BYTES": str(16 * 2**20), "IMPORT_TIME_LIMIT_SECONDS": "0"}
-    process = start_worker(name="budget", env=env)
+    process = start_worker(queues=BUDGET_QUEUE, name="budget", env=env)
     try:
-        wait_until_ready(process)
+        wait_until_ready(process, queue=BUDGET_QUEUE)
         yield process
     finally:
         stop_worker(process)
@@ -265,20 +269,27 @@ def budget_worker(django_db_setup, django_db_blocker):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_the_import_task_keeps_a_memory_and_a_time_budget(
-    client, budget_worker, admin, shop, settings
-):
+def test_the_import_task_keeps_a_memory_and_a_time_budget(budget_worker, shop):
     """Within every reading bound but past the worker's budgets: the job fails with the
     reason (never stays "running"), its upload is deleted, and the worker lives on."""
+    from django.core.files.base import ContentFile
+
+    from orders.tasks import import_run_task
     from tests.celery_worker import wait_until_ready
 
-    settings.IMPORT_INLINE_BYTES = 10
+    def queued(data: bytes, name: str) -> ImportJob:
+        job = ImportJob.objects.create(
+            shop=shop, file=ContentFile(data, name), file_name=name, file_size=len(data)
+        )
+        import_run_task.apply_async((job.pk,), queue=BUDGET_QUEUE)
+        return job
+
     before = _uploads()
     count = 1_000_000  # distinct (no bomb's ratio, no shared memory): ~100 MB to hold
     heavy = _xlsx(x.strings_sheet(count), x.shared_strings(f"{n:08x}" for n in range(count)))
-    memory = _failed(_queue(client, admin, shop, heavy, "heavy.xlsx"))
+    memory = _failed(queued(heavy, "heavy.xlsx"))
     assert "took more memory than an import may use" in memory.error
-    slow = _failed(_queue(client, admin, shop, _csv(*[_row()] * 1200), "slow.csv"))
+    slow = _failed(queued(_csv(*[_row()] * 1200), "slow.csv"))
     assert "took longer than its time budget (0 s)" in slow.error
     assert not Order.objects.exists() and _uploads() == before
-    wait_until_ready(budget_worker)  # it answers: the budget failed the job, not the worker
+    wait_until_ready(budget_worker, queue=BUDGET_QUEUE)  # the job failed, not the worker
