@@ -16,6 +16,7 @@ from django.utils import timezone
 from .carriers import NotConfigured, adapter_for, configured_providers
 from .importing.bounds import memory_budget
 from .importing.jobs import import_expire, import_run
+from .importing.uploads import upload_orphans_delete
 from .models import Package
 from .services.tracking import tracking_apply
 from .services.tracking_poll import packages_claim, poll_batch, provider_health
@@ -103,5 +104,9 @@ def import_run_task(job_id: int) -> None:
 
 @shared_task(name="orders.tasks.import_expire_task")
 def import_expire_task() -> int:
-    """Hourly: uploads previewed but never applied are deleted after IMPORT_RETENTION_DAYS."""
+    """Hourly: uploads previewed but never applied are deleted after IMPORT_RETENTION_DAYS,
+    and uploads that never got their job row (a killed request) after an hour."""
+    orphans = upload_orphans_delete()
+    if orphans:
+        log.warning("deleted %s stored uploads that no import job refers to", orphans)
     return import_expire()

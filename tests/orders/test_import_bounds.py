@@ -293,3 +293,29 @@ def test_the_import_task_keeps_a_memory_and_a_time_budget(budget_worker, shop):
     assert "took longer than its time budget (0 s)" in slow.error
     assert not Order.objects.exists() and _uploads() == before
     wait_until_ready(budget_worker, queue=BUDGET_QUEUE)  # the job failed, not the worker
+
+
+def test_an_upload_left_without_its_job_is_deleted_by_the_hourly_task(client, admin, shop):
+    """A request killed between storing the file and committing its job leaves the file:
+    the hourly task deletes it after an hour, and keeps every file a job still needs."""
+    import os
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from orders.tasks import import_expire_task
+
+    client.force_login(admin)
+    client.post(
+        "/orders/import/", {"shop": shop.slug, "file": SimpleUploadedFile("o.csv", _csv(_row()))}
+    )
+    kept = ImportJob.objects.get().file.name  # a previewed job's upload, still needed
+    orphan = default_storage.save("imports/upload.csv", ContentFile(_csv(_row())))
+    fresh = default_storage.save("imports/upload.csv", ContentFile(_csv(_row())))
+    hour_ago = time.time() - 3700
+    os.utime(default_storage.path(orphan), (hour_ago, hour_ago))
+    os.utime(default_storage.path(kept), (hour_ago, hour_ago))
+    import_expire_task()
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(kept) and default_storage.exists(fresh)  # fresh: on its way
+    default_storage.delete(fresh)
