@@ -102,11 +102,7 @@ def _cell(value) -> str:
     """A cell as text: TikTok's trailing tab (and a lone tab for "empty") removed, and the
     quote that neutralised a formula-like value (our exports add it) taken off again; an
     unquoted formula comes back as a FormulaCell."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):  # a real date cell of a workbook
-        return value.isoformat(sep=" ")
-    text = str(value).strip(" \t\r\n")
+    text = _text(value).strip(" \t\r\n")
     if FORMULA_ESCAPE.match(text):
         return text[1:]  # neutralised by a quote: text that only looks like a formula
     return FormulaCell(text) if FORMULA.match(text) else text
@@ -125,7 +121,7 @@ def _text(value) -> str:
     `_cell(v)` for every value."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # a real date cell of a workbook
         return value.isoformat(sep=" ")
     return str(value)
 
@@ -174,7 +170,7 @@ class SheetFile:
 
     The file itself is read once, whatever the number of passes: the first pass copies the
     cells of the known columns to a temporary spool that later passes read (parsing a
-    workbook costs ~30 times as much as reading the spool). Every bound of bounds.py applies
+    workbook costs far more than reading the spool). Every bound of bounds.py applies
     to that one read. `source` is the file's bytes or its path; close it (or use `with`).
     """
 
