@@ -319,3 +319,22 @@ def test_an_upload_left_without_its_job_is_deleted_by_the_hourly_task(client, ad
     assert not default_storage.exists(orphan)
     assert default_storage.exists(kept) and default_storage.exists(fresh)  # fresh: on its way
     default_storage.delete(fresh)
+
+
+def test_the_soft_time_limit_fails_the_job_with_its_reason(client, admin, shop, settings):
+    """Celery's soft limit (prefork workers) interrupts wherever the import is: the job ends
+    "failed" with the reason, not "running" nor "an internal error", and its upload goes."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from orders.tasks import import_run_task
+
+    settings.IMPORT_INLINE_BYTES = 10
+    client.force_login(admin)
+    upload = SimpleUploadedFile("orders.csv", _csv(_row()))
+    client.post("/orders/import/", {"shop": shop.slug, "file": upload})
+    job = ImportJob.objects.get()
+    with mock.patch("orders.importing.jobs.import_tiktok_file", side_effect=SoftTimeLimitExceeded):
+        import_run_task(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.file.name) == ("failed", "")
+    assert job.error == "Nothing was imported: the import took longer than an import may take."
