@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from .carriers import NotConfigured, adapter_for, configured_providers
+from .importing.bounds import memory_budget
 from .importing.jobs import import_expire, import_recover, import_run
+from .importing.uploads import upload_orphans_delete
 from .models import Package
 from .services.tracking import tracking_apply
 from .services.tracking_poll import packages_claim, poll_batch, provider_health
@@ -93,8 +95,11 @@ def tracking_webhook_apply(provider: str, body: str, headers: dict) -> dict:
     time_limit=settings.IMPORT_TIME_LIMIT_SECONDS + 60,
 )
 def import_run_task(job_id: int) -> None:
-    """A large file's preview or import (SPEC §8), one transaction, progress in the cache."""
-    import_run(job_id)
+    """A large file's preview or import (SPEC §8), one transaction, progress in the cache,
+    within a time budget (the limits above) and a memory budget (a bomb that slipped past the
+    reading bounds fails the job instead of holding the worker at GBs)."""
+    with memory_budget(settings.IMPORT_MEMORY_BUDGET_BYTES):
+        import_run(job_id)
 
 
 @shared_task(name="orders.tasks.import_recover_task")
@@ -105,5 +110,9 @@ def import_recover_task() -> dict:
 
 @shared_task(name="orders.tasks.import_expire_task")
 def import_expire_task() -> int:
-    """Hourly: uploads previewed but never applied are deleted after IMPORT_RETENTION_DAYS."""
+    """Hourly: uploads previewed but never applied are deleted after IMPORT_RETENTION_DAYS,
+    and uploads that never got their job row (a killed request) after an hour."""
+    orphans = upload_orphans_delete()
+    if orphans:
+        log.warning("deleted %s stored uploads that no import job refers to", orphans)
     return import_expire()

@@ -1,8 +1,9 @@
 """Importing TikTok Seller Center order files (SPEC §8): read → plan → apply.
 
-The file is streamed twice (a cheap pass counts each order's rows), planned and applied a batch
-of orders at a time, so memory stays flat whatever the file's size, inside one transaction so
-that an import is all or nothing.
+The file is read once, within the bounds of bounds.py (its known columns spooled to a
+temporary file, which a cheap pass reads to count each order's rows), then planned and
+applied a batch of orders at a time, so memory stays flat whatever the file's size, inside
+one transaction so that an import is all or nothing.
 """
 
 from collections.abc import Callable
@@ -39,7 +40,7 @@ def import_tiktok_file(
     Raises UnreadableFile (not a usable file) or ImportRefused (bad rows, and skipping them
     was not asked for): then nothing is stored.
     """
-    sheet = SheetFile(source, name)
+    sheet = SheetFile(source, name)  # closed with this frame: the file, workbook and spool
     formats = Formats.for_shop(market=shop.market, zone=shop.zone, date_format=date_format)
     report = ImportReport(
         dry_run=dry_run, ignored_columns=sheet.ignored, outcomes=[] if outcomes else None

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 
 class _Superseded(Exception):
     """The job was restarted elsewhere while this run was alive: it stops, storing nothing."""
+
+
+OVER_MEMORY = "Nothing was imported: reading the file took more memory than an import may use."
+OVER_TIME = "Nothing was imported: the import took longer than an import may take."
 
 
 def _progress_key(job_id: int) -> str:
@@ -187,6 +192,10 @@ def import_run(job_id: int) -> None:
         return
     except (UnreadableFile, ImportRefused) as refused:
         outcome.update(state=ImportJob.State.FAILED, error=f"Nothing was imported: {refused}")
+    except MemoryError:  # past the task's budget; not bound to a name, so its frames are freed
+        outcome.update(state=ImportJob.State.FAILED, error=OVER_MEMORY)
+    except SoftTimeLimitExceeded:
+        outcome.update(state=ImportJob.State.FAILED, error=OVER_TIME)
     except Exception:
         log.exception("import job %s failed", job.pk)
         _finish(job, mine, state=ImportJob.State.FAILED, error=_INTERNAL)

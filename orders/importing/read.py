@@ -8,12 +8,17 @@ header, TikTok's trailing tabs and cells that hold only a tab are taken as TikTo
 import csv
 import io
 import re
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+
+from .bounds import Bounds, CsvLines, OutOfBounds, UnreadableFile, zip_check
+from .xlsx import xlsx_grid
 
 # Our name for a column → the headers TikTok uses for it (normalised: lower case, one space).
 HEADERS = {
@@ -76,10 +81,6 @@ def too_large() -> str:
     return f"The file is larger than {settings.IMPORT_MAX_BYTES // 2**20} MB."
 
 
-class UnreadableFile(ValueError):
-    """The file cannot be imported at all; the message says why."""
-
-
 def _normal(header: str) -> str:
     return re.sub(r"\s+", " ", str(header or "").replace("\ufeff", "")).strip().lower()
 
@@ -101,11 +102,7 @@ def _cell(value) -> str:
     """A cell as text: TikTok's trailing tab (and a lone tab for "empty") removed, and the
     quote that neutralised a formula-like value (our exports add it) taken off again; an
     unquoted formula comes back as a FormulaCell."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):  # a real date cell of a workbook
-        return value.isoformat(sep=" ")
-    text = str(value).strip(" \t\r\n")
+    text = _text(value).strip(" \t\r\n")
     if FORMULA_ESCAPE.match(text):
         return text[1:]  # neutralised by a quote: text that only looks like a formula
     return FormulaCell(text) if FORMULA.match(text) else text
@@ -119,72 +116,118 @@ def _binary(source: bytes | Path):
     return open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)  # noqa: SIM115
 
 
-def _csv_grid(source: bytes | Path) -> Iterator[list[str]]:
-    binary = _binary(source)
-    with binary, io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+def _text(value) -> str:
+    """A workbook cell as the text `_cell` takes (what the spool keeps): `_cell(_text(v))` is
+    `_cell(v)` for every value."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):  # a real date cell of a workbook
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _csv_grid(binary, bounds: Bounds) -> Iterator[list[str]]:
+    with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+        lines = CsvLines(text, bounds)
+        number = 0
         try:
-            yield from csv.reader(text)
+            for number, raw in enumerate(csv.reader(lines), start=1):  # noqa: B007
+                lines.next_record(number + 1)
+                yield raw
         except UnicodeDecodeError:
             raise UnreadableFile(
                 "The file is not UTF-8 text (CSV) nor an Excel workbook."
             ) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise bounds.cell_too_long(number + 1) from None
             raise UnreadableFile(f"The CSV file could not be read: {error}.") from None
 
 
-def _xlsx_grid(source: bytes | Path) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    try:
-        # A path, not an open file: openpyxl then closes what it opened with the workbook.
-        book = load_workbook(
-            source if isinstance(source, Path) else io.BytesIO(source),
-            read_only=True,
-            data_only=True,
-        )
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
-        raise UnreadableFile("The Excel file could not be read.") from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # TikTok's files declare a stale A1:A1 dimension
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        book.close()
+def upload_check(binary, name: str = "") -> bool:
+    """The cheap checks, before anything is parsed: size, not empty, a workbook only if it is
+    one, and a sane zip directory. `binary` is a seekable binary file; True for a workbook."""
+    binary.seek(0, io.SEEK_END)
+    if binary.tell() > settings.IMPORT_MAX_BYTES:
+        raise UnreadableFile(too_large())
+    binary.seek(0)
+    start = binary.read(4096)
+    binary.seek(0)
+    is_xlsx = zipfile.is_zipfile(binary)
+    binary.seek(0)
+    if not start.strip():
+        raise UnreadableFile("The file is empty.")
+    if name.lower().endswith(".xlsx") and not is_xlsx:
+        raise UnreadableFile("The file is named .xlsx but is not an Excel workbook.")
+    if is_xlsx:
+        zip_check(binary, Bounds.from_settings())
+    return is_xlsx
 
 
 class SheetFile:
-    """A TikTok file opened for reading: its header matched once, its rows streamed as often
-    as needed (never all in memory). `source` is the file's bytes or its path."""
+    """A TikTok file opened once for reading: header matched and a first row found on
+    opening; its rows streamed as often as needed, never all in memory.
+
+    The file itself is read once, whatever the number of passes: the first pass copies the
+    cells of the known columns to a temporary spool that later passes read (parsing a
+    workbook costs far more than reading the spool). Every bound of bounds.py applies
+    to that one read. `source` is the file's bytes or its path; close it (or use `with`).
+    """
 
     def __init__(self, source: bytes | Path, name: str = ""):
-        size = source.stat().st_size if isinstance(source, Path) else len(source)
-        if size > settings.IMPORT_MAX_BYTES:
-            raise UnreadableFile(too_large())
-        self.source = source
-        with _binary(source) as head:
-            start = head.read(4096)
-            head.seek(0)
-            self.is_xlsx = zipfile.is_zipfile(head)
-        if not start.strip():
-            raise UnreadableFile("The file is empty.")
-        if name.lower().endswith(".xlsx") and not self.is_xlsx:
-            raise UnreadableFile("The file is named .xlsx but is not an Excel workbook.")
-        self.columns, self.ignored = self._header()
-        if next(self.rows(), None) is None:
-            raise UnreadableFile("The file has a header but no orders.")
+        self.bounds = Bounds.from_settings()
+        self._binary = _binary(source)
+        self._live = self._spool = None
+        try:
+            self.is_xlsx = upload_check(self._binary, name)
+            grid = xlsx_grid if self.is_xlsx else _csv_grid
+            self._live = self._from_header(grid(self._binary, self.bounds))
+            self.columns, self.ignored = self._header()
+            self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+            self._position = 0
+            if not self._fill(first_only=True):
+                raise UnreadableFile("The file has a header but no orders.")
+        except BaseException:
+            self.close()
+            raise
 
-    def _grid(self) -> Iterator[tuple[int, list]]:
-        """(line number, raw cells) from the header row on; blank rows above it skipped."""
-        rows = _xlsx_grid(self.source) if self.is_xlsx else _csv_grid(self.source)
+    def __enter__(self) -> "SheetFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._live is not None:
+            self._live.close()  # closes the workbook
+            self._live = None
+        self._binary.close()
+        if self._spool is not None:
+            self._spool.close()
+
+    def _from_header(self, rows) -> Iterator[tuple[int, list]]:
+        """(line number, raw cells) from the header row on; blank rows above it skipped;
+        the rows bound and a time budget (IMPORT_TIME_LIMIT_SECONDS) kept."""
+        deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT_SECONDS
         started = False
-        for number, raw in enumerate(rows, start=1):
-            if started or any(_cell(c) for c in raw):
-                started = True
-                yield number, raw
+        try:
+            for number, raw in enumerate(rows, start=1):
+                if number > self.bounds.rows:
+                    raise self.bounds.too_many_rows()
+                if not number % 1000 and time.monotonic() > deadline:
+                    raise OutOfBounds(
+                        "Reading the file took longer than its time budget "
+                        f"({settings.IMPORT_TIME_LIMIT_SECONDS:,} s)."
+                    )
+                self.bounds.check_row(number, raw)
+                if started or any(_cell(c) for c in raw):
+                    started = True
+                    yield number, raw
+        finally:
+            rows.close()
 
     def _header(self) -> tuple[dict[str, int], list[str]]:
-        header = next((raw for _, raw in self._grid()), None)
+        header = next((raw for _, raw in self._live), None)
         if header is None:
             raise UnreadableFile("The file has no header row.")
         columns, ignored = {}, []
@@ -204,18 +247,36 @@ class SheetFile:
             )
         return columns, ignored
 
-    def rows(self, keys: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line number, our name → cell) for each order row; only `keys` when given."""
-        wanted = {key: self.columns[key] for key in keys} if keys else self.columns
+    def _fill(self, first_only: bool = False) -> bool:
+        """Copy rows from the file to the spool (a first one only, or all that are left);
+        False when there was none. Rows blank in every known column are left out, and so is
+        TikTok's description row ("Platform unique order ID.") under the header."""
+        writer = csv.writer(self._spool)
         order_id = self.columns["order_id"]
-        grid = self._grid()
-        next(grid)  # the header
-        for position, (number, raw) in enumerate(grid):
-            cells = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in wanted.items()}
-            if not any(cells.values()):
+        positions = list(self.columns.values())
+        for number, raw in self._live:
+            position, self._position = self._position, self._position + 1
+            cells = [_text(raw[pos]) if pos < len(raw) else "" for pos in positions]
+            if not any(_cell(c) for c in cells):
                 continue
             if position == 0 and not ORDER_ID.fullmatch(
                 _cell(raw[order_id]) if order_id < len(raw) else ""
             ):
-                continue  # TikTok's description row ("Platform unique order ID.")
-            yield number, cells
+                continue
+            writer.writerow([number, *cells])
+            if first_only:
+                return True
+        self._live = None
+        return False
+
+    def rows(self, keys: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, our name → cell) for each order row; only `keys` when given."""
+        if self._live is not None:
+            self._fill()  # the rest of the file, once
+        names = list(self.columns)
+        wanted = [(key, names.index(key) + 1) for key in (keys or names)]
+        self._spool.seek(0)
+        for line in csv.reader(self._spool):
+            cells = {key: _cell(line[at]) for key, at in wanted}
+            if any(cells.values()):
+                yield int(line[0]), cells

@@ -28,10 +28,9 @@ from ..importing.jobs import (
     import_progress,
     import_stalled,
     import_start,
-    local_path,
 )
 from ..importing.plan import DATE_FORMAT_CHOICES
-from ..importing.read import SheetFile, too_large
+from ..importing.read import SheetFile, too_large, upload_check
 from ..models import ImportJob
 
 HISTORY = 10
@@ -51,12 +50,28 @@ class ImportForm(forms.Form):
         self.fields["shop"].queryset = shops
 
     def clean_file(self):
+        """Only the cheap checks (size, name, a sane zip directory); the header is read by
+        `_small_file_check` for a small file and by the worker's preview for a large one."""
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
             raise forms.ValidationError("Upload a .csv or .xlsx file exported by TikTok.")
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(too_large())
+        try:
+            upload_check(upload.file, upload.name)
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
+
+
+def _small_file_check(upload) -> None:
+    """The header and a first row of an upload small enough to run in the request, read from
+    the upload itself: a refused file never reaches the storage."""
+    if upload.size > settings.IMPORT_INLINE_BYTES:
+        return
+    upload.seek(0)
+    with SheetFile(upload.read(), upload.name):
+        pass
 
 
 def _jobs(user):
@@ -68,8 +83,8 @@ def _jobs(user):
 
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import(request):
-    """GET: the upload form and recent imports. POST: keep the file, check its header at once
-    and start its preview."""
+    """GET: the upload form and recent imports. POST: check the file (a small one's header at
+    once), keep it with its job and start its preview."""
     shops = shops_for_user(request.user, Perm.IMPORT_ORDERS)
     form = ImportForm(request.POST or None, request.FILES or None, shops=shops)
     context = {"form": form, "history": _jobs(request.user)[:HISTORY]}
@@ -78,6 +93,11 @@ def order_import(request):
             request, "orders/order_import.html", context, status=400 if form.errors else 200
         )
     upload = form.cleaned_data["file"]
+    try:
+        _small_file_check(upload)
+    except UnreadableFile as error:
+        form.add_error("file", str(error))
+        return render(request, "orders/order_import.html", context, status=400)
     job = ImportJob(
         shop=form.cleaned_data["shop"],
         requested_by=request.user,
@@ -85,17 +105,14 @@ def order_import(request):
         file_size=upload.size,
         date_format=form.cleaned_data["date_format"],
     )
-    job.file.save(f"upload{Path(upload.name).suffix.lower()}", upload, save=False)
     try:
-        with local_path(job.file) as path:
-            SheetFile(path, upload.name)  # the header and a first row, before any work
-    except UnreadableFile as error:
+        with transaction.atomic():  # the stored file and its job row exist together or not
+            job.file.save(f"upload{Path(upload.name).suffix.lower()}", upload, save=False)
+            job.save()
+    except BaseException:
         job.file.delete(save=False)
-        form.add_error("file", str(error))
-        return render(request, "orders/order_import.html", context, status=400)
-    with transaction.atomic():
-        job.save()
-        import_start(job)
+        raise
+    import_start(job)  # committed first: a request that dies now leaves a job to recover
     return redirect("orders:import_job", pk=job.pk)
 
 

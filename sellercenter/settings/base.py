@@ -323,5 +323,18 @@ IMPORT_RETENTION_DAYS = int_from_env("IMPORT_RETENTION_DAYS", default=7)  # unap
 IMPORT_HEARTBEAT_SECONDS = int_from_env("IMPORT_HEARTBEAT_SECONDS", default=90)
 IMPORT_MAX_ATTEMPTS = int_from_env("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_REPORT_ERRORS_PER_KIND = int_from_env("IMPORT_REPORT_ERRORS_PER_KIND", default=20)
+# Reading bounds: an upload is refused at the first one it exceeds (docs/imports.md "Bounds";
+# derived from a 100 MB TikTok workbook in docs/benchmarks.md "Reading XLSX").
+IMPORT_MAX_ROWS = int_from_env("IMPORT_MAX_ROWS", default=1_048_576)  # Excel's own limit
+IMPORT_MAX_COLUMNS = int_from_env("IMPORT_MAX_COLUMNS", default=16_384)  # Excel's
+IMPORT_MAX_CELL_CHARS = int_from_env("IMPORT_MAX_CELL_CHARS", default=32_767)  # Excel's
+IMPORT_MAX_ROW_BYTES = int_from_env("IMPORT_MAX_ROW_BYTES", default=2**20)  # TikTok's: ~3 KB
+IMPORT_MAX_SHARED_STRINGS = int_from_env("IMPORT_MAX_SHARED_STRINGS", default=3_000_000)
+IMPORT_MAX_SHARED_STRINGS_BYTES = int_from_env("IMPORT_MAX_SHARED_STRINGS_BYTES", default=2**28)
+IMPORT_XLSX_MAX_MEMBERS = int_from_env("IMPORT_XLSX_MAX_MEMBERS", default=1000)  # TikTok's: ~10
+IMPORT_XLSX_MAX_UNPACKED_BYTES = int_from_env("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=2**31)
+IMPORT_XLSX_MAX_RATIO = int_from_env("IMPORT_XLSX_MAX_RATIO", default=100)  # TikTok's: 6–12
+# Address space an import task may add to its worker (MemoryError → the job fails, clearly).
+IMPORT_MEMORY_BUDGET_BYTES = int_from_env("IMPORT_MEMORY_BUDGET_BYTES", default=2**30)
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one
