@@ -125,9 +125,14 @@ class Shop(models.Model):
     tracking_provider = models.CharField(
         max_length=16,
         blank=True,
-        choices=[("17track", "17TRACK"), ("aftership", "AfterShip"), ("simulator", "Simulator")],
-        help_text="The tracking service that follows this shop's new parcels; empty: the "
-        "deployment's default (TRACKING_DEFAULT_PROVIDER). A service without its key is not used.",
+        choices=[
+            ("", "The deployment's default"),
+            ("17track", "17TRACK"),
+            ("aftership", "AfterShip"),
+            ("simulator", "Simulated carrier (demo only)"),
+        ],
+        help_text="The tracking service that follows this shop's new parcels. The default is "
+        "TRACKING_DEFAULT_PROVIDER; a service whose key is not set here is not used.",
     )
     refund_limit = models.DecimalField(
         max_digits=12,
