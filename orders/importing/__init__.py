@@ -49,7 +49,7 @@ def import_tiktok_file(
     with transaction.atomic():
         for groups in batches:
             plans = [plan_order(group, formats) for group in groups]
-            mark_owned_elsewhere(shop, plans)
+            mark_owned_elsewhere(shop, plans, actor=actor)
             good = [plan for plan in plans if not plan.errors]
             report.errors.extend(error for plan in plans for error in plan.errors)
             report.skipped += len(plans) - len(good)

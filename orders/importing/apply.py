@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts.access import shops_for_user
 from accounts.models import Shop
 
 from ..models import Order, OrderEvent, OrderLine, Package
@@ -79,24 +80,25 @@ class ImportRefused(ValueError):
         self.total = errors.total
 
 
-def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan]) -> None:
+def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan], *, actor=None) -> None:
     """A TikTok order id is unique across TikTok: an order another shop already has is a bad
-    row here (a file imported into the wrong shop), never a second copy of the order."""
+    row here (a file imported into the wrong shop), never a second copy of the order. The
+    other shop is named only to someone who may see it (`actor` None: the command line)."""
     owners = dict(
         Order.objects.filter(order_id__in=[plan.order_id for plan in plans])
         .exclude(shop=shop)
-        .values_list("order_id", "shop__name")
+        .values_list("order_id", "shop_id")
     )
+    if not owners:
+        return
+    visible = shops_for_user(actor) if actor is not None else Shop.objects.all()
+    names = dict(visible.filter(pk__in=set(owners.values())).values_list("pk", "name"))
     for plan in plans:
         if plan.order_id in owners:
-            plan.errors.append(
-                RowError(
-                    plan.rows[0],
-                    "Order ID",
-                    f"this order belongs to the shop {owners[plan.order_id]}; "
-                    "is the file from another shop?",
-                )
-            )
+            name = names.get(owners[plan.order_id])
+            where = f"the shop {name}" if name else "another shop"
+            reason = f"this order belongs to {where}; is the file from another shop?"
+            plan.errors.append(RowError(plan.rows[0], "Order ID", reason))
 
 
 def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, write: bool) -> None:

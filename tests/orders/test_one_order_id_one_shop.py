@@ -36,6 +36,17 @@ def test_a_file_of_another_shops_orders_is_refused_naming_that_shop(two_shops):
     ]
 
 
+def test_the_other_shop_is_named_only_to_someone_who_may_see_it(two_shops):
+    east, west = two_shops
+    import_tiktok_file(shop=east, source=_csv(_row()), name="east.csv")
+    west_admin = member(shop=west, role=Role.ADMINISTRATOR, email="west.admin@example.test")
+    with pytest.raises(ImportRefused) as refused:
+        import_tiktok_file(shop=west, source=_csv(_row()), name="east.csv", actor=west_admin)
+    (error,) = refused.value.errors
+    assert "belongs to another shop" in error.reason
+    assert "East" not in error.reason
+
+
 def test_skipping_bad_rows_leaves_the_other_shops_order_out(two_shops):
     east, west = two_shops
     import_tiktok_file(shop=east, source=_csv(_row()), name="east.csv")
