@@ -10,6 +10,7 @@ from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import User
 from accounts.roles import Perm
 
+from ..carriers import configured_providers
 from ..models import Order, OrderEvent, OrderLine, Package, Refund
 from ..risk import Risk, order_risks
 from ..statuses import FINAL_TRACKING_STATUSES, EventKind, TrackingStatus
@@ -76,10 +77,7 @@ class OrderDetail:
     @property
     def tracking_live(self) -> bool:
         """A parcel is still on its way with a provider following it: refresh the section."""
-        return any(
-            p.tracking_provider and p.tracking_status not in FINAL_TRACKING_STATUSES
-            for p in self.packages
-        )
+        return any(p.followed for p in self.packages)
 
     @property
     def net(self):
@@ -145,6 +143,14 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         for field in BUYER_FIELD_MASKS
     }
     packages = list(order.packages.prefetch_related("checkpoints").order_by("pk"))
+    providers = configured_providers()
+    for package in packages:
+        # Still travelling, and followed by a provider configured here, or by none (the parcel
+        # of a provider since removed, such as the demo's simulator, is not followed either).
+        travelling = package.tracking_status not in FINAL_TRACKING_STATUSES
+        known = package.tracking_provider in providers
+        package.followed = travelling and known
+        package.unfollowed = travelling and not known and bool(package.tracking_number)
     timeline = [_event_entry(e, zone) for e in order.events.select_related("actor")]
     for package in packages:
         for checkpoint in package.checkpoints.all():

@@ -148,3 +148,22 @@ def test_without_a_configured_provider_a_parcel_is_recorded_not_followed(
     page = client.get(f"/orders/{order.order_id}/").content.decode()
     assert "No tracking service follows this parcel" in page
     assert "Tracking refreshes by itself" not in page
+
+
+@pytest.mark.django_db
+def test_a_parcel_of_a_provider_not_configured_here_is_shown_as_not_followed(
+    client, shop, packer, settings
+):
+    settings.TRACKING_SIMULATOR_ENABLED = False  # e.g. a demo parcel under production settings
+    order = OrderFactory(shop=shop, status=OrderStatus.IN_TRANSIT)
+    order.packages.all().delete()
+    Package.objects.create(
+        order=order,
+        tracking_number="SIMOLD000001",
+        tracking_provider="simulator",
+        tracking_status=TrackingStatus.IN_TRANSIT,
+    )
+    client.force_login(packer)
+    page = client.get(f"/orders/{order.order_id}/").content.decode()
+    assert "No tracking service follows this parcel" in page
+    assert 'hx-trigger="every 10s"' not in page  # nothing will change: no refreshing
