@@ -19,6 +19,7 @@ import requests
 from ..statuses import TrackingStatus
 from .base import (
     TIMEOUT_SECONDS,
+    BadSignature,
     BadWebhook,
     Checkpoint,
     ProviderError,
@@ -254,9 +255,9 @@ class AfterShip:
 
     def parse_webhook(self, body: bytes, headers: dict) -> list[TrackingUpdate]:
         if not self.webhook_secret:
-            raise BadWebhook("no webhook secret configured")  # an empty key signs anything
+            raise BadSignature("no webhook secret configured")  # an empty key signs anything
         if not signature_matches(self.signature(body), _header(headers, "aftership-hmac-sha256")):
-            raise BadWebhook("bad or missing signature")
+            raise BadSignature("bad or missing signature")
         payload = json_body(body)
         if payload.get("event") != "tracking_update":
             return []  # edd_revise, tracking_pending_time, … carry nothing to store

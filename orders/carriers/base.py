@@ -33,6 +33,10 @@ class BadWebhook(ValueError):
     """A webhook whose signature or body is not acceptable (answered with a 4xx)."""
 
 
+class BadSignature(BadWebhook):
+    """A webhook whose signature is missing, wrong, or cannot be checked (answered 401)."""
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     occurred_at: datetime  # the carrier's time, timezone-aware

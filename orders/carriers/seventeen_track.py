@@ -14,6 +14,7 @@ import requests
 from ..statuses import TrackingStatus
 from .base import (
     TIMEOUT_SECONDS,
+    BadSignature,
     BadWebhook,
     Checkpoint,
     ProviderError,
@@ -169,7 +170,7 @@ class SeventeenTrack:
 
     def parse_webhook(self, body: bytes, headers: dict) -> list[TrackingUpdate]:
         if not signature_matches(self.signature(body), headers.get("sign")):
-            raise BadWebhook("bad or missing signature")
+            raise BadSignature("bad or missing signature")
         payload = json_body(body)
         if payload.get("event") != "TRACKING_UPDATED":
             return []  # other events (TRACKING_STOPPED, …) carry nothing to store

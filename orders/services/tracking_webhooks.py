@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from ..carriers import NotConfigured, adapter_for
-from ..carriers.base import BadWebhook
+from ..carriers.base import BadSignature, BadWebhook
 from ..form_fields import control_character
 from ..models import TrackingWebhookEvent
 
@@ -56,10 +56,11 @@ def tracking_webhook_receive(
     try:
         updates = adapter.parse_webhook(body, signatures)
         _check_storable(body)
+    except BadSignature as error:
+        log.warning("%s webhook refused: %s", provider, error)
+        raise WebhookRefused(401, "Bad signature.") from None
     except (BadWebhook, RecursionError) as error:
         log.warning("%s webhook refused: %s", provider, str(error)[:200])
-        if "signature" in str(error):
-            raise WebhookRefused(401, "Bad signature.") from None
         raise WebhookRefused(400, "Unreadable notification.") from None
     event_ids = {update.event_id for update in updates if update.event_id}
     try:

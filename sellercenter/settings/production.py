@@ -43,6 +43,13 @@ for name in (*PROVIDER_KEYS.values(), "TRACKING_AFTERSHIP_WEBHOOK_SECRET"):
     value = env.str(name, default="")
     if value and (value.lower() in PUBLIC_KEYS or len(value) < 16):
         raise ImproperlyConfigured(f"{name} is a default or too short (16+ characters).")
+if env.str("TRACKING_AFTERSHIP_API_KEY", default="") and not env.str(
+    "TRACKING_AFTERSHIP_WEBHOOK_SECRET", default=""
+):
+    raise ImproperlyConfigured(
+        "TRACKING_AFTERSHIP_API_KEY is set: set TRACKING_AFTERSHIP_WEBHOOK_SECRET too "
+        "(AfterShip's webhook signing secret), or its webhooks cannot be verified."
+    )
 if TRACKING_DEFAULT_PROVIDER:
     if TRACKING_DEFAULT_PROVIDER not in PROVIDER_KEYS:
         raise ImproperlyConfigured(

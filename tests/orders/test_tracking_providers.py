@@ -95,6 +95,7 @@ def test_production_settings_have_no_simulator_and_answer_its_webhook_404():
         ({"TRACKING_AFTERSHIP_WEBHOOK_SECRET": "short"}, "TRACKING_AFTERSHIP_WEBHOOK_SECRET is a"),
         ({"TRACKING_DEFAULT_PROVIDER": "simulator"}, "the simulator exists only in the demo"),
         ({"TRACKING_DEFAULT_PROVIDER": "aftership"}, "set TRACKING_AFTERSHIP_API_KEY too"),
+        ({"TRACKING_AFTERSHIP_API_KEY": "a" * 32}, "set TRACKING_AFTERSHIP_WEBHOOK_SECRET too"),
     ],
 )
 def test_production_refuses_to_start_with_a_default_or_missing_provider_key(env, message):
@@ -167,3 +168,17 @@ def test_a_parcel_of_a_provider_not_configured_here_is_shown_as_not_followed(
     page = client.get(f"/orders/{order.order_id}/").content.decode()
     assert "No tracking service follows this parcel" in page
     assert 'hx-trigger="every 10s"' not in page  # nothing will change: no refreshing
+
+
+@pytest.mark.django_db
+def test_an_aftership_webhook_that_cannot_be_verified_is_a_401(client, settings):
+    settings.TRACKING_AFTERSHIP_API_KEY = "a" * 32
+    settings.TRACKING_AFTERSHIP_WEBHOOK_SECRET = ""
+    body = json.dumps({"event": "tracking_update", "msg": {"tracking_number": "1Z9"}})
+    response = client.post(
+        "/webhooks/carriers/aftership/",
+        body,
+        content_type="application/json",
+        HTTP_AFTERSHIP_HMAC_SHA256="c2lnbmVk",
+    )
+    assert response.status_code == 401
