@@ -22,6 +22,7 @@ from accounts.roles import Perm
 
 from ..chips import Chip, filter_chips
 from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
+from ..links import order_url
 from ..models import Order, OrderLine, Package
 from ..querystring import query_with, query_without
 from ..statuses import OrderStatus, TrackingStatus
@@ -145,7 +146,11 @@ def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str) -> OrderRow
         more_lines=max(0, order.line_count - 1),
         units=order.units,
         tracking_status=order.tracking,
-        url=detail_url.replace(URL_SLOT, order.order_id),
+        url=(
+            order_url("orders:detail", order)
+            if getattr(order, "id_in_other_shop", False)
+            else detail_url.replace(URL_SLOT, order.order_id)
+        ),
         created_text=f"{created:%b} {created.day}, {created:%Y %H:%M}",  # "Nov 5, 2026 14:03"
         ship_by_text=f"{ship_by:%b} {ship_by.day} {ship_by:%H:%M}" if ship_by else "",
         total_text=f"{order.total_amount:,} {order.currency}",  # "1,234.50 USD"
@@ -204,6 +209,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         window = ordered[(page - 1) * per_page :]
     fetched = list(window[: per_page + 1])
     rows, has_next = fetched[:per_page], len(fetched) > per_page
+    _mark_ids_in_other_shops(rows, filterset.shops)
 
     # Numbered links up to this page and the next one when there is one; no count needed.
     last_numbered = min(SHALLOW_PAGES, (page or 0) + (1 if has_next else 0)) if page else 0
@@ -300,6 +306,23 @@ def order_list_counts(
         total=_capped_count(filterset.qs),
         all_url=query_without(query, "status"),
     )
+
+
+def _mark_ids_in_other_shops(rows: list[Order], shops: list) -> None:
+    """Rows whose order id another of the user's shops holds too (imported before that was
+    refused) link to their own copy with `?shop=` (orders/links.py): one query, only for
+    people of several shops."""
+    if len(shops) < 2 or not rows:
+        return
+    shared = set(
+        Order.objects.filter(order_id__in=[order.order_id for order in rows], shop__in=shops)
+        .values("order_id")
+        .annotate(copies=Count("pk"))
+        .filter(copies__gt=1)
+        .values_list("order_id", flat=True)
+    )
+    for order in rows:
+        order.id_in_other_shop = order.order_id in shared
 
 
 def _exact_order(filterset: OrderFilterSet, rows: list[Order]) -> Order | None:

@@ -104,6 +104,16 @@ def test_each_copy_opens_and_its_actions_stay_on_it(client, duplicated):
     assert list(notes.values_list("order__shop__slug", flat=True)) == ["west"]
 
 
+def test_the_list_links_each_copy_to_itself(client, duplicated):
+    user, (east_copy, _) = duplicated
+    OrderFactory(shop=east_copy.shop, order_id="576999000000000002")
+    client.force_login(user)
+    body = client.get("/orders/").content.decode()
+    assert f'href="/orders/{east_copy.order_id}/?shop=east"' in body
+    assert f'href="/orders/{east_copy.order_id}/?shop=west"' in body
+    assert 'href="/orders/576999000000000002/"' in body  # its id is in one shop: a plain link
+
+
 def test_an_action_without_the_shop_changes_nothing(client, duplicated):
     user, (east_copy, _) = duplicated
     client.force_login(user)
