@@ -70,6 +70,19 @@ def test_a_shop_administrator_cannot_filter_by_the_hidden_staff_flags(
     assert_refused(response, viewer)  # is_staff here means "administers another shop"
 
 
+def test_a_refused_lookup_says_so_in_words(client, admin, shared):
+    client.force_login(admin)
+    response = client.get("/admin/accounts/user/", {"memberships__role": "accountant"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "does not offer" in body and shared.email not in body
+
+
+def test_a_request_for_another_host_gets_the_same_page_not_a_500(client):
+    response = client.get("/accounts/login/", HTTP_HOST="elsewhere.invalid")
+    assert response.status_code == 400 and "does not offer" in response.content.decode()
+
+
 @pytest.mark.parametrize("url", CHANGELISTS)
 def test_every_scoped_changelist_refuses_a_lookup_it_does_not_offer(
     client, admin, superuser, shared, url
