@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from sellercenter.admin import ReadOnlyAdminMixin
 
+from .admin_forms import ShopAdminForm
 from .admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
 from .exceptions import AccountsError
 from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
@@ -139,6 +140,7 @@ class UserAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, DjangoUser
 @admin.register(Shop)
 class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.ModelAdmin):
     shop_lookup = ""
+    form = ShopAdminForm
 
     list_display = (
         "name",

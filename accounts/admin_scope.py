@@ -3,12 +3,15 @@
 Superusers see everything. A shop administrator (role `administrator`, which grants "manage the
 shop's staff") is staff by that role alone and reaches exactly the rows of their shops — and
 nothing of other shops anywhere on a page: not in list filters, columns, inlines, form choices
-or autocomplete answers. Every admin class and inline that a shop administrator can open takes
-its scoping from here; `shop_lookup` says how a model reaches its Shop.
+or autocomplete answers, nor through a query-string lookup that no filter shown to them offers
+(refused with a 400, as Django refuses lookups). Every admin class and inline that a shop
+administrator can open takes its scoping from here; `shop_lookup` says how a model reaches
+its Shop.
 """
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import build_q_object_from_lookup_parameters, get_fields_from_path
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -140,6 +143,39 @@ class ShopScopedAdminMixin(ScopedChoicesMixin):
             f"{type(self).__name__}.list_filter {entry!r} lists values of other shops' rows; "
             "give it a scoped filter class"
         )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django allows any lookup on the row's own columns (is_staff, a password prefix) and
+        # any suffix on a list filter's path (memberships__role__in). Neither passes through a
+        # scoped filter, so through a multi-valued path they match other shops' rows. A shop
+        # administrator may use only the parameters the filters shown to them read.
+        allowed = super().lookup_allowed(lookup, value, request)
+        if request is None or request.user.is_superuser:
+            return allowed
+        return allowed and lookup in self._offered_lookups(request)
+
+    def _offered_lookups(self, request) -> frozenset[str]:
+        """Query parameters read by the list filters and date drill-down shown to the user."""
+        cache = request.__dict__.setdefault("_offered_lookups", {})
+        if self not in cache:
+            offered = set()
+            for entry in self.get_list_filter(request):
+                offered.update(self._empty_filter(request, entry).expected_parameters())
+            if self.date_hierarchy:
+                offered.update(
+                    f"{self.date_hierarchy}__{unit}" for unit in ("year", "month", "day")
+                )
+            cache[self] = frozenset(offered)
+        return cache[self]
+
+    def _empty_filter(self, request, entry):
+        """The list filter `entry` as the changelist builds it, given no parameters."""
+        if callable(entry):
+            return entry(request, {}, self.model, self)
+        path, filter_class = entry if isinstance(entry, (list, tuple)) else (entry, None)
+        field = get_fields_from_path(self.model, path)[-1]
+        filter_class = filter_class or FieldListFilter.create
+        return filter_class(field, request, {}, self.model, self, field_path=path)
 
     def may_manage(self, request) -> bool:
         return may_use_admin(request)

@@ -7,6 +7,10 @@ from django.template import loader
 from accounts.access import MissingShopPermission
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     missing = exception.perm.label if isinstance(exception, MissingShopPermission) else None
     return render(request, "403.html", {"missing_permission": missing}, status=403)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
+handler400 = errors.bad_request
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
 handler500 = errors.server_error

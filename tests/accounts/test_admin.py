@@ -163,13 +163,6 @@ CHANGELISTS = [
 ]
 
 
-@pytest.fixture
-def shared(shop, other_shop, viewer, outsider):
-    """North Shop's viewer is also an accountant of South Shop (granted by its administrator)."""
-    membership_grant(shop=other_shop, user=viewer, role=Role.ACCOUNTANT, actor=outsider)
-    return viewer
-
-
 def _filter_choices(response) -> list[str]:
     changelist = response.context["cl"]
     return [
