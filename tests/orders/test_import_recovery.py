@@ -219,11 +219,12 @@ def test_a_run_whose_job_changed_before_its_commit_stores_nothing(shop, settings
     not connection.features.has_select_for_update_skip_locked, reason="row locks (PostgreSQL)"
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_live_run_holding_its_job_is_not_requeued_even_when_silent(shop, settings):
+def test_a_live_run_holding_its_job_is_not_requeued_even_when_silent(shop, settings, monkeypatch):
     """A run's transaction locks its job row until it ends: a worker that is alive but has not
     beaten for a while (a frozen host) is not restarted under it; a stale one without a lock
     is. Another connection holds the lock here, as the frozen run would."""
     settings.IMPORT_HEARTBEAT_SECONDS = 90
+    monkeypatch.setattr("orders.tasks.import_run_task.delay", lambda pk: None)  # no worker here
     silent = _job(shop)
     _beat(silent, 300)
     dead = _job(shop)
