@@ -25,6 +25,7 @@ from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting
 
 from ..models import ImportJob
 from . import ImportRefused, UnreadableFile, import_tiktok_file
+from .read import read_inline
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +101,25 @@ def import_notice(job: ImportJob) -> str:
 
 
 def import_start(job: ImportJob) -> None:
-    """Run the job's current stage now when the file is small, else queue it for a worker."""
-    if job.file_size <= settings.IMPORT_INLINE_BYTES:
+    """Run the job's current stage now when the file is small to read, else queue it for a
+    worker (which reads within a memory budget)."""
+    if job.file_size <= settings.IMPORT_INLINE_BYTES and _small_to_read(job):
         import_run(job.pk)
         job.refresh_from_db()
         return
     from ..tasks import import_run_task  # here: the tasks module imports this one
 
     transaction.on_commit(lambda: import_run_task.delay(job.pk))
+
+
+def _small_to_read(job: ImportJob) -> bool:
+    """The stored upload (at most IMPORT_INLINE_BYTES here) is small once unpacked too; a file
+    the checks now refuse goes to the worker, whose preview fails it with the reason."""
+    try:
+        with job.file.open("rb") as binary:
+            return read_inline(binary)
+    except UnreadableFile:
+        return False
 
 
 def import_apply_start(job: ImportJob, *, user, skip_errors: bool) -> bool:
