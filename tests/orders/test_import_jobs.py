@@ -316,3 +316,21 @@ def csv_rows(data: bytes) -> list[list[str]]:
     import io
 
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_an_apply_refused_for_bad_rows_says_so_once_counting_problems(client, admin, shop):
+    """One row with two bad cells: two problems, one row; "nothing was imported" once."""
+    from orders.importing.jobs import import_run
+
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row(**{"Quantity": "lots", "Order Amount": "much"})))
+    job = ImportJob.objects.get()
+    assert job.report["error_count"] == 2
+    ImportJob.objects.filter(pk=job.pk).update(stage="apply", state="queued", skip_errors=False)
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "Nothing was imported: 2 problems in the file.")
+    assert (
+        "Nothing was imported: 2 problems in the file."
+        in client.get(f"/orders/import/{job.pk}/").content.decode()
+    )
