@@ -197,6 +197,8 @@ def test_a_run_taken_over_by_a_restart_publishes_nothing(admin, shop, monkeypatc
     assert export_run(job.pk) == "cancelled"
     job.refresh_from_db()
     assert (job.status, job.attempts, job.file.name) == (ExportStatus.RUNNING, 2, "")
+    # The heartbeat is the new attempt's now: the stopped run leaves it for recovery to read.
+    assert last_beat(f"exports:heartbeat:{job.pk}") is not None
 
 
 def test_export_recover_command_prints_what_it_did(admin, shop, settings):

@@ -190,6 +190,7 @@ def test_a_run_taken_over_before_it_holds_its_job_stores_nothing(shop, settings,
     job.refresh_from_db()
     assert (job.state, job.attempts, job.finished_at) == ("running", 2, None)
     assert job.file.name  # the new attempt still needs its upload
+    assert import_heartbeat(job) is not None  # the new attempt's, left alone
     assert not Order.objects.exists()
 
 
