@@ -24,7 +24,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from accounts.heartbeat import Heartbeat
+from accounts.heartbeat import Heartbeat, same_attempt
 
 from .generate import ExportFailed, export_generate
 from .models import ExportJob, ExportStatus
@@ -41,7 +41,7 @@ class _Cancelled(Exception):
 
 def _mine(job: ExportJob):
     """The job while it is still this run's: running, and not claimed again since."""
-    return ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING, attempts=job.attempts)
+    return same_attempt(job, status=ExportStatus.RUNNING)
 
 
 @shared_task(

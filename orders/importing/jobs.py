@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting
+from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting, same_attempt
 
 from ..models import ImportJob
 from . import ImportRefused, UnreadableFile, import_tiktok_file
@@ -172,7 +172,7 @@ def import_run(job_id: int) -> None:
         return
     job = ImportJob.objects.select_related("shop", "requested_by").get(pk=job_id)
     # This run's own job: not once recovery has queued it again for another worker.
-    mine = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts)
+    mine = same_attempt(job, state=ImportJob.State.RUNNING)
     heartbeat = Heartbeat(
         _heartbeat_key(job.pk),
         timeout=settings.IMPORT_HEARTBEAT_SECONDS,
@@ -276,9 +276,7 @@ def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> 
         with transaction.atomic():
             # A row locked by an open import transaction is a live run (frozen, perhaps, but
             # it may still commit): skipped, whatever its heartbeat says.
-            same = ImportJob.objects.filter(
-                pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts
-            )
+            same = same_attempt(job, state=ImportJob.State.RUNNING)
             if not same.select_for_update(skip_locked=True).exists():
                 continue
             if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:

@@ -321,3 +321,15 @@ def test_recover_resends_a_job_queued_too_long(
         assert export_recover()["resent"] == 1
         assert export_recover()["resent"] == 0  # not again before another timeout
     assert sent == [waiting.pk] and fresh.pk not in sent
+
+
+def test_an_attempt_is_the_same_only_while_nobody_claimed_the_job_again(admin, shop):
+    """The one rule imports and exports share for every write of a run or of recovery."""
+    from accounts.heartbeat import same_attempt
+
+    job = make_job(admin, [shop], status=ExportStatus.RUNNING, attempts=1)
+    assert list(same_attempt(job, status=ExportStatus.RUNNING)) == [job]
+    assert not same_attempt(job, status=ExportStatus.QUEUED).exists()
+    ExportJob.objects.filter(pk=job.pk).update(attempts=2)  # claimed again elsewhere
+    assert not same_attempt(job, status=ExportStatus.RUNNING).update(status=ExportStatus.DONE)
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING
