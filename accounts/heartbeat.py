@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.functions import Coalesce
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,13 @@ def last_beat(key: str) -> datetime | None:
     """When the heartbeat at `key` was last written; None when the cache has no such key."""
     stamp = cache.get(key)
     return datetime.fromtimestamp(stamp, UTC) if stamp else None
+
+
+def same_attempt(job: Model, **state) -> QuerySet:
+    """The job's row while it is still the attempt `job` was read at: in `state` (its running
+    state, say) and not claimed again since. Every write of a run or of recovery goes through
+    it, so whoever is wrong about an attempt changes nothing."""
+    return type(job)._default_manager.filter(pk=job.pk, attempts=job.attempts, **state)
 
 
 @dataclass

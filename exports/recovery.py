@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.heartbeat import Recovered, last_beat, resend_waiting
+from accounts.heartbeat import Recovered, last_beat, resend_waiting, same_attempt
 
 from .models import ExportJob, ExportStatus
 
@@ -48,7 +48,7 @@ def export_recover_lost(*, stale_after: int | None = None, dry_run: bool = False
         beat = last_beat(export_heartbeat_key(job.pk))
         if beat is not None and beat >= stale:
             continue  # a long step: the worker's thread still beats
-        same = silent.filter(pk=job.pk, attempts=job.attempts)
+        same = same_attempt(job, status=ExportStatus.RUNNING, heartbeat_at__lt=stale)
         if job.attempts >= settings.EXPORT_MAX_ATTEMPTS:
             reason = (
                 f"The worker writing this file stopped {job.attempts} times "

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from accounts.heartbeat import Heartbeat
+from accounts.heartbeat import Heartbeat, same_attempt
 
 from .generate import ExportFailed, export_generate
 from .models import ExportJob, ExportStatus
@@ -41,7 +41,7 @@ class _Cancelled(Exception):
 
 def _mine(job: ExportJob):
     """The job while it is still this run's: running, and not claimed again since."""
-    return ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING, attempts=job.attempts)
+    return same_attempt(job, status=ExportStatus.RUNNING)
 
 
 @shared_task(
@@ -71,6 +71,7 @@ def export_run(job_id: int) -> str:
         timeout=settings.EXPORT_HEARTBEAT_SECONDS,
         ttl=settings.EXPORT_TIME_LIMIT_SECONDS + 120,
     )
+    ended = False  # this run recorded the job's end: its heartbeat is no longer needed
     try:
         with heartbeat:
             generated = export_generate(
@@ -79,19 +80,24 @@ def export_run(job_id: int) -> str:
                 on_total=lambda total: _set_total(job, total),
                 on_batch=lambda rows: _progress(job, rows),
             )
-            _publish(job, partial, generated)
+            ended = _publish(job, partial, generated)
     except _Cancelled:
         return "cancelled"
     except ExportFailed as error:
-        _fail(job, str(error))
+        ended = _fail(job, str(error))
     except SoftTimeLimitExceeded:
-        _fail(job, "The export took longer than the time limit; narrow the filters or use CSV.")
+        ended = _fail(
+            job, "The export took longer than the time limit; narrow the filters or use CSV."
+        )
     except Exception:
         log.exception("export %s failed", job.pk)
-        _fail(job, "An unexpected error stopped this export; it has been logged. Retry it.")
+        ended = _fail(job, "An unexpected error stopped this export; it has been logged. Retry it.")
     finally:
         partial.unlink(missing_ok=True)
-        cache.delete(heartbeat.key)
+        # The key is the job's, not the attempt's: a run restarted elsewhere leaves it to the
+        # attempt now running, whose beat recovery reads.
+        if ended:
+            cache.delete(heartbeat.key)
     return ExportJob.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
@@ -108,7 +114,7 @@ def _progress(job: ExportJob, rows: int) -> None:
         raise _Cancelled
 
 
-def _publish(job: ExportJob, partial: Path, generated) -> None:
+def _publish(job: ExportJob, partial: Path, generated) -> bool:
     name = export_file_name(job)
     with partial.open("rb") as content:
         stored = default_storage.save(f"exports/{job.pk}/{name}", File(content))
@@ -131,12 +137,15 @@ def _publish(job: ExportJob, partial: Path, generated) -> None:
         raise _Cancelled
     if job.schedule_id:
         export_notify(ExportJob.objects.get(pk=job.pk))
+    return True
 
 
-def _fail(job: ExportJob, reason: str) -> None:
+def _fail(job: ExportJob, reason: str) -> bool:
+    """Fail the job with `reason` if it is still this run's; whether it was."""
     failed = _mine(job).update(status=ExportStatus.FAILED, error=reason, finished_at=timezone.now())
     if failed and job.schedule_id:
         export_notify(ExportJob.objects.get(pk=job.pk))
+    return bool(failed)
 
 
 @shared_task(name="exports.tasks.export_recover")

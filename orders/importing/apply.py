@@ -75,7 +75,9 @@ class ImportRefused(ValueError):
     `errors` are the first of each kind, in row order; `total` counts them all."""
 
     def __init__(self, errors: BadRows):
-        super().__init__(f"{errors.total} bad rows; nothing was imported.")
+        # Problems, not rows: the count is of bad cells, and one row may have several.
+        noun = "problem" if errors.total == 1 else "problems"
+        super().__init__(f"{errors.total:,} {noun} in the file.")
         self.errors: list[RowError] = sorted(errors, key=lambda error: error.row)
         self.total = errors.total
 

@@ -86,8 +86,9 @@ class Bounds:
                 raise self.cell_too_long(number)
 
 
-def zip_check(binary, bounds: Bounds) -> None:
-    """Refuse a workbook whose zip directory is absurd, before anything is inflated."""
+def zip_check(binary, bounds: Bounds) -> int:
+    """Refuse a workbook whose zip directory is absurd, before anything is inflated; the
+    total size its members declare unpacked."""
     _directory_size_check(binary, bounds)
     try:
         with zipfile.ZipFile(binary) as archive:
@@ -112,6 +113,7 @@ def zip_check(binary, bounds: Bounds) -> None:
                 f"({member.filename}): it is not a TikTok export but a zip bomb."
             )
     binary.seek(0)
+    return total
 
 
 def _too_many_members(bounds: Bounds) -> OutOfBounds:

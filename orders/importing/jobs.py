@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting
+from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting, same_attempt
 
 from ..models import ImportJob
 from . import ImportRefused, UnreadableFile, import_tiktok_file
+from .read import read_inline
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +101,25 @@ def import_notice(job: ImportJob) -> str:
 
 
 def import_start(job: ImportJob) -> None:
-    """Run the job's current stage now when the file is small, else queue it for a worker."""
-    if job.file_size <= settings.IMPORT_INLINE_BYTES:
+    """Run the job's current stage now when the file is small to read, else queue it for a
+    worker (which reads within a memory budget)."""
+    if job.file_size <= settings.IMPORT_INLINE_BYTES and _small_to_read(job):
         import_run(job.pk)
         job.refresh_from_db()
         return
     from ..tasks import import_run_task  # here: the tasks module imports this one
 
     transaction.on_commit(lambda: import_run_task.delay(job.pk))
+
+
+def _small_to_read(job: ImportJob) -> bool:
+    """The stored upload (at most IMPORT_INLINE_BYTES here) is small once unpacked too; a file
+    the checks now refuse goes to the worker, whose preview fails it with the reason."""
+    try:
+        with job.file.open("rb") as binary:
+            return read_inline(binary)
+    except UnreadableFile:
+        return False
 
 
 def import_apply_start(job: ImportJob, *, user, skip_errors: bool) -> bool:
@@ -160,64 +172,87 @@ def import_run(job_id: int) -> None:
         return
     job = ImportJob.objects.select_related("shop", "requested_by").get(pk=job_id)
     # This run's own job: not once recovery has queued it again for another worker.
-    mine = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts)
-    preview = job.stage == ImportJob.Stage.PREVIEW
+    mine = same_attempt(job, state=ImportJob.State.RUNNING)
     heartbeat = Heartbeat(
         _heartbeat_key(job.pk),
         timeout=settings.IMPORT_HEARTBEAT_SECONDS,
         ttl=settings.IMPORT_TIME_LIMIT_SECONDS + 120,
     )
-
-    def progress(done: int, total: int) -> None:
-        cache.set(_progress_key(job.pk), (done, total), timeout=settings.IMPORT_TIME_LIMIT_SECONDS)
-        heartbeat.beat()
-        if not mine.exists():  # raised inside the import's transaction: it rolls back
-            raise _Superseded
-
-    outcome = {"report": job.report, "rows_total": job.rows_total, "error": ""}
     try:
-        with heartbeat, local_path(job.file) as path:
-            report = import_tiktok_file(
-                shop=job.shop,
-                source=path,
-                name=job.file_name,
-                actor=job.requested_by,
-                dry_run=preview,
-                skip_errors=preview or job.skip_errors,
-                date_format=job.date_format or None,
-                progress=progress,
-            )
+        # One transaction holds the job row locked (PostgreSQL; on SQLite the database's
+        # write lock) from here to its end, stores the orders and records the outcome: the
+        # orders are stored only with a job that says so, and recovery, which skips locked
+        # rows, never restarts a run whose transaction is still open, even a frozen one.
+        with heartbeat, local_path(job.file) as path, transaction.atomic():
+            if not mine.select_for_update().exists():
+                raise _Superseded  # restarted between its claim and now
+            outcome = _stage(job, path, heartbeat)
+            if not _finish(job, mine, **outcome):
+                raise _Superseded
     except _Superseded:
         log.warning("import job %s attempt %s stopped: restarted elsewhere", job.pk, job.attempts)
-        return
-    except (UnreadableFile, ImportRefused) as refused:
-        outcome.update(state=ImportJob.State.FAILED, error=f"Nothing was imported: {refused}")
-    except MemoryError:  # past the task's budget; not bound to a name, so its frames are freed
-        outcome.update(state=ImportJob.State.FAILED, error=OVER_MEMORY)
-    except SoftTimeLimitExceeded:
-        outcome.update(state=ImportJob.State.FAILED, error=OVER_TIME)
     except Exception:
         log.exception("import job %s failed", job.pk)
         _finish(job, mine, state=ImportJob.State.FAILED, error=_INTERNAL)
         raise
-    else:
-        outcome.update(state=ImportJob.State.FINISHED, report=report.as_dict())
-        outcome["rows_total"] = report.rows
-    _finish(job, mine, **outcome)
+
+
+def _stage(job: ImportJob, path: Path, heartbeat: Heartbeat) -> dict:
+    """Import (or preview) the file; the job's outcome, refusals included, as its fields."""
+
+    def progress(done: int, total: int) -> None:
+        cache.set(_progress_key(job.pk), (done, total), timeout=settings.IMPORT_TIME_LIMIT_SECONDS)
+        heartbeat.beat()
+
+    preview = job.stage == ImportJob.Stage.PREVIEW
+    outcome = {"report": job.report, "rows_total": job.rows_total, "error": ""}
+    try:
+        report = import_tiktok_file(
+            shop=job.shop,
+            source=path,
+            name=job.file_name,
+            actor=job.requested_by,
+            dry_run=preview,
+            skip_errors=preview or job.skip_errors,
+            date_format=job.date_format or None,
+            progress=progress,
+        )
+    except (UnreadableFile, ImportRefused) as refused:
+        return {
+            **outcome,
+            "state": ImportJob.State.FAILED,
+            "error": f"Nothing was imported: {refused}",
+        }
+    except MemoryError:  # past the task's budget; not bound to a name, so its frames are freed
+        return {**outcome, "state": ImportJob.State.FAILED, "error": OVER_MEMORY}
+    except SoftTimeLimitExceeded:
+        return {**outcome, "state": ImportJob.State.FAILED, "error": OVER_TIME}
+    return {
+        **outcome,
+        "state": ImportJob.State.FINISHED,
+        "report": report.as_dict(),
+        "rows_total": report.rows,
+    }
 
 
 _INTERNAL = "Nothing was imported: an internal error."
 
 
-def _finish(job: ImportJob, mine, *, state: str, **fields) -> None:
-    """Record the stage's outcome if the job is still this run's; drop the upload once it is
-    not needed again (applied, or the job failed)."""
+def _finish(job: ImportJob, mine, *, state: str, **fields) -> bool:
+    """Record the stage's outcome if the job is still this run's, and once that commits drop
+    the upload when it is not needed again (applied, or the job failed); False when the job
+    is no longer this run's."""
     drop = job.stage == ImportJob.Stage.APPLY or state == ImportJob.State.FAILED
     if drop:
         fields["file"] = ""
-    if mine.update(state=state, finished_at=timezone.now(), **fields) and drop and job.file:
-        job.file.delete(save=False)
+    if not mine.update(state=state, finished_at=timezone.now(), **fields):
+        return False
+    if drop and job.file:
+        transaction.on_commit(lambda: job.file.delete(save=False))
+    # At once: until the commit the row, still running to others, is locked, and recovery
+    # would judge it by the hard time limit anyway.
     cache.delete_many([_progress_key(job.pk), _heartbeat_key(job.pk)])
+    return True
 
 
 def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> Recovered:
@@ -238,20 +273,21 @@ def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> 
     )
     running = ImportJob.objects.filter(state=ImportJob.State.RUNNING).order_by("pk")
     for job in (job for job in running if _lost(job, stale)):
-        same = ImportJob.objects.filter(
-            pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts
-        )
-        if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
-            if dry_run or same.update(
-                state=ImportJob.State.FAILED, error=_gave_up(job), file="", finished_at=now
-            ):
-                done.failed.append(job.pk)
-                if not dry_run and job.file:
-                    job.file.delete(save=False)
-                    done.cleaned += 1
-            continue
         with transaction.atomic():
-            if dry_run or same.update(state=ImportJob.State.QUEUED, heartbeat_at=now):
+            # A row locked by an open import transaction is a live run (frozen, perhaps, but
+            # it may still commit): skipped, whatever its heartbeat says.
+            same = same_attempt(job, state=ImportJob.State.RUNNING)
+            if not same.select_for_update(skip_locked=True).exists():
+                continue
+            if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+                if dry_run or same.update(
+                    state=ImportJob.State.FAILED, error=_gave_up(job), file="", finished_at=now
+                ):
+                    done.failed.append(job.pk)
+                    if not dry_run and job.file:
+                        transaction.on_commit(lambda file=job.file: file.delete(save=False))
+                        done.cleaned += 1
+            elif dry_run or same.update(state=ImportJob.State.QUEUED, heartbeat_at=now):
                 done.requeued.append(job.pk)
                 if not dry_run:
                     cache.delete(_progress_key(job.pk))  # the next run counts from 0

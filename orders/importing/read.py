@@ -164,6 +164,21 @@ def upload_check(binary, name: str = "") -> bool:
     return is_xlsx
 
 
+def read_inline(binary) -> bool:
+    """Whether the file is small enough to read in a web request (IMPORT_INLINE_BYTES): by
+    what reading it parses, which for a workbook is the unpacked size its zip directory
+    declares (bounded by zip_check), not the compressed bytes (a repetitive sheet inflates
+    ~100 times). `binary` is a seekable binary file that passed upload_check."""
+    binary.seek(0, io.SEEK_END)
+    size = binary.tell()
+    binary.seek(0)
+    if size > settings.IMPORT_INLINE_BYTES:
+        return False
+    is_xlsx = zipfile.is_zipfile(binary)
+    binary.seek(0)
+    return not is_xlsx or zip_check(binary, Bounds.from_settings()) <= settings.IMPORT_INLINE_BYTES
+
+
 class SheetFile:
     """A TikTok file opened once for reading: header matched and a first row found on
     opening; its rows streamed as often as needed, never all in memory.

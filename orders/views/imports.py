@@ -30,7 +30,7 @@ from ..importing.jobs import (
     import_start,
 )
 from ..importing.plan import DATE_FORMAT_CHOICES
-from ..importing.read import SheetFile, too_large, upload_check
+from ..importing.read import SheetFile, read_inline, too_large, upload_check
 from ..models import ImportJob
 
 HISTORY = 10
@@ -67,7 +67,7 @@ class ImportForm(forms.Form):
 def _small_file_check(upload) -> None:
     """The header and a first row of an upload small enough to run in the request, read from
     the upload itself: a refused file never reaches the storage."""
-    if upload.size > settings.IMPORT_INLINE_BYTES:
+    if not read_inline(upload.file):
         return
     upload.seek(0)
     with SheetFile(upload.read(), upload.name):

@@ -310,10 +310,10 @@ EXPORT_WORK_MEM = env.str("EXPORT_WORK_MEM", default="64MB")  # PostgreSQL, per 
 EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
 
 # TikTok file imports (SPEC §8): orders planned and written per batch (memory stays flat);
-# uploads up to IMPORT_INLINE_BYTES are previewed and applied in the request, larger ones by
-# a worker while the page shows its progress. A running import silent for
-# IMPORT_HEARTBEAT_SECONDS is restarted by `import_recover` (beat, every minute), at most
-# IMPORT_MAX_ATTEMPTS runs of a stage in all. A report lists the first
+# uploads up to IMPORT_INLINE_BYTES (a workbook: unpacked) are previewed and applied in the
+# request, larger ones by a worker while the page shows its progress. A running import
+# silent for IMPORT_HEARTBEAT_SECONDS is restarted by `import_recover` (beat, every minute),
+# at most IMPORT_MAX_ATTEMPTS runs of a stage in all. A report lists the first
 # IMPORT_REPORT_ERRORS_PER_KIND bad cells of each kind and counts the rest.
 IMPORT_BATCH_ORDERS = int_from_env("IMPORT_BATCH_ORDERS", default=1000)
 IMPORT_MAX_BYTES = int_from_env("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)  # ~180k rows

@@ -197,6 +197,8 @@ def test_a_run_taken_over_by_a_restart_publishes_nothing(admin, shop, monkeypatc
     assert export_run(job.pk) == "cancelled"
     job.refresh_from_db()
     assert (job.status, job.attempts, job.file.name) == (ExportStatus.RUNNING, 2, "")
+    # The heartbeat is the new attempt's now: the stopped run leaves it for recovery to read.
+    assert last_beat(f"exports:heartbeat:{job.pk}") is not None
 
 
 def test_export_recover_command_prints_what_it_did(admin, shop, settings):
@@ -319,3 +321,15 @@ def test_recover_resends_a_job_queued_too_long(
         assert export_recover()["resent"] == 1
         assert export_recover()["resent"] == 0  # not again before another timeout
     assert sent == [waiting.pk] and fresh.pk not in sent
+
+
+def test_an_attempt_is_the_same_only_while_nobody_claimed_the_job_again(admin, shop):
+    """The one rule imports and exports share for every write of a run or of recovery."""
+    from accounts.heartbeat import same_attempt
+
+    job = make_job(admin, [shop], status=ExportStatus.RUNNING, attempts=1)
+    assert list(same_attempt(job, status=ExportStatus.RUNNING)) == [job]
+    assert not same_attempt(job, status=ExportStatus.QUEUED).exists()
+    ExportJob.objects.filter(pk=job.pk).update(attempts=2)  # claimed again elsewhere
+    assert not same_attempt(job, status=ExportStatus.RUNNING).update(status=ExportStatus.DONE)
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING

@@ -277,3 +277,60 @@ def test_a_file_with_many_bad_rows_has_a_bounded_page_and_report(client, admin, 
     assert lines[1] == "3,Quantity,'lots0' is not a whole number of items"
     assert lines[6] == ',Quantity,"… and 1,495 more rows with the same problem"'
     assert lines[12] == ",Order Amount,… and 695 more rows with the same problem"
+
+
+def test_a_workbook_small_on_disk_but_large_unpacked_goes_to_the_worker(
+    client, admin, shop, settings
+):
+    """Whether a file is read in the request is judged by what reading it parses: a
+    workbook's declared unpacked size, not the few bytes it takes compressed."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    rows = [_row(**{"Order ID": f"5761234{i:011d}"}) for i in range(300)]
+    for row in csv_rows(_csv(*rows)):
+        book.active.append(row)
+    written = io.BytesIO()
+    book.save(written)
+    data = written.getvalue()
+    unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    settings.IMPORT_INLINE_BYTES = 2 * len(data)
+    assert unpacked > settings.IMPORT_INLINE_BYTES  # the legitimate workbook inflates ~10x
+    client.force_login(admin)
+    response = _upload(client, shop, data, name="orders.xlsx")
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.state == "queued"  # left to a worker, with its memory budget
+    from orders.tasks import import_run_task
+
+    import_run_task(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.report["created"]) == ("finished", 300)
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_an_apply_refused_for_bad_rows_says_so_once_counting_problems(client, admin, shop):
+    """One row with two bad cells: two problems, one row; "nothing was imported" once."""
+    from orders.importing.jobs import import_run
+
+    client.force_login(admin)
+    _upload(client, shop, _csv(_row(**{"Quantity": "lots", "Order Amount": "much"})))
+    job = ImportJob.objects.get()
+    assert job.report["error_count"] == 2
+    ImportJob.objects.filter(pk=job.pk).update(stage="apply", state="queued", skip_errors=False)
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "Nothing was imported: 2 problems in the file.")
+    assert (
+        "Nothing was imported: 2 problems in the file."
+        in client.get(f"/orders/import/{job.pk}/").content.decode()
+    )

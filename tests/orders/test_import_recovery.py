@@ -5,13 +5,16 @@ what happened, and operators run the same recovery with `manage.py import_recove
 import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from orders.importing.jobs import import_heartbeat, import_recover, import_run
@@ -65,13 +68,14 @@ def test_recover_restarts_an_import_whose_heartbeat_stopped(
 
 
 def test_recover_fails_an_import_after_its_last_attempt_with_the_reason(
-    client, admin, shop, settings
+    client, admin, shop, settings, django_capture_on_commit_callbacks
 ):
     settings.IMPORT_MAX_ATTEMPTS = 3
     dead = _job(shop, attempts=3)
     _beat(dead, 600)
     upload = dead.file.name
-    assert import_recover().failed == [dead.pk]
+    with django_capture_on_commit_callbacks(execute=True):  # the upload goes once that commits
+        assert import_recover().failed == [dead.pk]
     dead.refresh_from_db()
     assert dead.state == "failed" and dead.finished_at
     assert "worker processing it was lost 3 times" in dead.error
@@ -163,23 +167,92 @@ def test_the_worker_beats_at_every_batch(shop, settings, monkeypatch):
     assert Order.objects.count() == 3
 
 
-def test_a_run_taken_over_by_a_restart_stores_nothing(shop, settings, monkeypatch):
-    """A worker taken for dead that is in fact alive, its job queued again and claimed by
-    another worker, stops at its next batch: its transaction is rolled back and the job row
-    stays the new attempt's."""
+def test_a_run_taken_over_before_it_holds_its_job_stores_nothing(shop, settings, monkeypatch):
+    """Queued again and claimed by another worker between this run's claim and its lock on
+    the job (while it copied the upload, say): it stops before reading the file, and the job
+    row stays the new attempt's."""
+    import orders.importing.jobs as jobs
+
     settings.IMPORT_BATCH_ORDERS = 1
     job = _job(shop, state="queued", attempts=0, rows=3)
+    real = jobs.local_path
 
-    def restarted_elsewhere():
+    @contextmanager
+    def restarted_elsewhere(field):
         ImportJob.objects.filter(pk=job.pk).update(attempts=2)
+        with real(field) as path:
+            yield path
 
-    beats = _watch(monkeypatch, job, before=restarted_elsewhere)
+    monkeypatch.setattr(jobs, "local_path", restarted_elsewhere)
+    beats = _watch(monkeypatch, job)
     import_run(job.pk)
-    assert beats == []  # stopped at the first batch
+    assert beats == []  # no batch was read
     job.refresh_from_db()
     assert (job.state, job.attempts, job.finished_at) == ("running", 2, None)
     assert job.file.name  # the new attempt still needs its upload
+    assert import_heartbeat(job) is not None  # the new attempt's, left alone
     assert not Order.objects.exists()
+
+
+def test_a_run_whose_job_changed_before_its_commit_stores_nothing(shop, settings, monkeypatch):
+    """The job stops being this attempt after the last batch's check, before the import
+    commits (a frozen host, taken for dead meanwhile): the stage's orders and its state are
+    written in one transaction, so the orders are not stored under a job that says "lost"."""
+    import orders.importing as importing
+
+    job = _job(shop, state="queued", attempts=0, rows=2)
+    real = importing.audit_record
+
+    def audited_after_a_restart(**kwargs):
+        ImportJob.objects.filter(pk=job.pk).update(state="queued")  # recovery, meanwhile
+        return real(**kwargs)
+
+    monkeypatch.setattr(importing, "audit_record", audited_after_a_restart)
+    import_run(job.pk)
+    # Rolled back as a whole: on one connection here, the stand-in for recovery with it.
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.finished_at, job.report) == ("running", 1, None, {})
+    assert job.file.name
+    assert not Order.objects.exists()
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update_skip_locked, reason="row locks (PostgreSQL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_live_run_holding_its_job_is_not_requeued_even_when_silent(shop, settings, monkeypatch):
+    """A run's transaction locks its job row until it ends: a worker that is alive but has not
+    beaten for a while (a frozen host) is not restarted under it; a stale one without a lock
+    is. Another connection holds the lock here, as the frozen run would."""
+    settings.IMPORT_HEARTBEAT_SECONDS = 90
+    monkeypatch.setattr("orders.tasks.import_run_task.delay", lambda pk: None)  # no worker here
+    silent = _job(shop)
+    _beat(silent, 300)
+    dead = _job(shop)
+    _beat(dead, 300)
+    locked, release = threading.Event(), threading.Event()
+
+    def frozen_run():
+        try:
+            with transaction.atomic():
+                list(ImportJob.objects.select_for_update().filter(pk=silent.pk))
+                locked.set()
+                release.wait(timeout=5)  # before the fix, recovery waits here for the lock
+        finally:
+            connections.close_all()
+
+    run = threading.Thread(target=frozen_run)
+    run.start()
+    try:
+        assert locked.wait(timeout=10)
+        recovered = import_recover()
+        release.set()
+    finally:
+        release.set()
+        run.join()
+    assert recovered.requeued == [dead.pk]
+    assert ImportJob.objects.get(pk=silent.pk).state == "running"
+    assert import_recover().requeued == [silent.pk]  # its transaction ended, its beat did not
 
 
 # The operators' command ------------------------------------------------------------------

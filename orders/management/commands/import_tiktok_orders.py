@@ -52,7 +52,10 @@ class Command(BaseCommand):
             more = refused.total - min(SHOWN_ERRORS, len(refused.errors))
             if more > 0:
                 self.stderr.write(f"  … and {more} more")
-            raise CommandError(f"{refused} Fix them or use --skip-errors.") from None
+            them = "it" if refused.total == 1 else "them"
+            raise CommandError(
+                f"Nothing was imported: {refused} Fix {them} or use --skip-errors."
+            ) from None
         if not dry_run:  # the import page's history lists it beside uploaded files
             ImportJob.objects.create(
                 shop=store,
