@@ -7,6 +7,7 @@ from django.http import QueryDict
 from accounts.models import User
 from accounts.roles import Perm
 
+from ..form_fields import row_id
 from ..models import Order
 from ..selectors import order_list_for_user
 from ..selectors.order_list import order_filterset
@@ -27,5 +28,5 @@ def order_selection_resolve(
     if all_matching:
         filterset, _ = order_filterset(user=user, query=query)
         return filterset.qs & allowed
-    keys = [int(i) for i in ids[:MAX_TICKED] if str(i).isdigit()]
-    return allowed.filter(pk__in=keys)
+    keys = [row_id(i) for i in ids[:MAX_TICKED]]
+    return allowed.filter(pk__in=[key for key in keys if key is not None])

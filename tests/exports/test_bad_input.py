@@ -76,3 +76,21 @@ def test_a_shop_parameter_the_database_cannot_take_is_refused(client, accountant
     assert response.status_code == 400 and not ExportJob.objects.exists()
     assert client.get("/exports/new/", {"shop": slug}).status_code == 200
     assert client.get("/orders/", {"shop": slug}).status_code == 404
+
+
+# Digits int() reads that are not 0–9 ('²' even makes int() fail), ids no database column
+# holds (bigint ends at 2**63 - 1) and more digits than int() converts.
+BAD_IDS = ["²", "٣", "３", str(2**63), "9" * 5000, "-1", "0", "1 ²"]
+
+
+@pytest.mark.parametrize("ids", BAD_IDS)
+def test_ticked_ids_the_database_cannot_take_are_refused_and_nothing_is_queued(
+    client, accountant, ids, django_capture_on_commit_callbacks
+):
+    client.force_login(accountant)
+    data = {"ids": ids, "format": "csv", "template": "orders"}
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        response = client.post("/exports/", data)
+    assert response.status_code == 400
+    assert "The ticked orders are not valid." in response.content.decode()
+    assert not ExportJob.objects.exists() and not enqueued

@@ -123,3 +123,15 @@ def test_bulk_action_needs_its_permission_and_a_selection(
     for data in ({"action": "nope", "all_matching": "1"}, {"action": "count", "ids": ["x"]}):
         response = client.post("/orders/bulk/", data)
         assert response.status_code == 302 and response["Location"].startswith("/orders/")
+
+
+@pytest.mark.parametrize("ids", ["²", "٣", "３", str(2**63), "9" * 5000, "-1"])
+def test_ticked_ids_the_database_cannot_take_select_nothing(
+    client, shop, accountant, count_action, ids
+):
+    OrderFactory(shop=shop)
+    client.force_login(accountant)
+    response = client.post("/orders/bulk/", {"action": "count", "ids": [ids]})
+    assert response.status_code == 302 and response["Location"].startswith("/orders/")
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown == ["Select at least one order, or all matching orders."]
