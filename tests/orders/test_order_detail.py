@@ -222,6 +222,28 @@ def test_status_change_follows_the_transition_table(client, admin, to_ship):
     assert (to_ship.status, to_ship.cancel_reason) == ("CANCELLED", "Out of stock")
 
 
+def test_status_messages_and_the_timeline_name_statuses_by_their_labels(client, admin, shop):
+    moving = OrderFactory(shop=shop, status="IN_TRANSIT")
+    client.force_login(admin)
+    response = client.post(f"/orders/{moving.order_id}/status/", {"status": "DELIVERED"})
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert messages == [
+        "Nothing changed: An order cannot move from In transit to Delivered. "
+        "Only TikTok or the carrier marks an order delivered or completed."
+    ]
+    to_ship = OrderFactory(shop=shop, status="AWAITING_SHIPMENT", refunded_amount=0)
+    to_ship.refunds.all().delete()
+    to_ship.events.all().delete()
+    url = f"/orders/{to_ship.order_id}/"
+    client.post(f"{url}refunds/", {"amount": "1.00", "reason": "Late"})
+    client.post(f"{url}status/", {"status": "CANCELLED", "reason": "Out of stock"})
+    body = client.get(url).content.decode()
+    assert "Awaiting shipment → Cancelled (Out of stock)" in body
+    assert "Completed 1.00 Late" in body
+    for code in ("AWAITING_SHIPMENT", "CANCELLED", "COMPLETED", "REQUESTED"):
+        assert code not in body.replace(f"status-{code.lower()}", "")
+
+
 @pytest.mark.parametrize("role", ["cs_agent", "accountant", "viewer"])
 def test_roles_without_fulfilment_permission_get_403(client, to_ship, role, request):
     client.force_login(request.getfixturevalue(role))
