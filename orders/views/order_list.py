@@ -23,7 +23,7 @@ from ..querystring import canonical_query
 from ..selectors import order_overview_for_user
 from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from ..services import saved_views as views_service
-from ..services.selection import order_selection_resolve
+from ..services.selection import SelectionRefused, order_selection_resolve
 
 
 @login_required
@@ -162,6 +162,9 @@ def bulk_action(request):
         )
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
+    except SelectionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
     if not selected.exists():
         messages.error(request, "Select at least one order, or all matching orders.")
         return redirect(back)

@@ -1,10 +1,12 @@
 """Saved views (personal, shared, default) and the rows a bulk action would apply to."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 
 from orders.models import SavedView
-from orders.services.selection import order_selection_resolve
+from orders.services.selection import SelectionRefused, order_selection_resolve
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,24 @@ def test_ticked_ids_the_database_cannot_take_select_nothing(
     assert response.status_code == 302 and response["Location"].startswith("/orders/")
     shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
     assert shown == ["Select at least one order, or all matching orders."]
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("status=IN_TRANSIT&city=%00", "City: Remove the control character U+0000"),
+        ("date_to=9999-12-31", "between 2000-01-01 and 2100-12-31"),
+    ],
+)
+def test_all_matching_with_a_refused_filter_is_refused_and_runs_nothing(
+    client, shop, accountant, count_action, query, reason
+):
+    OrderFactory(shop=shop, status="IN_TRANSIT")
+    client.force_login(accountant)
+    data = {"action": "count", "all_matching": "1", "query": query}
+    response = client.post("/orders/bulk/", data)
+    assert response.status_code == 302 and response["Location"].startswith("/orders/")
+    (shown,) = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown.startswith("Nothing was done: correct these filters first.") and reason in shown
+    with pytest.raises(SelectionRefused, match=re.escape(reason)):
+        order_selection_resolve(user=accountant, ids=[], all_matching=True, query=QueryDict(query))
