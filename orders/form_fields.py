@@ -176,15 +176,26 @@ class BoundedDateField(AsciiDigitsMixin, forms.DateField):
         return day
 
 
+OUT_OF_DATE = "The form was out of date; reload the page and try again."
+
+
 def error_lines(form: forms.Form) -> list[str]:
-    """Each field's first error as one sentence naming the field, for messages and pages."""
+    """Each field's first error as one sentence naming the field, for messages and pages.
+
+    A hidden field without a label was filled in by the page, not typed ("Submission id:"
+    means nothing to a person, who cannot correct it): its error says to reload the page.
+    """
     lines = []
     for name, errors in form.errors.items():
-        if name == "__all__":
-            lines.append(errors[0])
+        field = form.fields.get(name)
+        if field is None:
+            line = errors[0]
+        elif field.widget.is_hidden and field.label is None:
+            line = OUT_OF_DATE
         else:
-            label = form.fields[name].label or name.replace("_", " ").capitalize()
-            lines.append(f"{label}: {errors[0]}")
+            line = f"{field.label or name.replace('_', ' ').capitalize()}: {errors[0]}"
+        if line not in lines:
+            lines.append(line)
     return lines
 
 

@@ -29,7 +29,7 @@ class SavedViewChangeForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = PlainTextField(multiline=True, required=False)
-    submission_id = PlainTextField(required=False, max_length=64)
+    submission_id = PlainTextField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class MessageForm(forms.Form):

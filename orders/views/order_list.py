@@ -18,6 +18,7 @@ from accounts.roles import Perm
 
 from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from ..filter_ui import filter_bar
+from ..form_fields import error_lines
 from ..forms import SavedViewChangeForm, SavedViewForm
 from ..querystring import canonical_query
 from ..selectors import order_overview_for_user
@@ -53,6 +54,7 @@ def order_list(request):
         "page": page,
         "counts": page,  # tabs without numbers; htmx fetches them from orders:counts
         "form": page.filterset.form,
+        "filter_errors": error_lines(page.filterset.form),
         "query": query,
         "saved_views": saved,
         "active_view": next((v for v in saved if v.query_string == query), None),

@@ -10,18 +10,18 @@ from exports.models import ExportJob
 pytestmark = pytest.mark.django_db
 
 REFUSED = [
-    ({"city": "\x00"}, "control character U+0000"),
+    ({"city": "\x00"}, "City: Remove the control character U+0000"),
     ({"category": "Toys\x00"}, "control character U+0000"),
-    ({"payment_method": "\x00"}, "control character U+0000"),
+    ({"payment_method": "\x00"}, "Payment method: Remove the control character U+0000"),
     ({"country": "U\x00S"}, "control character U+0000"),
     ({"state": "\x00"}, "control character U+0000"),
     ({"postal_code": "\x00"}, "control character U+0000"),
-    ({"carrier": "\x00"}, "control character U+0000"),
+    ({"carrier": "\x00"}, "Carrier: Remove the control character U+0000"),
     ({"delivery_option": "\x1b"}, "control character U+001B"),
     ({"q": "a\x00b"}, "control character U+0000"),
-    ({"date_to": "9999-12-31"}, "between 2000-01-01 and 2100-12-31"),
-    ({"date_from": "0001-01-01"}, "between 2000-01-01 and 2100-12-31"),
-    ({"total_min": "\u0664\u0660"}, "digits 0–9"),
+    ({"date_to": "9999-12-31"}, "Date to: Enter a date between 2000-01-01 and 2100-12-31"),
+    ({"date_from": "0001-01-01"}, "Date from: Enter a date between 2000-01-01 and 2100-12-31"),
+    ({"total_min": "\u0664\u0660"}, "Total at least: Enter an amount like 12.50"),
 ]
 
 

@@ -141,6 +141,16 @@ def test_empty_or_huge_notes_are_refused(client, cs_agent, order, body):
     assert any("The note was not added" in m for m in messages)
 
 
+def test_a_bad_hidden_field_says_the_form_was_out_of_date(client, cs_agent, order):
+    client.force_login(cs_agent)
+    response = _note(client, order, submission_id="a\x00b")
+    assert notes_of(order) == []
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert messages == [
+        "The note was not added: The form was out of date; reload the page and try again."
+    ]
+
+
 def test_a_double_submitted_form_adds_one_note(client, cs_agent, order):
     client.force_login(cs_agent)
     _note(client, order, submission_id="abc123")
