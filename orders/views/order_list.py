@@ -91,14 +91,7 @@ def saved_view_create(request):
     form = SavedViewForm(request.POST, shops=shops_for_user(request.user, Perm.VIEW_ORDERS))
     query = request.POST.get("query_string", "")
     if not form.is_valid():
-        messages.error(
-            request,
-            "The view was not saved: "
-            + "; ".join(
-                f"{form.fields[name].label or name}: {errors[0]}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, f"The view was not saved: {' '.join(error_lines(form))}")
         return redirect(f"{reverse('orders:list')}?{query}")
     data = form.cleaned_data
     try:

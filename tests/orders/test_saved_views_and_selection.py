@@ -68,6 +68,23 @@ def test_bad_saved_view_input_changes_nothing(client, shop, other_shop, viewer):
     assert client.post(f"/orders/views/{other.pk}/", {"action": "delete"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"name": "Mon\x07th"}, "Name: Remove the control character U+0007"),
+        ({"query_string": "x" * 2001}, "The form was out of date; reload the page and try again."),
+        ({"name": "", "query_string": "x" * 2001}, "Name: This field is required."),
+    ],
+)
+def test_a_refused_view_says_why_as_a_person_reads_it(client, shop, viewer, fields, says):
+    client.force_login(viewer)
+    response = _save(client, **fields)
+    (shown,) = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown.startswith("The view was not saved: ") and says in shown
+    assert "Query string" not in shown and "query_string" not in shown
+    assert not SavedView.objects.exists()
+
+
 def test_selection_never_leaves_the_users_shops(shop, other_shop, viewer):
     mine = OrderFactory(shop=shop, status="IN_TRANSIT")
     OrderFactory(shop=shop, status="COMPLETED")
