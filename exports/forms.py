@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.csvsafe import FORMULA_TRIGGERS
 from orders.filters import DATE_FIELD_LABELS
-from orders.form_fields import PlainTextField, RowIdListField
+from orders.form_fields import PlainTextField, RowIdListField, WholeNumberField
 
 from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
 from .models import ExportFormat, ExportTemplate, Frequency
@@ -60,7 +60,8 @@ class ScheduleForm(forms.Form):
 class ReportForm(forms.Form):
     """A custom report: a name, then per catalogue column a tick, a header and a position."""
 
-    name = forms.CharField(max_length=80)
+    # Names and headers end up in file names, sheet cells and pages: plain text only.
+    name = PlainTextField(max_length=80)
 
     def __init__(self, *args, initial_columns=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,13 +71,13 @@ class ReportForm(forms.Form):
             self.fields[f"col_{key}"] = forms.BooleanField(
                 required=False, label=column.label, initial=key in chosen
             )
-            self.fields[f"label_{key}"] = forms.CharField(
+            self.fields[f"label_{key}"] = PlainTextField(
                 required=False,
                 max_length=MAX_HEADER_LENGTH,
                 initial=label if label != column.label else "",
                 label=f"Header for {column.label}",
             )
-            self.fields[f"pos_{key}"] = forms.IntegerField(
+            self.fields[f"pos_{key}"] = WholeNumberField(
                 required=False,
                 min_value=1,
                 max_value=999,

@@ -94,3 +94,25 @@ def test_ticked_ids_the_database_cannot_take_are_refused_and_nothing_is_queued(
     assert response.status_code == 400
     assert "The ticked orders are not valid." in response.content.decode()
     assert not ExportJob.objects.exists() and not enqueued
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("name", "Books\x1b[2J", "U+001B"),
+        ("name", "Bo\x00oks", "U+0000"),
+        ("label_total", "Pa\x1bid", "U+001B"),
+        ("label_total", "Paid\x7f", "U+007F"),
+        ("pos_total", "\u0662", "digits 0–9"),  # int() would read it as 2
+    ],
+)
+def test_a_report_with_control_characters_or_foreign_digits_is_not_saved(
+    client, accountant, field, value, says
+):
+    from exports.models import ExportReport
+
+    client.force_login(accountant)
+    data = {"name": "Books", "col_total": "on", field: value}
+    response = client.post("/exports/reports/new/", data)
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not ExportReport.objects.exists()
