@@ -30,8 +30,8 @@ ACCESS_REVIEW_CSV_HEADER = (
 )
 
 
-def email_normalize(email: str) -> str:
-    """`email` trimmed and lower-cased; InvalidEmail when it is not an email address."""
+def email_validated(email: str) -> str:
+    """`email` normalised (email_address_normalize) and validated: InvalidEmail otherwise."""
     normalized = email_address_normalize(email)
     try:
         validate_email(normalized)
@@ -50,7 +50,7 @@ def shop_get(*, slug: str) -> Shop:
 
 def user_get_by_email(*, email: str) -> User:
     """The user with `email` (any case); InvalidEmail or UnknownUser otherwise."""
-    normalized = email_normalize(email)
+    normalized = email_validated(email)
     user = User.objects.filter(email=normalized).first()
     if user is None:
         raise UnknownUser(normalized)

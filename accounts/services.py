@@ -15,7 +15,7 @@ from .access import permission_cache_clear
 from .exceptions import InvalidShop, ShopExists, UnknownRole
 from .models import AuditAction, AuditEvent, Membership, Shop, User
 from .roles import Perm, Role, permissions_for_role
-from .selectors import email_normalize
+from .selectors import email_validated
 
 # Where Django's PasswordResetConfirmView listens (URL name accounts:password_reset_confirm).
 # Spelled out rather than reversed so commands print the same link whatever URLconf is loaded.
@@ -145,7 +145,7 @@ def membership_add(*, shop: Shop, email: str, role: str, actor: User | None) -> 
     """Give `email` the role in `shop`; a new person gets an account without a password."""
     if role not in Role.values:
         raise UnknownRole(role, Role.values)
-    email = email_normalize(email)
+    email = email_validated(email)
     user = User.objects.filter(email=email).first()  # stored normalised too
     user_created = user is None
     if user_created:

@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.csvsafe import FORMULA_TRIGGERS
 from orders.filters import DATE_FIELD_LABELS
-from orders.form_fields import PlainTextField
+from orders.form_fields import PlainTextField, RowIdListField, WholeNumberField
 
 from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
 from .models import ExportFormat, ExportTemplate, Frequency
@@ -12,7 +12,7 @@ class ExportForm(forms.Form):
     """What to export (filters or ticked orders) and how: format, template, saved report."""
 
     query = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
-    ids = forms.CharField(max_length=20000, required=False, widget=forms.HiddenInput)
+    ids = RowIdListField(required=False)
     format = forms.ChoiceField(choices=ExportFormat.choices, initial=ExportFormat.CSV)
     template = forms.ChoiceField(
         choices=ExportTemplate.choices, initial=ExportTemplate.TIKTOK_SKU_LIST
@@ -24,13 +24,6 @@ class ExportForm(forms.Form):
     def __init__(self, *args, reports, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = reports
-
-    def clean_ids(self) -> list[int]:
-        raw = self.cleaned_data.get("ids") or ""
-        parts = raw.replace(",", " ").split()
-        if not all(part.isdigit() for part in parts):
-            raise forms.ValidationError("The ticked orders are not valid.")
-        return [int(part) for part in parts]
 
     def clean(self):
         data = super().clean()
@@ -67,7 +60,8 @@ class ScheduleForm(forms.Form):
 class ReportForm(forms.Form):
     """A custom report: a name, then per catalogue column a tick, a header and a position."""
 
-    name = forms.CharField(max_length=80)
+    # Names and headers end up in file names, sheet cells and pages: plain text only.
+    name = PlainTextField(max_length=80)
 
     def __init__(self, *args, initial_columns=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,13 +71,13 @@ class ReportForm(forms.Form):
             self.fields[f"col_{key}"] = forms.BooleanField(
                 required=False, label=column.label, initial=key in chosen
             )
-            self.fields[f"label_{key}"] = forms.CharField(
+            self.fields[f"label_{key}"] = PlainTextField(
                 required=False,
                 max_length=MAX_HEADER_LENGTH,
                 initial=label if label != column.label else "",
                 label=f"Header for {column.label}",
             )
-            self.fields[f"pos_{key}"] = forms.IntegerField(
+            self.fields[f"pos_{key}"] = WholeNumberField(
                 required=False,
                 min_value=1,
                 max_value=999,

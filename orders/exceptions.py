@@ -1,5 +1,7 @@
 """Domain errors of the orders app; views turn them into form errors or messages."""
 
+from .statuses import OrderStatus, status_label
+
 
 class OrderError(Exception):
     """Base of every order domain error."""
@@ -14,7 +16,8 @@ class UnknownStatus(OrderError):
 class IllegalTransition(OrderError):
     def __init__(self, current: str, requested: str, why: str = ""):
         self.current, self.requested = current, requested
-        super().__init__(f"An order cannot move from {current} to {requested}. {why}".strip())
+        before, after = status_label(OrderStatus, current), status_label(OrderStatus, requested)
+        super().__init__(f"An order cannot move from {before} to {after}. {why}".strip())
 
 
 class TrackingNumberNeeded(OrderError):

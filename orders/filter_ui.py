@@ -2,34 +2,37 @@
 
 from django.http import QueryDict
 
-from .filters import DATE_FIELD_LABELS, NEEDS_ACTION, PER_PAGE, SORTS
+from .filters import (
+    DATE_FIELD_LABELS,
+    NEEDS_ACTION,
+    PER_PAGE,
+    SORTS,
+    MultiValueFilter,
+    OrderFilterSet,
+    PlainTextFilter,
+)
 from .periods import PERIODS
 from .statuses import FulfillmentType, OrderStatus, TrackingStatus
 
-GROUPS = (
-    ("status", "Status", OrderStatus.choices),
-    ("tracking_status", "Tracking", TrackingStatus.choices),
-    ("fulfillment_type", "Fulfilment", FulfillmentType.choices),
-    ("needs_action", "Needs action", list(NEEDS_ACTION.items())),
+# The labels are the FilterSet's own, so a refusal names a filter as the bar does.
+LABELS = {name: f.label for name, f in OrderFilterSet.base_filters.items()}
+GROUPS = tuple(
+    (name, LABELS[name], choices)
+    for name, choices in (
+        ("status", OrderStatus.choices),
+        ("tracking_status", TrackingStatus.choices),
+        ("fulfillment_type", FulfillmentType.choices),
+        ("needs_action", list(NEEDS_ACTION.items())),
+    )
 )
-TEXT_FIELDS = (
-    ("sku", "Seller SKU or SKU ID"),
-    ("product", "Product name contains"),
-    ("category", "Product category"),
-    ("buyer", "Buyer or recipient"),
-    ("payment_method", "Payment method"),
-    ("country", "Country (code)"),
-    ("state", "State"),
-    ("city", "City"),
-    ("postal_code", "Postal code"),
-    ("carrier", "Carrier"),
-    ("delivery_option", "Delivery option"),
+# Every text filter but the search box and the page link, in the FilterSet's order.
+TEXT_FIELDS = tuple(
+    (name, f.label)
+    for name, f in OrderFilterSet.base_filters.items()
+    if isinstance(f, PlainTextFilter | MultiValueFilter) and name not in ("q", "cursor")
 )
-FLAGS = (
-    ("has_refund", "Refund"),
-    ("has_return", "Return"),
-    ("has_buyer_message", "Buyer message"),
-    ("risk", "Risk"),
+FLAGS = tuple(
+    (name, LABELS[name]) for name in ("has_refund", "has_return", "has_buyer_message", "risk")
 )
 
 

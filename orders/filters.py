@@ -181,47 +181,69 @@ def parse_order_ids(text: str) -> list[str] | None:
 class OrderFilterSet(django_filters.FilterSet):
     """Every parameter of SPEC §5. Construct with the shops the user may view."""
 
-    shop = django_filters.ChoiceFilter(method="filter_nothing")  # choices: the user's shops
-    status = django_filters.MultipleChoiceFilter(distinct=False, choices=OrderStatus.choices)
-    period = django_filters.ChoiceFilter(choices=list(PERIODS.items()), method="filter_nothing")
-    date_field = django_filters.ChoiceFilter(
-        choices=list(DATE_FIELD_LABELS.items()), method="filter_nothing"
+    # Labels are what the filter bar shows: refusals name the filter with them ("Total at
+    # least: …"), where django-filter would make "Total amount is greater than or equal to".
+    shop = django_filters.ChoiceFilter(method="filter_nothing", label="Shop")  # choices: mine
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=OrderStatus.choices, label="Status"
     )
-    date_from = BoundedDateFilter(method="filter_nothing")
-    date_to = BoundedDateFilter(method="filter_nothing")
-    q = PlainTextFilter(method="filter_nothing", max_length=4000)
-    sku = PlainTextFilter(method="filter_sku", max_length=100)
-    product = PlainTextFilter(method="filter_product", max_length=200)
-    category = MultiValueFilter(method="filter_category")
-    buyer = PlainTextFilter(method="filter_nothing", max_length=150)
-    total_min = MoneyFilter(field_name="total_amount", lookup_expr="gte")
-    total_max = MoneyFilter(field_name="total_amount", lookup_expr="lte")
-    payment_method = MultiValueFilter(field_name="payment_method_name", lookup_expr="in")
-    country = MultiValueFilter(method="filter_country")
-    state = MultiValueFilter(method="filter_iexact_any")
-    city = MultiValueFilter(method="filter_iexact_any")
-    postal_code = MultiValueFilter(method="filter_iexact_any")
-    carrier = MultiValueFilter(method="filter_carrier")
+    period = django_filters.ChoiceFilter(
+        choices=list(PERIODS.items()), method="filter_nothing", label="Period"
+    )
+    date_field = django_filters.ChoiceFilter(
+        choices=list(DATE_FIELD_LABELS.items()), method="filter_nothing", label="Date"
+    )
+    date_from = BoundedDateFilter(method="filter_nothing", label="Date from")
+    date_to = BoundedDateFilter(method="filter_nothing", label="Date to")
+    q = PlainTextFilter(method="filter_nothing", max_length=4000, label="Search")
+    sku = PlainTextFilter(method="filter_sku", max_length=100, label="Seller SKU or SKU ID")
+    product = PlainTextFilter(
+        method="filter_product", max_length=200, label="Product name contains"
+    )
+    category = MultiValueFilter(method="filter_category", label="Product category")
+    buyer = PlainTextFilter(method="filter_nothing", max_length=150, label="Buyer or recipient")
+    total_min = MoneyFilter(field_name="total_amount", lookup_expr="gte", label="Total at least")
+    total_max = MoneyFilter(field_name="total_amount", lookup_expr="lte", label="Total at most")
+    payment_method = MultiValueFilter(
+        field_name="payment_method_name", lookup_expr="in", label="Payment method"
+    )
+    country = MultiValueFilter(method="filter_country", label="Country (code)")
+    state = MultiValueFilter(method="filter_iexact_any", label="State")
+    city = MultiValueFilter(method="filter_iexact_any", label="City")
+    postal_code = MultiValueFilter(method="filter_iexact_any", label="Postal code")
+    carrier = MultiValueFilter(method="filter_carrier", label="Carrier")
     tracking_status = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=TrackingStatus.choices, method="filter_tracking_status"
+        distinct=False,
+        choices=TrackingStatus.choices,
+        method="filter_tracking_status",
+        label="Tracking",
     )
     fulfillment_type = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=FulfillmentType.choices
+        distinct=False, choices=FulfillmentType.choices, label="Fulfilment"
     )
-    delivery_option = MultiValueFilter(method="filter_delivery_option")
-    has_refund = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
-    has_return = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
-    has_buyer_message = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
-    risk = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag")
+    delivery_option = MultiValueFilter(method="filter_delivery_option", label="Delivery option")
+    has_refund = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Refund")
+    has_return = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Return")
+    has_buyer_message = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_flag", label="Buyer message"
+    )
+    risk = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Risk")
     needs_action = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=list(NEEDS_ACTION.items()), method="filter_needs_action"
+        distinct=False,
+        choices=list(NEEDS_ACTION.items()),
+        method="filter_needs_action",
+        label="Needs action",
     )
-    sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="filter_nothing")
+    sort = django_filters.ChoiceFilter(
+        choices=list(SORTS.items()), method="filter_nothing", label="Sort"
+    )
     per_page = django_filters.ChoiceFilter(
-        choices=[(p, p) for p in PER_PAGE], method="filter_nothing"
+        choices=[(p, p) for p in PER_PAGE], method="filter_nothing", label="Rows per page"
     )
-    page = WholeNumberFilter(method="filter_nothing", min_value=1, max_value=1_000_000)
-    cursor = PlainTextFilter(method="filter_nothing", max_length=500)
+    page = WholeNumberFilter(
+        method="filter_nothing", min_value=1, max_value=1_000_000, label="Page"
+    )
+    cursor = PlainTextFilter(method="filter_nothing", max_length=500, label="Page link")
 
     class Meta:
         model = Order

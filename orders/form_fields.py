@@ -20,6 +20,8 @@ LAST_DAY = date(2100, 12, 31)
 ASCII_WHOLE = re.compile(r"[0-9]+")
 ASCII_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Every primary key is a bigint: PostgreSQL refuses a larger number, SQLite overflows on it.
+ROW_ID_MAX = 2**63 - 1
 LINE_BREAKS = frozenset("\n\r\t")
 # ISO 4217 currencies without minor units; every other currency has two decimals.
 ZERO_DECIMAL_CURRENCIES = frozenset({"CLP", "ISK", "JPY", "KRW", "UGX", "VND", "XAF", "XOF"})
@@ -45,6 +47,19 @@ def refuse_control_characters(text: str, *, multiline: bool = False) -> None:
             f"Remove the control character {found}: text may not contain control characters.",
             code="control_character",
         )
+
+
+def row_id(text: str) -> int | None:
+    """`text` as a primary key (1 to ROW_ID_MAX, digits 0–9 only), or None if it cannot be one.
+
+    str.isdigit() also accepts '²' and '٣', which int() refuses or reads as 3; the length is
+    checked first because int() refuses more than 4,300 digits.
+    """
+    text = str(text).strip()
+    if len(text) > len(str(ROW_ID_MAX)) or not ASCII_WHOLE.fullmatch(text):
+        return None
+    key = int(text)
+    return key if 1 <= key <= ROW_ID_MAX else None
 
 
 def currency_decimals(currency: str) -> int:
@@ -84,6 +99,21 @@ class PlainTextListField(forms.Field):
 
     def validate(self, value):
         """Empty is fine: the filter is simply not applied."""
+
+
+class RowIdListField(forms.Field):
+    """Row ids separated by spaces or commas (ticked rows), refused whole if one is not an id."""
+
+    widget = forms.HiddenInput
+    max_length = 20000
+    default_error_messages = {"invalid": "The ticked orders are not valid."}
+
+    def to_python(self, value):
+        text = str(value or "")
+        keys = [row_id(part) for part in text[: self.max_length + 1].replace(",", " ").split()]
+        if len(text) > self.max_length or None in keys:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return keys
 
 
 class AsciiDigitsMixin:
@@ -146,15 +176,26 @@ class BoundedDateField(AsciiDigitsMixin, forms.DateField):
         return day
 
 
+OUT_OF_DATE = "The form was out of date; reload the page and try again."
+
+
 def error_lines(form: forms.Form) -> list[str]:
-    """Each field's first error as one sentence naming the field, for messages and pages."""
+    """Each field's first error as one sentence naming the field, for messages and pages.
+
+    A hidden field without a label was filled in by the page, not typed ("Submission id:"
+    means nothing to a person, who cannot correct it): its error says to reload the page.
+    """
     lines = []
     for name, errors in form.errors.items():
-        if name == "__all__":
-            lines.append(errors[0])
+        field = form.fields.get(name)
+        if field is None:
+            line = errors[0]
+        elif field.widget.is_hidden and field.label is None:
+            line = OUT_OF_DATE
         else:
-            label = form.fields[name].label or name.replace("_", " ").capitalize()
-            lines.append(f"{label}: {errors[0]}")
+            line = f"{field.label or name.replace('_', ' ').capitalize()}: {errors[0]}"
+        if line not in lines:
+            lines.append(line)
     return lines
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from .form_fields import ASCII_WHOLE, MoneyField, PlainTextField, currency_decimals
+from .form_fields import MoneyField, PlainTextField, currency_decimals, row_id
 
 
 class SavedViewForm(forms.Form):
@@ -29,7 +29,7 @@ class SavedViewChangeForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = PlainTextField(multiline=True, required=False)
-    submission_id = PlainTextField(required=False, max_length=64)
+    submission_id = PlainTextField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class MessageForm(forms.Form):
@@ -66,9 +66,10 @@ class RefundForm(forms.Form):
         for key, value in self.data.items():
             if not key.startswith("qty_") or value.strip() in ("", "0"):
                 continue
-            line_id, quantity = key[4:], value.strip()
-            if not (ASCII_WHOLE.fullmatch(line_id) and ASCII_WHOLE.fullmatch(quantity)):
+            # A line is a row id, and no quantity exceeds one: both are bounded like ids.
+            line_id, quantity = row_id(key[4:]), row_id(value)
+            if line_id is None or quantity is None:
                 raise forms.ValidationError("Quantities must be whole numbers (digits 0–9).")
-            quantities[int(line_id)] = int(quantity)
+            quantities[line_id] = quantity
         data["quantities"] = quantities
         return data

@@ -51,6 +51,14 @@ class TrackingStatus(models.TextChoices):
     EXPIRED = "EXPIRED", "Expired"
 
 
+def status_label(choices: type[models.TextChoices], code) -> str:
+    """What a person reads for `code` ("In transit", not IN_TRANSIT); an unknown code as is."""
+    try:
+        return choices(code).label
+    except ValueError:
+        return str(code)
+
+
 FINAL_TRACKING_STATUSES = frozenset(
     {TrackingStatus.DELIVERED, TrackingStatus.RETURNED, TrackingStatus.EXPIRED}
 )

@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from django.http import QueryDict
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -58,6 +58,9 @@ NASTY = [
     "0",
     "-1",
     "99999999999999999999",
+    "9223372036854775808",  # 2**63: one past bigint
+    "9" * 5000,  # more digits than int() converts
+    "\u00b2",  # '²': str.isdigit() says yes, int() says no
     "garbage",
     "' OR 1=1 --",
     "%00",
@@ -144,6 +147,48 @@ def test_an_export_is_queued_or_refused_with_400_and_nothing_queued(
     assert not filterset.form.errors, (query, filterset.form.errors)
 
 
+def _text(value) -> str:
+    """A generated value as a form field carries it (raw bytes read as Latin-1)."""
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def id_values():
+    """What a ticked-rows field may hold: anything, or numbers around the bigint bound."""
+    return st.one_of(values(), st.integers(min_value=-(2**64), max_value=2**64).map(str))
+
+
+@FUZZ
+@given(ids=st.lists(id_values(), max_size=4), query=queries(), all_matching=st.booleans())
+@example(ids=["\u00b2"], query="", all_matching=False)  # once a 500
+@example(ids=[str(2**63)], query="", all_matching=False)  # once a 500 on SQLite
+def test_a_bulk_action_never_fails(client, accountant, orders, ids, query, all_matching):
+    client.force_login(accountant)
+    data = {"action": "export", "ids": [_text(i) for i in ids], "query": query}
+    if all_matching:
+        data["all_matching"] = "1"
+    response = client.post("/orders/bulk/", data)
+    assert response.status_code in (200, 302, 404), data  # 404: a shop not mine
+
+
+@FUZZ
+@given(ids=st.lists(id_values(), max_size=4), sep=st.sampled_from([" ", ",", ", "]))
+@example(ids=["1", "\u00b2"], sep=" ")  # once a 500
+@example(ids=["9" * 5000], sep=" ")  # once a 500
+def test_ticked_orders_are_exported_or_refused_with_400_and_nothing_queued(
+    client, accountant, orders, django_capture_on_commit_callbacks, ids, sep
+):
+    client.force_login(accountant)
+    jobs = ExportJob.objects.count()
+    data = {"ids": sep.join(_text(i) for i in ids), "format": "csv", "template": "orders"}
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post("/exports/", data)
+    assert response.status_code in (302, 400), data
+    if response.status_code == 400:
+        assert ExportJob.objects.count() == jobs and not queued
+    else:
+        assert all(0 < key < 2**63 for key in ExportJob.objects.latest("pk").order_keys)
+
+
 # --- every form POST of the order page ------------------------------------------------------
 
 REFUSALS = ("The note was not added", "Not sent", "No refund was made", "Nothing changed")
@@ -181,10 +226,7 @@ def test_order_page_forms_never_fail_and_a_refusal_changes_nothing(
     order = OrderFactory(shop=shop, status="AWAITING_SHIPMENT")
     line = order.lines.first()
     action, raw = post
-    data = {
-        name.format(line=line.pk): value.decode("latin-1") if isinstance(value, bytes) else value
-        for name, value in raw.items()
-    }
+    data = {name.format(line=line.pk): _text(value) for name, value in raw.items()}
     client.force_login(admin)
     before, sent = _state(order), len(mailoutbox)
     response = client.post(f"/orders/{order.order_id}/{action}/", data)

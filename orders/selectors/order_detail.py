@@ -13,7 +13,14 @@ from accounts.roles import Perm
 from ..carriers import configured_providers
 from ..models import Order, OrderEvent, OrderLine, Package, Refund
 from ..risk import Risk, order_risks
-from ..statuses import FINAL_TRACKING_STATUSES, EventKind, TrackingStatus
+from ..statuses import (
+    FINAL_TRACKING_STATUSES,
+    EventKind,
+    OrderStatus,
+    RefundStatus,
+    TrackingStatus,
+    status_label,
+)
 from . import order_list_for_user
 
 # (label, payment field) in the order TikTok's breakdown adds up.
@@ -87,13 +94,13 @@ class OrderDetail:
 def _event_entry(event: OrderEvent, zone) -> TimelineEntry:
     payload = event.payload or {}
     if event.kind == EventKind.STATUS_CHANGED:
-        detail = f"{payload.get('from', '?')} → {payload.get('to', '?')}"
+        before, after = (status_label(OrderStatus, payload.get(k, "?")) for k in ("from", "to"))
+        detail = f"{before} → {after}"
         if payload.get("reason"):
             detail += f" ({payload['reason']})"
     elif event.kind == EventKind.REFUND:
-        detail = (
-            f"{payload.get('status', '')} {payload.get('amount', '')} {payload.get('reason', '')}"
-        )
+        status = status_label(RefundStatus, payload.get("status", ""))
+        detail = f"{status} {payload.get('amount', '')} {payload.get('reason', '')}"
     else:
         detail = str(payload.get("body", "")) or ""
     actor = event.actor.get_full_name() if event.actor else event.get_actor_type_display()

@@ -18,12 +18,13 @@ from accounts.roles import Perm
 
 from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from ..filter_ui import filter_bar
+from ..form_fields import error_lines
 from ..forms import SavedViewChangeForm, SavedViewForm
 from ..querystring import canonical_query
 from ..selectors import order_overview_for_user
 from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from ..services import saved_views as views_service
-from ..services.selection import order_selection_resolve
+from ..services.selection import SelectionRefused, order_selection_resolve
 
 
 @login_required
@@ -53,6 +54,7 @@ def order_list(request):
         "page": page,
         "counts": page,  # tabs without numbers; htmx fetches them from orders:counts
         "form": page.filterset.form,
+        "filter_errors": error_lines(page.filterset.form),
         "query": query,
         "saved_views": saved,
         "active_view": next((v for v in saved if v.query_string == query), None),
@@ -89,14 +91,7 @@ def saved_view_create(request):
     form = SavedViewForm(request.POST, shops=shops_for_user(request.user, Perm.VIEW_ORDERS))
     query = request.POST.get("query_string", "")
     if not form.is_valid():
-        messages.error(
-            request,
-            "The view was not saved: "
-            + "; ".join(
-                f"{form.fields[name].label or name}: {errors[0]}"
-                for name, errors in form.errors.items()
-            ),
-        )
+        messages.error(request, f"The view was not saved: {' '.join(error_lines(form))}")
         return redirect(f"{reverse('orders:list')}?{query}")
     data = form.cleaned_data
     try:
@@ -162,6 +157,9 @@ def bulk_action(request):
         )
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
+    except SelectionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
     if not selected.exists():
         messages.error(request, "Select at least one order, or all matching orders.")
         return redirect(back)

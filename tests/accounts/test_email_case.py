@@ -51,6 +51,20 @@ def test_addresses_are_stored_lower_cased_however_they_are_saved(db):
     assert User.objects.get(pk=saved.pk).email == "plain.save@example.test"
 
 
+def test_the_validating_normaliser_says_so_in_its_name():
+    """Two helpers: one only trims and lower-cases (every save), one also refuses non-addresses
+    (commands, invitations); the names tell them apart."""
+    from accounts import selectors
+    from accounts.exceptions import InvalidEmail
+    from accounts.models import email_address_normalize
+
+    assert selectors.email_validated("  Viewer@Example.Test ") == "viewer@example.test"
+    with pytest.raises(InvalidEmail):
+        selectors.email_validated("Not An Address")
+    assert email_address_normalize("Not An Address") == "not an address"
+    assert not hasattr(selectors, "email_normalize")
+
+
 def test_two_accounts_cannot_differ_only_by_case(viewer):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=UserFactory(email="someone@example.test").pk).update(

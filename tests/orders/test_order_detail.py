@@ -141,6 +141,16 @@ def test_empty_or_huge_notes_are_refused(client, cs_agent, order, body):
     assert any("The note was not added" in m for m in messages)
 
 
+def test_a_bad_hidden_field_says_the_form_was_out_of_date(client, cs_agent, order):
+    client.force_login(cs_agent)
+    response = _note(client, order, submission_id="a\x00b")
+    assert notes_of(order) == []
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert messages == [
+        "The note was not added: The form was out of date; reload the page and try again."
+    ]
+
+
 def test_a_double_submitted_form_adds_one_note(client, cs_agent, order):
     client.force_login(cs_agent)
     _note(client, order, submission_id="abc123")
@@ -220,6 +230,28 @@ def test_status_change_follows_the_transition_table(client, admin, to_ship):
     )
     to_ship.refresh_from_db()
     assert (to_ship.status, to_ship.cancel_reason) == ("CANCELLED", "Out of stock")
+
+
+def test_status_messages_and_the_timeline_name_statuses_by_their_labels(client, admin, shop):
+    moving = OrderFactory(shop=shop, status="IN_TRANSIT")
+    client.force_login(admin)
+    response = client.post(f"/orders/{moving.order_id}/status/", {"status": "DELIVERED"})
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert messages == [
+        "Nothing changed: An order cannot move from In transit to Delivered. "
+        "Only TikTok or the carrier marks an order delivered or completed."
+    ]
+    to_ship = OrderFactory(shop=shop, status="AWAITING_SHIPMENT", refunded_amount=0)
+    to_ship.refunds.all().delete()
+    to_ship.events.all().delete()
+    url = f"/orders/{to_ship.order_id}/"
+    client.post(f"{url}refunds/", {"amount": "1.00", "reason": "Late"})
+    client.post(f"{url}status/", {"status": "CANCELLED", "reason": "Out of stock"})
+    body = client.get(url).content.decode()
+    assert "Awaiting shipment → Cancelled (Out of stock)" in body
+    assert "Completed 1.00 Late" in body
+    for code in ("AWAITING_SHIPMENT", "CANCELLED", "COMPLETED", "REQUESTED"):
+        assert code not in body.replace(f"status-{code.lower()}", "")
 
 
 @pytest.mark.parametrize("role", ["cs_agent", "accountant", "viewer"])

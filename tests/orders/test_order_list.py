@@ -445,6 +445,34 @@ def test_dates_outside_2000_to_2100_are_refused_with_a_message(as_admin, orders,
         assert f'All <span class="count">{len(orders)}</span>' in response.content.decode()
 
 
+# Each refused filter is named as the filter bar names it, never by its parameter or by
+# django-filter's generated label ("Total amount is greater than or equal to").
+NAMED = [
+    ({"total_min": "abc"}, "Total at least: Enter an amount like 12.50"),
+    ({"total_max": "1e400"}, "Total at most: Enter an amount like 12.50"),
+    ({"date_to": "9999-12-31"}, "Date to: Enter a date between"),
+    ({"payment_method": "\x00"}, "Payment method: Remove the control character U+0000"),
+    ({"carrier": "\x00"}, "Carrier: Remove the control character U+0000"),
+    ({"q": "\x00"}, "Search: Remove the control character U+0000"),
+    ({"page": "x"}, "Page: Enter a whole number"),
+    ({"cursor": "nope"}, "Page link: That page link is not valid."),
+]
+
+
+@pytest.mark.parametrize(("params", "line"), NAMED)
+def test_refused_filters_are_named_as_a_person_would(as_admin, orders, params, line):
+    body = as_admin.get("/orders/", params).content.decode()
+    assert f"<li>{line}" in body
+    assert f"<li>{next(iter(params))}:" not in body
+
+
+def test_every_filter_has_a_label_of_its_own():
+    from orders.filters import OrderFilterSet
+
+    generated = {n for n, f in OrderFilterSet.base_filters.items() if f._label is None}
+    assert not generated
+
+
 def test_the_bounds_themselves_are_accepted(as_admin, orders):
     response = as_admin.get("/orders/", {"date_from": "2000-01-01", "date_to": "2100-12-31"})
     assert not _errors(response) and ids(response) == {o.order_id for o in orders.values()}

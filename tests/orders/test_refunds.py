@@ -83,6 +83,10 @@ def test_items_and_quantities_refund_their_share_and_count_as_returned(client, a
         {"qty_999999": "1"},
         {},
         {"qty_x": "1"},
+        {"qty_\u00b2": "1"},
+        {f"qty_{2**63}": "1"},
+        {"qty_1": "9" * 5000},  # more digits than int() converts: once a 500
+        {"qty_1": "\u00b2"},
     ],
 )
 def test_bad_refunds_change_nothing(client, admin, delivered, data):

@@ -1,10 +1,12 @@
 """Saved views (personal, shared, default) and the rows a bulk action would apply to."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 
 from orders.models import SavedView
-from orders.services.selection import order_selection_resolve
+from orders.services.selection import SelectionRefused, order_selection_resolve
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,23 @@ def test_bad_saved_view_input_changes_nothing(client, shop, other_shop, viewer):
     assert client.post(f"/orders/views/{other.pk}/", {"action": "delete"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"name": "Mon\x07th"}, "Name: Remove the control character U+0007"),
+        ({"query_string": "x" * 2001}, "The form was out of date; reload the page and try again."),
+        ({"name": "", "query_string": "x" * 2001}, "Name: This field is required."),
+    ],
+)
+def test_a_refused_view_says_why_as_a_person_reads_it(client, shop, viewer, fields, says):
+    client.force_login(viewer)
+    response = _save(client, **fields)
+    (shown,) = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown.startswith("The view was not saved: ") and says in shown
+    assert "Query string" not in shown and "query_string" not in shown
+    assert not SavedView.objects.exists()
+
+
 def test_selection_never_leaves_the_users_shops(shop, other_shop, viewer):
     mine = OrderFactory(shop=shop, status="IN_TRANSIT")
     OrderFactory(shop=shop, status="COMPLETED")
@@ -123,3 +142,36 @@ def test_bulk_action_needs_its_permission_and_a_selection(
     for data in ({"action": "nope", "all_matching": "1"}, {"action": "count", "ids": ["x"]}):
         response = client.post("/orders/bulk/", data)
         assert response.status_code == 302 and response["Location"].startswith("/orders/")
+
+
+@pytest.mark.parametrize("ids", ["²", "٣", "３", str(2**63), "9" * 5000, "-1"])
+def test_ticked_ids_the_database_cannot_take_select_nothing(
+    client, shop, accountant, count_action, ids
+):
+    OrderFactory(shop=shop)
+    client.force_login(accountant)
+    response = client.post("/orders/bulk/", {"action": "count", "ids": [ids]})
+    assert response.status_code == 302 and response["Location"].startswith("/orders/")
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown == ["Select at least one order, or all matching orders."]
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("status=IN_TRANSIT&city=%00", "City: Remove the control character U+0000"),
+        ("date_to=9999-12-31", "between 2000-01-01 and 2100-12-31"),
+    ],
+)
+def test_all_matching_with_a_refused_filter_is_refused_and_runs_nothing(
+    client, shop, accountant, count_action, query, reason
+):
+    OrderFactory(shop=shop, status="IN_TRANSIT")
+    client.force_login(accountant)
+    data = {"action": "count", "all_matching": "1", "query": query}
+    response = client.post("/orders/bulk/", data)
+    assert response.status_code == 302 and response["Location"].startswith("/orders/")
+    (shown,) = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown.startswith("Nothing was done: correct these filters first.") and reason in shown
+    with pytest.raises(SelectionRefused, match=re.escape(reason)):
+        order_selection_resolve(user=accountant, ids=[], all_matching=True, query=QueryDict(query))
