@@ -12,7 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_ROOT_USER_ACTION=ignore \
-    DJANGO_SETTINGS_MODULE=sellercenter.settings.production
+    DJANGO_SETTINGS_MODULE=sellercenter.settings.production \
+    WEB_CONCURRENCY=3
 
 WORKDIR /app
 
@@ -46,13 +47,14 @@ USER app
 
 EXPOSE 8000
 
-# Processes: WEB_CONCURRENCY (gunicorn's own variable, default 1; compose sets it). Threaded
-# workers so that streaming a large export download is not killed by the worker timeout, which a
-# sync worker busy on one long response would hit. /dev/shm keeps worker heartbeats off the
+# Processes: WEB_CONCURRENCY (gunicorn's own variable) = cores + 1, 3 for the 2-core target;
+# 2 threads each, so that streaming a large export download is not killed by the worker timeout,
+# which a sync worker busy on one long response would hit. Measured against sync and other
+# counts in docs/operations.md "Web workers". /dev/shm keeps worker heartbeats off the
 # container's overlay filesystem.
 CMD ["gunicorn", "sellercenter.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "gthread", \
-     "--threads", "4", \
+     "--threads", "2", \
      "--worker-tmp-dir", "/dev/shm", \
      "--access-logfile", "-"]
