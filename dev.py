@@ -64,6 +64,9 @@ def serve() -> int:
     signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
     signal.signal(signal.SIGTERM, _interrupt)
     install()
+    # The embedded default for every process started below, Celery's included (whose own
+    # default is production, like the web server's).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellercenter.settings.local")
     say("Applying migrations")
     manage("migrate", "--noinput", "--verbosity", "0")
     say("Preparing demo data (only when the database is empty)")

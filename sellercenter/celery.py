@@ -5,7 +5,9 @@ from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellercenter.settings.local")
+# Production by default, as wsgi.py: a worker started by hand must not get the demo's settings
+# (the simulated carrier, DEBUG). `dev.py run` and the tests name their settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellercenter.settings.production")
 
 app = Celery("sellercenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
