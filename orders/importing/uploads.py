@@ -1,15 +1,48 @@
-"""Uploads left in storage without a job: a request killed between storing the file and
-committing its job row (a moment, but a kill can land there) leaves one behind."""
+"""Uploaded TikTok files: kept in storage with their import job, and swept when a request
+killed between storing the file and committing its job row (a moment, but a kill can land
+there) left one behind."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Shop
+
 from ..models import ImportJob
+from .jobs import import_start
+from .read import SheetFile, read_inline
 
 FOLDER = "imports"
 GRACE = timedelta(hours=1)  # a file this young may still be on its way into a job row
+
+
+def import_upload(*, shop: Shop, user, upload, date_format: str) -> ImportJob:
+    """Keep an upload (that passed the form's cheap checks) with its new job and start the
+    preview. A file small enough to read in the request has its header read first, so a
+    refused one (UnreadableFile) is never stored; a large one's header is the worker's."""
+    if read_inline(upload.file):
+        upload.seek(0)
+        with SheetFile(upload.read(), upload.name):
+            pass
+    job = ImportJob(
+        shop=shop,
+        requested_by=user,
+        file_name=upload.name[:200],
+        file_size=upload.size,
+        date_format=date_format,
+    )
+    try:
+        with transaction.atomic():  # the stored file and its job row exist together or not
+            job.file.save(f"upload{Path(upload.name).suffix.lower()}", upload, save=False)
+            job.save()
+    except BaseException:
+        job.file.delete(save=False)
+        raise
+    import_start(job)  # committed first: a request that dies now leaves a job to recover
+    return job
 
 
 def upload_orphans_delete(now=None) -> int:

@@ -87,6 +87,11 @@ class OrderDetail:
         return any(p.followed for p in self.packages)
 
     @property
+    def has_tracking_number(self) -> bool:
+        """A parcel has its tracking number: a person may then mark the order shipped."""
+        return any(p.tracking_number for p in self.packages)
+
+    @property
     def net(self):
         return self.order.total_amount - self.order.refunded_amount
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,10 +26,10 @@ from ..importing.jobs import (
     import_notice,
     import_progress,
     import_stalled,
-    import_start,
 )
 from ..importing.plan import DATE_FORMAT_CHOICES
-from ..importing.read import SheetFile, read_inline, too_large, upload_check
+from ..importing.read import too_large, upload_check
+from ..importing.uploads import import_upload
 from ..models import ImportJob
 
 HISTORY = 10
@@ -51,7 +50,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         """Only the cheap checks (size, name, a sane zip directory); the header is read by
-        `_small_file_check` for a small file and by the worker's preview for a large one."""
+        `import_upload` for a small file and by the worker's preview for a large one."""
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
             raise forms.ValidationError("Upload a .csv or .xlsx file exported by TikTok.")
@@ -62,16 +61,6 @@ class ImportForm(forms.Form):
         except UnreadableFile as error:
             raise forms.ValidationError(str(error)) from None
         return upload
-
-
-def _small_file_check(upload) -> None:
-    """The header and a first row of an upload small enough to run in the request, read from
-    the upload itself: a refused file never reaches the storage."""
-    if not read_inline(upload.file):
-        return
-    upload.seek(0)
-    with SheetFile(upload.read(), upload.name):
-        pass
 
 
 def _jobs(user):
@@ -92,27 +81,16 @@ def order_import(request):
         return render(
             request, "orders/order_import.html", context, status=400 if form.errors else 200
         )
-    upload = form.cleaned_data["file"]
     try:
-        _small_file_check(upload)
+        job = import_upload(
+            shop=form.cleaned_data["shop"],
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            date_format=form.cleaned_data["date_format"],
+        )
     except UnreadableFile as error:
         form.add_error("file", str(error))
         return render(request, "orders/order_import.html", context, status=400)
-    job = ImportJob(
-        shop=form.cleaned_data["shop"],
-        requested_by=request.user,
-        file_name=upload.name[:200],
-        file_size=upload.size,
-        date_format=form.cleaned_data["date_format"],
-    )
-    try:
-        with transaction.atomic():  # the stored file and its job row exist together or not
-            job.file.save(f"upload{Path(upload.name).suffix.lower()}", upload, save=False)
-            job.save()
-    except BaseException:
-        job.file.delete(save=False)
-        raise
-    import_start(job)  # committed first: a request that dies now leaves a job to recover
     return redirect("orders:import_job", pk=job.pk)
 
 

@@ -89,7 +89,7 @@ def order_detail(request, order_id: str):
             "next_statuses": [
                 (s.value, s.label)
                 for s in allowed_next_statuses(
-                    detail.order.status, tracked=any(p.tracking_number for p in detail.packages)
+                    detail.order.status, tracked=detail.has_tracking_number
                 )
             ],
             "submission_id": uuid.uuid4().hex,
