@@ -76,8 +76,9 @@ def number_cell(value, style: int | None = None) -> str:
 
 
 def time_cell(local: datetime, style: int) -> str:
-    """A shop-local time as Excel's serial number (days since 1899-12-30)."""
-    serial = (local.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
+    """A shop-local time as Excel's serial number (days since 1899-12-30), to the second as
+    in CSV (a float of days cannot hold microseconds exactly anyway)."""
+    serial = (local.replace(tzinfo=None, microsecond=0) - EPOCH).total_seconds() / 86400
     return f'<c s="{style}"><v>{serial:.10f}</v></c>'
 
 

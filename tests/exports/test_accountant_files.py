@@ -156,3 +156,10 @@ def test_widths_come_from_the_sampled_rows_only(admin, kl_shop, tmp_path, monkey
     sheet = _sheet(path)
     assert [row[0].value for row in sheet.iter_rows(min_row=2)] == ["short", "x" * 40]
     assert sheet.column_dimensions["A"].width == xlsx.MIN_WIDTH
+
+
+def test_xlsx_times_are_whole_seconds_as_in_csv(admin, kl_shop, tmp_path):
+    OrderFactory(shop=kl_shop, create_time=datetime(2026, 3, 1, 23, 30, 5, 987654, tzinfo=KL))
+    job = make_job(admin, [kl_shop], format="xlsx", template="orders")
+    _, path = generate(job, tmp_path)
+    assert _sheet(path)["D2"].value == datetime(2026, 3, 1, 23, 30, 5)

@@ -71,7 +71,7 @@ def test_requested_times_are_in_the_shops_zone(client, accountant, kl_shop):
     client.force_login(accountant)
     page = client.get("/exports/").content.decode()
     assert "Mar 2, 00:30" in page  # 16:30 UTC is past midnight in Kuala Lumpur
-    assert 'Requested <span class="muted small">(Asia/Kuala_Lumpur)</span>' in page
+    assert 'Requested <span class="muted small zone">(Asia/Kuala_Lumpur)</span>' in page
 
 
 def test_jobs_of_shops_in_different_zones_each_name_theirs(client, accountant, kl_shop, other_shop):
