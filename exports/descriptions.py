@@ -12,6 +12,7 @@ from orders.filters import OrderFilterSet
 from orders.models import Order
 
 from .models import ExportJob
+from .schedules import DATE_PARAMS
 
 # Parameters that change the list's page, not which orders a file holds (files ignore them).
 NOT_FILTERS = ("sort", "per_page", "page", "cursor")
@@ -42,19 +43,32 @@ def job_filters_text(job: ExportJob) -> str:
         return ngettext("%(count)s ticked order", "%(count)s ticked orders", count) % {
             "count": f"{count:,}"
         }
-    query = QueryDict(job.query_string, mutable=True)
+    return filters_text(job.query_string, job.shops.all())
+
+
+def filters_text(query_string: str, shops) -> str:
+    """The order list filters of `query_string` in words, as its chips say them."""
+    query = QueryDict(query_string, mutable=True)
     for key in NOT_FILTERS:
         query.pop(key, None)
     if not query:
         return "All orders"
     filterset = OrderFilterSet(
-        query, queryset=Order.objects.none(), shops=job.shops.all(), unmasked_shop_ids=()
+        query, queryset=Order.objects.none(), shops=shops, unmasked_shop_ids=()
     )
     filterset.is_valid()
     words = [chip.label for chip in filter_chips(filterset, query)]
     if filterset.form.errors:
         words.append("some filters are no longer valid")
     return "; ".join(words) or "All orders"
+
+
+def schedule_kept_filters(query_string: str, shops) -> str:
+    """The filters a schedule keeps besides its shop and dates, in words ('' when none)."""
+    query = QueryDict(query_string, mutable=True)
+    for name in DATE_PARAMS + NOT_FILTERS:
+        query.pop(name, None)
+    return filters_text(query.urlencode(), shops) if query else ""
 
 
 def job_rows(jobs: list[ExportJob]) -> list[JobRow]:

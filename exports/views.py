@@ -16,7 +16,7 @@ from orders.querystring import canonical_query
 from orders.selectors.order_list import ForeignShop, order_filterset
 
 from . import services
-from .descriptions import job_filters_text, job_rows, job_zone
+from .descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
 from .forms import ExportForm, ReportForm, ScheduleForm
 from .models import ExportReport, ExportSchedule
 from .schedules import schedule_save
@@ -257,7 +257,10 @@ def schedule_create(request):
             )
             return redirect(f"{reverse('exports:list')}#schedules")
     status = 400 if form.errors else 200
-    return render(request, "exports/schedule_form.html", {"form": form}, status=status)
+    kept = schedule_kept_filters(form["query"].value() or "", shops)
+    return render(
+        request, "exports/schedule_form.html", {"form": form, "kept": kept}, status=status
+    )
 
 
 @permission_required(Perm.EXPORT_ORDERS)

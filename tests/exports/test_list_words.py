@@ -118,3 +118,11 @@ def test_refused_filters_show_no_count(client, accountant, kl_shop):
     client.force_login(accountant)
     page = client.get("/exports/new/?date_from=9999-01-01").content.decode()
     assert "This export will contain" not in page
+
+
+def test_the_schedule_form_says_the_filters_it_keeps_in_words(client, accountant, kl_shop):
+    client.force_login(accountant)
+    page = client.get("/exports/schedules/new/?status=IN_TRANSIT&period=last_month").content
+    page = page.decode()
+    assert "Other filters kept: Status: In transit." in page  # the period is the schedule's
+    assert "<code>" not in page
