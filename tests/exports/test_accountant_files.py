@@ -21,13 +21,6 @@ ORDER_ID = "578123456789012345"
 
 
 @pytest.fixture
-def kl_shop(shop):
-    shop.timezone = "Asia/Kuala_Lumpur"
-    shop.save(update_fields=["timezone"])
-    return shop
-
-
-@pytest.fixture
 def kl_order(kl_shop):
     return OrderFactory(
         shop=kl_shop,

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 FILTERS = "status=IN_TRANSIT&carrier=J%26T&sort=total"
 
 
-@pytest.fixture
-def kl_shop(shop):
-    shop.timezone = "Asia/Kuala_Lumpur"
-    shop.save(update_fields=["timezone"])
-    return shop
-
-
 def _at(job: ExportJob, moment: datetime) -> ExportJob:
     ExportJob.objects.filter(pk=job.pk).update(created_at=moment)
     return job
