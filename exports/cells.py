@@ -1,8 +1,9 @@
 """How a value becomes a cell: one function per column, built once per shop and file type.
 
-CSV cells are text. Identifiers and TikTok times get TikTok's trailing tab, so Excel keeps
-18-digit ids whole; other times are ISO 8601 with the shop's offset. XLSX cells keep their
-type: numbers are numbers and times are the shop's local time (the header names the zone).
+CSV cells are text. In TikTok's template, identifiers and times get TikTok's trailing tab (so
+Excel keeps 18-digit ids whole, as in TikTok's own files); elsewhere ids are plain and times
+are ISO 8601 with the shop's offset. XLSX cells keep their type: numbers are numbers and times
+are date-times in the shop's local time (the header names the zone).
 Every free-text cell is neutralised against formulas and, where the requester may not see
 buyer contact, masked the way every page masks it.
 """
@@ -33,7 +34,7 @@ def _masker(column: Column, masked: bool):
 
 
 def _csv_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool) -> Cell:
-    """CSV: text cells; ids and TikTok times with TikTok's trailing tab."""
+    """CSV: text cells; in TikTok's template, ids and times with TikTok's trailing tab."""
     kind = column.kind
     if kind == Kind.TEXT:
         masker = _masker(column, masked)
@@ -44,7 +45,8 @@ def _csv_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool) 
 
         return text
     if kind == Kind.ID:
-        return lambda value: f"{value}{TAB}" if value else ""
+        end = TAB if template.tiktok_format else ""
+        return lambda value: f"{value}{end}" if value else ""
     if kind == Kind.TIME:
         if template.tiktok_format:
             return lambda v: "" if v is None else v.astimezone(zone).strftime(TIKTOK_TIME) + TAB

@@ -399,10 +399,18 @@ TIKTOK_SKU_LIST = _template(
     tiktok_format=True,
 )
 
+# The orders report says what each time is ("Created time (Asia/Kuala_Lumpur)").
+ORDERS_HEADERS = {
+    "created": "Created time",
+    "paid": "Paid time",
+    "shipped": "Shipped time",
+    "delivered": "Delivered time",
+    "cancelled": "Cancelled time",
+}
 ORDERS = _template(
     "orders",
     [
-        (CATALOGUE[k].label, k)
+        (ORDERS_HEADERS.get(k, CATALOGUE[k].label), k)
         for k in (
             "order_id",
             "shop",

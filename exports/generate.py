@@ -18,12 +18,11 @@ from accounts.access import shops_for_user
 from accounts.models import Shop
 from accounts.roles import Perm
 from orders.models import Order
-from orders.selectors import order_list_for_user
-from orders.selectors.order_list import ForeignShop, order_filterset
 
 from .cells import cell_functions, headers
 from .columns import TEMPLATES, BadColumns, Template, custom_template
 from .models import ExportJob
+from .selectors import SelectionRefused, export_orders
 from .sources import (
     copy_rows,
     copy_values,
@@ -57,19 +56,13 @@ def job_template(job: ExportJob) -> Template:
 
 def job_selection(job: ExportJob, shops: list[Shop]) -> QuerySet[Order]:
     """The job's orders that its requester may export today."""
-    user = job.requested_by
-    allowed = order_list_for_user(user=user, perm=Perm.EXPORT_ORDERS).filter(shop__in=shops)
-    if job.order_keys:
-        return allowed.filter(pk__in=job.order_keys)
     query = QueryDict(job.query_string)
     try:
-        filterset, _ = order_filterset(user=user, query=query, within=shops)
-    except ForeignShop:
-        raise ExportFailed("A shop in these filters is no longer yours.") from None
-    if filterset.form.errors:
-        fields = ", ".join(sorted(filterset.form.errors))
-        raise ExportFailed(f"These filters are no longer valid: {fields}.")
-    return filterset.qs & allowed
+        return export_orders(
+            user=job.requested_by, query=query, order_keys=job.order_keys, shops=shops
+        )
+    except SelectionRefused as refused:
+        raise ExportFailed(str(refused)) from None
 
 
 def export_generate(

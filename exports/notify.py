@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from .models import ExportJob, ExportStatus
 
@@ -13,7 +14,8 @@ def export_notify(job: ExportJob) -> None:
     if job.status == ExportStatus.DONE:
         subject = f"Your export “{name}” is ready"
         body = (
-            f"{job.rows_total:,} rows, {job.size_bytes:,} bytes (SHA-256 {job.sha256}).\n\n"
+            f"{_count(job.rows_total, 'row', 'rows')}, {_count(job.size_bytes, 'byte', 'bytes')} "
+            f"(SHA-256 {job.sha256}).\n\n"
             f"Download it here (sign-in required): {link}\n\n"
             f"The file is deleted on {job.expires_at:%Y-%m-%d}."
         )
@@ -21,3 +23,7 @@ def export_notify(job: ExportJob) -> None:
         subject = f"Your export “{name}” failed"
         body = f"{job.error}\n\nSee it and retry here: {link}"
     send_mail(subject, body, None, [job.requested_by.email])
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {ngettext(one, many, n)}"

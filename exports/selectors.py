@@ -1,12 +1,38 @@
 """Which export jobs, reports and schedules a user may see."""
 
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from accounts.access import shops_for_user
-from accounts.models import User
+from accounts.models import Shop, User
 from accounts.roles import Perm
+from orders.models import Order
+from orders.selectors import order_list_for_user
+from orders.selectors.order_list import ForeignShop, order_filterset
 
 from .models import ExportJob, ExportReport, ExportSchedule
+
+
+class SelectionRefused(ValueError):
+    """The filters cannot select orders for this user any more; the message says why."""
+
+
+def export_orders(
+    *, user: User, query: QueryDict, order_keys: list[int], shops: list[Shop]
+) -> QuerySet[Order]:
+    """The orders an export of `query` (or of the ticked `order_keys`) holds for `user` today,
+    in `shops`: scoped by the export permission, filtered by the order list's FilterSet."""
+    allowed = order_list_for_user(user=user, perm=Perm.EXPORT_ORDERS).filter(shop__in=shops)
+    if order_keys:
+        return allowed.filter(pk__in=order_keys)
+    try:
+        filterset, _ = order_filterset(user=user, query=query, within=shops)
+    except ForeignShop:
+        raise SelectionRefused("A shop in these filters is no longer yours.") from None
+    if filterset.form.errors:
+        fields = ", ".join(sorted(filterset.form.errors))
+        raise SelectionRefused(f"These filters are no longer valid: {fields}.")
+    return filterset.qs & allowed
 
 
 def administered_export_shop_ids(user: User) -> list[int]:

@@ -20,6 +20,7 @@ from orders.selectors.order_list import ForeignShop, order_filterset
 
 from .columns import BadColumns, custom_template
 from .models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
+from .selectors import SelectionRefused, export_orders
 
 MAX_TICKED = 1000
 MAX_QUERY = 4000  # ExportJob.query_string
@@ -45,6 +46,18 @@ def export_shops(*, user: User, query: QueryDict) -> list[Shop]:
     if not shops:
         raise ExportRefused("You do not have the export permission in these shops.")
     return shops
+
+
+def export_order_count(*, user: User, query: QueryDict, order_keys: list[int]) -> int | None:
+    """How many orders an export of `query` (or of the ticked keys) would hold if it started
+    now, counted as the worker selects them; None when the export would be refused."""
+    try:
+        export_filters_check(user=user, query=query)
+        shops = export_shops(user=user, query=query)
+        selected = export_orders(user=user, query=query, order_keys=order_keys, shops=shops)
+    except (ExportRefused, SelectionRefused):
+        return None
+    return selected.order_by().count()
 
 
 def export_filters_check(*, user: User, query: QueryDict) -> None:

@@ -93,8 +93,10 @@ def _copy_value(tc: TemplateColumn, template: Template, masked: bool) -> Express
         if masked and column.mask:
             text = _Text(text, function=f"sc_{BUYER_FIELD_MASKS[column.mask].__name__}")
         return _Text(text, function="sc_csv_safe")
-    if column.kind == Kind.ID:
+    if column.kind == Kind.ID and template.tiktok_format:
         return _Text(value, template="(NULLIF(%(expressions)s, '') || E'\\t')")
+    if column.kind == Kind.ID:
+        return _Text(value, template="NULLIF(%(expressions)s, '')")
     if column.kind == Kind.TIME:
         if template.tiktok_format:
             pattern = "to_char(%(expressions)s, 'MM/DD/YYYY HH12:MI:SS AM') || E'\\t'"

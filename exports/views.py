@@ -11,11 +11,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import permission_required, shops_for_user
 from accounts.roles import Perm
 from orders.chips import filter_chips
-from orders.form_fields import error_lines
+from orders.form_fields import error_lines, row_id
 from orders.querystring import canonical_query
 from orders.selectors.order_list import ForeignShop, order_filterset
 
 from . import services
+from .descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
 from .forms import ExportForm, ReportForm, ScheduleForm
 from .models import ExportReport, ExportSchedule
 from .schedules import schedule_save
@@ -40,12 +41,16 @@ def _new_export_page(request, form: ExportForm, *, status: int = 200):
     else:
         filter_errors = error_lines(filterset.form)
         chips = [] if filter_errors else filter_chips(filterset, query)
-    ticked = len((form["ids"].value() or "").split())
+    ids = [row_id(part) for part in str(form["ids"].value() or "").replace(",", " ").split()]
+    count = None
+    if None not in ids and not filter_errors:
+        count = services.export_order_count(user=request.user, query=query, order_keys=ids)
     context = {
         "form": form,
         "chips": chips,
         "filter_errors": filter_errors,
-        "ticked": ticked,
+        "ticked": len(ids),
+        "order_count": count,
         "back": f"?{query.urlencode()}",
     }
     return render(request, "exports/export_new.html", context, status=status)
@@ -81,8 +86,10 @@ def export_list(request):
     if request.method == "POST":
         return _export_create(request)
     jobs = list(jobs_for_user(request.user)[:JOBS_SHOWN])
+    rows = job_rows(jobs)
     context = {
-        "jobs": jobs,
+        "rows": rows,
+        "zones": sorted({row.zone for row in rows}),
         "any_active": any(job.is_active for job in jobs),
         "reports": reports_for_user(request.user),
         "schedules": schedules_for_user(request.user),
@@ -123,7 +130,12 @@ def _visible_job(request, pk: int):
 def export_detail(request, pk: int):
     """One job; while it runs, htmx polls this URL for the progress row."""
     job = _visible_job(request, pk)
-    context = {"job": job, "can_download": job_downloadable_by(job, request.user)}
+    context = {
+        "job": job,
+        "zone": job_zone(job),
+        "filters": job_filters_text(job),
+        "can_download": job_downloadable_by(job, request.user),
+    }
     if request.htmx:
         return render(request, "exports/export_detail.html#status", context)
     return render(request, "exports/export_detail.html", context)
@@ -245,7 +257,10 @@ def schedule_create(request):
             )
             return redirect(f"{reverse('exports:list')}#schedules")
     status = 400 if form.errors else 200
-    return render(request, "exports/schedule_form.html", {"form": form}, status=status)
+    kept = schedule_kept_filters(form["query"].value() or "", shops)
+    return render(
+        request, "exports/schedule_form.html", {"form": form, "kept": kept}, status=status
+    )
 
 
 @permission_required(Perm.EXPORT_ORDERS)

@@ -4,6 +4,7 @@ through orders.services.status, never through a form field."""
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
@@ -329,8 +330,9 @@ class PackageAdmin(admin.ModelAdmin):
             if health["paused"]:
                 messages.warning(
                     request,
-                    f"Tracking provider {code} is degraded: {health['failures']} failed calls "
-                    "in a row, so polling it is paused for a few minutes.",
+                    f"Tracking provider {code} is degraded: {health['failures']} failed "
+                    f"call{pluralize(health['failures'])} in a row, so polling it is paused for "
+                    "a few minutes.",
                 )
         return super().changelist_view(request, extra_context)
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -11,5 +12,5 @@ def in_words(value: timedelta) -> str:
     minutes = round(value.total_seconds() / 60)
     if minutes >= 60 and minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.access import shops_for_user
 from accounts.models import Shop
@@ -58,9 +59,14 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        one, many = (
+            ("%(n)s order would be created", "%(n)s orders would be created")
+            if self.dry_run
+            else ("%(n)s order was created", "%(n)s orders were created")
+        )
+        made = ngettext(one, many, self.created)
         return (
-            f"{self.created} orders {verb} created, {self.updated} updated, "
+            f"{made % {'n': self.created}}, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.older} older than ours (kept ours), "
             f"{self.skipped} skipped for bad rows."
         )
@@ -76,8 +82,8 @@ class ImportRefused(ValueError):
 
     def __init__(self, errors: BadRows):
         # Problems, not rows: the count is of bad cells, and one row may have several.
-        noun = "problem" if errors.total == 1 else "problems"
-        super().__init__(f"{errors.total:,} {noun} in the file.")
+        text = ngettext("%(n)s problem in the file.", "%(n)s problems in the file.", errors.total)
+        super().__init__(text % {"n": f"{errors.total:,}"})
         self.errors: list[RowError] = sorted(errors, key=lambda error: error.row)
         self.total = errors.total
 

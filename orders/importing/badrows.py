@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from .plan import RowError
 
@@ -90,8 +91,8 @@ class Kind:
     @property
     def more_text(self) -> str:
         what = "the same problem" if self.same else "other problems"
-        rows = "row" if self.more == 1 else "rows"
-        return f"… and {self.more:,} more {rows} with {what}"
+        more = ngettext("… and %(n)s more row", "… and %(n)s more rows", self.more)
+        return f"{more % {'n': f'{self.more:,}'}} with {what}"
 
 
 @dataclass

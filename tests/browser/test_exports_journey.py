@@ -2,8 +2,11 @@
 
 The journey: filter the order list to last month, select all matching orders, "Export…" as
 Excel with the TikTok order SKU list, follow the job on /exports/ while a real Celery worker
-writes it (htmx polls the table; no reload), download the file and read it back. Beside it:
-a custom report is made on its own page and listed on /exports/.
+writes it (htmx polls the table; no reload), download the file and read it back. In a shop
+in Kuala Lumpur, the orders report of the list's status and carrier filters: counted before
+it starts, listed with its filters in words and its time in the shop's zone, and opened as
+an accountant would (dates, widths, filter). Beside it: a custom report is made on its own
+page and listed on /exports/.
 """
 
 import re
@@ -18,7 +21,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from exports.models import ExportJob, ExportReport, ExportStatus
-from orders.models import OrderLine
+from orders.models import OrderLine, Package
 from orders.periods import period_range
 from orders.statuses import OrderStatus
 from tests.browser.conftest import HOME, screenshot, sign_in
@@ -96,6 +99,7 @@ def test_accountant_exports_last_month_as_excel_and_downloads_it(
     page.get_by_role("button", name="Export…").click()
     expect(page.get_by_role("heading", name="New export", level=1)).to_be_visible()
     expect(page.locator("ul.chips li.chip")).to_contain_text(["Created last month"])
+    expect(page.locator(".export-count")).to_have_text("This export will contain 4 orders.")
     page.get_by_label("Format").select_option(label="Excel (XLSX)")
     page.get_by_label("Template").select_option(label="TikTok order SKU list")
 
@@ -130,6 +134,7 @@ def test_accountant_exports_last_month_as_excel_and_downloads_it(
         f"{job.rows_total} / {job.rows_total}"
     )
     expect(row.locator("td[data-label='SHA-256'] code")).to_have_attribute("title", job.sha256)
+    expect(row.locator(".export-filters")).to_have_text("Created last month")
     _wait_for_htmx(page)
     expect(page.locator("#jobs[hx-trigger]")).to_have_count(0)  # no polling once finished
 
@@ -174,3 +179,76 @@ def test_accountant_makes_a_custom_report(page, accountant):
         {"key": "order_id", "label": "Order ID"},
         {"key": "created", "label": "Order date"},
     ]
+
+
+@pytest.fixture
+def kl_in_transit(shop):
+    """A shop in Kuala Lumpur: two orders in transit with J&T, one with another carrier."""
+    shop.timezone = "Asia/Kuala_Lumpur"
+    shop.save(update_fields=["timezone"])
+    orders = [OrderFactory(shop=shop, status=OrderStatus.IN_TRANSIT) for _ in range(3)]
+    for order, carrier in zip(orders, ["J&T", "J&T", "Pos Laju"], strict=True):
+        Package.objects.filter(order=order).update(shipping_provider_name=carrier)
+    return orders[:2]
+
+
+def test_accountant_exports_the_orders_report_in_the_shops_zone(
+    page, celery_worker, accountant, shop, kl_in_transit, tmp_path
+):
+    _sign_in(page, accountant.email)
+    page.goto("/orders/?status=IN_TRANSIT&carrier=J%26T")
+    expect(page.locator("table.orders-table tbody tr")).to_have_count(2)
+    _wait_for_htmx(page)
+    page.get_by_label("Select all matching orders").check()
+    page.get_by_role("button", name="Export…").click()
+
+    # Before it starts: how many orders the file will hold, counted as the worker selects.
+    expect(page.locator(".export-count")).to_have_text("This export will contain 2 orders.")
+    page.get_by_label("Format").select_option(label="Excel (XLSX)")
+    page.get_by_label("Template").select_option(label="Orders with totals")
+    screenshot(page, "export-new-count")
+    page.get_by_role("button", name="Start export").click()
+    page.wait_for_url(re.compile(r"/exports/$"))
+    job = ExportJob.objects.get(requested_by=accountant)
+
+    # The list: filters in words, the requested time in the shop's zone.
+    row = page.locator("table.exports-table tbody tr").filter(
+        has=page.get_by_role("link", name=f"#{job.pk}", exact=True)
+    )
+    expect(row.locator("td[data-label='Status']")).to_have_text("Done", timeout=60_000)
+    expect(row.locator(".export-filters")).to_have_text("Status: In transit; Carrier: J&T")
+    expect(page.locator("table.exports-table thead")).to_contain_text(
+        "Requested (Asia/Kuala_Lumpur)"
+    )
+    local = timezone.localtime(job.created_at, shop.zone)
+    expect(row.locator("td[data-label='Requested'] time")).to_have_text(
+        f"{local:%b} {local.day}, {local:%H:%M}"
+    )
+    _wait_for_htmx(page)
+    page.goto("/exports/")
+    screenshot(page, "exports-words-and-zone")
+
+    # Opened as an accountant would: date-times, fitted columns, a filter on the header.
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="Download").click()
+    path = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    sheet = load_workbook(path).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["Order ID", "Shop", "Status", "Created time (Asia/Kuala_Lumpur)"]
+    assert sheet.auto_filter.ref == f"A1:Z{len(kl_in_transit) + 1}"
+    created = sheet.cell(row=2, column=4)
+    assert created.is_date and created.number_format == "yyyy-mm-dd hh:mm:ss"
+    newest = max(kl_in_transit, key=lambda order: order.create_time)
+    created_local = timezone.localtime(newest.create_time, shop.zone)
+    assert created.value == created_local.replace(tzinfo=None, microsecond=0)
+    widths = [sheet.column_dimensions[letter].width for letter in ("A", "D")]
+    assert widths == [len("578000000000000000") + 2, len(header[3]) + 4]
+
+    # The job's own page says the same in words and in the shop's zone.
+    page.get_by_role("link", name=f"#{job.pk}", exact=True).click()
+    facts = page.locator("#export-status dl")
+    expect(facts).to_contain_text("Status: In transit; Carrier: J&T")
+    expect(facts).to_contain_text(f"{local:%b} {local.day}, {local:%Y %H:%M} Asia/Kuala_Lumpur")
+    expect(facts).to_contain_text("2 of 2 rows")
+    screenshot(page, "export-detail-words")

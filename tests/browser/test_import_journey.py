@@ -34,7 +34,7 @@ def test_administrator_imports_a_file_leaving_out_a_bad_row(page, admin, shop, t
 
     page.get_by_label("Leave out the orders with bad rows and import the rest").check()
     page.get_by_role("button", name="Import without the bad rows").click()
-    expect(page.get_by_role("status")).to_contain_text("1 orders were created")
+    expect(page.get_by_role("status")).to_contain_text("1 order was created")
     expect(page.get_by_role("link", name="576123400000000007")).to_be_visible()
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000007"]
 

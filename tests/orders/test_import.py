@@ -291,7 +291,7 @@ def test_command(us_shop, tmp_path, capsys):
     path.write_bytes(_csv(_row()))
     call_command("import_tiktok_orders", str(path), "--shop", "us-import", "--dry-run")
     out = capsys.readouterr().out
-    assert "Dry run: 1 orders would be created" in out
+    assert "Dry run: 1 order would be created" in out
     assert "Columns not used: Cancelation/Return Type, Payment platform discount" in out
     assert not Order.objects.exists()
     call_command("import_tiktok_orders", str(path), "--shop", "us-import")

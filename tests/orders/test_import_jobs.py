@@ -55,7 +55,7 @@ def test_administrator_previews_then_applies_with_bad_rows_left_out(client, admi
     again = client.post(f"/orders/import/{job.pk}/apply/", {"skip_errors": "on"})
     assert again.status_code == 302 and Order.objects.count() == 1  # applied once only
     history = client.get("/orders/import/").content.decode()
-    assert "orders.csv" in history and "1 orders were created" in history
+    assert "orders.csv" in history and "1 order was created" in history
 
 
 def test_a_clean_file_applies_without_the_box(client, admin, shop):

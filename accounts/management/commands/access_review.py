@@ -2,6 +2,7 @@ import io
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from accounts.csvsafe import csv_write
 from accounts.exceptions import AccountsError
@@ -60,8 +61,9 @@ class Command(BaseCommand):
                 "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
             )
         summary = access_review_summary(rows=rows)
+        members = ngettext("%(n)s membership", "%(n)s memberships", summary.members)
         self.stdout.write(
-            f"{summary.members} memberships; {summary.inactive} inactive 90+ days; "
+            f"{members % {'n': summary.members}}; {summary.inactive} inactive 90+ days; "
             f"{summary.missing_required_2fa} without the 2FA their shop requires. "
             "Times are in each shop's time zone."
         )

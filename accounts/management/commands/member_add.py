@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from accounts.exceptions import AccountsError
 from accounts.roles import Role
@@ -64,8 +65,12 @@ class Command(BaseCommand):
 
 
 def _duration(seconds: int) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    units = (
+        (86400, ("%(n)s day", "%(n)s days")),
+        (3600, ("%(n)s hour", "%(n)s hours")),
+        (60, ("%(n)s minute", "%(n)s minutes")),
+    )
+    for size, (one, many) in units:
         if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+            return ngettext(one, many, seconds // size) % {"n": seconds // size}
+    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}

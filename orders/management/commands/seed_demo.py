@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from orders.models import Order
 from orders.services.seed import DEMO_PASSWORD, DEMO_USERS, demo_seed
@@ -29,10 +30,11 @@ class Command(BaseCommand):
             progress=lambda done: self.stdout.write(f"  … {done} orders", ending="\r"),
         )
         self.stdout.write("")
+        total = report.orders_before + report.orders_created
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {report.shops} shops, {report.users} users, "
-                f"{report.orders_before + report.orders_created} orders "
+                f"Demo ready: {report.shops} shop{pluralize(report.shops)}, "
+                f"{report.users} user{pluralize(report.users)}, {total} order{pluralize(total)} "
                 f"({report.orders_created} new)."
             )
         )
