@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.browser.conftest import HOME, screenshot, sign_in
-from tests.orders.test_import import _csv, _row
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
