@@ -406,9 +406,7 @@ def _repeated_cells(plan: OrderPlan, row: int, cells: dict, first_cells: dict, f
     for key, value in first_cells.items():
         other = cells.get(key, "")
         if not same_value(value, other, _parser(key, formats)):
-            reason = (
-                f"{other[:30]!r} here, {value[:30]!r} in row {first_row} of the same order"
-            )
+            reason = f"{other[:30]!r} here, {value[:30]!r} in row {first_row} of the same order"
             plan.errors.append(RowError(row, _header(key) if key in HEADERS else key, reason))
 
 
