@@ -217,6 +217,17 @@ def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, err
     return fields
 
 
+LINE_NUMBERS = (
+    "quantity",
+    "returned_quantity",
+    "unit_price",
+    "line_before",
+    "line_platform_discount",
+    "line_seller_discount",
+    "line_after",
+)
+
+
 def _line(cells: dict, *, comma: bool, errors, row: int) -> LinePlan | None:
     before = len(errors)
     values = {}
@@ -390,13 +401,24 @@ def _formula_cells(plan: OrderPlan, row: int, cells: dict, *, skip) -> None:
     formula); elsewhere what the buyer or seller typed, kept as text and noted for the preview.
     Order-level cells are noted on an order's first row only (`skip` on the later ones)."""
     for key, value in cells.items():
-        if not isinstance(value, FormulaCell) or key in skip:
-            continue
+        if not isinstance(value, FormulaCell) or key in skip or key in PARSED_COLUMNS:
+            continue  # a number, date or status column refuses it when it is read
         if key in ID_COLUMNS:
             reason = f"a spreadsheet formula ({value[:20]!r}), not an id"
             plan.errors.append(RowError(row, _header(key), reason))
         else:
             plan.notices.append(Notice(row, _header(key), value[:NOTICE_CHARS]))
+
+
+# Columns read as numbers, dates or known words, which refuse a formula as they refuse any
+# other text that is not one.
+PARSED_COLUMNS = {
+    *ORDER_MONEY,
+    *TIMES,
+    *LINE_NUMBERS,
+    "status",
+    "substatus",
+}
 
 
 def _repeated_cells(plan: OrderPlan, row: int, cells: dict, first_cells: dict, formats) -> None:

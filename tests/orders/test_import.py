@@ -225,6 +225,7 @@ def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
     assert not Order.objects.exists()
     report = _import(us_shop, data, skip_errors=True)
     assert (report.created, report.skipped, len(report.errors)) == (1, 1, 1)
+    assert report.notices == []  # refused where it stands, not also noted as text
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000002"]
 
 
