@@ -315,7 +315,8 @@ def test_a_thai_file_with_thai_status_words_and_its_other_columns(status, substa
     assert (order.status, order.state) == (expected, "กรุงเทพมหานคร")
 
 
-def test_an_xlsx_whose_header_row_is_split_over_several_row_elements(db):
+@pytest.mark.parametrize("cells_per_element", [1, 10])
+def test_an_xlsx_whose_header_row_is_split_over_several_row_elements(db, cells_per_element):
     """TikTok's workbook: the header written as several `<row r="1">` elements, a stale
     dimension, the description row, ids and times with a trailing tab, an empty time as a
     lone tab, numbers and a date as real cells."""
@@ -327,7 +328,7 @@ def test_an_xlsx_whose_header_row_is_split_over_several_row_elements(db):
     second[header.index("Quantity")] = 2  # a number cell
     second[header.index("Order Amount")] = 80.49
     second[header.index("Created Time")] = datetime(2026, 3, 31, 23, 30)  # a date cell
-    data = tiktok_xlsx([header, description, first, second], split_header=10)
+    data = tiktok_xlsx([header, description, first, second], split_header=cells_per_element)
     report = import_tiktok_file(shop=shop, source=data, name="OrderSKUList.xlsx")
     assert (report.created, report.rows, list(report.errors)) == (1, 2, [])
     assert report.ignored_columns[:2] == ["Cancelation/Return Type", "Payment platform discount"]
