@@ -108,6 +108,23 @@ def _my_lines(*later: dict) -> list[dict]:
     return rows
 
 
+def _one_item(amount: str, **cells) -> dict:
+    """The US row of one item whose price, line and order amount are all `amount`."""
+    return {
+        **dict(zip(SKU_LIST_HEADER, sku_row(), strict=True)),
+        "Quantity": "1",
+        "SKU Unit Original Price": amount,
+        "SKU Subtotal Before Discount": amount,
+        "SKU Seller Discount": "0",
+        "SKU Subtotal After Discount": amount,
+        "Shipping Fee After Discount": "0",
+        "Original Shipping Fee": "0",
+        "Taxes": "0",
+        "Order Amount": amount,
+        **cells,
+    }
+
+
 @pytest.fixture
 def my_shop():
     return ShopFactory(slug="my-shop", market="MY", currency="MYR", timezone="Asia/Kuala_Lumpur")
@@ -186,22 +203,10 @@ def test_currency_prefixes_and_thousands_separators_by_market(
 ):
     shop = ShopFactory(market=market, currency=currency, timezone=zone)
     created = "03/01/2026 10:00:00 AM" if market in ("US", "BR") else "01/03/2026 10:00:00"
-    row = sku_row(
-        **{
-            "Quantity": "1",
-            "SKU Unit Original Price": written,
-            "SKU Subtotal Before Discount": written,
-            "SKU Seller Discount": "0",
-            "SKU Subtotal After Discount": written,
-            "Shipping Fee After Discount": "0",
-            "Original Shipping Fee": "0",
-            "Taxes": "0",
-            "Order Amount": written,
-            "Created Time": created,
-            "Paid Time": "",
-        }
+    row = _one_item(written, **{"Created Time": created, "Paid Time": ""})
+    report = import_tiktok_file(
+        shop=shop, source=regional_csv(SKU_LIST_HEADER, [row]), name="o.csv"
     )
-    report = import_tiktok_file(shop=shop, source=sku_csv(row), name="orders.csv")
     assert (report.created, list(report.errors)) == (1, [])
     order = Order.objects.get(shop=shop)
     assert order.total_amount == order.sub_total == Decimal(amount)
@@ -210,23 +215,17 @@ def test_currency_prefixes_and_thousands_separators_by_market(
 
 def test_a_brazilian_file_with_comma_decimals_and_month_first_times(db):
     shop = ShopFactory(market="BR", currency="BRL", timezone="America/Sao_Paulo")
-    row = sku_row(
+    row = _one_item(
+        "BRL 35,91",
         **{
-            "Quantity": "1",
-            "SKU Unit Original Price": "BRL 35,91",
-            "SKU Subtotal Before Discount": "BRL 35,91",
-            "SKU Seller Discount": "0",
-            "SKU Subtotal After Discount": "BRL 35,91",
-            "Shipping Fee After Discount": "BRL 0,00",
-            "Original Shipping Fee": "BRL 0,00",
-            "Taxes": "0",
-            "Order Amount": "BRL 35,91",
             "Created Time": "12/15/2025 9:30:33 AM\t",  # one-digit hour (reference §4.4)
             "Paid Time": "12/15/2025 9:31:02 AM\t",
             "Country": "Brazil",
-        }
+        },
     )
-    report = import_tiktok_file(shop=shop, source=sku_csv(row), name="br.csv")
+    report = import_tiktok_file(
+        shop=shop, source=regional_csv(SKU_LIST_HEADER, [row]), name="br.csv"
+    )
     assert (report.created, list(report.errors)) == (1, [])
     order = Order.objects.get(shop=shop)
     assert order.total_amount == Decimal("35.91")
@@ -235,25 +234,18 @@ def test_a_brazilian_file_with_comma_decimals_and_month_first_times(db):
 
 def test_a_vietnamese_file_with_its_commune_column(db):
     shop = ShopFactory(market="VN", currency="VND", timezone="Asia/Ho_Chi_Minh")
-    row = {
-        **dict(zip(SKU_LIST_HEADER, sku_row(), strict=True)),
-        "Quantity": "1",
-        "SKU Unit Original Price": "150.000₫",
-        "SKU Subtotal Before Discount": "150.000₫",
-        "SKU Seller Discount": "0",
-        "SKU Subtotal After Discount": "150.000₫",
-        "Shipping Fee After Discount": "0",
-        "Original Shipping Fee": "0",
-        "Taxes": "0",
-        "Order Amount": "150.000₫",
-        "Created Time": "17/08/2026 09:15:00\t",
-        "Paid Time": "\t",
-        "Country": "Vietnam",
-        "Province": "Hồ Chí Minh",
-        "District": "Quận 1",
-        "Commune": "Phường Bến Nghé",
-        "Detail Address": "12 Lê Lợi",
-    }
+    row = _one_item(
+        "150.000₫",
+        **{
+            "Created Time": "17/08/2026 09:15:00\t",
+            "Paid Time": "\t",
+            "Country": "Vietnam",
+            "Province": "Hồ Chí Minh",
+            "District": "Quận 1",
+            "Commune": "Phường Bến Nghé",
+            "Detail Address": "12 Lê Lợi",
+        },
+    )
     report = import_tiktok_file(shop=shop, source=regional_csv(VN_HEADER, [row]), name="vn.csv")
     assert (report.created, list(report.errors)) == (1, [])
     assert {"Commune", "Checked Status", "Checked Marked by"} <= set(report.ignored_columns)
