@@ -51,6 +51,9 @@ def filter_chips(filterset: OrderFilterSet, query: QueryDict) -> list[Chip]:
     shop_names = {s.slug: s.name for s in filterset.shops}
     if data.get("shop"):
         chips.append(Chip(f"Shop: {shop_names[data['shop']]}", query_without(query, "shop")))
+    if data.get("import_job"):  # the orders one import created or changed
+        job = data["import_job"]
+        chips.append(Chip(f"Imported from {job.file_name}", query_without(query, "import_job")))
     for key, (label, names) in CHOICE_LABELS.items():
         for value in data.get(key) or []:
             chips.append(Chip(f"{label}: {names[value]}", query_without(query, key, value)))

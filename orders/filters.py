@@ -19,8 +19,9 @@ from .form_fields import (
     PlainTextField,
     PlainTextListField,
     WholeNumberField,
+    row_id,
 )
-from .models import Order, OrderLine, Package, Refund
+from .models import ImportJob, Order, OrderEvent, OrderLine, Package, Refund
 from .periods import PERIODS, dates_range, period_range
 from .selectors.keyset import BadCursor, cursor_read
 from .statuses import FulfillmentType, OrderStatus, RefundStatus, TrackingStatus
@@ -142,6 +143,24 @@ def _common_or_keys(matches, recent_hits: int, condition: Q) -> Q:
     return condition if len(keys) > SEARCH_MATCH_CAP else Q(pk__in=keys)
 
 
+class ImportJobField(forms.ModelChoiceField):
+    """An import job of the user's shops by its number (the filterset sets the queryset)."""
+
+    default_error_messages = {
+        "invalid_choice": "No import with that number in your shops; open it from the import page."
+    }
+
+    def to_python(self, value):
+        if value not in self.empty_values and row_id(value) is None:
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice")
+        return super().to_python(value)
+
+
+class ImportJobFilter(django_filters.ModelChoiceFilter):
+    field_class = ImportJobField
+
+
 class OrderFilterForm(forms.Form):
     """Checks that span two fields; each field checks itself."""
 
@@ -244,6 +263,9 @@ class OrderFilterSet(django_filters.FilterSet):
         method="filter_nothing", min_value=1, max_value=1_000_000, label="Page"
     )
     cursor = PlainTextFilter(method="filter_nothing", max_length=500, label="Page link")
+    import_job = ImportJobFilter(
+        queryset=ImportJob.objects.none(), method="filter_import_job", label="Import"
+    )
 
     class Meta:
         model = Order
@@ -256,11 +278,17 @@ class OrderFilterSet(django_filters.FilterSet):
         self.now = now or timezone.now()
         super().__init__(data, **kwargs)
         self.filters["shop"].extra["choices"] = [(s.slug, s.name) for s in self.shops]
+        self.filters["import_job"].queryset = ImportJob.objects.filter(shop__in=self.shops)
 
     @property
     def foreign_shop_requested(self) -> bool:
         """A `shop` the user does not belong to: the page answers 404, not a form error."""
         return bool(self.data.get("shop")) and "shop" in self.form.errors
+
+    @property
+    def listed_import(self):
+        """The import whose orders are listed (`import_job`), when one valid is asked for."""
+        return self.form.cleaned_data.get("import_job")
 
     @property
     def selected_shops(self):
@@ -449,6 +477,10 @@ class OrderFilterSet(django_filters.FilterSet):
             found = list(keys[: SEARCH_MATCH_CAP + 1])
             match |= Q(pk__in=found) if len(found) <= SEARCH_MATCH_CAP else condition
         return queryset.filter(match)
+
+    def filter_import_job(self, queryset, name, job):
+        """The orders that import created or changed: its IMPORTED events name it."""
+        return queryset.filter(pk__in=OrderEvent.objects.filter(import_job=job).values("order_id"))
 
     def filter_flag(self, queryset, name, value):
         flags = {

@@ -12,3 +12,8 @@ def order_url(name: str, order, *args, **query) -> str:
         query = {"shop": order.shop.slug, **query}
     url = reverse(name, args=[order.order_id, *args])
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def imported_orders_url(job) -> str:
+    """The order list showing exactly the orders an import job created or changed."""
+    return f"{reverse('orders:list')}?{urlencode({'shop': job.shop.slug, 'import_job': job.pk})}"

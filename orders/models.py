@@ -400,6 +400,11 @@ class OrderEvent(models.Model):
     )
     occurred_at = models.DateTimeField()
     payload = models.JSONField(default=dict, blank=True)
+    # The import job whose file created or changed the order (an IMPORTED event): the order
+    # list's `import` filter lists exactly those orders.
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
 
     class Meta:
         ordering = ["order", "occurred_at", "id"]

@@ -133,7 +133,8 @@ def world_build() -> World:
 
 def import_upload() -> SimpleUploadedFile:
     """A one-row TikTok order file, as the import page takes it."""
-    from tests.orders.test_import import _csv, _row
+    from tests.orders.tiktok_files import sku_csv as _csv
+    from tests.orders.tiktok_files import sku_row as _row
 
     return SimpleUploadedFile("orders.csv", _csv(_row()), content_type="text/csv")
 

@@ -33,10 +33,12 @@ def import_tiktok_file(
     date_format: str | None = None,
     progress: Progress | None = None,
     outcomes: bool = False,
+    job=None,
 ) -> ImportReport:
     """Read, check and (unless `dry_run`) store a file's orders in `shop`.
 
-    `source` is the file's bytes or its path; `outcomes` lists what happened to each order.
+    `source` is the file's bytes or its path; `outcomes` lists what happened to each order;
+    `job` (an ImportJob) is named in the timeline entry of each order created or changed.
     Raises UnreadableFile (not a usable file) or ImportRefused (bad rows, and skipping them
     was not asked for): then nothing is stored.
     """
@@ -52,10 +54,11 @@ def import_tiktok_file(
             mark_owned_elsewhere(shop, plans, actor=actor)
             good = [plan for plan in plans if not plan.errors]
             report.errors.extend(error for plan in plans for error in plan.errors)
+            report.note([notice for plan in plans for notice in plan.notices])
             report.skipped += len(plans) - len(good)
             report.rows += sum(len(group) for group in groups)
             if skip_errors or not report.errors:  # else only the errors are still wanted
-                apply_batch(shop, good, report, write=not dry_run)
+                apply_batch(shop, good, report, write=not dry_run, job=job)
             if progress:
                 progress(report.rows, batches.rows_total)
         report.errors.sort(key=lambda error: error.row)

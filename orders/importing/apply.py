@@ -17,7 +17,7 @@ from accounts.models import Shop
 from ..models import Order, OrderEvent, OrderLine, Package
 from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
 from .badrows import BadRows
-from .plan import OrderPlan, RowError, other_reading
+from .plan import Notice, OrderPlan, RowError, other_reading
 
 LINE_FIELDS = (
     "seller_sku",
@@ -46,6 +46,13 @@ class ImportReport:
     rows: int = 0  # rows read
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not use
     outcomes: list[tuple[str, str]] | None = None  # (order id, outcome) when asked for
+    notices: list[Notice] = field(default_factory=list)  # the first SHOWN_NOTICES
+    notice_count: int = 0  # every notice found
+
+    def note(self, notices: list[Notice]) -> None:
+        """Keep the first SHOWN_NOTICES of a file's notices, count them all."""
+        self.notice_count += len(notices)
+        self.notices.extend(notices[: max(0, SHOWN_NOTICES - len(self.notices))])
 
     def as_dict(self) -> dict:
         """What an import job keeps of the report (JSON), bounded whatever the file."""
@@ -55,6 +62,11 @@ class ImportReport:
             "summary": self.summary(),
             "ignored_columns": self.ignored_columns[:SHOWN_COLUMNS],
             "ignored_more": max(0, len(self.ignored_columns) - SHOWN_COLUMNS),
+            "notices": [
+                {"row": n.row, "column": n.column, "value": n.value}
+                for n in sorted(self.notices, key=lambda notice: notice.row)
+            ],
+            "notice_count": self.notice_count,
             **self.errors.as_dict(),
         }
 
@@ -74,6 +86,7 @@ class ImportReport:
 
 BATCH = 1000  # rows per INSERT/UPDATE statement
 SHOWN_COLUMNS = 20  # unused columns named in a report; the rest are counted
+SHOWN_NOTICES = 20  # noted cells listed in a report; the rest are counted
 
 
 class ImportRefused(ValueError):
@@ -109,9 +122,12 @@ def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan], *, actor=None) -> N
             plan.errors.append(RowError(plan.rows[0], "Order ID", reason))
 
 
-def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, write: bool) -> None:
+def apply_batch(
+    shop: Shop, plans: list[OrderPlan], report: ImportReport, *, write: bool, job=None
+) -> None:
     """Count what a batch of good orders does to the shop and, when `write`, do it: a few
-    statements per batch whatever its size (bulk inserts and updates, no query per order)."""
+    statements per batch whatever its size (bulk inserts and updates, no query per order).
+    The timeline entry of each order created or changed names the import `job`, if any."""
     stored = {
         order.order_id: order
         for order in (Order.objects.select_for_update(of=("self",)) if write else Order.objects)
@@ -135,8 +151,8 @@ def apply_batch(shop: Shop, plans: list[OrderPlan], report: ImportReport, *, wri
         if report.outcomes is not None:
             report.outcomes.append((plan.order_id, outcome))
     if write:
-        _create_all(shop, new)
-        _update_all(changes)
+        _create_all(shop, new, job)
+        _update_all(changes, job)
 
 
 CREATE_ONLY = ("update_time", "order_type")  # TikTok's file does not carry them fully
@@ -176,7 +192,7 @@ def _compare(order: Order, plan: OrderPlan, zone) -> _Change | None:
     return None
 
 
-def _create_all(shop: Shop, plans: list[OrderPlan]) -> None:
+def _create_all(shop: Shop, plans: list[OrderPlan], job) -> None:
     orders = Order.objects.bulk_create(
         Order(shop=shop, order_id=plan.order_id, currency=shop.currency, **plan.fields)
         for plan in plans
@@ -189,7 +205,9 @@ def _create_all(shop: Shop, plans: list[OrderPlan]) -> None:
     )
     OrderEvent.objects.bulk_create(
         (
-            _imported(order, plan.fields["update_time"], {"created": True, "status": order.status})
+            _imported(
+                order, plan.fields["update_time"], {"created": True, "status": order.status}, job
+            )
             for order, plan in pairs
         ),
         batch_size=BATCH,
@@ -205,10 +223,11 @@ def _new_line(order: Order, planned, packages: dict) -> OrderLine:
     )
 
 
-def _imported(order: Order, occurred_at, payload: dict) -> OrderEvent:
+def _imported(order: Order, occurred_at, payload: dict, job) -> OrderEvent:
     """The timeline entry of an import that created or changed the order."""
     return OrderEvent(
         order=order,
+        import_job=job,
         kind=EventKind.IMPORTED,
         actor_type=ActorType.TIKTOK,
         occurred_at=occurred_at,
@@ -216,7 +235,7 @@ def _imported(order: Order, occurred_at, payload: dict) -> OrderEvent:
     )
 
 
-def _update_all(changes: list[_Change]) -> None:
+def _update_all(changes: list[_Change], job) -> None:
     """Newer values onto stored orders and lines, and what changed into each timeline."""
     if not changes:
         return
@@ -254,7 +273,7 @@ def _update_all(changes: list[_Change]) -> None:
             "from": before,
             "to": order.status,
         }
-        events.append(_imported(order, order.update_time, payload))
+        events.append(_imported(order, order.update_time, payload, job))
     fields = sorted({name for change in changes for name in change.fields})
     Order.objects.bulk_update(
         [change.order for change in changes],

@@ -216,6 +216,7 @@ def _stage(job: ImportJob, path: Path, heartbeat: Heartbeat) -> dict:
             skip_errors=preview or job.skip_errors,
             date_format=job.date_format or None,
             progress=progress,
+            job=job,
         )
     except (UnreadableFile, ImportRefused) as refused:
         return {

@@ -7,12 +7,12 @@ the sums of its lines' SKU columns. Only the columns a file has are read: a file
 `Taxes` or `Paid Time` leaves what is stored for them alone.
 """
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from ..models import LATER_TIMES
@@ -25,6 +25,7 @@ from ..statuses import (
     OrderType,
 )
 from .read import HEADERS, ORDER_ID, FormulaCell, SheetFile
+from .values import BadValue, count, local_time, money, same_value
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 
@@ -37,8 +38,15 @@ DATE_FORMAT_CHOICES = [
     ("us", "MM/DD/YYYY hh:mm:ss AM (United States)"),
     ("dmy", "DD/MM/YYYY HH:MM:SS"),
 ]
+# Markets whose files write dates month first with AM/PM (Brazil: `12/15/2025 9:30:33 AM`).
+US_DATE_MARKETS = {"US", "BR"}
 COMMA_DECIMAL_MARKETS = {"BR", "ID", "VN", "ES", "FR", "DE", "IT"}
-BY_SUBSTATUS = {words[1].lower(): status for status, words in TIKTOK_STATUS.items()}
+BY_SUBSTATUS = {
+    **{words[1].lower(): status for status, words in TIKTOK_STATUS.items()},
+    # Thai files write the words in Thai (reference/tiktok.md §1.4).
+    "รอเข้ารับ": OrderStatus.AWAITING_COLLECTION,  # awaiting collection
+    "จัดส่งสำเร็จ": OrderStatus.DELIVERED,  # delivered
+}
 BY_STATUS = {
     "unpaid": OrderStatus.UNPAID,
     "on hold": OrderStatus.ON_HOLD,
@@ -51,6 +59,9 @@ BY_STATUS = {
     "completed": OrderStatus.COMPLETED,
     "cancelled": OrderStatus.CANCELLED,
     "canceled": OrderStatus.CANCELLED,
+    "ที่จะจัดส่ง": OrderStatus.AWAITING_SHIPMENT,  # to ship
+    "จัดส่งแล้ว": OrderStatus.IN_TRANSIT,  # shipped
+    "ยกเลิกแล้ว": OrderStatus.CANCELLED,  # cancelled
 }
 BY_FULFILMENT = {words.lower(): kind for kind, words in TIKTOK_FULFILMENT.items()}
 COUNTRIES = {name.lower(): code for code, name in TIKTOK_COUNTRY.items()}
@@ -137,65 +148,26 @@ class OrderPlan:
     lines: list[LinePlan] = field(default_factory=list)
     packages: dict[str, dict] = field(default_factory=dict)  # tracking number → package
     errors: list[RowError] = field(default_factory=list)
+    notices: list["Notice"] = field(default_factory=list)
 
 
-class _Bad(ValueError):
-    pass
+@dataclass(frozen=True)
+class Notice:
+    """A cell kept as written that a person may want to know about: text that looks like a
+    spreadsheet formula (stored verbatim, escaped on pages, neutralised in exports)."""
+
+    row: int
+    column: str
+    value: str
+
+
+NOTICE_CHARS = 80  # of a noted value, in the preview
+# Columns that hold identifiers: a formula there is an error, not a buyer's text.
+ID_COLUMNS = ("order_id", "sku_id", "seller_sku", "package_id", "tracking_number")
 
 
 def _header(key: str) -> str:
     return HEADERS[key][0].title()
-
-
-CURRENCY = re.compile(r"^(?:[A-Z]{3}|RM|Rp|[$€£฿₫₱])\s*|\s*(?:[A-Z]{3}|[$€£฿₫₱])$")
-
-
-def _money(text: str, comma_decimal: bool) -> Decimal:
-    """'19.99', '$19.99', 'THB 199', 'BRL 35,91' (comma decimals where the market uses them)."""
-    cleaned = CURRENCY.sub("", text.strip()).replace(" ", "")
-    if cleaned and not re.fullmatch(r"-?[\d.,]+", cleaned):
-        raise _Bad(f"{text[:30]!r} is not an amount")
-    if comma_decimal:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    if not cleaned:
-        return Decimal("0.00")
-    try:
-        value = Decimal(cleaned).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise _Bad(f"{text[:30]!r} is not an amount") from None
-    if value < 0:
-        raise _Bad("a negative amount")
-    return value
-
-
-def _count(text: str) -> int:
-    if not re.fullmatch(r"\d{1,6}", text or "0"):
-        raise _Bad(f"{text[:20]!r} is not a whole number of items")
-    return int(text or 0)
-
-
-def _time(text: str, pattern: str, zone: ZoneInfo) -> datetime | None:
-    if not text:
-        return None
-    try:
-        local = datetime.strptime(text, pattern)
-    except ValueError:
-        local = _excel_time(text)
-    if local is None:
-        example = datetime(2026, 3, 1, 10).strftime(pattern)
-        raise _Bad(f"{text[:30]!r} is not a date like {example}")
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _excel_time(text: str) -> datetime | None:
-    """A date cell of an Excel file, read as `YYYY-MM-DD HH:MM:SS[.ffffff]` (shop time)."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return None if value.tzinfo else value
 
 
 def _status(cells: dict) -> OrderStatus:
@@ -203,7 +175,7 @@ def _status(cells: dict) -> OrderStatus:
         word = cells.get(key, "").strip().lower()
         if word in table:
             return table[word]
-    raise _Bad(f"unknown status {cells.get('substatus') or cells.get('status')!r}")
+    raise BadValue(f"unknown status {cells.get('substatus') or cells.get('status')!r}")
 
 
 def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, errors, row: int):
@@ -214,7 +186,7 @@ def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, err
             return None
         try:
             return parse(cells[key])
-        except _Bad as bad:
+        except BadValue as bad:
             errors.append(RowError(row, _header(key), str(bad)))
             return None
 
@@ -229,11 +201,11 @@ def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, err
             fields[name] = cells[key][:255]
     for key, name in ORDER_MONEY.items():
         if key in cells:
-            value = take(key, lambda text: _money(text, comma))
+            value = take(key, lambda text: money(text, comma))
             fields[name] = value if value is not None else Decimal("0.00")
     for key, name in TIMES.items():
         if key in cells:
-            fields[name] = take(key, lambda text: _time(text, pattern, zone))
+            fields[name] = take(key, lambda text: local_time(text, pattern, zone))
     if "country" in cells:
         country = cells["country"].strip()
         fields["region_code"] = (
@@ -245,21 +217,32 @@ def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, err
     return fields
 
 
+LINE_NUMBERS = (
+    "quantity",
+    "returned_quantity",
+    "unit_price",
+    "line_before",
+    "line_platform_discount",
+    "line_seller_discount",
+    "line_after",
+)
+
+
 def _line(cells: dict, *, comma: bool, errors, row: int) -> LinePlan | None:
     before = len(errors)
     values = {}
     for key, parse in (
-        ("quantity", _count),
-        ("returned_quantity", _count),
-        ("unit_price", lambda t: _money(t, comma)),
-        ("line_before", lambda t: _money(t, comma)),
-        ("line_platform_discount", lambda t: _money(t, comma)),
-        ("line_seller_discount", lambda t: _money(t, comma)),
-        ("line_after", lambda t: _money(t, comma)),
+        ("quantity", count),
+        ("returned_quantity", count),
+        ("unit_price", partial(money, comma_market=comma)),
+        ("line_before", partial(money, comma_market=comma)),
+        ("line_platform_discount", partial(money, comma_market=comma)),
+        ("line_seller_discount", partial(money, comma_market=comma)),
+        ("line_after", partial(money, comma_market=comma)),
     ):
         try:
             values[key] = parse(cells.get(key, ""))
-        except _Bad as bad:
+        except BadValue as bad:
             errors.append(RowError(row, _header(key), str(bad)))
     if len(errors) > before:
         return None
@@ -334,7 +317,7 @@ class Formats:
 
     @classmethod
     def for_shop(cls, *, market: str, zone: ZoneInfo, date_format: str | None = None):
-        pattern = DATE_FORMATS[date_format or ("us" if market == "US" else "dmy")]
+        pattern = DATE_FORMATS[date_format or ("us" if market in US_DATE_MARKETS else "dmy")]
         return cls(pattern=pattern, zone=zone, comma=market in COMMA_DECIMAL_MARKETS)
 
 
@@ -391,19 +374,10 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
         row=first_row,
     )
     for position, (row, cells) in enumerate(group):
-        plan.errors.extend(
-            RowError(row, _header(key), f"a spreadsheet formula ({value[:20]!r}), not a value")
-            for key, value in cells.items()
-            if isinstance(value, FormulaCell)
-        )
+        _formula_cells(plan, row, cells, skip=first_cells if position else {})
         if position:
             plan.rows.append(row)
-            for key, value in first_cells.items():
-                if cells.get(key, "") != value:
-                    reason = f"differs from row {first_row} of the same order"
-                    plan.errors.append(
-                        RowError(row, _header(key) if key in HEADERS else key, reason)
-                    )
+            _repeated_cells(plan, row, cells, first_cells, formats)
         line = _line(cells, comma=formats.comma, errors=plan.errors, row=row)
         if line:
             plan.lines.append(line)
@@ -420,6 +394,56 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
     if not plan.errors:
         _totals(plan)
     return plan
+
+
+def _formula_cells(plan: OrderPlan, row: int, cells: dict, *, skip) -> None:
+    """Cells that look like spreadsheet formulas: in an id column an error (an id is never a
+    formula); elsewhere what the buyer or seller typed, kept as text and noted for the preview.
+    Order-level cells are noted on an order's first row only (`skip` on the later ones)."""
+    for key, value in cells.items():
+        if not isinstance(value, FormulaCell) or key in skip or key in PARSED_COLUMNS:
+            continue  # a number, date or status column refuses it when it is read
+        if key in ID_COLUMNS:
+            reason = f"a spreadsheet formula ({value[:20]!r}), not an id"
+            plan.errors.append(RowError(row, _header(key), reason))
+        else:
+            plan.notices.append(Notice(row, _header(key), value[:NOTICE_CHARS]))
+
+
+# Columns read as numbers, dates or known words, which refuse a formula as they refuse any
+# other text that is not one.
+PARSED_COLUMNS = {
+    *ORDER_MONEY,
+    *TIMES,
+    *LINE_NUMBERS,
+    "status",
+    "substatus",
+}
+
+
+def _repeated_cells(plan: OrderPlan, row: int, cells: dict, first_cells: dict, formats) -> None:
+    """A later row of an order repeats its order-level cells: compared as values (`RM 8.00` is
+    `8`, times as instants, text trimmed), an error only where they say different things."""
+    first_row = plan.rows[0]
+    for key, value in first_cells.items():
+        other = cells.get(key, "")
+        if not same_value(value, other, _parser(key, formats)):
+            reason = f"{other[:30]!r} here, {value[:30]!r} in row {first_row} of the same order"
+            plan.errors.append(RowError(row, _header(key) if key in HEADERS else key, reason))
+
+
+WORD_COLUMNS = ("status", "substatus", "order_type", "fulfillment_type", "country")
+
+
+def _parser(key: str, formats: "Formats"):
+    """How a repeated order-level cell is read to compare it; None: as text."""
+    if key in ORDER_MONEY:
+        return partial(money, comma_market=formats.comma)
+    if key in TIMES:
+        return partial(local_time, pattern=formats.pattern, zone=formats.zone)
+    if key in WORD_COLUMNS:
+        return str.casefold
+    return None
 
 
 def _totals(plan: OrderPlan) -> None:

@@ -89,19 +89,20 @@ FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 # A spreadsheet formula: `=…`, or `+`, `-`, `@` before a function call or a DDE link
-# (`-2+3` is not refused as a number would be; `- leave at the door` is text).
+# (`-2+3` is not taken for one; `- leave at the door` is plain text).
 FORMULA = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\(|[+\-@=].*\|)")
 
 
 class FormulaCell(str):
-    """A cell that holds a spreadsheet formula, not a value: the planner refuses it (TikTok's
-    files hold values only, and a formula would run in whoever opens a file made from it)."""
+    """A cell that looks like a spreadsheet formula. TikTok's files hold values only, so this
+    is what a buyer or seller typed: the planner keeps it as text and notes it for the preview
+    (pages escape it, exports neutralise it), except in an id column, where it is an error."""
 
 
 def _cell(value) -> str:
     """A cell as text: TikTok's trailing tab (and a lone tab for "empty") removed, and the
     quote that neutralised a formula-like value (our exports add it) taken off again; an
-    unquoted formula comes back as a FormulaCell."""
+    unquoted formula-like text comes back as a FormulaCell."""
     text = _text(value).strip(" \t\r\n")
     if FORMULA_ESCAPE.match(text):
         return text[1:]  # neutralised by a quote: text that only looks like a formula

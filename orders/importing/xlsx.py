@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from celery.exceptions import SoftTimeLimitExceeded
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from .bounds import Bounds, UnreadableFile, WatchedZip
 
@@ -24,6 +25,43 @@ PASS = (UnreadableFile, MemoryError, SoftTimeLimitExceeded)
 class _Sheet(ReadOnlyWorksheet):
     def _get_size(self) -> None:
         """Not sized from its `<dimension>`: rows are read as they come (see above)."""
+
+    def values_by_number(self) -> Iterator[list]:
+        """Each row's values in sheet order, a row missing from the XML as an empty one.
+
+        TikTok writes its header row as several `<row r="1">` elements (reference/tiktok.md
+        §4.4); openpyxl keeps only the first of them, so the header lost all but its first
+        cells. Here the cells of consecutive elements with one row number make one row.
+        """
+        with self._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                self._shared_strings,
+                data_only=True,
+                epoch=self.parent.epoch,
+                date_formats=self.parent._date_formats,
+                timedelta_formats=self.parent._timedelta_formats,
+            )
+            number, cells = 0, []
+            for index, row in parser.parse():
+                if index == number:
+                    cells.extend(row)
+                    continue
+                if number:
+                    yield _values(cells)
+                for _ in range(number + 1, index):
+                    yield []
+                number, cells = max(index, number + 1), list(row)
+            if number:
+                yield _values(cells)
+
+
+def _values(cells: list[dict]) -> list:
+    """A row's cells (openpyxl's dicts, `column` from 1) as values by position."""
+    values = [None] * max((cell["column"] for cell in cells), default=0)
+    for cell in cells:
+        values[cell["column"] - 1] = cell["value"]
+    return values
 
 
 class _Reader(ExcelReader):
@@ -70,8 +108,7 @@ def xlsx_grid(binary, bounds: Bounds) -> Iterator[list]:
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise refusal(error) from None
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
+        yield from book.worksheets[0].values_by_number()
     except PASS:
         raise
     except Exception as error:  # noqa: BLE001 - the same, for a sheet broken further down

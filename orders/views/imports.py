@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -30,6 +29,7 @@ from ..importing.jobs import (
 from ..importing.plan import DATE_FORMAT_CHOICES
 from ..importing.read import too_large, upload_check
 from ..importing.uploads import import_upload
+from ..links import imported_orders_url
 from ..models import ImportJob
 
 HISTORY = 10
@@ -112,6 +112,7 @@ def order_import_job(request, pk):
         "report": job.report,
         "bad_rows": report_bad_rows(job.report),
         "can_apply": job.stage == ImportJob.Stage.PREVIEW and job.state == ImportJob.State.FINISHED,
+        "imported_url": imported_orders_url(job),
         **_progress(job),
     }
     return render(request, "orders/order_import_job.html", context)
@@ -143,7 +144,8 @@ def order_import_apply(request, pk):
         return redirect("orders:import_job", pk=job.pk)
     if job.state == ImportJob.State.FINISHED:
         messages.success(request, f"Imported {job.file_name}: {job.report['summary']}")
-        return redirect(f"{reverse('orders:list')}?shop={job.shop.slug}")
+        if job.report.get("created") or job.report.get("updated"):
+            return redirect(imported_orders_url(job))  # exactly the orders it stored
     return redirect("orders:import_job", pk=job.pk)
 
 

@@ -1,12 +1,15 @@
 """An administrator imports a TikTok order file: upload, preview with a bad row, apply
-without it, and find the imported order in the list."""
+without it, and find the imported order in the list; a buyer message that looks like a
+formula is a notice, and "view the imported orders" lists just the imported ones."""
 
 import pytest
 from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.browser.conftest import HOME, screenshot, sign_in
-from tests.orders.test_import import _csv, _row
+from tests.orders.factories import OrderFactory
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,5 +61,39 @@ def test_a_large_file_is_checked_by_a_worker_while_the_page_shows_progress(
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("heading", name="What the import did")).to_be_visible(timeout=60_000)
     assert Order.objects.filter(shop=shop).count() == 300
-    page.get_by_role("link", name="See the shop's orders").click()
+    page.get_by_role("link", name="View the imported orders").click()
     expect(page.get_by_role("link", name="576123400000000300")).to_be_visible()
+
+
+def test_formula_looking_buyer_text_is_a_notice_and_the_imported_orders_are_listed(
+    page, admin, shop, tmp_path
+):
+    OrderFactory(shop=shop, order_id="576999900000000001")  # in the shop before the import
+    path = tmp_path / "OrderSKUList.csv"
+    message = '=HYPERLINK("http://evil.test","<b>Track my parcel</b>")'
+    path.write_bytes(
+        _csv(
+            _row(**{"Order ID": "576123400000000021\t", "Buyer Message": message}),
+            _row(**{"Order ID": "576123400000000022\t", "Seller Note": "- fragile, pack well"}),
+        )
+    )
+    sign_in(page, admin.email)
+    page.wait_for_url(HOME)
+    page.goto("/orders/import/")
+    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Preview").click()
+
+    notices = page.locator("section[aria-labelledby=h-notices]")
+    expect(notices).to_contain_text("1 cell looks like a spreadsheet formula")
+    expect(notices.locator("code")).to_have_text(message)  # the literal text, no markup
+    expect(page.get_by_role("heading", name="Bad rows")).to_have_count(0)
+    screenshot(page, "import-preview-notice")
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported from OrderSKUList.csv")).to_be_visible()
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_role("link", name="576999900000000001")).to_have_count(0)
+    screenshot(page, "import-imported-orders")
+    page.get_by_role("link", name="576123400000000021").click()
+    expect(page.locator(".buyer-message")).to_have_text(message)

@@ -90,7 +90,8 @@ def _xlsx(data: bytes) -> bytes:
 
 @pytest.mark.parametrize("file_format", ["CSV", "XLSX"])
 def test_superuser_imports_a_tiktok_file_through_admin(client, superuser, shop, file_format):
-    from tests.orders.test_import import _csv, _row
+    from tests.orders.tiktok_files import sku_csv as _csv
+    from tests.orders.tiktok_files import sku_row as _row
 
     data = _csv(_row(), _row(**{"SKU ID": "1729000000000000002\t", "Seller SKU": "MAT-9"}))
     if file_format == "XLSX":
@@ -114,7 +115,8 @@ def test_superuser_imports_a_tiktok_file_through_admin(client, superuser, shop, 
 
 
 def test_admin_tiktok_import_shows_bad_rows_and_offers_no_confirmation(client, superuser, shop):
-    from tests.orders.test_import import _csv, _row
+    from tests.orders.tiktok_files import sku_csv as _csv
+    from tests.orders.tiktok_files import sku_row as _row
 
     client.force_login(superuser)
     bad = _tiktok_upload(client, shop, _csv(_row(**{"Quantity": "-1"})))

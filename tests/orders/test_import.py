@@ -1,8 +1,6 @@
 """Importing TikTok "order SKU list" files: real-file quirks, grouping, idempotence, newer and
 older files, the round trip with our own export, and bad input that imports nothing."""
 
-import csv
-import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -16,58 +14,18 @@ from orders.statuses import EventKind, OrderStatus
 from tests.accounts.factories import ShopFactory
 from tests.exports.helpers import SKU_LIST_HEADER, make_job
 from tests.orders.factories import OrderFactory
+from tests.orders.tiktok_files import (
+    ID_HEADER,
+    ORDER,
+    TH_HEADER,
+    UK_HEADER,
+    regional_csv,
+    sku_csv,
+    sku_row,
+    stale_dimension,
+)
 
 pytestmark = pytest.mark.django_db
-ORDER = "576123400000000001"
-
-
-def _row(**cells) -> list[str]:
-    defaults = {
-        "Order ID": f"{ORDER}\t",
-        "Order Status": "To ship",
-        "Order Substatus": "Awaiting shipment",
-        "SKU ID": "1729000000000000001\t",
-        "Seller SKU": "HOOP-1",
-        "Product Name": "Weighted Hula Hoop",
-        "Variation": "Pink",
-        "Quantity": "2",
-        "Sku Quantity of return": "0",
-        "SKU Unit Original Price": "$26.99",
-        "SKU Subtotal Before Discount": "53.98",
-        "SKU Platform Discount": "0",
-        "SKU Seller Discount": "3.98",
-        "SKU Subtotal After Discount": "50.00",
-        "Shipping Fee After Discount": "5.99",
-        "Original Shipping Fee": "5.99",
-        "Taxes": "4.50",
-        "Order Amount": "80.49",
-        "Order Refund Amount": "0",
-        "Created Time": "03/31/2026 11:30:00 PM\t",
-        "Paid Time": "04/01/2026 12:05:00 AM\t",
-        "RTS Time": "\t",
-        "Fulfillment Type": "Fulfillment by seller",
-        "Buyer Username": "i***mikayla200",
-        "Recipient": "M******* L****",
-        "Phone #": "(+1)415****21",
-        "Country": "United States",
-        "State": "California",
-        "City": "Los Angeles",
-        "Zipcode": "900**",
-        "Payment Method": "Visa",
-        "Product Category": "Sports",
-    }
-    defaults.update(cells)
-    return [defaults.get(header, "") for header in SKU_LIST_HEADER]
-
-
-def _csv(*rows, header=SKU_LIST_HEADER, description=True) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    if description:
-        writer.writerow(["Platform unique order ID."] + [""] * (len(header) - 1))
-    writer.writerows(rows)
-    return "\ufeff".encode() + out.getvalue().encode()
 
 
 @pytest.fixture
@@ -82,7 +40,7 @@ def _import(shop, data, **kwargs):
 
 
 def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
-    second_line = _row(
+    second_line = sku_row(
         **{
             "SKU ID": "1729000000000000002\t",
             "Seller SKU": "MAT-9",
@@ -94,7 +52,7 @@ def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
             "SKU Subtotal After Discount": "20.00",
         }
     )
-    report = _import(us_shop, _csv(_row(), second_line))
+    report = _import(us_shop, sku_csv(sku_row(), second_line))
     assert (report.created, report.errors) == (1, [])
     order = Order.objects.get(shop=us_shop, order_id=ORDER)
     assert order.total_amount == Decimal("80.49")  # once, not summed over the two rows
@@ -112,7 +70,7 @@ def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
 
 
 def test_the_same_file_twice_changes_nothing(us_shop):
-    data = _csv(_row())
+    data = sku_csv(sku_row())
     _import(us_shop, data)
     events = OrderEvent.objects.count()
     again = _import(us_shop, data)
@@ -121,8 +79,8 @@ def test_the_same_file_twice_changes_nothing(us_shop):
 
 
 def test_a_newer_file_updates_and_an_older_one_does_not(us_shop):
-    _import(us_shop, _csv(_row()))
-    newer = _row(
+    _import(us_shop, sku_csv(sku_row()))
+    newer = sku_row(
         **{
             "Order Status": "Shipped",
             "Order Substatus": "In transit",
@@ -132,36 +90,23 @@ def test_a_newer_file_updates_and_an_older_one_does_not(us_shop):
             "Shipping Provider Name": "UPS",
         }
     )
-    report = _import(us_shop, _csv(newer))
+    report = _import(us_shop, sku_csv(newer))
     assert report.updated == 1
     order = Order.objects.get(order_id=ORDER)
     assert order.status == OrderStatus.IN_TRANSIT
     assert order.packages.get().tracking_number == "1Z999AA10123456784"
     event = OrderEvent.objects.filter(order=order, kind=EventKind.IMPORTED).latest("pk")
     assert "status" in event.payload["changed"] and event.payload["to"] == "IN_TRANSIT"
-    older = _import(us_shop, _csv(_row()))
+    older = _import(us_shop, sku_csv(sku_row()))
     assert older.older == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_TRANSIT
 
 
-# The UK file: the US columns with the British address names (reference/tiktok.md §4.2-4.3).
-UK_HEADER = [
-    {
-        "Detail Address": "Address Line 1",
-        "Additional address information": "Address Line 2",
-        "City": "Post Town",
-        "Zipcode": "Postcode",
-        "State": "County",
-    }.get(header, header)
-    for header in SKU_LIST_HEADER
-]
-
-
 def test_a_uk_file_with_day_first_dates_and_british_address_columns():
     uk = ShopFactory(slug="uk-import", market="GB", currency="GBP", timezone="Europe/London")
     row = {
-        **dict(zip(SKU_LIST_HEADER, _row(), strict=True)),
+        **dict(zip(SKU_LIST_HEADER, sku_row(), strict=True)),
         "Created Time": "05/06/2026 10:21:10\t",
         "Paid Time": "05/06/2026 10:22:00\t",
         "SKU Unit Original Price": "£26.99",
@@ -172,7 +117,7 @@ def test_a_uk_file_with_day_first_dates_and_british_address_columns():
         "Post Town": "London",
         "Postcode": "NW1 6XE",
     }
-    report = _import(uk, _regional(UK_HEADER, [row]))
+    report = _import(uk, regional_csv(UK_HEADER, [row]))
     assert (report.created, report.errors) == (1, [])
     assert "County" in report.ignored_columns
     order = Order.objects.get(shop=uk)
@@ -193,16 +138,16 @@ def test_a_uk_file_with_day_first_dates_and_british_address_columns():
 def test_a_file_with_fewer_columns_updates_only_what_it_has(us_shop):
     """A later file of only some columns (here without taxes, paid time, buyer or address
     columns) updates the status and leaves everything it does not carry as stored."""
-    _import(us_shop, _csv(_row(**{"Buyer Message": "Gift wrap please"})))
+    _import(us_shop, sku_csv(sku_row(**{"Buyer Message": "Gift wrap please"})))
     kept = (
         "Order ID", "Order Status", "Order Substatus", "SKU ID", "Product Name", "Quantity",
         "SKU Unit Original Price", "SKU Subtotal Before Discount", "SKU Seller Discount",
         "SKU Subtotal After Discount", "Order Amount", "Created Time", "Shipped Time",
     )  # fmt: skip
-    later = dict(zip(SKU_LIST_HEADER, _row(), strict=True))
+    later = dict(zip(SKU_LIST_HEADER, sku_row(), strict=True))
     later.update({"Order Status": "Shipped", "Order Substatus": "In transit"})
     later["Shipped Time"] = "04/02/2026 09:15:00 AM\t"
-    report = _import(us_shop, _regional(list(kept), [later]))
+    report = _import(us_shop, regional_csv(list(kept), [later]))
     assert (report.updated, report.errors) == (1, [])
     order = Order.objects.get(shop=us_shop)
     assert order.status == OrderStatus.IN_TRANSIT and order.collection_time is not None
@@ -225,7 +170,7 @@ def test_our_own_export_imports_back_without_changes(admin, shop, tmp_path):
 
 
 def test_a_dry_run_counts_and_stores_nothing(us_shop):
-    report = _import(us_shop, _csv(_row()), dry_run=True)
+    report = _import(us_shop, sku_csv(sku_row()), dry_run=True)
     assert report.created == 1 and "would be created" in report.summary()
     assert (
         not Order.objects.exists()
@@ -238,7 +183,7 @@ def test_a_dry_run_counts_and_stores_nothing(us_shop):
     [
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8"),
-        (_csv(header=SKU_LIST_HEADER, description=False), "no orders"),
+        (sku_csv(header=SKU_LIST_HEADER, description=False), "no orders"),
         (b"Order No,Item,Qty\n1,2,3\n", "missing"),
         (  # another marketplace's export shares a few header names, not TikTok's required ones
             b"Order ID,Order Status,Tracking Number*,Product Name,Quantity,Order Creation Date,"
@@ -261,14 +206,18 @@ def test_unreadable_files_import_nothing(us_shop, data, message):
         ({"Order Amount": "abc"}, "Order Amount"),
         ({"Order Substatus": "Teleported", "Order Status": "Beamed"}, "Order Status"),
         ({"Paid Time": "03/01/2026 10:00:00 AM"}, "paid time"),  # before creation
-        ({"Buyer Message": '=HYPERLINK("http://evil.test","Track")'}, "Buyer Message"),
-        ({"Seller Note": "@SUM(1+1)*cmd|' /C calc'!A0"}, "Seller Note"),
-        ({"Product Name": "+IMPORTXML(CONCAT(1),2)"}, "Product Name"),
+        # Formulas are refused where a number, a date or an id belongs (buyer text that looks
+        # like one is kept: test_import_buyer_text.py).
+        ({"SKU ID": '=HYPERLINK("http://evil.test","Track")'}, "SKU ID"),
+        ({"Tracking ID": "@SUM(1+1)*cmd|' /C calc'!A0"}, "Tracking ID"),
+        ({"Quantity": "=1+1"}, "Quantity"),
+        ({"Order Amount": "+IMPORTXML(CONCAT(1),2)"}, "Order Amount"),
+        ({"Paid Time": "=NOW()"}, "Paid Time"),
     ],
 )
 def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
-    good = _row(**{"Order ID": "576123400000000002"})
-    data = _csv(good, _row(**bad))
+    good = sku_row(**{"Order ID": "576123400000000002"})
+    data = sku_csv(good, sku_row(**bad))
     with pytest.raises(ImportRefused) as refused:
         _import(us_shop, data)
     (error,) = refused.value.errors
@@ -276,19 +225,22 @@ def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
     assert not Order.objects.exists()
     report = _import(us_shop, data, skip_errors=True)
     assert (report.created, report.skipped, len(report.errors)) == (1, 1, 1)
+    assert report.notices == []  # refused where it stands, not also noted as text
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000002"]
 
 
 def test_rows_of_one_order_that_disagree_are_refused(us_shop):
-    data = _csv(_row(), _row(**{"SKU ID": "1729000000000000009", "Order Amount": "99.00"}))
+    data = sku_csv(sku_row(), sku_row(**{"SKU ID": "1729000000000000009", "Order Amount": "99.00"}))
     with pytest.raises(ImportRefused) as refused:
         _import(us_shop, data)
-    assert "differs from row 3" in str(refused.value.errors[0])
+    assert str(refused.value.errors[0]) == (
+        "row 4, Order Amount: '99.00' here, '80.49' in row 3 of the same order"
+    )
 
 
 def test_command(us_shop, tmp_path, capsys):
     path = tmp_path / "orders.csv"
-    path.write_bytes(_csv(_row()))
+    path.write_bytes(sku_csv(sku_row()))
     call_command("import_tiktok_orders", str(path), "--shop", "us-import", "--dry-run")
     out = capsys.readouterr().out
     assert "Dry run: 1 order would be created" in out
@@ -301,7 +253,7 @@ def test_command(us_shop, tmp_path, capsys):
     with pytest.raises(CommandError, match="No file"):
         call_command("import_tiktok_orders", str(tmp_path / "missing.csv"), "--shop", "us-import")
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(_csv(_row(**{"Quantity": "x"})))
+    bad.write_bytes(sku_csv(sku_row(**{"Quantity": "x"})))
     with pytest.raises(CommandError) as refused:
         call_command("import_tiktok_orders", str(bad), "--shop", "us-import")
     assert str(refused.value) == (
@@ -313,8 +265,8 @@ def test_times_in_the_hour_a_dst_fall_back_repeats(us_shop):
     """1:50 AM PDT created, paid 34 minutes later at 1:24 AM PST: the file says 01:50 and 01:24
     without an offset, so the paid time is the second 1:24 of that night, and a re-import of
     the same file changes nothing."""
-    data = _csv(
-        _row(
+    data = sku_csv(
+        sku_row(
             **{
                 "Created Time": "11/01/2026 01:50:14 AM\t",
                 "Paid Time": "11/01/2026 01:24:14 AM\t",
@@ -327,42 +279,6 @@ def test_times_in_the_hour_a_dst_fall_back_repeats(us_shop):
     assert order.paid_time == datetime(2026, 11, 1, 9, 24, 14, tzinfo=UTC)  # PST, UTC−8
     again = _import(us_shop, data)
     assert (again.unchanged, again.updated) == (1, 0)
-
-
-# Thailand's 63 columns as the reference lists them (reference/tiktok.md §4.3): the US columns
-# up to Phone # without Retail Delivery Fee and Delivery Option Type, then its address and
-# tax-invoice columns.
-TH_HEADER = [
-    h for h in SKU_LIST_HEADER[: SKU_LIST_HEADER.index("Phone #") + 1]
-    if h not in ("Retail Delivery Fee", "Delivery Option Type")
-] + [
-    "Zipcode", "Country", "Province", "District", "Districts", "Detail Address",
-    "Additional address information", "Payment Method", "Weight(kg)", "Product Category",
-    "Package ID", "Seller Note", "Checked Status", "Checked Marked by", "Request Tax Invoice",
-    "Tax Info - Buyer Tax ID", "Tax Info - Type", "Tax Info - Full Name of Buyer",
-    "Tax Info - Email", "Tax Info - Phone Number", "Tax Info - Registered Address",
-    "Tax Info - Address Type",
-]  # fmt: skip
-# Indonesia: the address part and the extra fee columns (reference/tiktok.md §4.3).
-ID_HEADER = [
-    h for h in SKU_LIST_HEADER[: SKU_LIST_HEADER.index("Phone #") + 1]
-] + [
-    "Zipcode", "Country", "Province", "Regency and City", "Districts", "Villages",
-    "Detail Address", "Additional address information", "Payment Method", "Weight(kg)",
-    "Product Category", "Package ID", "Seller Note", "Buyer Service Fee", "Dynamic Commission",
-    "Purchase Channel", "Tokopedia Invoice Number", "Handling Fee", "Shipping Insurance",
-    "Item Insurance", "Distance Shipping Fee", "Distance Fee",
-]  # fmt: skip
-
-
-def _regional(header: list[str], rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerow(["Platform unique order ID."] + [""] * (len(header) - 1))
-    for cells in rows:
-        writer.writerow([cells.get(h, "") for h in header])
-    return "\ufeff".encode() + out.getvalue().encode()
 
 
 def test_a_thai_file_with_its_63_columns(db):
@@ -407,7 +323,9 @@ def test_a_thai_file_with_its_63_columns(db):
          "SKU Subtotal After Discount": "199"},
     ]  # fmt: skip
     report = import_tiktok_file(
-        shop=shop, source=_regional(TH_HEADER, [{**order, **line} for line in lines]), name="th.csv"
+        shop=shop,
+        source=regional_csv(TH_HEADER, [{**order, **line} for line in lines]),
+        name="th.csv",
     )
     assert (report.created, report.errors) == (1, [])
     assert "Tax Info - Buyer Tax ID" in report.ignored_columns
@@ -457,7 +375,7 @@ def test_an_indonesian_file_with_rupiah_and_its_address_columns(db):
         "Zipcode": "40135",
         "Buyer Service Fee": "Rp 1.000",
     }
-    report = import_tiktok_file(shop=shop, source=_regional(ID_HEADER, [row]), name="id.csv")
+    report = import_tiktok_file(shop=shop, source=regional_csv(ID_HEADER, [row]), name="id.csv")
     assert (report.created, report.errors) == (1, [])
     assert {"Villages", "Buyer Service Fee", "Tokopedia Invoice Number"} <= set(
         report.ignored_columns
@@ -516,7 +434,7 @@ def test_an_imported_file_exports_again_with_the_same_values(admin, us_shop, tmp
         "SKU Seller Discount": "2.00",
         "SKU Subtotal After Discount": "20.00",
     }
-    source = _csv(_row(**shipped), _row(**{**shipped, **second}), description=False)
+    source = sku_csv(sku_row(**shipped), sku_row(**{**shipped, **second}), description=False)
     assert import_tiktok_file(shop=us_shop, source=source, name="in.csv").created == 1
 
     exported = generate_csv(make_job(admin, [us_shop]), tmp_path)
@@ -537,8 +455,10 @@ def test_an_imported_file_exports_again_with_the_same_values(admin, us_shop, tmp
 def test_text_that_only_looks_like_a_formula_is_kept(us_shop):
     """A dash or plus that starts ordinary words is text, and so is a formula our own export
     neutralised with a leading quote: both import as written."""
-    data = _csv(
-        _row(**{"Buyer Message": "- leave at the door, +1 (415) 555 0100", "Seller Note": "'=1+1"})
+    data = sku_csv(
+        sku_row(
+            **{"Buyer Message": "- leave at the door, +1 (415) 555 0100", "Seller Note": "'=1+1"}
+        )
     )
     assert _import(us_shop, data).created == 1
     order = Order.objects.get(shop=us_shop)
@@ -546,30 +466,8 @@ def test_text_that_only_looks_like_a_formula_is_kept(us_shop):
     assert order.seller_note == "=1+1"
 
 
-def _stale_dimension(data: bytes) -> bytes:
-    """An XLSX of the CSV `data` whose sheet declares `A1:A1`, as TikTok's files do."""
-    import re
-    import zipfile
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
-        book.active.append(row)
-    written, out = io.BytesIO(), io.BytesIO()
-    book.save(written)
-    with zipfile.ZipFile(written) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', content)
-                assert b'<dimension ref="A1:A1"' in content
-            target.writestr(item, content)
-    return out.getvalue()
-
-
 def test_an_xlsx_with_a_stale_dimension_and_a_description_row(us_shop):
-    data = _stale_dimension(_csv(_row(), _row(**{"SKU ID": "1729000000000000002\t"})))
+    data = stale_dimension(sku_csv(sku_row(), sku_row(**{"SKU ID": "1729000000000000002\t"})))
     report = import_tiktok_file(shop=us_shop, source=data, name="OrderSKUList.xlsx")
     assert (report.created, report.rows, report.errors) == (1, 2, [])
     order = Order.objects.get(shop=us_shop)

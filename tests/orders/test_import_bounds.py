@@ -19,7 +19,8 @@ from orders import xlsx_files as x
 from orders.importing import UnreadableFile, import_tiktok_file
 from orders.models import ImportJob, Order
 
-from .test_import import _csv, _row
+from .tiktok_files import sku_csv as _csv
+from .tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 QUICK = 5  # seconds: every bound trips long before a bomb could cost memory or time

@@ -22,7 +22,8 @@ from orders.models import ImportJob, Order
 from orders.tasks import import_recover_task, import_run_task
 from tests.celery_worker import ROOT, start_worker, stop_worker, wait_until_ready
 
-from .test_import import _csv, _row
+from .tiktok_files import sku_csv as _csv
+from .tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,9 @@ from orders.models import Order, OrderEvent
 from orders.statuses import OrderStatus
 from tests.accounts.factories import ShopFactory, member
 from tests.orders.factories import OrderFactory
-from tests.orders.test_import import ORDER, _csv, _row
+from tests.orders.tiktok_files import ORDER
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 

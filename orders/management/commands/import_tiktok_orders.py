@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import Shop
 from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
@@ -34,16 +36,24 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {file!r}.")
-        started = timezone.now()
         try:
-            report = import_tiktok_file(
-                shop=store,
-                source=path,
-                name=path.name,
-                dry_run=dry_run,
-                skip_errors=skip_errors,
-                date_format=date_format,
-            )
+            with transaction.atomic():  # the job is kept only with the orders it stored
+                job = None if dry_run else _job_start(store, path, skip_errors, date_format)
+                report = import_tiktok_file(
+                    shop=store,
+                    source=path,
+                    name=path.name,
+                    dry_run=dry_run,
+                    skip_errors=skip_errors,
+                    date_format=date_format,
+                    job=job,
+                )
+                if job is not None:  # the import page's history lists it beside uploads
+                    job.state = ImportJob.State.FINISHED
+                    job.rows_total = report.rows
+                    job.report = report.as_dict()
+                    job.finished_at = timezone.now()
+                    job.save(update_fields=["state", "rows_total", "report", "finished_at"])
         except UnreadableFile as error:
             raise CommandError(str(error)) from None
         except ImportRefused as refused:
@@ -56,23 +66,31 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was imported: {refused} Fix {them} or use --skip-errors."
             ) from None
-        if not dry_run:  # the import page's history lists it beside uploaded files
-            ImportJob.objects.create(
-                shop=store,
-                file_name=path.name[:200],
-                file_size=path.stat().st_size,
-                skip_errors=skip_errors,
-                date_format=date_format or "",
-                stage=ImportJob.Stage.APPLY,
-                state=ImportJob.State.FINISHED,
-                rows_total=report.rows,
-                report=report.as_dict(),
-                started_at=started,
-                finished_at=timezone.now(),
-            )
         for error in list(report.errors)[:SHOWN_ERRORS]:
             self.stderr.write(f"  skipped: {error}")
         if report.ignored_columns:
             self.stdout.write(f"Columns not used: {', '.join(report.ignored_columns)}.")
+        if report.notice_count:
+            looks = ngettext(
+                "cell looks like a spreadsheet formula",
+                "cells look like spreadsheet formulas",
+                report.notice_count,
+            )
+            self.stdout.write(f"{report.notice_count:,} {looks}; imported as the text they are.")
         prefix = "Dry run: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
+
+
+def _job_start(shop: Shop, path: Path, skip_errors: bool, date_format: str | None) -> ImportJob:
+    now = timezone.now()
+    return ImportJob.objects.create(
+        shop=shop,
+        file_name=path.name[:200],
+        file_size=path.stat().st_size,
+        skip_errors=skip_errors,
+        date_format=date_format or "",
+        stage=ImportJob.Stage.APPLY,
+        state=ImportJob.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+    )
