@@ -163,6 +163,10 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
         ("Roles", {"fields": ("roles_and_permissions",)}),
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_readonly_fields(self, request, obj=None):
         fixed = (
             () if request.user.is_superuser else ("slug", "tiktok_shop_id", "tiktok_shop_cipher")
