@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.exceptions import AccountsError
+from accounts.invitations import duration_words
 from accounts.roles import Role
 from accounts.selectors import shop_get
 from accounts.services import membership_add, password_set_link
@@ -58,14 +59,6 @@ class Command(BaseCommand):
             why = "New account" if added.user_created else "No password chosen yet"
             self.stdout.write(
                 f"{why}: send {user.email} this link to choose a password "
-                f"(valid {_duration(settings.PASSWORD_RESET_TIMEOUT)}):"
+                f"(valid {duration_words(settings.PASSWORD_RESET_TIMEOUT)}):"
             )
             self.stdout.write(password_set_link(user=user, base_url=base_url))
-
-
-def _duration(seconds: int) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
