@@ -54,7 +54,7 @@ def test_member_sets_up_two_factor_then_signs_in_with_a_code(new_page, shop, vie
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("button", name="Copy codes").click()
-    assert page.get_by_role("status").filter(has_text="Copied 10 codes").is_visible()
+    page.get_by_role("status").filter(has_text="Copied 10 codes").wait_for()  # a promise
     assert page.evaluate("() => navigator.clipboard.readText()").split() == codes
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a text file").click()
