@@ -281,11 +281,9 @@ class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
                 "to resend it.",
             )
             return
-        what = "a link to choose a password" if not membership.user.has_usable_password() else ""
-        messages.success(
-            request,
-            f"An invitation email{' with ' + what if what else ''} was sent to {email}.",
-        )
+        needs_password = not membership.user.has_usable_password()
+        with_link = " with a link to choose a password" if needs_password else ""
+        messages.success(request, f"An invitation email{with_link} was sent to {email}.")
 
     def delete_model(self, request, obj):
         membership_revoke(shop=obj.shop, user=obj.user, actor=request.user)
