@@ -1,8 +1,12 @@
 """Django admin for users, shops and memberships; membership edits go through the service."""
 
+import logging
+import smtplib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
@@ -11,9 +15,12 @@ from sellercenter.admin import ReadOnlyAdminMixin
 from .admin_forms import ShopAdminForm
 from .admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
 from .exceptions import AccountsError
+from .invitations import invitation_send
 from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from .roles import Role, role_table
-from .services import membership_add, membership_grant, membership_revoke, password_set_link
+from .services import membership_add, membership_grant, membership_revoke
+
+logger = logging.getLogger(__name__)
 
 
 class ShopMembershipInline(ShopScopedInlineMixin, admin.TabularInline):
@@ -163,6 +170,10 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
         ("Roles", {"fields": ("roles_and_permissions",)}),
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_readonly_fields(self, request, obj=None):
         fixed = (
             () if request.user.is_superuser else ("slug", "tiktok_shop_id", "tiktok_shop_cipher")
@@ -204,7 +215,10 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
 class MembershipInviteForm(forms.ModelForm):
     """Add a person to a shop by email; an account is created when the email is new."""
 
-    email = forms.EmailField(help_text="A new email gets an account and a link to set a password.")
+    email = forms.EmailField(
+        help_text="They are emailed the role; a new email gets an account and a link to "
+        "choose a password."
+    )
 
     class Meta:
         model = Membership
@@ -246,12 +260,30 @@ class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
             messages.error(request, str(exc))
             return
         obj.pk, obj.user = added.membership.pk, added.membership.user
-        if not added.membership.user.has_usable_password():
-            link = password_set_link(user=obj.user, base_url=request.build_absolute_uri("/"))
-            messages.info(
-                request,
-                f"Send {obj.user.email} this link to choose a password (valid for 3 days): {link}",
+        # After the commit, so nobody is emailed a role that was rolled back; messages are
+        # stored when the response leaves, which is later still.
+        transaction.on_commit(lambda: self._invite(request, added.membership))
+
+    def _invite(self, request, membership):
+        email = membership.user.email
+        try:
+            invitation_send(
+                membership=membership,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
             )
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.exception("Invitation email to %s failed", email)
+            messages.error(
+                request,
+                f"The role is saved, but the invitation email to {email} could not be sent "
+                f"({exc}). Check the server's EMAIL_URL setting, then add them again "
+                "to resend it.",
+            )
+            return
+        needs_password = not membership.user.has_usable_password()
+        with_link = " with a link to choose a password" if needs_password else ""
+        messages.success(request, f"An invitation email{with_link} was sent to {email}.")
 
     def delete_model(self, request, obj):
         membership_revoke(shop=obj.shop, user=obj.user, actor=request.user)
@@ -276,8 +308,12 @@ class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, ad
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "actor_email", "action", "shop", "target", "ip_address")
+    list_display = ("created_at", "actor_email", "what", "shop", "target", "ip_address")
     list_filter = ("action", "shop")
     search_fields = ("actor_email", "target", "ip_address")
     date_hierarchy = "created_at"
     list_select_related = ("shop",)
+
+    @admin.display(description="Action", ordering="action")
+    def what(self, event):
+        return event.summary

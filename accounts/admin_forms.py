@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .access import session_is_verified
 from .models import Shop
 
 
@@ -19,8 +20,17 @@ def tracking_provider_choices(current: str) -> list[tuple[str, str]]:
     return choices
 
 
+REQUIRE_TWO_FACTOR_FIRST = (
+    "Turn on two-factor for yourself and sign in with it before requiring it: until then the "
+    "shop would be hidden from you too, this page included."
+)
+
+
 class ShopAdminForm(forms.ModelForm):
-    """The Shop page: a tracking provider is chosen among those this deployment can call."""
+    """The Shop page: a tracking provider is chosen among those this deployment can call, and
+    a shop administrator requires two-factor only once their own session has passed it."""
+
+    user = None  # the signed-in person; ShopAdmin.get_form sets it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,3 +38,13 @@ class ShopAdminForm(forms.ModelForm):
             self.fields["tracking_provider"].choices = tracking_provider_choices(
                 self.instance.tracking_provider
             )
+
+    def clean_require_two_factor(self) -> bool:
+        required = self.cleaned_data["require_two_factor"]
+        newly = required and not self.instance.require_two_factor
+        # A verified session is one that passed a second factor (django-otp), so its user has
+        # one; superusers see every shop whatever it requires.
+        user = self.user
+        if newly and user is not None and not user.is_superuser and not session_is_verified(user):
+            raise forms.ValidationError(REQUIRE_TWO_FACTOR_FIRST)
+        return required

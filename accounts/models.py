@@ -198,6 +198,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
     ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_CHANGED = "role_changed", "Role changed"
     ROLE_REVOKED = "role_revoked", "Role revoked"
     BUYER_DATA_VIEWED = "buyer_data_viewed", "Unmasked buyer data viewed"
     LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
@@ -233,4 +234,19 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["shop", "-created_at"], name="audit_shop_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.get_action_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """The action in words, with the roles of a role event: "Role changed from Viewer to
+        Accountant"."""
+        role, previous = (_role_label(self.payload.get(key)) for key in ("role", "previous_role"))
+        if self.action == AuditAction.ROLE_CHANGED and role and previous:
+            return f"Role changed from {previous} to {role}"
+        if self.action in (AuditAction.ROLE_GRANTED, AuditAction.ROLE_REVOKED) and role:
+            return f"{self.get_action_display()}: {role}"
+        return self.get_action_display()
+
+
+def _role_label(code) -> str:
+    return Role(code).label if code in Role.values else (code or "")

@@ -27,6 +27,7 @@ ACCESS_REVIEW_CSV_HEADER = (
     "two_factor",
     "inactive_90_days",
     "missing_required_2fa",
+    "invited_not_signed_in",
 )
 
 
@@ -69,8 +70,14 @@ class AccessReviewRow:
     last_login: datetime | None
     last_activity: datetime | None
     two_factor: bool
-    inactive: bool  # no sign-in within INACTIVE_AFTER, or never
+    inactive: bool  # signed in before, but not within INACTIVE_AFTER
     missing_required_2fa: bool  # the shop requires two-factor and the member has none
+    member_since: datetime  # when the role in this shop was given (the invitation)
+
+    @property
+    def invited(self) -> bool:
+        """Never signed in: invited, and not (yet) started."""
+        return self.last_login is None
 
     @property
     def role_label(self) -> str:
@@ -81,6 +88,7 @@ class AccessReviewRow:
         return [
             text
             for text, raised in (
+                ("invited, not signed in yet", self.invited),
                 ("inactive 90+ days", self.inactive),
                 ("no 2FA", self.missing_required_2fa),
             )
@@ -100,6 +108,7 @@ class AccessReviewRow:
             _yes_no(self.two_factor),
             _yes_no(self.inactive),
             _yes_no(self.missing_required_2fa),
+            _yes_no(self.invited),
         )
 
 
@@ -107,6 +116,7 @@ class AccessReviewRow:
 class AccessReviewSummary:
     members: int  # memberships: a person in two shops counts twice
     inactive: int
+    invited: int
     without_two_factor: int
     missing_required_2fa: int
 
@@ -133,8 +143,9 @@ def access_review_rows(
             last_login=m.user.last_login,
             last_activity=m.user.last_activity_at,
             two_factor=m.two_factor,
-            inactive=m.user.last_login is None or m.user.last_login < inactive_before,
+            inactive=m.user.last_login is not None and m.user.last_login < inactive_before,
             missing_required_2fa=m.shop.require_two_factor and not m.two_factor,
+            member_since=m.created_at,
         )
         for m in memberships
     ]
@@ -145,6 +156,7 @@ def access_review_summary(*, rows: list[AccessReviewRow]) -> AccessReviewSummary
     return AccessReviewSummary(
         members=len(rows),
         inactive=sum(row.inactive for row in rows),
+        invited=sum(row.invited for row in rows),
         without_two_factor=sum(not row.two_factor for row in rows),
         missing_required_2fa=sum(row.missing_required_2fa for row in rows),
     )

@@ -84,7 +84,7 @@ def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -
     permission_cache_clear()
     if previous != role:
         audit_record(
-            action=AuditAction.ROLE_GRANTED,
+            action=AuditAction.ROLE_GRANTED if previous is None else AuditAction.ROLE_CHANGED,
             actor=actor,
             shop=shop,
             target=user.email,

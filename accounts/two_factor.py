@@ -78,6 +78,15 @@ def two_factor_verify(*, user: User, code: str):
     return None
 
 
+def recovery_codes_unused(user: User) -> list[str]:
+    """The user's recovery codes that still work, in the order they were made."""
+    return list(
+        StaticToken.objects.filter(device__user=user, device__confirmed=True)
+        .order_by("pk")
+        .values_list("token", flat=True)
+    )
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -16,6 +16,11 @@ urlpatterns = [
         views.recovery_codes_regenerate,
         name="recovery_codes_regenerate",
     ),
+    path(
+        "two-factor/recovery-codes.txt",
+        views.recovery_codes_download,
+        name="recovery_codes_download",
+    ),
     path("shop/", views.shop_switch, name="shop_switch"),
     path("access-review/", review_views.access_review, name="access_review"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -6,20 +6,24 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import two_factor
-from .access import shops_for_user
+from .access import session_is_verified, shops_for_user
 from .forms import EmailAuthenticationForm, PasswordConfirmForm, ShopSwitchForm, TwoFactorCodeForm
 from .models import AuditAction, User
 from .services import audit_record, user_shop_prefer
 
 PENDING_KEY = "pending_two_factor"
 PENDING_SECONDS = 300  # the second step must follow the password within five minutes
+CODES_SHOWN_KEY = "recovery_codes_shown"
+CODES_DOWNLOAD_SECONDS = 900  # the codes just shown may be downloaded for fifteen minutes
 
 
 class SignInView(auth_views.LoginView):
@@ -96,7 +100,7 @@ def two_factor_settings(request):
         if codes is not None:
             otp_login(request, device)
             messages.success(request, "Two-factor authentication is on.")
-            return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+            return _codes_page(request, codes)
         form.add_error(
             "code",
             "That code does not match. Check the time on your phone and enter the newest code.",
@@ -132,7 +136,42 @@ def recovery_codes_regenerate(request):
         )
         return redirect("accounts:two_factor")
     codes = two_factor.recovery_codes_regenerate(user=request.user, request=request)
+    return _codes_page(request, codes)
+
+
+@never_cache
+def _codes_page(request, codes: list[str]):
+    """The codes, once; this session may download them as a file for a few minutes."""
+    request.session[CODES_SHOWN_KEY] = time.time()
     return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+
+
+@login_required
+@never_cache
+def recovery_codes_download(request):
+    """The recovery codes just shown, as a .txt file: only in the session that made them, only
+    shortly after, and only once it has passed two-factor."""
+    shown = request.session.get(CODES_SHOWN_KEY)
+    fresh = shown is not None and time.time() - shown < CODES_DOWNLOAD_SECONDS
+    user = request.user
+    if not fresh or not two_factor.user_has_two_factor(user) or not session_is_verified(user):
+        messages.info(
+            request,
+            "Recovery codes can be downloaded only right after they are made. "
+            "Make new ones to download them.",
+        )
+        return redirect("accounts:two_factor")
+    lines = [
+        f"Seller Center recovery codes for {user.email}",
+        "Each code signs you in once when you cannot use your authenticator app.",
+        "",
+        *two_factor.recovery_codes_unused(user),
+    ]
+    return HttpResponse(
+        "\n".join(lines) + "\n",
+        content_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="seller-center-recovery-codes.txt"'},
+    )
 
 
 @login_required

@@ -141,6 +141,8 @@ PORTAL = {
         "POST": Ask(roles(ALL, 302), data={"codes-password": "wrong"}),
         "GET": Ask(roles(ALL, 405)),
     },
+    # Only the session that just made its codes downloads them; nobody in the world has.
+    "accounts:recovery_codes_download": {"GET": Ask(roles(ALL, 302))},
     "accounts:shop_switch": {
         "POST": Ask(roles(ALL, 302), data={"shop": "north-shop", "next": "/orders/"}),
         "GET": Ask(roles(ALL, 405)),

@@ -56,14 +56,16 @@ def test_administrator_sees_own_shops_members_with_flags(client, strict_shop, ad
     flags = {row.email: row.flags for row in response.context["rows"]}
     assert flags == {
         "admin@example.test": [],
-        "cs@example.test": ["inactive 90+ days"],  # never signed in
+        "cs@example.test": ["invited, not signed in yet"],  # never signed in: not inactive
         "viewer@example.test": ["inactive 90+ days", "no 2FA"],
     }
     summary = response.context["summary"]
-    assert (summary.members, summary.inactive, summary.missing_required_2fa) == (3, 2, 1)
+    counts = summary.members, summary.inactive, summary.invited, summary.missing_required_2fa
+    assert counts == (3, 1, 1, 1)
     page = response.content.decode()
     assert "outsider@example.test" not in page and "South Shop" not in page
-    assert page.count("No sign-in for 90+ days</span>") == 2
+    assert page.count("No sign-in for 90+ days</span>") == 1
+    assert page.count("Invited, not signed in yet</span>") == 1
     assert page.count("No two-factor (required)</span>") == 1
     assert "two-factor required" in page
 

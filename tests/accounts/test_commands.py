@@ -187,7 +187,7 @@ def test_member_add_changes_an_existing_members_role_and_says_so(shop, packer):
     assert "from Fulfilment to Accountant" in output
     assert Membership.objects.get(user=packer, shop=shop).role == Role.ACCOUNTANT
     assert set(get_perms(packer, shop)) == {p.value for p in ROLE_PERMISSIONS[Role.ACCOUNTANT]}
-    last = AuditEvent.objects.filter(action="role_granted", target=packer.email).first()
+    last = AuditEvent.objects.filter(action="role_changed", target=packer.email).first()
     assert last.payload == {"role": "accountant", "previous_role": "fulfilment"}
 
 
@@ -298,15 +298,17 @@ def test_access_review_table_flags_inactive_members_and_missing_required_2fa(rev
     assert rows["admin@example.test"]["2FA"] == "yes" and "FLAGS" not in rows["admin@example.test"]
     assert rows["viewer@example.test"]["2FA"] == "no"
     assert rows["viewer@example.test"]["FLAGS"] == "inactive 90+ days, no 2FA"
-    # South Shop does not require two-factor: only the inactivity is flagged.
+    # South Shop does not require two-factor; its administrator never signed in: invited.
     outsider = rows["outsider@example.test"]
     assert (outsider["SHOP"], outsider["LAST LOGIN"], outsider["LAST ACTIVITY"]) == (
         "south-shop",
         "never",
         "never",
     )
-    assert outsider["FLAGS"] == "inactive 90+ days"
-    assert summary[0].startswith("3 memberships; 2 inactive 90+ days; 1 without the 2FA")
+    assert outsider["FLAGS"] == "invited, not signed in yet"
+    assert summary[0].startswith(
+        "3 memberships; 1 inactive 90+ days; 1 invited, not signed in yet; 1 without the 2FA"
+    )
 
 
 def test_access_review_for_one_shop_as_csv(reviewed):

@@ -28,8 +28,10 @@ def test_changing_a_role_replaces_the_permissions_and_is_audited(shop, admin):
 
     assert Membership.objects.get(user=user, shop=shop).role == Role.VIEWER
     assert set(get_perms(user, shop)) == {"view_orders", "view_insights"}
-    last = AuditEvent.objects.filter(action="role_granted", target=user.email).first()
+    last = AuditEvent.objects.filter(target=user.email).first()
+    assert last.action == "role_changed"  # a change from → to, not a second grant
     assert last.payload == {"role": "viewer", "previous_role": "administrator"}
+    assert last.summary == "Role changed from Administrator to Viewer"
     assert last.actor == admin and last.shop == shop
 
 

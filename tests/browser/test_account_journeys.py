@@ -1,5 +1,10 @@
-"""Journeys of SPEC §4/§12 in a real browser: two-factor set-up and sign-in, and an
-administrator granting a role in Django admin that the new member then uses."""
+"""Journeys of SPEC §4/§12 in a real browser: two-factor set-up (recovery codes copied and
+downloaded) and sign-in; an administrator granting a role in Django admin that the new member
+then uses; an invitation by email that the invitee follows; the access review and the shop
+page in admin, on a desktop and on a phone."""
+
+import re
+from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -13,7 +18,26 @@ from tests.orders.factories import OrderFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer):
+def fits_the_screen(page) -> None:
+    """Nothing on the page makes it scroll sideways."""
+    wide, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    # A phone (is_mobile) widens its layout viewport to fit what overflows, so innerWidth alone
+    # would follow the overflow: the screen's own width is the measure too.
+    screen = page.viewport_size["width"]
+    assert wide <= inner and wide <= screen, f"{page.url} is {wide} px wide on a {screen} px screen"
+
+
+def sign_in_with_code(page, user, device) -> None:
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the current code may be reused
+    sign_in(page, user.email)
+    page.wait_for_url("**/accounts/login/verify/")
+    page.get_by_role("textbox", name="Code").fill(code_for(device))
+    page.get_by_role("button", name="Verify and sign in").click()
+    page.wait_for_url(HOME)
+
+
+def test_member_sets_up_two_factor_then_signs_in_with_a_code(new_page, shop, viewer):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
     OrderFactory(shop=shop)
     sign_in(page, viewer.email)
     page.wait_for_url("**/")
@@ -27,7 +51,16 @@ def test_member_sets_up_two_factor_then_signs_in_with_a_code(page, shop, viewer)
     page.get_by_role("textbox", name="Code").fill(code_for(device))
     page.get_by_role("button", name="Turn on two-factor").click()
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
-    assert page.locator(".recovery-codes li").count() == 10
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("button", name="Copy codes").click()
+    page.get_by_role("status").filter(has_text="Copied 10 codes").wait_for()  # a promise
+    assert page.evaluate("() => navigator.clipboard.readText()").split() == codes
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as a text file").click()
+    assert download.value.suggested_filename == "seller-center-recovery-codes.txt"
+    assert Path(download.value.path()).read_text().split()[-10:] == codes
+    screenshot(page, "recovery-codes")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
 
@@ -71,18 +104,80 @@ def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
 
 
 def test_administrator_reviews_access_and_spots_a_member_without_two_factor(
-    page, shop, admin, viewer
+    page, phone_page, shop, admin, viewer
 ):
     shop.require_two_factor = True
     shop.save(update_fields=["require_two_factor"])
     device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
-    sign_in(page, admin.email)
-    page.wait_for_url("**/accounts/login/verify/")
-    page.get_by_role("textbox", name="Code").fill(code_for(device))
-    page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_url(HOME)
-    page.get_by_role("link", name="Access review").click()
-    page.wait_for_url("**/accounts/access-review/")
-    row = page.locator("tr", has_text=viewer.email)
-    assert row.get_by_text("No two-factor (required)").is_visible()
-    screenshot(page, "access-review")
+    for screen, name in ((page, "access-review"), (phone_page, "access-review-phone")):
+        sign_in_with_code(screen, admin, device)
+        screen.goto("/accounts/access-review/")
+        row = screen.locator("tr", has_text=viewer.email)
+        assert row.get_by_text("No two-factor (required)").is_visible()
+        assert row.get_by_text("Invited, not signed in yet").is_visible()  # never signed in
+        assert not row.get_by_text("No sign-in for 90+ days").count()
+        fits_the_screen(screen)
+        screenshot(screen, name)
+
+
+def test_shop_administrator_invites_by_email_and_the_invitee_sets_a_password(
+    new_page, shop, admin, mailoutbox
+):
+    OrderFactory(shop=shop)
+    admin_page = new_page()
+    sign_in(admin_page, admin.email)
+    admin_page.wait_for_url(HOME)
+    admin_page.goto("/admin/accounts/membership/add/")
+    admin_page.get_by_label("Shop").select_option(label=shop.name)
+    admin_page.get_by_label("Email").fill("Newcomer@Example.test")
+    admin_page.get_by_label("Role").select_option(label="Accountant")
+    screenshot(admin_page, "admin-invite-member", full_page=False)
+    admin_page.get_by_role("button", name="Save", exact=True).click()
+    admin_page.wait_for_url("**/admin/accounts/membership/")
+    notice = admin_page.get_by_text("An invitation email with a link to choose a password")
+    assert notice.is_visible()
+    assert not admin_page.get_by_text("/accounts/reset/").count()  # nothing to copy by hand
+    screenshot(admin_page, "admin-invite-sent", full_page=False)
+
+    (email,) = mailoutbox
+    assert email.to == ["newcomer@example.test"]
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", email.body).group(0)
+    invitee = new_page()
+    invitee.goto(link)
+    invitee.get_by_label("New password", exact=True).fill("a-long-fresh-passphrase")
+    invitee.get_by_label("New password confirmation").fill("a-long-fresh-passphrase")
+    screenshot(invitee, "invitation-set-password", full_page=False)
+    invitee.get_by_role("button", name=re.compile("password", re.I)).click()
+    invitee.wait_for_url("**/accounts/reset/done/")
+    sign_in(invitee, "newcomer@example.test", "a-long-fresh-passphrase")
+    invitee.wait_for_url(HOME)
+    assert invitee.get_by_role("heading", name=shop.name).is_visible()
+
+
+def test_shop_administrator_changes_their_shop_in_admin_also_on_a_phone(
+    page, phone_page, shop, admin
+):
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    sign_in_with_code(page, admin, device)
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Shops", exact=True).click()
+    page.get_by_role("link", name=shop.name).click()
+    page.get_by_label("Refund limit").fill("80.00")
+    page.get_by_label("Require two-factor for staff").check()
+    screenshot(page, "admin-shop-change")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/accounts/shop/")
+    assert page.get_by_text("was changed successfully").is_visible()
+    shop.refresh_from_db()
+    assert (str(shop.refund_limit), shop.require_two_factor) == ("80.00", True)
+
+    phone = phone_page
+    sign_in_with_code(phone, admin, device)
+    for path, name in (
+        ("/admin/", "admin-index-phone"),
+        ("/admin/accounts/shop/", "admin-shops-phone"),
+        (f"/admin/accounts/shop/{shop.pk}/change/", "admin-shop-change-phone"),
+    ):
+        phone.goto(path)
+        fits_the_screen(phone)
+        screenshot(phone, name)

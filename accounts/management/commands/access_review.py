@@ -20,7 +20,8 @@ TABLE_HEADER = ("SHOP", "EMAIL", "NAME", "ROLE", "LAST LOGIN", "LAST ACTIVITY", 
 class Command(BaseCommand):
     help = (
         "Every member of every shop (or one) with role, last login, 2FA and last activity; "
-        "flags members inactive for 90 days and missing two-factor a shop requires."
+        "flags members inactive for 90 days, invitees not signed in yet and missing two-factor "
+        "a shop requires."
     )
 
     def add_arguments(self, parser):
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         members = ngettext("%(n)s membership", "%(n)s memberships", summary.members)
         self.stdout.write(
             f"{members % {'n': summary.members}}; {summary.inactive} inactive 90+ days; "
+            f"{summary.invited} invited, not signed in yet; "
             f"{summary.missing_required_2fa} without the 2FA their shop requires. "
             "Times are in each shop's time zone."
         )

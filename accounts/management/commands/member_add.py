@@ -2,9 +2,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import ngettext
 
 from accounts.exceptions import AccountsError
+from accounts.invitations import duration_words
 from accounts.roles import Role
 from accounts.selectors import shop_get
 from accounts.services import membership_add, password_set_link
@@ -59,18 +59,6 @@ class Command(BaseCommand):
             why = "New account" if added.user_created else "No password chosen yet"
             self.stdout.write(
                 f"{why}: send {user.email} this link to choose a password "
-                f"(valid {_duration(settings.PASSWORD_RESET_TIMEOUT)}):"
+                f"(valid {duration_words(settings.PASSWORD_RESET_TIMEOUT)}):"
             )
             self.stdout.write(password_set_link(user=user, base_url=base_url))
-
-
-def _duration(seconds: int) -> str:
-    units = (
-        (86400, ("%(n)s day", "%(n)s days")),
-        (3600, ("%(n)s hour", "%(n)s hours")),
-        (60, ("%(n)s minute", "%(n)s minutes")),
-    )
-    for size, (one, many) in units:
-        if seconds >= size and seconds % size == 0:
-            return ngettext(one, many, seconds // size) % {"n": seconds // size}
-    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
