@@ -6,7 +6,6 @@ own zone. Buyer fields a user may not see unmasked are not searched for that use
 """
 
 import re
-from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -20,10 +19,11 @@ from .form_fields import (
     PlainTextListField,
     WholeNumberField,
 )
-from .models import Order, OrderLine, Package, Refund
+from .models import Order, OrderLine, Package
+from .needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
 from .periods import PERIODS, dates_range, period_range
 from .selectors.keyset import BadCursor, cursor_read
-from .statuses import FulfillmentType, OrderStatus, RefundStatus, TrackingStatus
+from .statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 YES_NO = (("1", "Yes"), ("0", "No"))
 DATE_FIELDS = {
@@ -40,13 +40,6 @@ DATE_FIELD_LABELS = {
     "delivered": "Delivered",
     "updated": "Updated",
 }
-NEEDS_ACTION = {
-    "ship_within_24h": "Ship within 24 h",
-    "overdue": "Overdue to ship",
-    "cancel_requested": "Cancellation requested",
-    "tracking_exception": "Tracking exception",
-    "refund_requested": "Refund requested",
-}
 SORTS = {
     "-created": "Newest first",
     "created": "Oldest first",
@@ -57,14 +50,7 @@ SORTS = {
     "ship_by": "Ship-by deadline",
 }
 PER_PAGE = ("25", "50", "100", "200")
-TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
-TRACKING_PROBLEMS = (
-    TrackingStatus.EXCEPTION,
-    TrackingStatus.ATTEMPT_FAIL,
-    TrackingStatus.RETURNING,
-)
 MAX_ORDER_IDS = 100
-DEADLINE_NEEDS_ACTION = ("ship_within_24h", "overdue")
 SEARCH_MATCH_CAP = 2000  # keys fetched for a rare word; a broader search should be narrowed
 RECENT_ORDERS = 2000  # how far back a word is tried to decide whether it is common
 RECENT_HITS_FOR_INLINE = 25
@@ -94,29 +80,6 @@ class MoneyFilter(django_filters.NumberFilter):
 
 class WholeNumberFilter(django_filters.NumberFilter):
     field_class = WholeNumberField
-
-
-def needs_action_q(code: str, now) -> Q:
-    """Orders that need a person for reason `code`, from SLA deadlines and events."""
-    if code == "ship_within_24h":
-        return Q(
-            status__in=TO_SHIP,
-            shipping_due_time__gte=now,
-            shipping_due_time__lt=now + timedelta(hours=24),
-        )
-    if code == "overdue":
-        return Q(status__in=TO_SHIP, shipping_due_time__lt=now)
-    if code == "cancel_requested":
-        return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
-    if code == "tracking_exception":
-        return Q(
-            Exists(
-                Package.objects.filter(order=OuterRef("pk"), tracking_status__in=TRACKING_PROBLEMS)
-            )
-        )
-    if code == "refund_requested":
-        return Q(Exists(Refund.objects.filter(order=OuterRef("pk"), status=RefundStatus.REQUESTED)))
-    raise ValueError(code)
 
 
 def risk_q() -> Q:
@@ -250,8 +213,9 @@ class OrderFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = OrderFilterForm
 
-    def __init__(self, data=None, *, shops, unmasked_shop_ids, now=None, **kwargs):
+    def __init__(self, data=None, *, shops, unmasked_shop_ids, now=None, user=None, **kwargs):
         self.shops = list(shops)
+        self.user = user  # whose "my refunds" `needs_action=my_refund_pending` means
         self.unmasked_shop_ids = set(unmasked_shop_ids)
         self.now = now or timezone.now()
         super().__init__(data, **kwargs)
@@ -442,7 +406,7 @@ class OrderFilterSet(django_filters.FilterSet):
         shops = [s.pk for s in self.selected_shops]
         match = Q()
         for code in values:
-            condition = needs_action_q(code, self.now)
+            condition = needs_action_q(code, self.now, user=self.user)
             keys = Order.objects.filter(condition, shop_id__in=shops).values_list("pk", flat=True)
             if code in DEADLINE_NEEDS_ACTION:  # read along the partial index on deadlines
                 keys = keys.order_by("shipping_due_time")
