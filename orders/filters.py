@@ -288,8 +288,8 @@ class OrderFilterSet(django_filters.FilterSet):
         """
         text = text.strip()
         ids = parse_order_ids(text)
-        if ids is not None:
-            return Q(order_id__in=ids[:MAX_ORDER_IDS])
+        if ids is not None:  # the first 100 different ids (the list's note says so)
+            return Q(order_id__in=list(dict.fromkeys(ids))[:MAX_ORDER_IDS])
         shop_ids = [s.pk for s in self.selected_shops]
         in_shops = {"order__shop_id__in": shop_ids}
         exact = [OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id")]

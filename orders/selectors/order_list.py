@@ -28,6 +28,7 @@ from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
 from ..querystring import query_with, query_without
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
+from .id_search import IdSearchNote, id_search_note
 from .keyset import after_cursor, cursor_for, sort_queryset
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
@@ -96,6 +97,7 @@ class OrderListPage:
     next_url: str | None = None
     first_url: str | None = None
     exact_order: Order | None = None
+    id_search: IdSearchNote | None = None
 
     @property
     def all_active(self) -> bool:
@@ -234,6 +236,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
             else query_with(query, cursor=cursor_for(rows[-1], sort))
         )
     result.exact_order = _exact_order(filterset, rows)
+    result.id_search = id_search_note(filterset)
     return result
 
 
