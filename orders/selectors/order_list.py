@@ -28,6 +28,7 @@ from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
 from ..querystring import query_with, query_without
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
+from .filter_values import filter_values_for_user
 from .id_search import IdSearchNote, id_search_note
 from .keyset import after_cursor, cursor_for, sort_queryset
 
@@ -182,7 +183,15 @@ def order_filterset(
         in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
         base = base.filter(shop_id__in=in_view)
     filterset = OrderFilterSet(
-        query, queryset=base, shops=shops, unmasked_shop_ids=unmasked, now=now, user=user
+        query,
+        queryset=base,
+        shops=shops,
+        unmasked_shop_ids=unmasked,
+        now=now,
+        user=user,
+        known_values=lambda in_shops, fresh: filter_values_for_user(
+            user=user, shop_ids=[shop.pk for shop in in_shops], fresh=fresh
+        ),
     )
     filterset.is_valid()  # validates once; invalid fields are reported and left out
     if filterset.foreign_shop_requested:
