@@ -12,7 +12,12 @@ from accounts.models import Membership, Shop, User
 from accounts.roles import Perm, Role
 
 from ..models import Order
-from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_shop
+from ..needs_action import (
+    DEADLINE_NEEDS_ACTION,
+    NEEDS_ACTION,
+    needs_action_q,
+    reasons_for_shop,
+)
 from ..statuses import OrderStatus
 
 
@@ -50,7 +55,8 @@ class ShopOverview:
 
     @property
     def counters(self) -> list[Counter]:
-        """The list's needs-action counters for this shop, each linking to its orders."""
+        """The list's needs-action counters for this shop, each linking to its orders: the
+        shipping deadlines always, the other reasons when some order has them."""
         url = reverse("orders:list")
         return [
             Counter(
@@ -60,6 +66,7 @@ class ShopOverview:
                 f"{url}?{urlencode({'shop': self.shop.slug, 'needs_action': code})}",
             )
             for code, n in self.needs_action.items()
+            if n or code in DEADLINE_NEEDS_ACTION
         ]
 
 

@@ -24,7 +24,7 @@ def held(shop, other_shop):
 def note(client, **params) -> str:
     response = client.get("/orders/", params)
     assert response.status_code == 200
-    found = re.search(r'<p class="message id-search-note" role="status">(.*?)</p>', response.text)
+    found = re.search(r'<p class="message id-search-note">(.*?)</p>', response.text)
     return unescape(found.group(1)) if found else ""
 
 
