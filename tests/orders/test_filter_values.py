@@ -77,6 +77,8 @@ def test_the_chosen_value_is_selected_and_filters(client, admin, orders):
     response = client.get("/orders/", {"carrier": "Royal Mail"})
     assert {row.order.order_id for row in response.context["page"].rows} == {orders[2].order_id}
     assert '<option value="Royal Mail" selected>' in response.content.decode()
+    chips = client.get("/orders/", {"country": "gb"}).context["page"].chips
+    assert [chip.label for chip in chips] == ["Country: United Kingdom"]  # not "GB"
     response = client.get("/orders/", {"payment_method": "paypal"})  # letter case aside
     assert {row.order.order_id for row in response.context["page"].rows} == {orders[0].order_id}
 
