@@ -269,6 +269,9 @@ def test_refunds_awaiting_approval_are_a_queue_for_the_administrator(
     expect(
         counters.get_by_role("link", name=re.compile("^Refund awaiting approval"))
     ).to_have_count(0)
+    _wait_for_htmx(agent)
+    counters.scroll_into_view_if_needed()
+    screenshot(agent, "order-list-my-refunds-pending", full_page=False)
 
 
 def test_payment_method_and_carrier_are_lists_of_the_shops_values(page, viewer, shop, orders):
