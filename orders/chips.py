@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from .filters import DATE_FIELD_LABELS, NEEDS_ACTION, PERIODS, SORTS, OrderFilterSet
 from .querystring import query_without
-from .statuses import FulfillmentType, OrderStatus, TrackingStatus
+from .statuses import TIKTOK_COUNTRY, FulfillmentType, OrderStatus, TrackingStatus
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,10 @@ def filter_chips(filterset: OrderFilterSet, query: QueryDict) -> list[Chip]:
     for key, label in LABELS.items():
         value = data.get(key)
         for item in value if isinstance(value, list) else [value] if value else []:
+            shown = TIKTOK_COUNTRY.get(item.upper(), item) if key == "country" else item
             chips.append(
                 Chip(
-                    f"{label}: {item}",
+                    f"{label}: {shown}",
                     query_without(query, key, item if isinstance(value, list) else None),
                 )
             )

@@ -4,6 +4,7 @@ from django.http import QueryDict
 
 from .filters import (
     DATE_FIELD_LABELS,
+    KNOWN_SET_FILTERS,
     NEEDS_ACTION,
     PER_PAGE,
     SORTS,
@@ -12,6 +13,7 @@ from .filters import (
     PlainTextFilter,
 )
 from .periods import PERIODS
+from .selectors.filter_values import value_label
 from .statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 # The labels are the FilterSet's own, so a refusal names a filter as the bar does.
@@ -25,11 +27,12 @@ GROUPS = tuple(
         ("needs_action", list(NEEDS_ACTION.items())),
     )
 )
-# Every text filter but the search box and the page link, in the FilterSet's order.
+# Every text filter but the search box, the page link and the lists, in the FilterSet's order.
 TEXT_FIELDS = tuple(
     (name, f.label)
     for name, f in OrderFilterSet.base_filters.items()
-    if isinstance(f, PlainTextFilter | MultiValueFilter) and name not in ("q", "cursor")
+    if isinstance(f, PlainTextFilter | MultiValueFilter)
+    and name not in ("q", "cursor", *KNOWN_SET_FILTERS)
 )
 FLAGS = tuple(
     (name, LABELS[name]) for name in ("has_refund", "has_return", "has_buyer_message", "risk")
@@ -40,8 +43,42 @@ def _options(choices, current) -> list[dict]:
     return [{"value": v, "label": label, "selected": v == current} for v, label in choices]
 
 
-def filter_bar(query: QueryDict, shops) -> dict:
-    """Values and options for every control of the filter bar, from the raw query."""
+def _value_lists(query: QueryDict, known: dict[str, list[str]] | None) -> list[dict]:
+    """A select per known-set filter, its options the values the shop's orders hold."""
+    lists = []
+    for name in KNOWN_SET_FILTERS:
+        picked = {value.casefold() for value in query.getlist(name)}
+        options = [
+            {
+                "value": value,
+                "label": value_label(name, value),
+                "selected": value.casefold() in picked,
+            }
+            for value in (known or {}).get(name, [])
+        ]
+        lists.append(
+            {"name": name, "label": LABELS[name], "options": options, "multiple": len(picked) > 1}
+        )
+    return lists
+
+
+def filter_bar(
+    query: QueryDict,
+    shops,
+    *,
+    known: dict[str, list[str]] | None = None,
+    needs_action: list[str] | None = None,
+) -> dict:
+    """Values and options for every control of the filter bar, from the raw query.
+
+    `known`: the known-set filters' values; `needs_action`: the reasons shown to this user
+    (the rest stay valid in a URL, but are not offered)."""
+    groups = [
+        (name, label, choices)
+        if name != "needs_action" or needs_action is None
+        else (name, label, [(code, NEEDS_ACTION[code]) for code in needs_action])
+        for name, label, choices in GROUPS
+    ]
     return {
         "q": query.get("q", ""),
         "shops": [
@@ -65,8 +102,9 @@ def filter_bar(query: QueryDict, shops) -> dict:
                     for v, text in choices
                 ],
             }
-            for name, label, choices in GROUPS
+            for name, label, choices in groups
         ],
+        "lists": _value_lists(query, known),
         "texts": [
             {"name": name, "label": label, "value": query.get(name, "")}
             for name, label in TEXT_FIELDS
@@ -81,6 +119,7 @@ def filter_bar(query: QueryDict, shops) -> dict:
         ],
         "more_open": any(query.get(name) for name, _ in TEXT_FIELDS)
         or any(query.get(name) for name, _ in FLAGS)
+        or any(query.get(name) for name in KNOWN_SET_FILTERS)
         or any(query.getlist(name) for name, _, _ in GROUPS[1:])
         or bool(query.get("total_min") or query.get("total_max")),
     }

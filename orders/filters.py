@@ -6,12 +6,12 @@ own zone. Buyer fields a user may not see unmasked are not searched for that use
 """
 
 import re
-from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .form_fields import (
     BoundedDateField,
@@ -21,10 +21,11 @@ from .form_fields import (
     WholeNumberField,
     row_id,
 )
-from .models import ImportJob, Order, OrderEvent, OrderLine, Package, Refund
+from .models import ImportJob, Order, OrderEvent, OrderLine, Package
+from .needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
 from .periods import PERIODS, dates_range, period_range
 from .selectors.keyset import BadCursor, cursor_read
-from .statuses import FulfillmentType, OrderStatus, RefundStatus, TrackingStatus
+from .statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 YES_NO = (("1", "Yes"), ("0", "No"))
 DATE_FIELDS = {
@@ -41,13 +42,6 @@ DATE_FIELD_LABELS = {
     "delivered": "Delivered",
     "updated": "Updated",
 }
-NEEDS_ACTION = {
-    "ship_within_24h": "Ship within 24 h",
-    "overdue": "Overdue to ship",
-    "cancel_requested": "Cancellation requested",
-    "tracking_exception": "Tracking exception",
-    "refund_requested": "Refund requested",
-}
 SORTS = {
     "-created": "Newest first",
     "created": "Oldest first",
@@ -58,14 +52,9 @@ SORTS = {
     "ship_by": "Ship-by deadline",
 }
 PER_PAGE = ("25", "50", "100", "200")
-TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
-TRACKING_PROBLEMS = (
-    TrackingStatus.EXCEPTION,
-    TrackingStatus.ATTEMPT_FAIL,
-    TrackingStatus.RETURNING,
-)
 MAX_ORDER_IDS = 100
-DEADLINE_NEEDS_ACTION = ("ship_within_24h", "overdue")
+# Filters whose values are a list of those the shop's orders hold (orders/selectors/filter_values)
+KNOWN_SET_FILTERS = ("payment_method", "country", "carrier", "delivery_option")
 SEARCH_MATCH_CAP = 2000  # keys fetched for a rare word; a broader search should be narrowed
 RECENT_ORDERS = 2000  # how far back a word is tried to decide whether it is common
 RECENT_HITS_FOR_INLINE = 25
@@ -95,29 +84,6 @@ class MoneyFilter(django_filters.NumberFilter):
 
 class WholeNumberFilter(django_filters.NumberFilter):
     field_class = WholeNumberField
-
-
-def needs_action_q(code: str, now) -> Q:
-    """Orders that need a person for reason `code`, from SLA deadlines and events."""
-    if code == "ship_within_24h":
-        return Q(
-            status__in=TO_SHIP,
-            shipping_due_time__gte=now,
-            shipping_due_time__lt=now + timedelta(hours=24),
-        )
-    if code == "overdue":
-        return Q(status__in=TO_SHIP, shipping_due_time__lt=now)
-    if code == "cancel_requested":
-        return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
-    if code == "tracking_exception":
-        return Q(
-            Exists(
-                Package.objects.filter(order=OuterRef("pk"), tracking_status__in=TRACKING_PROBLEMS)
-            )
-        )
-    if code == "refund_requested":
-        return Q(Exists(Refund.objects.filter(order=OuterRef("pk"), status=RefundStatus.REQUESTED)))
-    raise ValueError(code)
 
 
 def risk_q() -> Q:
@@ -173,7 +139,33 @@ class OrderFilterForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("total_max", "The maximum is below the minimum.")
         self._clean_position(data)
+        self._clean_known_values(data)
         return data
+
+    known_values = None  # set by OrderFilterSet: fresh → {filter: the values its orders hold}
+
+    def _clean_known_values(self, data) -> None:
+        """A payment method, country, carrier or delivery option must be one of the list's:
+        one of those the orders hold (read again, uncached, before refusing)."""
+        asked = {name: data[name] for name in KNOWN_SET_FILTERS if data.get(name)}
+        if not asked or self.known_values is None:
+            return
+        known = self.known_values(fresh=False)
+        if any(_not_in(values, known[name]) for name, values in asked.items()):
+            known = self.known_values(fresh=True)
+        for name, values in asked.items():
+            unknown = _not_in(values, known[name])
+            if unknown:
+                named = ", ".join(f"“{value}”" for value in unknown)
+                self.add_error(
+                    name,
+                    ngettext(
+                        "%(named)s is not in the list: none of your orders has it.",
+                        "%(named)s are not in the list: none of your orders has them.",
+                        len(unknown),
+                    )
+                    % {"named": named},
+                )
 
     def _clean_position(self, data) -> None:
         """A page is either numbered (`page`) or continued from a row (`cursor`), not both;
@@ -187,6 +179,12 @@ class OrderFilterForm(forms.Form):
             cursor_read(cursor, data.get("sort") or "-created")
         except BadCursor as error:
             self.add_error("cursor", str(error))
+
+
+def _not_in(values: list[str], known: list[str]) -> list[str]:
+    """The values that are none of `known`, letter case aside (the filters ignore it)."""
+    folded = {value.casefold() for value in known}
+    return [value for value in values if value.casefold() not in folded]
 
 
 def parse_order_ids(text: str) -> list[str] | None:
@@ -223,10 +221,8 @@ class OrderFilterSet(django_filters.FilterSet):
     buyer = PlainTextFilter(method="filter_nothing", max_length=150, label="Buyer or recipient")
     total_min = MoneyFilter(field_name="total_amount", lookup_expr="gte", label="Total at least")
     total_max = MoneyFilter(field_name="total_amount", lookup_expr="lte", label="Total at most")
-    payment_method = MultiValueFilter(
-        field_name="payment_method_name", lookup_expr="in", label="Payment method"
-    )
-    country = MultiValueFilter(method="filter_country", label="Country (code)")
+    payment_method = MultiValueFilter(method="filter_payment_method", label="Payment method")
+    country = MultiValueFilter(method="filter_country", label="Country")
     state = MultiValueFilter(method="filter_iexact_any", label="State")
     city = MultiValueFilter(method="filter_iexact_any", label="City")
     postal_code = MultiValueFilter(method="filter_iexact_any", label="Postal code")
@@ -272,13 +268,41 @@ class OrderFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = OrderFilterForm
 
-    def __init__(self, data=None, *, shops, unmasked_shop_ids, now=None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        shops,
+        unmasked_shop_ids,
+        now=None,
+        user=None,
+        known_values=None,
+        **kwargs,
+    ):
         self.shops = list(shops)
+        self.user = user  # whose "my refunds" `needs_action=my_refund_pending` means
+        # (shops, fresh) → the known-set filters' values in those shops' orders; None: unchecked
+        self._known_values = known_values
         self.unmasked_shop_ids = set(unmasked_shop_ids)
         self.now = now or timezone.now()
         super().__init__(data, **kwargs)
         self.filters["shop"].extra["choices"] = [(s.slug, s.name) for s in self.shops]
         self.filters["import_job"].queryset = ImportJob.objects.filter(shop__in=self.shops)
+
+    @property
+    def form(self):
+        form = super().form
+        if self._known_values is not None:
+            form.known_values = self.known_values
+        return form
+
+    def known_values(self, *, fresh: bool = False) -> dict[str, list[str]]:
+        """The values each known-set filter may take here (selects list them)."""
+        if self._known_values is None:
+            return {name: [] for name in KNOWN_SET_FILTERS}
+        if fresh or not hasattr(self, "_known"):
+            self._known = self._known_values(self.selected_shops, fresh)
+        return self._known
 
     @property
     def foreign_shop_requested(self) -> bool:
@@ -352,8 +376,8 @@ class OrderFilterSet(django_filters.FilterSet):
         """
         text = text.strip()
         ids = parse_order_ids(text)
-        if ids is not None:
-            return Q(order_id__in=ids[:MAX_ORDER_IDS])
+        if ids is not None:  # the first 100 different ids (the list's note says so)
+            return Q(order_id__in=list(dict.fromkeys(ids))[:MAX_ORDER_IDS])
         shop_ids = [s.pk for s in self.selected_shops]
         in_shops = {"order__shop_id__in": shop_ids}
         exact = [OrderLine.objects.filter(seller_sku=text, **in_shops).values_list("order_id")]
@@ -441,6 +465,9 @@ class OrderFilterSet(django_filters.FilterSet):
         lines = OrderLine.objects.filter(order=OuterRef("pk"), product_category__in=values)
         return queryset.filter(Exists(lines))
 
+    def filter_payment_method(self, queryset, name, values):
+        return self.filter_iexact_any(queryset, "payment_method_name", values)
+
     def filter_country(self, queryset, name, values):
         return queryset.filter(region_code__in=[v.upper() for v in values])
 
@@ -470,7 +497,7 @@ class OrderFilterSet(django_filters.FilterSet):
         shops = [s.pk for s in self.selected_shops]
         match = Q()
         for code in values:
-            condition = needs_action_q(code, self.now)
+            condition = needs_action_q(code, self.now, user=self.user)
             keys = Order.objects.filter(condition, shop_id__in=shops).values_list("pk", flat=True)
             if code in DEADLINE_NEEDS_ACTION:  # read along the partial index on deadlines
                 keys = keys.order_by("shipping_due_time")

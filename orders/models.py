@@ -233,6 +233,9 @@ class Order(models.Model):
                 name="order_with_refund_idx",
                 condition=Q(has_refund=True),
             ),
+            # The filter bar's lists: a shop's distinct values, one index probe per value.
+            models.Index(fields=["shop", "payment_method_name"], name="order_shop_payment_idx"),
+            models.Index(fields=["shop", "delivery_option_name"], name="order_shop_delivery_idx"),
         ]
 
     def __str__(self) -> str:

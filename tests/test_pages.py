@@ -74,7 +74,7 @@ def test_overview_counts_orders_due_to_ship(client, shop, packer):
     OrderFactory(shop=shop, status="AWAITING_SHIPMENT", shipping_due_time=now + timedelta(days=2))
     client.force_login(packer)
     entry = client.get("/").context["shops"][0]
-    assert (entry.ship_within_24h, entry.overdue) == (1, 1)
+    assert (entry.needs_action["ship_within_24h"], entry.needs_action["overdue"]) == (1, 1)
 
 
 def test_user_without_a_shop_sees_how_to_get_one(client):

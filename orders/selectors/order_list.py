@@ -21,12 +21,15 @@ from accounts.models import User
 from accounts.roles import Perm
 
 from ..chips import Chip, filter_chips
-from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
+from ..filters import PER_PAGE, OrderFilterSet
 from ..links import order_url
 from ..models import Order, OrderLine, Package
+from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
 from ..querystring import query_with, query_without
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
+from .filter_values import filter_values_for_user
+from .id_search import IdSearchNote, id_search_note
 from .keyset import after_cursor, cursor_for, sort_queryset
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
@@ -95,6 +98,7 @@ class OrderListPage:
     next_url: str | None = None
     first_url: str | None = None
     exact_order: Order | None = None
+    id_search: IdSearchNote | None = None
 
     @property
     def all_active(self) -> bool:
@@ -179,7 +183,15 @@ def order_filterset(
         in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
         base = base.filter(shop_id__in=in_view)
     filterset = OrderFilterSet(
-        query, queryset=base, shops=shops, unmasked_shop_ids=unmasked, now=now
+        query,
+        queryset=base,
+        shops=shops,
+        unmasked_shop_ids=unmasked,
+        now=now,
+        user=user,
+        known_values=lambda in_shops, fresh: filter_values_for_user(
+            user=user, shop_ids=[shop.pk for shop in in_shops], fresh=fresh
+        ),
     )
     filterset.is_valid()  # validates once; invalid fields are reported and left out
     if filterset.foreign_shop_requested:
@@ -233,6 +245,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
             else query_with(query, cursor=cursor_for(rows[-1], sort))
         )
     result.exact_order = _exact_order(filterset, rows)
+    result.id_search = id_search_note(filterset)
     return result
 
 
@@ -246,6 +259,7 @@ def _status_tabs(filterset: OrderFilterSet, query: QueryDict, *, counted: bool) 
             shops=filterset.shops,
             unmasked_shop_ids=filterset.unmasked_shop_ids,
             now=filterset.now,
+            user=filterset.user,
         ).qs
     active = set(filterset.form.cleaned_data.get("status") or [])
     return [
@@ -263,16 +277,20 @@ def _status_tabs(filterset: OrderFilterSet, query: QueryDict, *, counted: bool) 
 def _needs_action_counters(
     filterset: OrderFilterSet, query: QueryDict, now, *, counted: bool
 ) -> list[Tab]:
+    """The counters of the reasons the user's roles in the listed shops are for."""
     active = set(query.getlist("needs_action"))
+    user = filterset.user
     return [
         Tab(
             code,
-            label,
-            _capped_count(filterset.qs.filter(needs_action_q(code, now))) if counted else None,
+            NEEDS_ACTION[code],
+            _capped_count(filterset.qs.filter(needs_action_q(code, now, user=user)))
+            if counted
+            else None,
             query_with(query, needs_action=code),
             code in active,
         )
-        for code, label in NEEDS_ACTION.items()
+        for code in reasons_for_user(user, [shop.pk for shop in filterset.selected_shops])
     ]
 
 

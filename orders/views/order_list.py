@@ -66,7 +66,12 @@ def order_list(request):
             },
         ),
         "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
-        "bar": filter_bar(request.GET, page.filterset.shops),
+        "bar": filter_bar(
+            request.GET,
+            page.filterset.shops,
+            known=page.filterset.known_values(),
+            needs_action=[counter.code for counter in page.needs_action],
+        ),
         "bulk_actions": bulk_actions_for_user(request.user),
     }
     template = "orders/order_list.html"

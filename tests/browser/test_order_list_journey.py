@@ -208,3 +208,97 @@ def test_rows_read_dates_in_the_shop_time_zone(page, shop, viewer, orders):
     created = page.locator("table.orders-table tbody tr td[data-label='Created'] time")
     expect(created).to_have_text(f"{local:%b} {local.day}, {local:%Y %H:%M}")
     expect(created).to_have_attribute("title", "America/Los_Angeles")
+
+
+def test_several_order_ids_say_which_were_not_found(page, viewer, orders):
+    """Three ids, one of them another shop's: "3 order ids searched, 2 found. Not found: …"."""
+    _sign_in(page, viewer.email)
+    page.goto("/orders/")
+    searched = f"{orders['transit_early']}, {orders['delivered']} {orders['elsewhere']}"
+    search = page.get_by_role("searchbox", name="Search")
+    search.fill(searched)
+    search.press("Enter")
+    _wait_for_query(page, q=searched)
+    _expect_rows(page, _ids(orders, "delivered", "transit_early"))
+    expect(page.locator(".id-search-note")).to_have_text(
+        f"3 order ids searched, 2 found. Not found: {orders['elsewhere']}."
+    )
+    _wait_for_htmx(page)
+    screenshot(page, "order-list-id-search", full_page=False)
+
+
+@pytest.fixture
+def refund_waiting(shop, cs_agent):
+    """Customer service refunded 5.00 of a delivered order, above the shop's limit of 1.00."""
+    from orders.services.refunds import refund_request
+
+    shop.refund_limit = 1
+    shop.save(update_fields=["refund_limit"])
+    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED, refunded_amount=0)
+    order.refunds.all().delete()
+    refund = refund_request(order=order, actor=cs_agent, reason="Arrived broken", amount="5.00")
+    assert refund.status == "REQUESTED"
+    return order.order_id
+
+
+def test_refunds_awaiting_approval_are_a_queue_for_the_administrator(
+    new_page, admin, cs_agent, refund_waiting
+):
+    page = new_page()
+    _sign_in(page, admin.email)
+    card = page.locator("section.shop-card")
+    queue = card.locator(".kpis div", has=page.get_by_role("link", name="Refund awaiting approval"))
+    expect(queue.locator("dd")).to_have_text("1")
+    screenshot(page, "overview-refund-queue")
+    queue.get_by_role("link").click()
+    _wait_for_query(page, needs_action="refund_approval")
+    _expect_rows(page, [refund_waiting])
+    counter = page.locator("ul.counters a.counter-active")
+    expect(counter).to_have_text(re.compile(r"^Refund awaiting approval\s+1$"))
+    _wait_for_htmx(page)
+    page.locator("ul.counters").scroll_into_view_if_needed()
+    screenshot(page, "order-list-refund-queue", full_page=False)
+
+    agent = new_page()  # customer service sees the same refund as theirs, pending
+    _sign_in(agent, cs_agent.email)
+    agent.goto("/orders/")
+    counters = agent.locator("ul.counters")
+    expect(
+        counters.get_by_role("link", name=re.compile("^My refunds pending approval"))
+    ).to_have_text(re.compile(r"^My refunds pending approval\s+1$"))
+    expect(
+        counters.get_by_role("link", name=re.compile("^Refund awaiting approval"))
+    ).to_have_count(0)
+    _wait_for_htmx(agent)
+    counters.scroll_into_view_if_needed()
+    screenshot(agent, "order-list-my-refunds-pending", full_page=False)
+
+
+def test_payment_method_and_carrier_are_lists_of_the_shops_values(page, viewer, shop, orders):
+    from orders.models import Package
+
+    Order.objects.filter(order_id=orders["delivered"]).update(payment_method_name="Klarna")
+    Package.objects.filter(order__order_id=orders["delivered"]).update(
+        shipping_provider_name="Royal Mail"
+    )
+    from django.core.cache import cache
+
+    cache.clear()  # lists an earlier test cached for a shop with the same key
+    _sign_in(page, viewer.email)
+    page.goto("/orders/")
+    page.locator("details.more-filters summary").click()
+    payment = page.get_by_label("Payment method")
+    expect(payment.locator("option", has_text="Klarna")).to_have_count(1)
+    payment.select_option(label="Klarna")
+    _wait_for_query(page, payment_method="Klarna")
+    _expect_rows(page, _ids(orders, "delivered"))
+    carrier = page.get_by_label("Carrier")
+    expect(carrier.locator("option", has_text="Royal Mail")).to_have_count(1)
+    _wait_for_htmx(page)
+    page.locator("details.more-filters").scroll_into_view_if_needed()
+    screenshot(page, "order-list-value-lists", full_page=False)
+
+    page.goto("/orders/?payment_method=Bitcoin")  # not in the list: said, not ignored
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Payment method: “Bitcoin” is not in the list: none of your orders has it."
+    )
