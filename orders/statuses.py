@@ -59,6 +59,34 @@ def status_label(choices: type[models.TextChoices], code) -> str:
         return str(code)
 
 
+# What an order's lines and packages say once the order reaches a status (tiktok.md §1.3;
+# docs/decisions.md "Lines and packages follow the order"). None: they keep their own, as a
+# partially shipped order's lines do. Lines and packages only move forward (in the order of
+# their vocabulary) and a cancelled one stays cancelled; cancelling the order cancels those
+# not yet delivered.
+LINE_STATUS_FOR_ORDER: dict[str, str | None] = {
+    OrderStatus.UNPAID: LineStatus.UNPAID,
+    OrderStatus.ON_HOLD: LineStatus.AWAITING_SHIPMENT,
+    OrderStatus.AWAITING_SHIPMENT: LineStatus.AWAITING_SHIPMENT,
+    OrderStatus.PARTIALLY_SHIPPING: None,
+    OrderStatus.AWAITING_COLLECTION: LineStatus.AWAITING_COLLECTION,
+    OrderStatus.IN_TRANSIT: LineStatus.IN_TRANSIT,
+    OrderStatus.DELIVERED: LineStatus.DELIVERED,
+    OrderStatus.COMPLETED: LineStatus.COMPLETED,
+    OrderStatus.CANCELLED: LineStatus.CANCELLED,
+}
+PACKAGE_STATUS_FOR_ORDER: dict[str, str | None] = {
+    OrderStatus.UNPAID: None,
+    OrderStatus.ON_HOLD: None,
+    OrderStatus.AWAITING_SHIPMENT: None,
+    OrderStatus.PARTIALLY_SHIPPING: None,
+    OrderStatus.AWAITING_COLLECTION: PackageStatus.PROCESSING,
+    OrderStatus.IN_TRANSIT: PackageStatus.FULFILLING,
+    OrderStatus.DELIVERED: PackageStatus.COMPLETED,
+    OrderStatus.COMPLETED: PackageStatus.COMPLETED,
+    OrderStatus.CANCELLED: PackageStatus.CANCELLED,
+}
+
 FINAL_TRACKING_STATUSES = frozenset(
     {TrackingStatus.DELIVERED, TrackingStatus.RETURNED, TrackingStatus.EXPIRED}
 )
