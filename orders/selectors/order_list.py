@@ -25,7 +25,7 @@ from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
 from ..links import order_url
 from ..models import Order, OrderLine, Package
 from ..querystring import query_with, query_without
-from ..statuses import OrderStatus, TrackingStatus
+from ..statuses import OrderStatus, words
 from . import order_list_for_user
 from .keyset import after_cursor, cursor_for, sort_queryset
 
@@ -68,7 +68,7 @@ class OrderRow:
 
     @property
     def tracking_label(self) -> str:
-        return TrackingStatus(self.tracking_status).label if self.tracking_status else ""
+        return words("tracking", self.tracking_status)
 
 
 @dataclass
@@ -154,7 +154,7 @@ def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str) -> OrderRow
         created_text=f"{created:%b} {created.day}, {created:%Y %H:%M}",  # "Nov 5, 2026 14:03"
         ship_by_text=f"{ship_by:%b} {ship_by.day} {ship_by:%H:%M}" if ship_by else "",
         total_text=f"{order.total_amount:,} {order.currency}",  # "1,234.50 USD"
-        status_label=order.get_status_display(),
+        status_label=words("order", order.status),
     )
 
 
