@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.http import Http404
 
-from accounts.access import user_has_shop_perm
+from accounts.access import shops_for_user, user_has_shop_perm
 from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import User
 from accounts.roles import Perm
@@ -65,6 +65,7 @@ class OrderDetail:
     times: list[tuple[str, datetime]]
     billing_differs: bool
     risks: list[Risk]
+    name_zones: bool = False  # the user has several shops: each time names its zone
 
     @property
     def tracking_live(self) -> bool:
@@ -151,4 +152,5 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         ],
         billing_differs=billing_differs,
         risks=order_risks(order),
+        name_zones=shops_for_user(user, Perm.VIEW_ORDERS).count() > 1,
     )
