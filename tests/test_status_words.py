@@ -221,3 +221,9 @@ def test_emails_show_statuses_in_words(client, cs_agent, shop):
     assert mail.outbox
     for email in mail.outbox:
         assert_in_words(f"{email.subject}\n{email.body}", f"email {email.subject}")
+
+
+def test_a_scan_is_named_in_words_where_the_admin_lists_it(admin, shop):
+    _every_code(shop, admin)
+    for checkpoint in TrackingCheckpoint.objects.all():
+        assert_in_words(str(checkpoint), "a scan's name")

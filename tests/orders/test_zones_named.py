@@ -2,9 +2,9 @@
 of one shop reads the times as before, the page naming the zone once."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from zoneinfo import ZoneInfo
 
 from accounts.roles import Role
 from accounts.services import membership_grant
