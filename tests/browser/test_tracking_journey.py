@@ -80,6 +80,9 @@ def test_tracking_history_updates_while_the_page_is_open(
     expect(scan).to_be_visible(timeout=15_000)
     expect(section.locator(".badge", has_text="In transit").first).to_be_visible()
     expect(page.locator("#order-status")).to_have_text("In transit")  # the header's badge too
+    # The items follow the order, in place too (issue 14 item 8).
+    expect(page.locator("#items .badge").first).to_have_text("In transit")
+    expect(page.locator("#items").get_by_text("Awaiting collection")).to_have_count(0)
     assert page.evaluate("window.sameDocument") is True  # swapped in place, not reloaded
     screenshot(page, "order-detail-tracking")
     order.refresh_from_db()
