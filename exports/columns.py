@@ -24,6 +24,7 @@ from orders.statuses import (
     TIKTOK_STATUS,
     CancelInitiator,
     OrderStatus,
+    TrackingStatus,
 )
 
 
@@ -286,7 +287,13 @@ CATALOGUE: dict[str, Column] = _columns(
     Column("carrier", "Carrier", "Package", Kind.TEXT, "package__shipping_provider_name", L),
     Column("tracking_number", "Tracking ID", "Package", Kind.ID, "package__tracking_number", L),
     Column(
-        "tracking_status", "Tracking status", "Tracking", Kind.TEXT, "package__tracking_status", L
+        "tracking_status",
+        "Tracking status",
+        "Tracking",
+        Kind.LABEL,
+        "package__tracking_status",
+        L,
+        labels=dict(TrackingStatus.choices),
     ),
     Column(
         "last_checkpoint",

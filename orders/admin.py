@@ -25,6 +25,7 @@ from .models import (
     TrackingCheckpoint,
 )
 from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource, TikTokOrderFileResource
+from .selectors.timeline import event_detail
 from .statuses import FINAL_TRACKING_STATUSES
 
 
@@ -369,11 +370,16 @@ class TrackingCheckpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(OrderEvent)
 class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("occurred_at", "order", "kind", "actor_type", "actor")
+    list_display = ("occurred_at", "order", "kind", "what_happened", "actor_type", "actor")
     list_filter = ("kind", "actor_type")
     search_fields = ("=order__order_id",)
     list_select_related = ("order", "actor")
     show_full_result_count = False
+
+    @admin.display(description="What happened")
+    def what_happened(self, event: OrderEvent) -> str:
+        """The payload in words, as the order's timeline says it."""
+        return event_detail(event)[:200]
 
 
 @admin.register(Refund)

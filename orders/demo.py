@@ -24,6 +24,8 @@ from .models import (
 )
 from .money import line_amounts, order_totals, to_money
 from .statuses import (
+    LINE_STATUS_FOR_ORDER,
+    PACKAGE_STATUS_FOR_ORDER,
     ActorType,
     EventKind,
     FulfillmentType,
@@ -55,25 +57,6 @@ REACHED = {
     S.COMPLETED: 4,
 }
 SHIPPED = {S.IN_TRANSIT, S.DELIVERED, S.COMPLETED}
-LINE_STATUS = {
-    S.UNPAID: LineStatus.UNPAID,
-    S.ON_HOLD: LineStatus.AWAITING_SHIPMENT,
-    S.AWAITING_SHIPMENT: LineStatus.AWAITING_SHIPMENT,
-    S.PARTIALLY_SHIPPING: LineStatus.AWAITING_SHIPMENT,
-    S.AWAITING_COLLECTION: LineStatus.AWAITING_COLLECTION,
-    S.IN_TRANSIT: LineStatus.IN_TRANSIT,
-    S.DELIVERED: LineStatus.DELIVERED,
-    S.COMPLETED: LineStatus.COMPLETED,
-    S.CANCELLED: LineStatus.CANCELLED,
-}
-PACKAGE_STATUS = {
-    S.PARTIALLY_SHIPPING: PackageStatus.FULFILLING,
-    S.AWAITING_COLLECTION: PackageStatus.PROCESSING,
-    S.IN_TRANSIT: PackageStatus.FULFILLING,
-    S.DELIVERED: PackageStatus.COMPLETED,
-    S.COMPLETED: PackageStatus.COMPLETED,
-    S.CANCELLED: PackageStatus.CANCELLED,
-}
 
 
 @dataclass
@@ -330,7 +313,7 @@ def build_order(
     )
     demo = DemoOrder(order=order, lines=lines)
     for line in lines:
-        line.display_status = LINE_STATUS[status]
+        line.display_status = LINE_STATUS_FOR_ORDER[status] or LineStatus.AWAITING_SHIPMENT
     _packages(demo, rng, market, shop.market, now)
     _events(demo, rng)
     _refunds(demo, rng, now)
@@ -426,7 +409,12 @@ def _packages(demo: DemoOrder, rng, market: dict, market_code: str, now: datetim
         shipping_provider_name=carrier,
         tracking_number=_tracking_number(rng, carrier),
         tracking_provider="simulator",
-        package_status=PACKAGE_STATUS.get(order.status, PackageStatus.PROCESSING),
+        package_status=PACKAGE_STATUS_FOR_ORDER[order.status]
+        or (
+            PackageStatus.FULFILLING
+            if order.status == S.PARTIALLY_SHIPPING
+            else PackageStatus.PROCESSING
+        ),
     )
     demo.packages.append(package)
     lines = demo.lines[:1] if order.status == S.PARTIALLY_SHIPPING else demo.lines

@@ -369,7 +369,7 @@ class TrackingCheckpoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status} {self.location}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_status_display()} {self.location}"
 
 
 class TrackingWebhookEvent(models.Model):

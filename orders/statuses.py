@@ -51,13 +51,33 @@ class TrackingStatus(models.TextChoices):
     EXPIRED = "EXPIRED", "Expired"
 
 
-def status_label(choices: type[models.TextChoices], code) -> str:
-    """What a person reads for `code` ("In transit", not IN_TRANSIT); an unknown code as is."""
-    try:
-        return choices(code).label
-    except ValueError:
-        return str(code)
-
+# What an order's lines and packages say once the order reaches a status (tiktok.md §1.3;
+# docs/decisions.md "Lines and packages follow the order"). None: they keep their own, as a
+# partially shipped order's lines do. Lines and packages only move forward (in the order of
+# their vocabulary) and a cancelled one stays cancelled; cancelling the order cancels those
+# not yet delivered.
+LINE_STATUS_FOR_ORDER: dict[str, str | None] = {
+    OrderStatus.UNPAID: LineStatus.UNPAID,
+    OrderStatus.ON_HOLD: LineStatus.AWAITING_SHIPMENT,
+    OrderStatus.AWAITING_SHIPMENT: LineStatus.AWAITING_SHIPMENT,
+    OrderStatus.PARTIALLY_SHIPPING: None,
+    OrderStatus.AWAITING_COLLECTION: LineStatus.AWAITING_COLLECTION,
+    OrderStatus.IN_TRANSIT: LineStatus.IN_TRANSIT,
+    OrderStatus.DELIVERED: LineStatus.DELIVERED,
+    OrderStatus.COMPLETED: LineStatus.COMPLETED,
+    OrderStatus.CANCELLED: LineStatus.CANCELLED,
+}
+PACKAGE_STATUS_FOR_ORDER: dict[str, str | None] = {
+    OrderStatus.UNPAID: None,
+    OrderStatus.ON_HOLD: None,
+    OrderStatus.AWAITING_SHIPMENT: None,
+    OrderStatus.PARTIALLY_SHIPPING: None,
+    OrderStatus.AWAITING_COLLECTION: PackageStatus.PROCESSING,
+    OrderStatus.IN_TRANSIT: PackageStatus.FULFILLING,
+    OrderStatus.DELIVERED: PackageStatus.COMPLETED,
+    OrderStatus.COMPLETED: PackageStatus.COMPLETED,
+    OrderStatus.CANCELLED: PackageStatus.CANCELLED,
+}
 
 FINAL_TRACKING_STATUSES = frozenset(
     {TrackingStatus.DELIVERED, TrackingStatus.RETURNED, TrackingStatus.EXPIRED}
@@ -137,3 +157,36 @@ TIKTOK_COUNTRY = {
     "PH": "Philippines",
     "SG": "Singapore",
 }
+
+
+# Every vocabulary a person may see a code of, by the name templates use (`{{ code|words:"tracking"
+# }}`, orders/templatetags/words.py). Pages, emails, admin lists and our own export templates
+# show these words; only TikTok's export template keeps TikTok's own (TIKTOK_* above).
+VOCABULARIES: dict[str, type[models.TextChoices]] = {
+    "order": OrderStatus,
+    "line": LineStatus,
+    "package": PackageStatus,
+    "tracking": TrackingStatus,
+    "refund": RefundStatus,
+    "event": EventKind,
+    "actor": ActorType,
+    "cancel_by": CancelInitiator,
+    "fulfilment": FulfillmentType,
+    "order_type": OrderType,
+}
+
+
+def status_label(choices: type[models.TextChoices], code) -> str:
+    """What a person reads for `code` ("In transit", not IN_TRANSIT); "" for none, and an
+    unknown code (a spelling TikTok or a carrier added since) in words of its own."""
+    if code in (None, ""):
+        return ""
+    try:
+        return choices(code).label
+    except ValueError:
+        return str(code).replace("_", " ").capitalize()
+
+
+def words(vocabulary: str, code) -> str:
+    """`code` of the vocabulary named `vocabulary` (a key of VOCABULARIES) in words."""
+    return status_label(VOCABULARIES[vocabulary], code)

@@ -19,7 +19,7 @@ from .importing.jobs import import_expire, import_recover, import_run
 from .importing.uploads import upload_orphans_delete
 from .models import Package
 from .services.tracking import tracking_apply
-from .services.tracking_poll import packages_claim, poll_batch, provider_health
+from .services.tracking_poll import packages_claim, poll_batch, provider_health, tracking_start
 
 log = logging.getLogger(__name__)
 DISPATCH_LOCK = "tracking:dispatch-lock"
@@ -64,6 +64,20 @@ def tracking_poll_batch(provider: str, rows: list[list]) -> dict:
         log.warning("tracking batch for %s dropped: %s", provider, error)
         return {"dropped": len(rows)}
     result = poll_batch(adapter, [(int(pk), str(number)) for pk, number in rows])
+    return {"asked": result.asked, "updated": result.updated, "failed": result.failed}
+
+
+@shared_task(name="orders.tasks.tracking_start_task", acks_late=True, soft_time_limit=60)
+def tracking_start_task(package_id: int) -> dict:
+    """A tracking number just added: register and poll it now (services.tracking_poll)."""
+    package = Package.objects.filter(pk=package_id).values_list("tracking_provider", flat=True)
+    provider = package.first()
+    try:
+        adapter = adapter_for(provider or "")
+    except NotConfigured as error:
+        log.info("tracking start for package %s skipped: %s", package_id, error)
+        return {"asked": 0}
+    result = tracking_start(adapter, package_id=package_id)
     return {"asked": result.asked, "updated": result.updated, "failed": result.failed}
 
 

@@ -15,7 +15,8 @@ from accounts.access import shops_for_user
 from accounts.models import Shop
 
 from ..models import Order, OrderEvent, OrderLine, Package
-from ..statuses import ActorType, EventKind, LineStatus, OrderStatus
+from ..services.order_parts import order_parts_follow
+from ..statuses import LINE_STATUS_FOR_ORDER, ActorType, EventKind, LineStatus
 from .badrows import BadRows
 from .plan import Notice, OrderPlan, RowError, other_reading
 
@@ -203,6 +204,11 @@ def _create_all(shop: Shop, plans: list[OrderPlan], job) -> None:
         (_new_line(order, line, packages) for order, plan in pairs for line in plan.lines),
         batch_size=BATCH,
     )
+    by_status: dict[str, list[int]] = {}
+    for order in orders:
+        by_status.setdefault(order.status, []).append(order.pk)
+    for status, order_ids in by_status.items():  # the packages the file named, for one
+        order_parts_follow(status=status, order_ids=order_ids)
     OrderEvent.objects.bulk_create(
         (
             _imported(
@@ -246,10 +252,11 @@ def _update_all(changes: list[_Change], job) -> None:
         if package.tracking_number
     }
     packages = _packages_create([(c.order, c.plan) for c in changes], known=known)
-    new_lines, changed_lines, events = [], [], []
+    new_lines, changed_lines, events, statuses = [], [], [], {}
     now = timezone.now()
     for change in changes:
         order, plan = change.order, change.plan
+        statuses[order.pk] = order.status
         touched = []
         for planned in plan.lines:
             line = change.lines.get(planned.sku_id)
@@ -283,6 +290,7 @@ def _update_all(changes: list[_Change], job) -> None:
     OrderLine.objects.bulk_create(new_lines, batch_size=BATCH)
     OrderLine.objects.bulk_update(changed_lines, list(LINE_FIELDS), batch_size=BATCH)
     OrderEvent.objects.bulk_create(events, batch_size=BATCH)
+    _parts_follow(changes, statuses)
 
 
 def _packages_create(pairs, *, known: dict) -> dict[tuple[int, str], Package]:
@@ -317,6 +325,16 @@ def _line_values(line) -> dict:
 
 
 def _line_status(order: Order) -> str:
-    if order.status in (OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPING):
-        return LineStatus.AWAITING_SHIPMENT
-    return order.status if order.status in LineStatus.values else LineStatus.AWAITING_SHIPMENT
+    """A new line says what its order's status implies (a partially shipped order's new
+    line: not shipped yet)."""
+    return LINE_STATUS_FOR_ORDER.get(order.status) or LineStatus.AWAITING_SHIPMENT
+
+
+def _parts_follow(changes: list["_Change"], before: dict[int, str]) -> None:
+    """Orders whose status the file changed: their lines and packages follow, per status."""
+    moved: dict[str, list[int]] = {}
+    for change in changes:
+        if change.order.status != before[change.order.pk]:
+            moved.setdefault(change.order.status, []).append(change.order.pk)
+    for status, order_ids in moved.items():
+        order_parts_follow(status=status, order_ids=order_ids)

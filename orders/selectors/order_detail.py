@@ -5,23 +5,17 @@ from datetime import datetime
 
 from django.http import Http404
 
-from accounts.access import user_has_shop_perm
+from accounts.access import shops_for_user, user_has_shop_perm
 from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import User
 from accounts.roles import Perm
 
 from ..carriers import configured_providers
-from ..models import Order, OrderEvent, OrderLine, Package, Refund
+from ..models import Order, OrderLine, Package, Refund
 from ..risk import Risk, order_risks
-from ..statuses import (
-    FINAL_TRACKING_STATUSES,
-    EventKind,
-    OrderStatus,
-    RefundStatus,
-    TrackingStatus,
-    status_label,
-)
+from ..statuses import FINAL_TRACKING_STATUSES
 from . import order_list_for_user
+from .timeline import TimelineEntry, timeline_entries
 
 # (label, payment field) in the order TikTok's breakdown adds up.
 MONEY_ROWS = (
@@ -59,15 +53,6 @@ TIMESTAMPS = (
 
 
 @dataclass
-class TimelineEntry:
-    at: datetime
-    title: str
-    detail: str
-    actor: str
-    kind: str
-
-
-@dataclass
 class OrderDetail:
     order: Order
     unmasked: bool
@@ -80,6 +65,7 @@ class OrderDetail:
     times: list[tuple[str, datetime]]
     billing_differs: bool
     risks: list[Risk]
+    name_zones: bool = False  # the user has several shops: each time names its zone
 
     @property
     def tracking_live(self) -> bool:
@@ -94,28 +80,6 @@ class OrderDetail:
     @property
     def net(self):
         return self.order.total_amount - self.order.refunded_amount
-
-
-def _event_entry(event: OrderEvent, zone) -> TimelineEntry:
-    payload = event.payload or {}
-    if event.kind == EventKind.STATUS_CHANGED:
-        before, after = (status_label(OrderStatus, payload.get(k, "?")) for k in ("from", "to"))
-        detail = f"{before} → {after}"
-        if payload.get("reason"):
-            detail += f" ({payload['reason']})"
-    elif event.kind == EventKind.REFUND:
-        status = status_label(RefundStatus, payload.get("status", ""))
-        detail = f"{status} {payload.get('amount', '')} {payload.get('reason', '')}"
-    else:
-        detail = str(payload.get("body", "")) or ""
-    actor = event.actor.get_full_name() if event.actor else event.get_actor_type_display()
-    return TimelineEntry(
-        event.occurred_at.astimezone(zone),
-        event.get_kind_display(),
-        detail.strip(),
-        actor,
-        event.kind,
-    )
 
 
 class AmbiguousOrder(Exception):
@@ -163,19 +127,7 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         known = package.tracking_provider in providers
         package.followed = travelling and known
         package.unfollowed = travelling and not known and bool(package.tracking_number)
-    timeline = [_event_entry(e, zone) for e in order.events.select_related("actor")]
-    for package in packages:
-        for checkpoint in package.checkpoints.all():
-            timeline.append(
-                TimelineEntry(
-                    checkpoint.occurred_at.astimezone(zone),
-                    f"{package.shipping_provider_name}: {TrackingStatus(checkpoint.status).label}",
-                    " · ".join(part for part in (checkpoint.message, checkpoint.location) if part),
-                    "Carrier",
-                    "tracking",
-                )
-            )
-    timeline.sort(key=lambda entry: entry.at, reverse=True)
+    timeline = timeline_entries(order.events.select_related("actor"), packages, zone)
     billing_differs = bool(order.billing_address_line1) and (
         (order.billing_address_line1, order.billing_postal_code, order.billing_region_code)
         != (order.address_line1, order.postal_code, order.region_code)
@@ -200,4 +152,5 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         ],
         billing_differs=billing_differs,
         risks=order_risks(order),
+        name_zones=shops_for_user(user, Perm.VIEW_ORDERS).count() > 1,
     )

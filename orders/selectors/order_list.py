@@ -26,7 +26,8 @@ from ..links import order_url
 from ..models import Order, OrderLine, Package
 from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
 from ..querystring import query_with, query_without
-from ..statuses import OrderStatus, TrackingStatus
+from ..statuses import OrderStatus, words
+from ..zones import zone_abbreviation
 from . import order_list_for_user
 from .filter_values import filter_values_for_user
 from .id_search import IdSearchNote, id_search_note
@@ -71,7 +72,7 @@ class OrderRow:
 
     @property
     def tracking_label(self) -> str:
-        return TrackingStatus(self.tracking_status).label if self.tracking_status else ""
+        return words("tracking", self.tracking_status)
 
 
 @dataclass
@@ -133,7 +134,13 @@ def _with_summaries(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str) -> OrderRow:
+def _zoned(text: str, moment: datetime, name_zone: bool) -> str:
+    """ "Nov 5, 2026 14:03", with " PST" after it for people of several shops."""
+    return f"{text} {zone_abbreviation(moment)}" if name_zone else text
+
+
+def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str, name_zone: bool) -> OrderRow:
+    """One row; `name_zone`: the user has several shops, so each time names its shop's zone."""
     zone = order.shop.zone
     buyer = order.recipient_name or order.buyer_username
     if order.shop_id not in unmasked_shop_ids:
@@ -155,10 +162,14 @@ def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str) -> OrderRow
             if getattr(order, "id_in_other_shop", False)
             else detail_url.replace(URL_SLOT, order.order_id)
         ),
-        created_text=f"{created:%b} {created.day}, {created:%Y %H:%M}",  # "Nov 5, 2026 14:03"
-        ship_by_text=f"{ship_by:%b} {ship_by.day} {ship_by:%H:%M}" if ship_by else "",
+        created_text=_zoned(f"{created:%b} {created.day}, {created:%Y %H:%M}", created, name_zone),
+        ship_by_text=(
+            _zoned(f"{ship_by:%b} {ship_by.day} {ship_by:%H:%M}", ship_by, name_zone)
+            if ship_by
+            else ""
+        ),
         total_text=f"{order.total_amount:,} {order.currency}",  # "1,234.50 USD"
-        status_label=order.get_status_display(),
+        status_label=words("order", order.status),
     )
 
 
@@ -228,7 +239,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     result = OrderListPage(
         filterset=filterset,
         query=query,
-        rows=[_row(order, unmasked, detail_url) for order in rows],
+        rows=[_row(order, unmasked, detail_url, len(filterset.shops) > 1) for order in rows],
         tabs=_status_tabs(filterset, query, counted=False),
         all_url=query_without(query, "status"),
         needs_action=_needs_action_counters(filterset, query, now, counted=False),

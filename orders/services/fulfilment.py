@@ -1,9 +1,11 @@
 """Fulfilment actions from the order page: move the status along, add a tracking number."""
 
+import logging
 import re
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.roles import Perm
 
@@ -14,6 +16,7 @@ from ..statuses import ActorType, EventKind, OrderStatus, PackageStatus, Trackin
 from .actions import person_event_record, require_shop_perm
 from .status import order_status_change
 
+log = logging.getLogger(__name__)
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
@@ -74,6 +77,8 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
         next_poll_at=timezone.now(),
     )
     locked.lines.filter(package__isnull=True).update(package=package)
+    if package.tracking_provider:
+        transaction.on_commit(lambda: _track_now(package.pk))
     person_event_record(
         order=locked,
         actor=actor,
@@ -89,3 +94,14 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
         )
     order.refresh_from_db()
     return package
+
+
+def _track_now(package_id: int) -> None:
+    """Register and poll the new number at once in a worker, not at the dispatcher's next
+    pass; with the broker unreachable, that pass still finds it due."""
+    from ..tasks import tracking_start_task  # tasks import services, not the reverse
+
+    try:
+        tracking_start_task.delay(package_id)
+    except OperationalError as error:
+        log.warning("tracking start for package %s not queued: %s", package_id, error)

@@ -8,25 +8,45 @@ from accounts.roles import Perm
 
 from ..exceptions import OrderError
 from ..models import Order, OrderEvent
-from ..statuses import EventKind
+from ..statuses import EventKind, OrderStatus, RefundStatus
 from .actions import person_event_record, require_shop_perm
 
 MESSAGE_MAX_LENGTH = 2000
+S = OrderStatus
+NOT_SHIPPED = frozenset(
+    {S.ON_HOLD, S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPING, S.AWAITING_COLLECTION}
+)
+# code: (label, text, the order statuses it fits; None: an order with a refund under way).
 REPLY_TEMPLATES = {
     "where": (
         "Where is my order",
         "Hi {name}, thanks for your message! Your order {order_id} is on its way"
         "{tracking}. We'll keep an eye on it for you.",
+        frozenset({S.PARTIALLY_SHIPPING, S.IN_TRANSIT}),
     ),
     "delay": (
         "Delay",
         "Hi {name}, we're sorry: your order {order_id} is taking longer than planned. "
         "We expect to ship it within two working days and will update you then.",
+        NOT_SHIPPED,
+    ),
+    "delivered": (
+        "Delivered",
+        "Hi {name}, the carrier reports your order {order_id} as delivered{tracking}. "
+        "If it has not reached you, tell us and we'll look into it with them.",
+        frozenset({S.DELIVERED, S.COMPLETED}),
+    ),
+    "cancelled": (
+        "Cancelled",
+        "Hi {name}, your order {order_id} has been cancelled. If you paid for it, TikTok "
+        "returns the money to your original payment method.",
+        frozenset({S.CANCELLED}),
     ),
     "refund": (
         "Refund started",
         "Hi {name}, we've started a refund for your order {order_id}. TikTok will "
         "return the money to your original payment method.",
+        None,
     ),
 }
 
@@ -36,17 +56,19 @@ class MessageRefused(OrderError):
 
 
 def reply_templates_for(order: Order) -> list[tuple[str, str, str]]:
-    """(code, label, text) of each ready-made reply, filled in for this order."""
+    """(code, label, text) of each ready-made reply that fits the order's state, filled in."""
     package = order.packages.exclude(tracking_number="").first()
     tracking = (
         f" with {package.shipping_provider_name}, tracking number {package.tracking_number}"
         if package
         else ""
     )
+    refunding = order.refunds.exclude(status=RefundStatus.REJECTED).exists()
     name = order.buyer_nickname or "there"
     return [
         (code, label, text.format(name=name, order_id=order.order_id, tracking=tracking))
-        for code, (label, text) in REPLY_TEMPLATES.items()
+        for code, (label, text, fits) in REPLY_TEMPLATES.items()
+        if (refunding if fits is None else order.status in fits)
     ]
 
 

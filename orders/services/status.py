@@ -5,7 +5,8 @@ STAFF_TRANSITIONS: they cancel an order before its parcel leaves and mark it shi
 tracking number, while payment, holds, delivery, completion and a parcel lost on the way are
 for TikTok and the carriers to report. TikTok (import, API, webhook) and carriers are
 authoritative and may move an order along any path they report, but an update older than the
-order's last change never overwrites it.
+order's last change never overwrites it. The order's lines and packages follow its status
+(services/order_parts.py).
 """
 
 from datetime import datetime
@@ -16,6 +17,7 @@ from django.utils import timezone
 from ..exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
 from ..models import Order, OrderEvent
 from ..statuses import ActorType, EventKind, OrderStatus
+from .order_parts import order_parts_follow
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -129,6 +131,7 @@ def order_status_change(
         locked.cancel_reason = reason[:255]
         changed.append("cancel_reason")
     locked.save(update_fields=changed)
+    order_parts_follow(status=target, order_ids=[locked.pk])
 
     for field in changed:  # keep the caller's instance in step with the row
         setattr(order, field, getattr(locked, field))

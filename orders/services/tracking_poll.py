@@ -34,12 +34,17 @@ class PollResult:
     errors: list[str] = field(default_factory=list)
 
 
-def packages_claim(provider: str, limit: int, now: datetime) -> list[tuple[int, str]]:
-    """Up to `limit` due packages of `provider` as (id, tracking number), leased to the caller."""
+def packages_claim(
+    provider: str, limit: int, now: datetime, *, ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """Up to `limit` due packages of `provider` (of `ids`, when given) as (id, tracking
+    number), leased to the caller."""
     with transaction.atomic():
+        due = Package.objects.select_for_update(skip_locked=True)
+        if ids is not None:
+            due = due.filter(pk__in=ids)
         due = (
-            Package.objects.select_for_update(skip_locked=True)
-            .filter(tracking_provider=provider, next_poll_at__lte=now)
+            due.filter(tracking_provider=provider, next_poll_at__lte=now)
             .exclude(tracking_status__in=FINAL_TRACKING_STATUSES)
             .exclude(tracking_number="")
             .order_by("next_poll_at")
@@ -121,6 +126,17 @@ def _register(adapter: Adapter, rows: list[tuple[int, str]], now: datetime) -> i
         return 0
     Package.objects.filter(pk__in=[pk for pk, _ in rows]).update(next_poll_at=now + UNKNOWN_RETRY)
     return len(rows)
+
+
+def tracking_start(adapter: Adapter, *, package_id: int, now: datetime | None = None):
+    """A tracking number just added: register it and ask about it at once, each call within
+    the provider's shared rate limit; then its schedule (or the failure back-off) follows.
+    Nothing happens when a dispatcher holds the package already."""
+    now = now or timezone.now()
+    rows = packages_claim(adapter.code, 1, now, ids=[package_id])
+    if not rows or not _register(adapter, rows, now):
+        return PollResult(asked=len(rows))
+    return poll_batch(adapter, rows, now)
 
 
 def poll_due(adapter: Adapter, *, limit: int = 10_000, now: datetime | None = None) -> PollResult:

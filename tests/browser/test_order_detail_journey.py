@@ -1,7 +1,15 @@
 """Customer service opens an order from the list and reads everything about it."""
 
-import pytest
+import re
 
+import pytest
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from accounts.services import membership_grant
+from orders.services.status import order_status_change
+from orders.statuses import ActorType
+from tests.accounts.factories import ShopFactory
 from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
 
@@ -96,3 +104,51 @@ def test_refund_above_the_limit_is_approved_by_an_administrator(
     assert masked.get_by_text("Sam Carter").count() == 0
     screenshot(masked, "order-detail-viewer-masked")
     assert len(mailoutbox) == 1
+
+
+def test_a_delivered_order_on_a_phone_for_someone_of_two_shops(phone_page, shop, cs_agent):
+    """Issue 14: lines follow the order (item 8), the timeline speaks in words (7), each time
+    names its shop's zone for a user of two shops, replies fit a delivered order, and the
+    items table fits a 390 px screen (15)."""
+    kl = ShopFactory(
+        slug="kl-shop", name="KL Shop", market="MY", currency="MYR", timezone="Asia/Kuala_Lumpur"
+    )
+    membership_grant(shop=kl, user=cs_agent, role=Role.VIEWER, actor=None)
+    order = OrderFactory(shop=shop, status="IN_TRANSIT", order_id="576800000000000003")
+    order.lines.update(display_status="AWAITING_SHIPMENT")  # as orders stored before were
+    order.packages.update(tracking_status="DELIVERED")  # the carrier's news, then the order's
+    order_status_change(order=order, new_status="DELIVERED", actor_type=ActorType.CARRIER)
+    page = phone_page
+    sign_in(page, cs_agent.email)
+    page.wait_for_url(HOME)
+    page.goto(f"/orders/{order.order_id}/?shop={shop.slug}")
+
+    items = page.locator(".lines-table")
+    expect(items.get_by_text("Delivered").first).to_be_visible()
+    expect(items.get_by_text("Awaiting shipment")).to_have_count(0)
+    timeline = page.locator(".timeline")
+    expect(timeline.get_by_text("In transit → Delivered")).to_be_visible()
+    assert not re.search(r"\b[A-Z]{2,}(?:_[A-Z]+)+\b", timeline.inner_text())
+    expect(page.locator(".timeline time").first).to_have_text(re.compile(r"\d{2}:\d{2} PST$"))
+    items.scroll_into_view_if_needed()
+    screenshot(page, "order-detail-phone-items", full_page=False)
+    page.get_by_text("Message the buyer…").click()
+    page.get_by_text("Ready-made replies").click()
+    expect(page.get_by_role("link", name="Delivered", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Where is my order")).to_have_count(0)
+    timeline.scroll_into_view_if_needed()
+    screenshot(page, "order-detail-phone-timeline", full_page=False)
+    fits = page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    assert fits, "the order page scrolls sideways on a phone"
+
+    OrderFactory(shop=kl, status="AWAITING_SHIPMENT", order_id="576800000000000004")
+    page.goto("/orders/")
+    rows = page.locator(".orders-table tbody tr")
+    expect(rows.filter(has_text="576800000000000004").locator("time").first).to_have_text(
+        re.compile(r"\d{2}:\d{2} UTC\+8$")
+    )
+    expect(rows.filter(has_text=order.order_id).locator("time").first).to_have_text(
+        re.compile(r"\d{2}:\d{2} PST$")
+    )
+    rows.first.scroll_into_view_if_needed()
+    screenshot(page, "order-list-two-shops-phone", full_page=False)
