@@ -12,7 +12,7 @@ from exports.models import ExportStatus
 from orders.models import ImportJob
 from tests.exports.helpers import make_job
 from tests.orders.factories import OrderFactory
-from tests.orders.test_import import _csv, _row
+from tests.orders.tiktok_files import sku_csv, sku_row
 
 pytestmark = pytest.mark.django_db
 ONE_PLURAL = re.compile(r"\b1 ([a-z]+s)\b")
@@ -55,7 +55,7 @@ def test_the_overview_with_one_order_needing_action(client, admin, shop):
 
 def test_an_import_of_one_order_and_one_bad_row(client, admin, shop):
     client.force_login(admin)
-    data = _csv(_row(**{"Order ID": "576123400000000002"}), _row(**{"Quantity": "lots"}))
+    data = sku_csv(sku_row(**{"Order ID": "576123400000000002"}), sku_row(**{"Quantity": "lots"}))
     upload = SimpleUploadedFile("orders.csv", data, content_type="text/csv")
     client.post("/orders/import/", {"shop": shop.slug, "file": upload})
     job = ImportJob.objects.get()

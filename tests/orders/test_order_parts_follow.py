@@ -8,7 +8,8 @@ from orders.models import Order
 from orders.services.status import order_status_change
 from orders.statuses import ActorType, LineStatus, OrderStatus, PackageStatus
 from tests.orders.factories import OrderFactory
-from tests.orders.test_import import ORDER, _csv, _import, _row, us_shop  # noqa: F401
+from tests.orders.test_import import _import, us_shop  # noqa: F401
+from tests.orders.tiktok_files import ORDER, sku_csv, sku_row
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +81,8 @@ def test_lines_never_move_back_and_a_cancelled_line_stays_cancelled(shop):
 
 
 def test_an_import_that_moves_the_order_moves_its_lines(us_shop):  # noqa: F811
-    _import(us_shop, _csv(_row()))
-    delivered = _row(
+    _import(us_shop, sku_csv(sku_row()))
+    delivered = sku_row(
         **{
             "Order Status": "Delivered",
             "Order Substatus": "Delivered",
@@ -92,7 +93,7 @@ def test_an_import_that_moves_the_order_moves_its_lines(us_shop):  # noqa: F811
             "Shipping Provider Name": "UPS",
         }
     )
-    assert _import(us_shop, _csv(delivered)).updated == 1
+    assert _import(us_shop, sku_csv(delivered)).updated == 1
     order = Order.objects.get(shop=us_shop, order_id=ORDER)
     assert order.status == OrderStatus.DELIVERED
     assert set(_lines(order)) == {LineStatus.DELIVERED}
