@@ -24,7 +24,7 @@ from ..chips import Chip, filter_chips
 from ..filters import NEEDS_ACTION, PER_PAGE, OrderFilterSet, needs_action_q
 from ..links import order_url
 from ..models import Order, OrderLine, Package
-from ..querystring import query_with, query_without
+from ..querystring import query_with, query_without, without_empty
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
 from .keyset import after_cursor, cursor_for, sort_queryset
@@ -92,6 +92,7 @@ class OrderListPage:
     per_page: int
     page: int | None
     page_urls: list[tuple[int, str]] = field(default_factory=list)
+    previous_url: str | None = None
     next_url: str | None = None
     first_url: str | None = None
     exact_order: Order | None = None
@@ -103,6 +104,15 @@ class OrderListPage:
     @property
     def several_shops(self) -> bool:
         return len(self.filterset.shops) > 1
+
+    @property
+    def first_row(self) -> int | None:
+        """The position of the first row shown, on numbered pages (a cursor has none)."""
+        return (self.page - 1) * self.per_page + 1 if self.page and self.rows else None
+
+    @property
+    def last_row(self) -> int | None:
+        return self.first_row + len(self.rows) - 1 if self.first_row else None
 
 
 def _capped_count(queryset: QuerySet) -> Capped:
@@ -193,7 +203,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     filterset, unmasked = order_filterset(user=user, query=query, now=now)
     detail_url = reverse("orders:detail", args=[URL_SLOT])
     data = filterset.form.cleaned_data
-    query = query.copy()
+    query = without_empty(query)
     for invalid in filterset.form.errors:  # links carry only the filters that apply
         query.pop(invalid, None)
     filtered = filterset.qs
@@ -217,7 +227,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         filterset=filterset,
         query=query,
         rows=[_row(order, unmasked, detail_url) for order in rows],
-        tabs=_status_tabs(filterset, query, counted=False),
+        tabs=_status_tabs(filterset, query),
         all_url=query_without(query, "status"),
         needs_action=_needs_action_counters(filterset, query, now, counted=False),
         chips=filter_chips(filterset, query),
@@ -226,6 +236,8 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         page_urls=[(n, query_with(query, page=n)) for n in range(1, last_numbered + 1)],
         first_url=query_with(query),
     )
+    if page and page > 1:
+        result.previous_url = query_with(query, page=page - 1)
     if has_next:
         result.next_url = (
             query_with(query, page=page + 1)
@@ -236,17 +248,22 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     return result
 
 
-def _status_tabs(filterset: OrderFilterSet, query: QueryDict, *, counted: bool) -> list[Tab]:
-    """One tab per status, counted with every other filter applied."""
-    others = None
-    if counted:
-        others = OrderFilterSet(
-            _drop(query, "status"),
-            queryset=filterset.queryset,
-            shops=filterset.shops,
-            unmasked_shop_ids=filterset.unmasked_shop_ids,
-            now=filterset.now,
-        ).qs
+def _any_status(filterset: OrderFilterSet, query: QueryDict) -> QuerySet:
+    """The orders of every other filter, whatever their status: what the All tab lists."""
+    return OrderFilterSet(
+        _drop(query, "status"),
+        queryset=filterset.queryset,
+        shops=filterset.shops,
+        unmasked_shop_ids=filterset.unmasked_shop_ids,
+        now=filterset.now,
+    ).qs
+
+
+def _status_tabs(
+    filterset: OrderFilterSet, query: QueryDict, *, others: QuerySet | None = None
+) -> list[Tab]:
+    """One tab per status, counted (when given `others`) with every other filter applied."""
+    counted = others is not None
     active = set(filterset.form.cleaned_data.get("status") or [])
     return [
         Tab(
@@ -280,7 +297,8 @@ def _needs_action_counters(
 class OrderListCounts:
     tabs: list[Tab]
     needs_action: list[Tab]
-    total: Capped
+    total: Capped  # the orders the filters select: the pagination's total
+    all_count: Capped  # every status, the other filters applied: the All tab's number
     all_url: str
 
     @property
@@ -297,13 +315,15 @@ def order_list_counts(
     """
     now = now or timezone.now()
     filterset, _ = order_filterset(user=user, query=query, now=now)
-    query = query.copy()
+    query = without_empty(query)
     for invalid in filterset.form.errors:
         query.pop(invalid, None)
+    others = _any_status(filterset, query)
     return OrderListCounts(
-        tabs=_status_tabs(filterset, query, counted=True),
+        tabs=_status_tabs(filterset, query, others=others),
         needs_action=_needs_action_counters(filterset, query, now, counted=True),
         total=_capped_count(filterset.qs),
+        all_count=_capped_count(others),
         all_url=query_without(query, "status"),
     )
 
