@@ -79,8 +79,9 @@ def filter_bar(query: QueryDict, shops) -> dict:
             }
             for name, label in FLAGS
         ],
-        "more_open": any(query.get(name) for name, _ in TEXT_FIELDS)
-        or any(query.get(name) for name, _ in FLAGS)
-        or any(query.getlist(name) for name, _, _ in GROUPS[1:])
-        or bool(query.get("total_min") or query.get("total_max")),
+        # How many filters are set under More filters: the summary says so, and the section
+        # stays closed until the person opens it (a counter or a saved view never opens it).
+        "more_set": sum(bool(query.get(name)) for name, _ in TEXT_FIELDS + FLAGS)
+        + sum(len(query.getlist(name)) for name, _, _ in GROUPS[1:])
+        + bool(query.get("total_min")) + bool(query.get("total_max")),
     }
