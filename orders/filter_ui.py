@@ -40,6 +40,13 @@ def _options(choices, current) -> list[dict]:
     return [{"value": v, "label": label, "selected": v == current} for v, label in choices]
 
 
+def _set_under_more_filters(query: QueryDict) -> int:
+    singles = [name for name, _ in TEXT_FIELDS + FLAGS] + ["total_min", "total_max"]
+    return sum(bool(query.get(name, "").strip()) for name in singles) + sum(
+        len(query.getlist(name)) for name, _, _ in GROUPS[1:]
+    )
+
+
 def filter_bar(query: QueryDict, shops) -> dict:
     """Values and options for every control of the filter bar, from the raw query."""
     return {
@@ -79,9 +86,7 @@ def filter_bar(query: QueryDict, shops) -> dict:
             }
             for name, label in FLAGS
         ],
-        # How many filters are set under More filters: the summary says so, and the section
-        # stays closed until the person opens it (a counter or a saved view never opens it).
-        "more_set": sum(bool(query.get(name)) for name, _ in TEXT_FIELDS + FLAGS)
-        + sum(len(query.getlist(name)) for name, _, _ in GROUPS[1:])
-        + bool(query.get("total_min")) + bool(query.get("total_max")),
+        # The section stays closed until the person opens it (a counter or a saved view never
+        # opens it); its summary says how many filters are set inside.
+        "more_set": _set_under_more_filters(query),
     }

@@ -122,9 +122,8 @@ def test_arrow_keys_through_a_select_load_the_results_once(page, viewer, orders)
 
 
 def test_counters_and_saved_views_leave_more_filters_closed(page, viewer, shop, orders):
-    SavedView.objects.create(
-        owner=viewer, shop=shop, name="Tracked", query_string="sort=-created&tracking_status=IN_TRANSIT"
-    )
+    tracked = "sort=-created&tracking_status=IN_TRANSIT"
+    SavedView.objects.create(owner=viewer, shop=shop, name="Tracked", query_string=tracked)
     _sign_in(page, viewer.email)
     page.goto("/orders/")
     _settled(page)
@@ -181,6 +180,9 @@ LINES = """(element) => {
 }"""
 
 
+LONG_PRODUCT = "Women's High Waisted Yoga Pants with Pockets, Tummy Control, 4-Way Stretch"
+
+
 def test_dates_and_totals_keep_to_one_line_at_1440_pixels(new_page, admin, shop):
     now = timezone.now()
     for n in range(5):
@@ -191,9 +193,7 @@ def test_dates_and_totals_keep_to_one_line_at_1440_pixels(new_page, admin, shop)
             total_amount=Decimal("12345.67"),
             recipient_name="Maximiliana Alexandrova-Worthington",
         )
-        OrderLine.objects.filter(order=order).update(
-            product_name="Women's High Waisted Yoga Pants with Pockets, Tummy Control, 4-Way Stretch"
-        )
+        OrderLine.objects.filter(order=order).update(product_name=LONG_PRODUCT)
     page = new_page(viewport={"width": 1440, "height": 900})
     _sign_in(page, admin.email)
     page.goto("/orders/?sort=-created")

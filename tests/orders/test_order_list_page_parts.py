@@ -86,7 +86,9 @@ def test_the_counts_request_pushes_no_address(client, admin, orders):
     ("role_user", "ticks"),
     [("admin", True), ("accountant", True), ("viewer", False), ("cs_agent", False)],
 )
-def test_row_checkboxes_only_for_roles_with_a_bulk_action(client, orders, request, role_user, ticks):
+def test_row_checkboxes_only_for_roles_with_a_bulk_action(
+    client, orders, request, role_user, ticks
+):
     client.force_login(request.getfixturevalue(role_user))
     body = client.get("/orders/").content.decode()
     assert ('name="ids"' in body) is ticks
