@@ -27,7 +27,7 @@ from ..models import Order, OrderLine, Package
 from ..querystring import query_with, query_without, without_empty
 from ..statuses import OrderStatus, TrackingStatus
 from . import order_list_for_user
-from .keyset import after_cursor, cursor_for, sort_queryset
+from .keyset import after_cursor, before_cursor, cursor_for, cursor_goes_back, sort_queryset
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
@@ -213,12 +213,19 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     ordered = sort_queryset(_with_summaries(filtered), sort)
     # The form refused a cursor that is not ours, and a cursor together with a page number.
     page: int | None = min(data.get("page") or 1, SHALLOW_PAGES)
-    if data.get("cursor"):
-        window, page = after_cursor(ordered, data["cursor"], sort), None
+    cursor = data.get("cursor")
+    if cursor and cursor_goes_back(cursor):  # Previous from a deep page
+        fetched = list(before_cursor(ordered, cursor, sort)[: per_page + 1])
+        rows, has_next, has_previous = fetched[:per_page][::-1], True, len(fetched) > per_page
+        page = None
     else:
-        window = ordered[(page - 1) * per_page :]
-    fetched = list(window[: per_page + 1])
-    rows, has_next = fetched[:per_page], len(fetched) > per_page
+        if cursor:
+            window, page = after_cursor(ordered, cursor, sort), None
+        else:
+            window = ordered[(page - 1) * per_page :]
+        fetched = list(window[: per_page + 1])
+        rows, has_next = fetched[:per_page], len(fetched) > per_page
+        has_previous = page is None or page > 1
     _mark_ids_in_other_shops(rows, filterset.shops)
 
     # Numbered links up to this page and the next one when there is one; no count needed.
@@ -236,8 +243,12 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         page_urls=[(n, query_with(query, page=n)) for n in range(1, last_numbered + 1)],
         first_url=query_with(query),
     )
-    if page and page > 1:
-        result.previous_url = query_with(query, page=page - 1)
+    if has_previous and rows:
+        result.previous_url = (
+            query_with(query, page=page - 1)
+            if page
+            else query_with(query, cursor=cursor_for(rows[0], sort, back=True))
+        )
     if has_next:
         result.next_url = (
             query_with(query, page=page + 1)
