@@ -43,6 +43,13 @@ def _options(choices, current) -> list[dict]:
     return [{"value": v, "label": label, "selected": v == current} for v, label in choices]
 
 
+def _set_under_more_filters(query: QueryDict) -> int:
+    singles = [name for name, _ in TEXT_FIELDS + FLAGS] + ["total_min", "total_max"]
+    return sum(bool(query.get(name, "").strip()) for name in singles) + sum(
+        len(query.getlist(name)) for name in [*KNOWN_SET_FILTERS, *(g[0] for g in GROUPS[1:])]
+    )
+
+
 def _value_lists(query: QueryDict, known: dict[str, list[str]] | None) -> list[dict]:
     """A select per known-set filter, its options the values the shop's orders hold."""
     lists = []
@@ -117,9 +124,7 @@ def filter_bar(
             }
             for name, label in FLAGS
         ],
-        "more_open": any(query.get(name) for name, _ in TEXT_FIELDS)
-        or any(query.get(name) for name, _ in FLAGS)
-        or any(query.get(name) for name in KNOWN_SET_FILTERS)
-        or any(query.getlist(name) for name, _, _ in GROUPS[1:])
-        or bool(query.get("total_min") or query.get("total_max")),
+        # The section stays closed until the person opens it (a counter or a saved view never
+        # opens it); its summary says how many filters are set inside.
+        "more_set": _set_under_more_filters(query),
     }

@@ -32,6 +32,17 @@ def query_without(query: QueryDict, key: str, value: str | None = None) -> str:
     return "?" + updated.urlencode() if updated else "?"
 
 
+def without_empty(query: QueryDict) -> QueryDict:
+    """The query without the values nobody set: a GET form sends every control, empty ones
+    too (`?q=&carrier=`), and a shared address should carry only what was chosen."""
+    kept = QueryDict(mutable=True)
+    for key in query:
+        for value in query.getlist(key):
+            if value.strip():
+                kept.appendlist(key, value)
+    return kept
+
+
 def canonical_query(query: QueryDict) -> str:
     """The filters only, sorted, without position or empty values: what a saved view keeps."""
     pairs = sorted(

@@ -48,15 +48,22 @@ def sort_queryset(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by(primary, "-pk" if key.descending else "pk")
 
 
-def cursor_for(row, sort: str) -> str:
-    """The cursor that continues after `row` (a model instance)."""
+def cursor_for(row, sort: str, *, back: bool = False) -> str:
+    """The cursor that continues after `row` (a model instance), or with `back`, the one
+    that goes back to the rows before it."""
     value = getattr(row, SORT_KEYS[sort].field)
     text = (
         value.isoformat()
         if isinstance(value, datetime)
         else (None if value is None else str(value))
     )
-    return signing.dumps({"s": sort, "v": text, "id": row.pk}, salt=CURSOR_SALT, compress=True)
+    data = {"s": sort, "v": text, "id": row.pk} | ({"b": 1} if back else {})
+    return signing.dumps(data, salt=CURSOR_SALT, compress=True)
+
+
+def cursor_goes_back(cursor: str) -> bool:
+    """Whether a cursor (already read by `cursor_read`) leads to the rows before its row."""
+    return bool(signing.loads(cursor, salt=CURSOR_SALT).get("b"))
 
 
 def cursor_read(cursor: str, sort: str) -> tuple[object, int]:
@@ -91,3 +98,26 @@ def after_cursor(queryset: QuerySet, cursor: str, sort: str) -> QuerySet:
     # The redundant bound lets the database start its index scan at the cursor instead of
     # reading every row before it (an OR alone hides the range from the planner).
     return queryset.filter(after, **{f"{key.field}__{beyond}e": value})
+
+
+def before_cursor(queryset: QuerySet, cursor: str, sort: str) -> QuerySet:
+    """Rows that come before the cursor's row in `sort` order, the nearest first (the
+    caller reverses the page it takes); BadCursor when it is not ours."""
+    value, first_id = cursor_read(cursor, sort)
+    key = SORT_KEYS[sort]
+    before = "gt" if key.descending else "lt"
+    pk_before = {f"pk__{before}": first_id}
+    if value is None:  # among the empty values, which come last: every other one is before
+        rows = queryset.filter(
+            Q(**{f"{key.field}__isnull": False}) | Q(**{f"{key.field}__isnull": True}, **pk_before)
+        )
+    else:  # comparisons leave the empty values out, as they come after
+        rows = queryset.filter(
+            Q(**{f"{key.field}__{before}": value}) | Q(**{key.field: value}, **pk_before),
+            **{f"{key.field}__{before}e": value},
+        )
+    # sort_queryset's order turned around, empty values first, so an index scans backwards.
+    column = F(key.field)
+    nulls = {"nulls_first": True} if key.nullable else {}
+    primary = column.asc(**nulls) if key.descending else column.desc(**nulls)
+    return rows.order_by(primary, "pk" if key.descending else "-pk")

@@ -25,13 +25,13 @@ from ..filters import PER_PAGE, OrderFilterSet
 from ..links import order_url
 from ..models import Order, OrderLine, Package
 from ..needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
-from ..querystring import query_with, query_without
+from ..querystring import query_with, query_without, without_empty
 from ..statuses import OrderStatus, words
 from ..zones import zone_abbreviation
 from . import order_list_for_user
 from .filter_values import filter_values_for_user
 from .id_search import IdSearchNote, id_search_note
-from .keyset import after_cursor, cursor_for, sort_queryset
+from .keyset import after_cursor, before_cursor, cursor_for, cursor_goes_back, sort_queryset
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
@@ -96,6 +96,7 @@ class OrderListPage:
     per_page: int
     page: int | None
     page_urls: list[tuple[int, str]] = field(default_factory=list)
+    previous_url: str | None = None
     next_url: str | None = None
     first_url: str | None = None
     exact_order: Order | None = None
@@ -108,6 +109,15 @@ class OrderListPage:
     @property
     def several_shops(self) -> bool:
         return len(self.filterset.shops) > 1
+
+    @property
+    def first_row(self) -> int | None:
+        """The position of the first row shown, on numbered pages (a cursor has none)."""
+        return (self.page - 1) * self.per_page + 1 if self.page and self.rows else None
+
+    @property
+    def last_row(self) -> int | None:
+        return self.first_row + len(self.rows) - 1 if self.first_row else None
 
 
 def _capped_count(queryset: QuerySet) -> Capped:
@@ -216,7 +226,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     filterset, unmasked = order_filterset(user=user, query=query, now=now)
     detail_url = reverse("orders:detail", args=[URL_SLOT])
     data = filterset.form.cleaned_data
-    query = query.copy()
+    query = without_empty(query)
     for invalid in filterset.form.errors:  # links carry only the filters that apply
         query.pop(invalid, None)
     filtered = filterset.qs
@@ -226,12 +236,19 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     ordered = sort_queryset(_with_summaries(filtered), sort)
     # The form refused a cursor that is not ours, and a cursor together with a page number.
     page: int | None = min(data.get("page") or 1, SHALLOW_PAGES)
-    if data.get("cursor"):
-        window, page = after_cursor(ordered, data["cursor"], sort), None
+    cursor = data.get("cursor")
+    if cursor and cursor_goes_back(cursor):  # Previous from a deep page
+        fetched = list(before_cursor(ordered, cursor, sort)[: per_page + 1])
+        rows, has_next, has_previous = fetched[:per_page][::-1], True, len(fetched) > per_page
+        page = None
     else:
-        window = ordered[(page - 1) * per_page :]
-    fetched = list(window[: per_page + 1])
-    rows, has_next = fetched[:per_page], len(fetched) > per_page
+        if cursor:
+            window, page = after_cursor(ordered, cursor, sort), None
+        else:
+            window = ordered[(page - 1) * per_page :]
+        fetched = list(window[: per_page + 1])
+        rows, has_next = fetched[:per_page], len(fetched) > per_page
+        has_previous = page is None or page > 1
     _mark_ids_in_other_shops(rows, filterset.shops)
 
     # Numbered links up to this page and the next one when there is one; no count needed.
@@ -240,7 +257,7 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         filterset=filterset,
         query=query,
         rows=[_row(order, unmasked, detail_url, len(filterset.shops) > 1) for order in rows],
-        tabs=_status_tabs(filterset, query, counted=False),
+        tabs=_status_tabs(filterset, query),
         all_url=query_without(query, "status"),
         needs_action=_needs_action_counters(filterset, query, now, counted=False),
         chips=filter_chips(filterset, query),
@@ -249,6 +266,12 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         page_urls=[(n, query_with(query, page=n)) for n in range(1, last_numbered + 1)],
         first_url=query_with(query),
     )
+    if has_previous and rows:
+        result.previous_url = (
+            query_with(query, page=page - 1)
+            if page
+            else query_with(query, cursor=cursor_for(rows[0], sort, back=True))
+        )
     if has_next:
         result.next_url = (
             query_with(query, page=page + 1)
@@ -260,18 +283,23 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
     return result
 
 
-def _status_tabs(filterset: OrderFilterSet, query: QueryDict, *, counted: bool) -> list[Tab]:
-    """One tab per status, counted with every other filter applied."""
-    others = None
-    if counted:
-        others = OrderFilterSet(
-            _drop(query, "status"),
-            queryset=filterset.queryset,
-            shops=filterset.shops,
-            unmasked_shop_ids=filterset.unmasked_shop_ids,
-            now=filterset.now,
-            user=filterset.user,
-        ).qs
+def _any_status(filterset: OrderFilterSet, query: QueryDict) -> QuerySet:
+    """The orders of every other filter, whatever their status: what the All tab lists."""
+    return OrderFilterSet(
+        _drop(query, "status"),
+        queryset=filterset.queryset,
+        shops=filterset.shops,
+        unmasked_shop_ids=filterset.unmasked_shop_ids,
+        now=filterset.now,
+        user=filterset.user,
+    ).qs
+
+
+def _status_tabs(
+    filterset: OrderFilterSet, query: QueryDict, *, others: QuerySet | None = None
+) -> list[Tab]:
+    """One tab per status, counted (when given `others`) with every other filter applied."""
+    counted = others is not None
     active = set(filterset.form.cleaned_data.get("status") or [])
     return [
         Tab(
@@ -309,7 +337,8 @@ def _needs_action_counters(
 class OrderListCounts:
     tabs: list[Tab]
     needs_action: list[Tab]
-    total: Capped
+    total: Capped  # the orders the filters select: the pagination's total
+    all_count: Capped  # every status, the other filters applied: the All tab's number
     all_url: str
 
     @property
@@ -326,13 +355,15 @@ def order_list_counts(
     """
     now = now or timezone.now()
     filterset, _ = order_filterset(user=user, query=query, now=now)
-    query = query.copy()
+    query = without_empty(query)
     for invalid in filterset.form.errors:
         query.pop(invalid, None)
+    others = _any_status(filterset, query)
     return OrderListCounts(
-        tabs=_status_tabs(filterset, query, counted=True),
+        tabs=_status_tabs(filterset, query, others=others),
         needs_action=_needs_action_counters(filterset, query, now, counted=True),
         total=_capped_count(filterset.qs),
+        all_count=_capped_count(others),
         all_url=query_without(query, "status"),
     )
 

@@ -20,7 +20,7 @@ from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from ..filter_ui import filter_bar
 from ..form_fields import error_lines
 from ..forms import SavedViewChangeForm, SavedViewForm
-from ..querystring import canonical_query
+from ..querystring import canonical_query, without_empty
 from ..selectors import order_overview_for_user
 from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from ..services import saved_views as views_service
@@ -75,9 +75,15 @@ def order_list(request):
         "bulk_actions": bulk_actions_for_user(request.user),
     }
     template = "orders/order_list.html"
-    if request.htmx:
-        template += "#results" if request.htmx.target == "results" else "#listing"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, template, context)
+    template += "#results" if request.htmx.target == "results" else "#listing"
+    response = render(request, template, context)
+    if not request.htmx.history_restore_request:
+        # The address htmx pushes, without the empty values a GET form sends for every control.
+        set_params = without_empty(request.GET).urlencode()
+        response["HX-Push-Url"] = reverse("orders:list") + (f"?{set_params}" if set_params else "")
+    return response
 
 
 @permission_required(Perm.VIEW_ORDERS)

@@ -194,7 +194,8 @@ def test_a_filter_change_replaces_the_results_instead_of_nesting_them(page, view
     )
     _wait_for_htmx(page)
     expect(page.locator("[id='results']")).to_have_count(1)
-    expect(page.locator("[id='all-matching']")).to_have_count(1)
+    expect(page.locator("[id='counts']")).to_have_count(1)
+    expect(page.locator("[id='page-total']")).to_have_count(1)
 
 
 def test_rows_read_dates_in_the_shop_time_zone(page, shop, viewer, orders):

@@ -1,0 +1,170 @@
+"""/orders/ through HTTP: the All tab's number, the URLs the page builds and pushes, row
+checkboxes per role, the pagination's total, and More filters left closed (issue 14)."""
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from orders.statuses import OrderStatus
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+# What a GET form sends when only the period was chosen: every other control, empty.
+FORM_WITH_EMPTIES = (
+    "q=&date_field=created&period=last_7d&date_from=&date_to=&sort=-created&per_page=25"
+    "&sku=&carrier=&total_min=&total_max=&has_refund=&risk="
+)
+
+
+@pytest.fixture
+def orders(shop):
+    now = timezone.now()
+    plan = [OrderStatus.IN_TRANSIT] * 3 + [OrderStatus.DELIVERED] * 2
+    plan += [OrderStatus.AWAITING_SHIPMENT]
+    return [
+        OrderFactory(shop=shop, status=status, create_time=now - timedelta(days=1, minutes=n))
+        for n, status in enumerate(plan)
+    ]
+
+
+def _counts(client, query: str) -> str:
+    return client.get(f"/orders/counts/?{query}", HTTP_HX_REQUEST="true").content.decode()
+
+
+def _all_tab(counts_html: str) -> str:
+    return re.search(r">All <span class=\"count\">([^<]*)</span>", counts_html).group(1)
+
+
+def test_the_all_tab_counts_every_status_while_one_is_selected(client, admin, orders, shop):
+    OrderFactory(shop=shop, status=OrderStatus.IN_TRANSIT, create_time=timezone.now())
+    old = OrderFactory(shop=shop, create_time=timezone.now() - timedelta(days=40))
+    client.force_login(admin)
+    in_transit = _counts(client, "status=IN_TRANSIT")
+    assert _all_tab(in_transit) == "8"  # the shop's whole count, not the 4 in transit
+    assert re.search(r">In transit <span class=\"count\">4</span>", in_transit)
+    assert _all_tab(_counts(client, "")) == "8"
+    # The other filters still apply: All counts what clicking it would list.
+    assert _all_tab(_counts(client, "status=DELIVERED&period=last_7d")) == "7"
+    assert old.order_id not in client.get("/orders/?period=last_7d").content.decode()
+
+
+def test_links_the_page_builds_carry_only_the_parameters_that_are_set(client, admin, orders):
+    client.force_login(admin)
+    body = client.get(f"/orders/?{FORM_WITH_EMPTIES}").content.decode()
+    links = re.findall(r'(?:href|hx-get)="/orders/(?:counts/)?\?([^"]*)"', body)
+    assert links, "the page links to other lists"
+    for link in links:
+        empty = [key for key, value in parse_qsl(link.replace("&amp;", "&"), True) if not value]
+        assert empty == [], f"a link carries empty parameters {empty}: ?{link}"
+
+
+def test_htmx_pushes_the_address_without_empty_parameters(client, admin, orders):
+    client.force_login(admin)
+    response = client.get(
+        f"/orders/?{FORM_WITH_EMPTIES}", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
+    pushed = urlsplit(response["HX-Push-Url"])
+    assert pushed.path == "/orders/"
+    assert parse_qsl(pushed.query, keep_blank_values=True) == [
+        ("date_field", "created"),
+        ("period", "last_7d"),
+        ("sort", "-created"),
+        ("per_page", "25"),
+    ]
+
+
+def test_the_counts_request_pushes_no_address(client, admin, orders):
+    client.force_login(admin)
+    assert "HX-Push-Url" not in client.get("/orders/counts/?q=", HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize(
+    ("role_user", "ticks"),
+    [("admin", True), ("accountant", True), ("viewer", False), ("cs_agent", False)],
+)
+def test_row_checkboxes_only_for_roles_with_a_bulk_action(
+    client, orders, request, role_user, ticks
+):
+    client.force_login(request.getfixturevalue(role_user))
+    body = client.get("/orders/").content.decode()
+    assert ('name="ids"' in body) is ticks
+    assert ('name="all_matching"' in body) is ticks
+
+
+def test_pagination_shows_previous_next_and_the_capped_total(client, admin, shop):
+    for n in range(30):
+        OrderFactory(shop=shop, create_time=timezone.now() - timedelta(hours=n + 1))
+    client.force_login(admin)
+    second = client.get("/orders/?per_page=25&page=2").content.decode()
+    nav = re.search(r'<nav class="pagination".*?</nav>', second, re.S).group(0)
+    assert 'rel="prev"' in nav and "Previous" in nav
+    assert "26–30" in nav
+    first = client.get("/orders/?per_page=25").content.decode()
+    nav = re.search(r'<nav class="pagination".*?</nav>', first, re.S).group(0)
+    assert 'rel="next"' in nav and 'rel="prev"' not in nav
+    # The total arrives with the counts, into the pagination (out of band), capped like them.
+    counts = _counts(client, "per_page=25")
+    total = re.search(r'<span id="page-total"[^>]*hx-swap-oob="true"[^>]*>(.*?)</span>', counts)
+    assert total and total.group(1) == "30 orders"
+    assert re.search(r"Showing 26–30 of\s+<span id=\"page-total\">", second)
+
+
+def test_the_total_is_capped_as_the_counts_are(client, admin, orders, monkeypatch):
+    import orders.selectors.order_list as order_list
+
+    monkeypatch.setattr(order_list, "COUNT_CAP", 4)
+    client.force_login(admin)
+    assert ">4+ orders<" in _counts(client, "")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["needs_action=ship_within_24h", "tracking_status=IN_TRANSIT", "carrier=USPS&has_refund=1"],
+)
+def test_more_filters_stay_closed_whatever_the_filters(client, admin, orders, query):
+    """Counters and saved views set filters that live under More filters; the results stay
+    on screen, and the summary says how many are set there."""
+    client.force_login(admin)
+    body = client.get(f"/orders/?{query}").content.decode()
+    details = re.search(r"<details class=\"more-filters\"[^>]*>", body).group(0)
+    assert " open" not in details
+    summary = re.search(r"<summary>More filters(.*?)</summary>", body, re.S).group(1)
+    assert re.search(r"\d+ set", summary)
+
+
+@pytest.mark.parametrize("sort", ["-created", "ship_by", "-paid"])
+def test_previous_walks_keyset_pages_back_over_the_same_rows(client, admin, shop, sort):
+    """Deep pages go by cursor; Previous from each leads back through the same pages."""
+    base = timezone.now() - timedelta(days=1)
+    for n in range(80):  # equal times force the id tie-breaker; some empty values sort last
+        OrderFactory(
+            shop=shop,
+            order_id=f"5766{n:014d}",
+            create_time=base - timedelta(minutes=n // 3),
+            shipping_due_time=None if n % 7 == 0 else base + timedelta(hours=n // 4),
+            paid_time=None if n % 5 == 0 else base + timedelta(minutes=n // 2),
+        )
+    import orders.selectors.order_list as order_list
+
+    client.force_login(admin)
+    original = order_list.SHALLOW_PAGES
+    order_list.SHALLOW_PAGES = 1  # cursors straight after page one
+    try:
+        forward, url = [], f"/orders/?per_page=25&sort={sort}"
+        while url:
+            page = client.get(url).context["page"]
+            forward.append([row.order.order_id for row in page.rows])
+            url = f"/orders/{page.next_url}" if page.next_url else None
+        assert [len(p) for p in forward] == [25, 25, 25, 5]
+        assert len({i for p in forward for i in p}) == 80
+        backward = [forward[-1]]
+        while page.previous_url:
+            page = client.get(f"/orders/{page.previous_url}").context["page"]
+            backward.append([row.order.order_id for row in page.rows])
+    finally:
+        order_list.SHALLOW_PAGES = original
+    assert backward == forward[::-1]
