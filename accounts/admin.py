@@ -206,7 +206,9 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
             ),
         )
         return format_html(
-            "<table><thead><tr><th>Permission</th>{}</tr></thead><tbody>{}</tbody></table>",
+            # Its own box scrolls sideways on a narrow screen (static/css/admin.css).
+            '<div class="role-table"><table><thead><tr><th>Permission</th>{}</tr></thead>'
+            "<tbody>{}</tbody></table></div>",
             head,
             body,
         )

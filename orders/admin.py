@@ -24,7 +24,12 @@ from .models import (
     SavedView,
     TrackingCheckpoint,
 )
-from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource, TikTokOrderFileResource
+from .resources import (
+    ADMIN_EXPORT_MAX_ROWS,
+    OrderResource,
+    TikTokOrderFileResource,
+    formula_notice,
+)
 from .selectors.timeline import event_detail
 from .statuses import FINAL_TRACKING_STATUSES
 
@@ -123,6 +128,16 @@ class OrderAdmin(ImportExportMixin, admin.ModelAdmin):
             "shop": chosen.get("shop"),
             "date_format": chosen.get("date_format"),
         }
+
+    def import_action(self, request, **kwargs):
+        """import-export's upload and preview, plus a notice of the cells kept as typed that
+        look like spreadsheet formulas, on the page that asks to confirm."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        notice = formula_notice(context["result"]) if context.get("confirm_form") else ""
+        if notice:
+            messages.warning(request, notice)
+        return response
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

@@ -140,7 +140,59 @@ def benchmark_list(*, user: User, repeat: int, deep: int) -> list[Timing]:
             )
         )
     results.append(_tab_counts(client, user, repeat))
+    results.append(_filter_lists_cold(client, user, repeat))
     return results
+
+
+def _filter_lists_cold(client: Client, user: User, repeat: int) -> Timing:
+    """The default view with the filter bar's lists read anew (their cache emptied before each
+    run), against the carriers' query alone — the part packages make slow, having no shop
+    column — and a plain DISTINCT per list over the user's orders."""
+    from django.core.cache import cache
+
+    from accounts.access import shops_for_user
+
+    from .selectors import filter_values
+
+    shops = list(shops_for_user(user).values_list("pk", flat=True))
+    scoped = filter_values.order_list_for_user(user=user).order_by().filter(shop_id__in=shops)
+    carriers = scoped.filter(packages__shipping_provider_name__gt="").values_list(
+        "shop_id", "packages__shipping_provider_name"
+    )
+    sql, sql_params = carriers.distinct().query.sql_with_params()
+
+    def page():
+        cache.delete_many([filter_values._key(pk) for pk in shops])
+        assert client.get("/orders/").status_code == 200
+
+    def naive():
+        for column in (*filter_values.ORDER_COLUMNS.values(), "packages__shipping_provider_name"):
+            list(scoped.values_list(column, flat=True).distinct())
+
+    name = "filter lists, cold cache (default view)"
+    return _timed(
+        name, "lists read anew; raw = carriers query", page, (sql, sql_params), naive, repeat
+    )
+
+
+def _timed(name: str, query: str, page, sql, naive, repeat: int, *, raw_repeat=None) -> Timing:
+    """A case timed as a whole page, its SQL alone (`sql`: text and parameters) and `naive`."""
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(*sql)
+            cursor.fetchall()
+
+    with CountQueries() as counter:
+        page()
+    return Timing(
+        name,
+        query,
+        _measure(page, repeat),
+        _measure(raw, raw_repeat or repeat),
+        _measure(naive, max(3, repeat // 3)),
+        counter.count,
+    )
 
 
 def _tab_counts(client: Client, user: User, repeat: int) -> Timing:
@@ -153,24 +205,14 @@ def _tab_counts(client: Client, user: User, repeat: int) -> Timing:
     def counts():
         assert client.get("/orders/counts/").status_code == 200
 
-    def raw():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            cursor.fetchall()
-
     def naive():
         for status in OrderStatus:
             filterset.qs.filter(status=status).count()
 
-    with CountQueries() as counter:
-        counts()
-    return Timing(
-        "tab counts (all tabs + counters)",
-        "/orders/counts/",
-        _measure(counts, repeat),
-        _measure(raw, max(3, repeat // 3)),
-        _measure(naive, max(3, repeat // 3)),
-        counter.count,
+    name = "tab counts (all tabs + counters)"
+    raw_repeat = max(3, repeat // 3)
+    return _timed(
+        name, "/orders/counts/", counts, (sql, sql_params), naive, repeat, raw_repeat=raw_repeat
     )
 
 

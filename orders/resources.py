@@ -5,8 +5,14 @@ memory, so the admin export is capped (`ADMIN_EXPORT_MAX_ROWS`). Text cells are 
 against formulas the same way as our own files; import-export's own escaping only strips `=`.
 """
 
+from diff_match_patch import diff_match_patch
 from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 from import_export import fields, resources
+from import_export.resources import Diff
 from import_export.results import Result, RowResult
 from import_export.widgets import ForeignKeyWidget
 
@@ -15,10 +21,37 @@ from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
 
 from .importing import ImportRefused, UnreadableFile, import_tiktok_file
-from .importing.read import HEADERS, REQUIRED
+from .importing.apply import SHOWN_NOTICES
+from .importing.plan import NOTICE_CHARS, Notice
+from .importing.read import FORMULA, HEADERS, REQUIRED
 from .models import PAYMENT_FIELDS, Order
 
 ADMIN_EXPORT_MAX_ROWS = 50_000
+
+
+class QuietDiff(Diff):
+    """import-export's preview of what an update changes, as <del> and <ins> without the inline
+    styles its own writes (the CSP refuses them); static/css/admin.css colours them."""
+
+    TAGS = {diff_match_patch.DIFF_DELETE: "del", diff_match_patch.DIFF_INSERT: "ins"}
+
+    def as_html(self):
+        cells, differ = [], diff_match_patch()
+        for old, new in zip(self.left, self.right, strict=True):
+            old = "" if self.new and old != new else old  # a new order: all of it is new
+            ops = differ.diff_main(force_str(old), force_str(new))
+            differ.diff_cleanupSemantic(ops)
+            cells.append(
+                mark_safe(  # noqa: S308 - every part is escaped
+                    "".join(
+                        format_html("<{0}>{1}</{0}>", self.TAGS[op], text)
+                        if op in self.TAGS
+                        else conditional_escape(text)
+                        for op, text in ops
+                    )
+                )
+            )
+        return cells
 
 
 class OrderResource(resources.ModelResource):
@@ -57,11 +90,31 @@ class OrderResource(resources.ModelResource):
         clean_model_instances = True  # the model's validators and constraints run per row
         chunk_size = 2000
 
+    def get_diff_class(self):
+        return QuietDiff
+
+    def before_import(self, dataset, **kwargs):
+        self.notices: list[Notice] = []
+
+    def after_import_row(self, row, row_result, row_number=None, **kwargs):
+        """A stored row's text that looks like a spreadsheet formula: kept as typed (what the
+        buyer or seller wrote), noted for the confirm page like the file importer's notices.
+        Id, number, date and status columns refuse such a value before this is reached."""
+        if row_result.import_type not in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+            return
+        imported = {f.column_name for f in self.get_import_fields()}
+        for column, value in row.items():
+            if column in imported and isinstance(value, str) and FORMULA.match(value.strip()):
+                # The file's row: its header is row 1, its first order row 2.
+                self.notices.append(Notice(row_number + 1, column, value[:NOTICE_CHARS]))
+
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         return csv_safe(value) if isinstance(value, str) else value
 
     def after_import(self, dataset, result, **kwargs):
+        result.notice_count = len(self.notices)
+        result.notices = self.notices[:SHOWN_NOTICES]
         if kwargs.get("dry_run") or result.has_errors():
             return
         user = kwargs.get("user")
@@ -136,4 +189,25 @@ class TikTokOrderFileResource(resources.Resource):
         for outcome, kind in self.OUTCOMES.items():
             result.totals[kind] += getattr(report, outcome)
         result.total_rows = report.rows
+        result.notices, result.notice_count = report.notices, report.notice_count
         return result
+
+
+def formula_notice(result) -> str:
+    """What the admin's confirm page says about the cells an import keeps as typed although
+    they look like spreadsheet formulas ("" when none do): how many, and where, with the text."""
+    count = getattr(result, "notice_count", 0)
+    if not count:
+        return ""
+    cells = "; ".join(f"row {n.row}, {n.column}: {n.value}" for n in result.notices)
+    more = f" The first {len(result.notices)} are listed." if count > len(result.notices) else ""
+    return (
+        ngettext(
+            "%(count)d cell looks like a spreadsheet formula",
+            "%(count)d cells look like spreadsheet formulas",
+            count,
+        )
+        % {"count": count}
+        + ": text a buyer or seller typed, kept as typed when you confirm (pages show it as "
+        + f"text, exports neutralise it) — {cells}.{more}"
+    )

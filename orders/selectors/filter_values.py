@@ -7,7 +7,8 @@ an index led by the shop (`order_shop_payment_idx`, `order_shop_delivery_idx`,
 `order_shop_destination_idx`): one probe for the smallest value above the last one, so a
 list costs one query per value, a few milliseconds. Carriers are on packages, which have no
 shop column to lead an index: they are one DISTINCT query through the shop's orders (about
-240 ms per 65,000 orders). Each shop's lists are then kept for CACHE_SECONDS.
+85 ms at 65,000 orders; docs/benchmarks.md, and the follow-up in docs/decisions.md). Each
+shop's lists are then kept for CACHE_SECONDS.
 
 A value in a URL that is not in the list makes the FilterSet read the lists again, uncached,
 before it refuses it, so a value imported a minute ago is never refused; only the options

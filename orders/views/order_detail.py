@@ -24,7 +24,7 @@ from ..services import fulfilment, notes, refunds
 from ..services import messages as buyer_messages
 from ..services.audit import buyer_data_view_record
 from ..services.status import allowed_next_statuses
-from ..statuses import RefundStatus
+from ..statuses import OrderStatus, RefundStatus
 
 
 def _shop(request) -> str:
@@ -64,6 +64,17 @@ def _valid(form, refused: type[OrderError]) -> dict:
     return form.cleaned_data
 
 
+def _fulfilment_choices(request, detail) -> dict:
+    """Whether the person may fulfil the order, and the statuses they may move it to, in the
+    order's life order (so the one preselected is the next step, never "Cancelled")."""
+    order = detail.order
+    allowed = allowed_next_statuses(order.status, tracked=detail.has_tracking_number)
+    return {
+        "can_fulfil": user_has_shop_perm(request.user, order.shop, Perm.CHANGE_ORDER_STATUS),
+        "next_statuses": [(s.value, s.label) for s in OrderStatus if s in allowed],
+    }
+
+
 @permission_required(Perm.VIEW_ORDERS)
 @one_order
 def order_detail(request, order_id: str):
@@ -72,6 +83,10 @@ def order_detail(request, order_id: str):
     if request.htmx and request.GET.get("partial") == "tracking":
         # The packages section refreshing itself: no buyer data in it, so no audit entry.
         context = {"detail": detail, "order": detail.order, "status_oob": True}
+        if request.GET.get("seen") != detail.order.status:
+            # The carrier moved the order, and so where a person may move it next. Only then:
+            # swapping the form on every poll would wipe what someone is typing into it.
+            context |= _fulfilment_choices(request, detail)
         return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
@@ -83,15 +98,7 @@ def order_detail(request, order_id: str):
             "detail": detail,
             "order": detail.order,
             "can_add_notes": user_has_shop_perm(request.user, detail.order.shop, Perm.ADD_NOTES),
-            "can_fulfil": user_has_shop_perm(
-                request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS
-            ),
-            "next_statuses": [
-                (s.value, s.label)
-                for s in allowed_next_statuses(
-                    detail.order.status, tracked=detail.has_tracking_number
-                )
-            ],
+            **_fulfilment_choices(request, detail),
             "submission_id": uuid.uuid4().hex,
             "can_refund": user_has_shop_perm(
                 request.user, detail.order.shop, Perm.INITIATE_REFUNDS

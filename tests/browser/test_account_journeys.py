@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from accounts.models import Shop
 from tests.accounts.factories import UserFactory
@@ -25,6 +26,44 @@ def fits_the_screen(page) -> None:
     # would follow the overflow: the screen's own width is the measure too.
     screen = page.viewport_size["width"]
     assert wide <= inner and wide <= screen, f"{page.url} is {wide} px wide on a {screen} px screen"
+
+
+# Each visible table and what hides part of it: the nearest box that clips it, or the screen.
+TABLES_CUT_OFF = """(screen) => {
+  const width = Math.min(document.documentElement.clientWidth, screen);
+  const fits = (r, left, right) => r.left >= left - 1 && r.right <= right + 1;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (typeof el.className === "string" && el.className.trim()
+      ? "." + el.className.trim().split(/ +/).join(".") : "");
+  const cut = [];
+  for (const table of document.querySelectorAll("table")) {
+    const r = table.getBoundingClientRect();
+    if (!r.width || !r.height) continue;  // not shown (a template row, a closed section)
+    let verdict = null;
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX, b = box.getBoundingClientRect();
+      if (overflow === "auto" || overflow === "scroll") {  // scrolls inside its own box
+        verdict = fits(b, 0, width) ? "ok" : `its scroll box ${name(box)} ends at ${b.right}`;
+        break;
+      }
+      if ((overflow === "hidden" || overflow === "clip") && !fits(r, b.left, b.right)) {
+        verdict = `cut off by ${name(box)} at ${b.right}`;
+        break;
+      }
+    }
+    verdict = verdict || (fits(r, 0, width) ? "ok" : "beyond the screen");
+    const where = `${Math.round(r.left)}–${Math.round(r.right)} px`;
+    if (verdict !== "ok") cut.push(`${name(table)} (${where}): ${verdict}`);
+  }
+  return cut;
+}"""
+
+
+def tables_fit(page) -> None:
+    """Every table shown is wholly on the screen, or inside a box of its own that scrolls
+    sideways (and that box is on the screen): nothing is cut off at the edge."""
+    cut = page.evaluate(TABLES_CUT_OFF, page.viewport_size["width"])
+    assert not cut, f"{page.url}: " + "; ".join(cut)
 
 
 def sign_in_with_code(page, user, device) -> None:
@@ -180,4 +219,25 @@ def test_shop_administrator_changes_their_shop_in_admin_also_on_a_phone(
     ):
         phone.goto(path)
         fits_the_screen(phone)
+        tables_fit(phone)
         screenshot(phone, name)
+    # The two wide parts of the shop page, as the administrator sees them on the phone.
+    for part, name in (
+        (".field-roles_and_permissions", "admin-shop-roles-phone"),
+        ("#memberships-group", "admin-shop-members-phone"),
+    ):
+        phone.locator(part).scroll_into_view_if_needed()
+        screenshot(phone, name, full_page=False)
+    # The role table scrolls in its own box, the permission names staying in view; a member
+    # added on the phone gets a row that fits, too.
+    roles = phone.locator(".role-table")
+    assert roles.evaluate("box => box.scrollWidth > box.clientWidth")
+    roles.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    screenshot(phone, "admin-shop-roles-scrolled-phone", full_page=False)
+    phone.get_by_text("Add another Membership").click()
+    expect(phone.locator("tr.dynamic-memberships")).to_have_count(2)  # the member and the new row
+    fits_the_screen(phone)
+    tables_fit(phone)
+    members = phone.locator("#memberships-group")  # fits: nothing to scroll to, even in its box
+    assert members.evaluate("box => box.scrollWidth <= box.clientWidth")
+    screenshot(phone, "admin-shop-member-added-phone", full_page=False)

@@ -97,3 +97,26 @@ def test_formula_looking_buyer_text_is_a_notice_and_the_imported_orders_are_list
     screenshot(page, "import-imported-orders")
     page.get_by_role("link", name="576123400000000021").click()
     expect(page.locator(".buyer-message")).to_have_text(message)
+
+
+def test_django_admin_import_tells_which_cells_look_like_formulas(page, superuser, shop, tmp_path):
+    order = OrderFactory(shop=shop, seller_note="old")
+    note = '=HYPERLINK("http://evil.test","<b>Track</b>")'
+    path = tmp_path / "orders.csv"
+    quoted = note.replace('"', '""')
+    path.write_text(f'shop,order_id,seller_note\n{shop.slug},{order.order_id},"{quoted}"\n')
+    sign_in(page, superuser.email)
+    page.wait_for_url("**/")
+    page.goto("/admin/orders/order/import/")
+    page.get_by_label("File to import").set_input_files(str(path))
+    page.get_by_label("Format").select_option("csv")
+    page.get_by_role("button", name="Submit").click()
+
+    warning = page.locator(".messagelist .warning")
+    expect(warning).to_contain_text("1 cell looks like a spreadsheet formula")
+    expect(warning).to_contain_text(f"row 2, seller_note: {note}")  # the literal text, no markup
+    screenshot(page, "admin-import-formula-notice", full_page=False)
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    order.refresh_from_db()
+    assert order.seller_note == note

@@ -69,6 +69,8 @@ def test_tracking_history_updates_while_the_page_is_open(
     # Registered and asked about at once: the carrier's first scan, not "Pending".
     expect(section.locator(".badge", has_text="Info received").first).to_be_visible()
     expect(section.get_by_text("Shipping label created").first).to_be_visible()
+    move_to = page.locator("#fulfilment").get_by_label("Move to")
+    expect(move_to.locator("option", has_text="In transit")).to_have_count(1)
     screenshot(page, "order-detail-tracking-added")
 
     # The dispatcher's work, done here: the carrier moves the parcel, the next poll sees it.
@@ -83,6 +85,9 @@ def test_tracking_history_updates_while_the_page_is_open(
     # The items follow the order, in place too (issue 14 item 8).
     expect(page.locator("#items .badge").first).to_have_text("In transit")
     expect(page.locator("#items").get_by_text("Awaiting collection")).to_have_count(0)
+    # Where the packer may move it refreshes too: in transit, nowhere (the carrier goes on).
+    expect(move_to).to_have_count(0)
+    expect(page.get_by_role("button", name="Add tracking number")).to_be_visible()
     assert page.evaluate("window.sameDocument") is True  # swapped in place, not reloaded
     screenshot(page, "order-detail-tracking")
     order.refresh_from_db()

@@ -128,3 +128,78 @@ def test_admin_tiktok_import_shows_bad_rows_and_offers_no_confirmation(client, s
     wrong = _tiktok_upload(client, shop, b"Order,Thing\n1,2\n")
     assert "These TikTok columns are missing" in wrong.content.decode()
     assert not Order.objects.exists()
+
+
+def _confirm_and_import(client, preview):
+    confirm = preview.context["confirm_form"]
+    return client.post(
+        "/admin/orders/order/process_import/",
+        {name: confirm.initial.get(name, "") for name in confirm.fields},
+    )
+
+
+def test_admin_import_says_which_cells_look_like_formulas_and_keeps_them(client, superuser, shop):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    order = OrderFactory(shop=shop, seller_note="old", recipient_name="Ann")
+    typed = {"seller_note": '=HYPERLINK("http://evil.test","<b>Track</b>")', "city": "- back door"}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["shop", "order_id", "recipient_name", "seller_note", "city"])
+    writer.writerow([shop.slug, order.order_id, "+SUM(1)<i>x</i>", *typed.values()])
+    upload = SimpleUploadedFile("orders.csv", out.getvalue().encode(), content_type="text/csv")
+    client.force_login(superuser)
+    preview = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and preview.context["confirm_form"] is not None
+    # Row 2 of the file (the header is row 1), each column named, the text escaped.
+    assert "2 cells look like spreadsheet formulas" in page and "kept as typed" in page
+    cells = "row 2, recipient_name: +SUM(1)&lt;i&gt;x&lt;/i&gt;; row 2, seller_note: =HYPERLINK("
+    assert cells in page
+    assert "<b>Track" not in page and "row 2, city" not in page  # a dash alone is no formula
+    assert _confirm_and_import(client, preview).status_code == 302
+    order.refresh_from_db()
+    assert (order.recipient_name, order.seller_note) == ("+SUM(1)<i>x</i>", typed["seller_note"])
+
+
+def test_admin_tiktok_import_lists_its_notices_on_the_confirm_page(client, superuser, shop):
+    from tests.orders.tiktok_files import sku_csv as _csv
+    from tests.orders.tiktok_files import sku_row as _row
+
+    typed = '=HYPERLINK("http://evil.test","<b>Track</b>")'
+    client.force_login(superuser)
+    preview = _tiktok_upload(client, shop, _csv(_row(**{"Buyer Message": typed})))
+    page = preview.content.decode()
+    assert preview.context["confirm_form"] is not None
+    assert "1 cell looks like a spreadsheet formula" in page and "kept as typed" in page
+    assert "row 3, Buyer Message: =HYPERLINK(&quot;http://evil.test&quot;" in page
+    assert _confirm_and_import(client, preview).status_code == 302
+    assert Order.objects.get(shop=shop).buyer_message == typed
+
+
+def test_admin_import_without_formula_text_says_nothing_about_it(client, superuser, shop):
+    from tests.orders.tiktok_files import sku_csv as _csv
+    from tests.orders.tiktok_files import sku_row as _row
+
+    client.force_login(superuser)
+    preview = _tiktok_upload(client, shop, _csv(_row(**{"Buyer Message": "- leave at the door"})))
+    assert "spreadsheet formula" not in preview.content.decode()
+
+
+def test_the_admin_preview_marks_changes_without_inline_styles(client, superuser, shop):
+    """The content security policy refuses style attributes: the diff is <del> and <ins>
+    alone (coloured by the admin stylesheet), the buyer's text escaped inside them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    order = OrderFactory(shop=shop, seller_note="old")
+    data = f"shop,order_id,seller_note\n{shop.slug},{order.order_id},<b>new</b>\n".encode()
+    client.force_login(superuser)
+    upload = SimpleUploadedFile("orders.csv", data, content_type="text/csv")
+    page = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+    html = page.content.decode()
+    assert "<del>old</del><ins>&lt;b&gt;new&lt;/b&gt;</ins>" in html
+    assert "style=" not in html[html.index("import-preview") :]
+    assert "css/admin.css" in html

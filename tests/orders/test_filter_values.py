@@ -134,3 +134,20 @@ def test_the_lists_are_read_once_then_kept(client, admin, orders):
     # One probe per value and one to find there is no more; the carriers in one query.
     assert len(lists(cold.captured_queries)) == (2 + 1) + (2 + 1) + (2 + 1) + 1
     assert not lists(warm.captured_queries)
+
+
+def test_the_benchmark_times_the_lists_read_anew(admin, orders):
+    """`manage.py benchmark --parts list` has a row for the lists on a cold cache: each timed
+    page reads them again (docs/benchmarks.md has the figures)."""
+    from django.test import Client
+
+    from orders.benchmarks import CountQueries, _filter_lists_cold
+
+    browser = Client()
+    browser.force_login(admin)
+    timing = _filter_lists_cold(browser, admin, repeat=5)
+    assert timing.name == "filter lists, cold cache (default view)"
+    assert timing.page_ms[0] > 0 and timing.raw_ms[0] > 0
+    with CountQueries() as warm:  # the lists are cached now
+        browser.get("/orders/")
+    assert timing.queries > warm.count  # the timed pages read them anew

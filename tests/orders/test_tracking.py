@@ -4,6 +4,7 @@ parcels, polling due packages without asking twice, webhooks and the commands.""
 
 import hashlib
 import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -615,3 +616,37 @@ def test_a_status_that_is_not_a_word_is_unknown_not_a_crash(value):
 
     assert seventeen_track.normalized(value, value) == TrackingStatus.EXCEPTION
     assert aftership.normalized(value, value) == TrackingStatus.EXCEPTION
+
+
+@pytest.mark.django_db
+def test_the_tracking_poll_refreshes_the_fulfilment_choices_too(client, packer, viewer, shop):
+    """The carrier moves the order while the page is open: the fragment the poll fetches
+    carries the fulfilment form anew, so "Move to" no longer offers where the order already is."""
+    package = _package(shop)
+    client.force_login(packer)
+    url = f"/orders/{package.order.order_id}/"
+    page = client.get(url).content.decode()
+    # The next step first, cancelling last (not in a set's order: never preselected).
+    assert 'id="fulfilment"' in page and re.search(
+        r'name="status"><option value="IN_TRANSIT">.*</option><option value="CANCELLED">', page
+    )
+    assert f"?partial=tracking&amp;seen={OrderStatus.AWAITING_COLLECTION}" in page
+    tracking_apply(package_id=package.pk, update=_update(package.tracking_number, PICKED_UP))
+    seen = f"{url}?partial=tracking&seen={OrderStatus.AWAITING_COLLECTION}"
+    partial = client.get(seen, HTTP_HX_REQUEST="true").content.decode()
+    fulfilment = partial[partial.index('id="fulfilment"') :]
+    assert 'hx-swap-oob="true"' in fulfilment[:200]
+    # In transit, a person has nowhere to move it: no status form, tracking can still be added.
+    assert 'name="status"' not in partial and "Add tracking number" in fulfilment
+    assert 'name="csrfmiddlewaretoken"' in fulfilment
+    # The next poll says what it has seen: unchanged, the form is left as it is (and whatever
+    # the packer is typing into it).
+    assert f"seen={OrderStatus.IN_TRANSIT}" in partial
+    again = f"{url}?partial=tracking&seen={OrderStatus.IN_TRANSIT}"
+    partial = client.get(again, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="tracking"' in partial and 'id="fulfilment"' not in partial
+    # Someone who may not fulfil gets no fulfilment section (nor an out-of-band swap aimed at
+    # one their page does not have).
+    client.force_login(viewer)
+    partial = client.get(seen, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="tracking"' in partial and 'id="fulfilment"' not in partial
