@@ -25,7 +25,7 @@ from .models import (
     TrackingCheckpoint,
 )
 from .resources import ADMIN_EXPORT_MAX_ROWS, OrderResource, TikTokOrderFileResource
-from .selectors.timeline import event_detail
+from .selectors.timeline import event_detail, event_title
 from .statuses import FINAL_TRACKING_STATUSES
 
 
@@ -379,7 +379,8 @@ class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="What happened")
     def what_happened(self, event: OrderEvent) -> str:
         """The payload in words, as the order's timeline says it."""
-        return event_detail(event)[:200]
+        detail = event_detail(event)
+        return (f"{event_title(event)}: {detail}" if detail else event_title(event))[:200]
 
 
 @admin.register(Refund)
