@@ -70,6 +70,11 @@ def permissions_for_role(role: str) -> frozenset[Perm]:
         ) from None
 
 
+def roles_holding(perm: Perm) -> list[Role]:
+    """The roles that grant `perm`, in Role order (to say who may do what)."""
+    return [role for role in Role if perm in ROLE_PERMISSIONS[role]]
+
+
 def role_table() -> list[tuple[str, list[bool]]]:
     """Rows of (permission label, [granted per role]) in Role order, for admin and docs."""
     return [(perm.label, [perm in ROLE_PERMISSIONS[role] for role in Role]) for perm in Perm]

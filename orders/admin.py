@@ -30,7 +30,7 @@ from .resources import (
     TikTokOrderFileResource,
     formula_notice,
 )
-from .selectors.timeline import event_detail
+from .selectors.timeline import event_detail, event_title
 from .statuses import FINAL_TRACKING_STATUSES
 
 
@@ -394,7 +394,8 @@ class OrderEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="What happened")
     def what_happened(self, event: OrderEvent) -> str:
         """The payload in words, as the order's timeline says it."""
-        return event_detail(event)[:200]
+        detail = event_detail(event)
+        return (f"{event_title(event)}: {detail}" if detail else event_title(event))[:200]
 
 
 @admin.register(Refund)

@@ -315,7 +315,7 @@ def build_order(
     for line in lines:
         line.display_status = LINE_STATUS_FOR_ORDER[status] or LineStatus.AWAITING_SHIPMENT
     _packages(demo, rng, market, shop.market, now)
-    _events(demo, rng)
+    _events(demo, rng, now)
     _refunds(demo, rng, now)
     return demo
 
@@ -353,7 +353,7 @@ def _event(demo: DemoOrder, kind, actor_type, when, **payload) -> None:
     )
 
 
-def _events(demo: DemoOrder, rng: random.Random) -> None:
+def _events(demo: DemoOrder, rng: random.Random, now: datetime) -> None:
     order = demo.order
     _event(demo, EventKind.CREATED, ActorType.TIKTOK, order.create_time, status="UNPAID")
     previous = S.UNPAID
@@ -377,7 +377,9 @@ def _events(demo: DemoOrder, rng: random.Random) -> None:
         )
     if order.paid_time and rng.random() < 0.08:
         asked = order.paid_time + timedelta(hours=rng.uniform(2, 48))
-        if asked < order.update_time + timedelta(days=2):
+        answered = asked + timedelta(minutes=rng.randint(5, 240))
+        # Nothing happens after `now`; the reply is a person's (seed.py signs it by a member).
+        if asked < order.update_time + timedelta(days=2) and answered <= now:
             _event(
                 demo,
                 EventKind.MESSAGE_FROM_BUYER,
@@ -389,7 +391,7 @@ def _events(demo: DemoOrder, rng: random.Random) -> None:
                 demo,
                 EventKind.MESSAGE_TO_BUYER,
                 ActorType.USER,
-                asked + timedelta(minutes=rng.randint(5, 240)),
+                answered,
                 body=rng.choice(data.SELLER_REPLIES),
                 delivery="sent",
             )
@@ -507,7 +509,7 @@ def _refunds(demo: DemoOrder, rng: random.Random, now: datetime) -> None:
         includes_shipping=amount == order.total_amount,
         status=RefundStatus.COMPLETED if done else RefundStatus.REQUESTED,
         requested_at=asked,
-        decided_at=asked + timedelta(hours=6) if done else None,
+        decided_at=min(now, asked + timedelta(hours=6)) if done else None,
     )
     demo.refunds.append(refund)
     order.has_refund = True

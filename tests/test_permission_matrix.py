@@ -194,7 +194,7 @@ PORTAL = {
         kwargs=lambda world, who: {"order_id": world.order.order_id, "refund_id": world.refund.pk},
     ),
     "orders:message_send": order_action(REFUNDERS, {"body": "Your parcel is out"}),
-    "orders:packing_slip": {"GET": Ask(mine(ALL, 200), kwargs=order_id)},
+    "orders:packing_slip": {"GET": Ask(mine(FULFILLERS, 200), kwargs=order_id)},
     "orders:saved_view_create": {
         "POST": Ask(
             roles(ALL, 302),

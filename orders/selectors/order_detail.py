@@ -65,6 +65,8 @@ class OrderDetail:
     times: list[tuple[str, datetime]]
     billing_differs: bool
     risks: list[Risk]
+    shipping_lines: list[str]
+    billing_lines: list[str]
     name_zones: bool = False  # the user has several shops: each time names its zone
 
     @property
@@ -80,6 +82,18 @@ class OrderDetail:
     @property
     def net(self):
         return self.order.total_amount - self.order.refunded_amount
+
+
+def _address_lines(*parts) -> list[str]:
+    """An address's lines, empty ones left out (an imported file may have no street); a
+    tuple is the (city, state, postal code) line."""
+    lines = (_city_line(*part) if isinstance(part, tuple) else (part or "") for part in parts)
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _city_line(city: str, state: str, postal: str) -> str:
+    place = ", ".join(bit for bit in (city, state) if bit)
+    return " ".join(bit for bit in (place, postal) if bit)
 
 
 class AmbiguousOrder(Exception):
@@ -152,5 +166,19 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         ],
         billing_differs=billing_differs,
         risks=order_risks(order),
+        shipping_lines=_address_lines(
+            contact["recipient_name"],
+            contact["address_line1"],
+            contact["address_line2"],
+            (order.city, order.state, contact["postal_code"]),
+            order.region_code,
+        ),
+        billing_lines=_address_lines(
+            contact["billing_name"],
+            contact["billing_address_line1"],
+            contact["billing_address_line2"],
+            (order.billing_city, order.billing_state, contact["billing_postal_code"]),
+            order.billing_region_code,
+        ),
         name_zones=shops_for_user(user, Perm.VIEW_ORDERS).count() > 1,
     )

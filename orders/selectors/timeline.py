@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import OrderEvent, Package
-from ..statuses import EventKind, words
+from ..statuses import ActorType, EventKind, words
 
 
 @dataclass
@@ -42,12 +42,9 @@ def event_detail(event: OrderEvent) -> str:
         else:  # a person added the parcel
             detail = f"{payload.get('carrier', '')} {number} added"
     elif kind == EventKind.REFUND:
-        parts = (
-            words("refund", payload.get("status")),
-            payload.get("amount"),
-            payload.get("reason"),
-        )
-        detail = " ".join(str(part) for part in parts if part)
+        amount = payload.get("amount")
+        money = f"{amount} {event.order.currency}" if amount else ""
+        detail = " · ".join(part for part in (money, payload.get("reason", "")) if part)
     elif kind == EventKind.IMPORTED:
         if payload.get("created"):
             detail = f"New order, {words('order', payload.get('status')).lower()}"
@@ -61,14 +58,30 @@ def event_detail(event: OrderEvent) -> str:
     return detail.strip()
 
 
+def event_title(event: OrderEvent) -> str:
+    """The event's kind in words; a refund's says its state ("Refund completed")."""
+    title = words("event", event.kind)
+    state = (event.payload or {}).get("status") if event.kind == EventKind.REFUND else None
+    return f"{title} {words('refund', state).lower()}" if state else title
+
+
+def event_actor(event: OrderEvent) -> str:
+    """Who did it: the person's name, a removed person said as such, or the system's kind."""
+    if event.actor:
+        return event.actor.get_full_name()
+    if event.actor_type == ActorType.USER:
+        return "A removed member"
+    return words("actor", event.actor_type)
+
+
 def timeline_entries(events, packages: list[Package], zone) -> list[TimelineEntry]:
     """The events (with their actors) and every package's checkpoints, in `zone`."""
     entries = [
         TimelineEntry(
             event.occurred_at.astimezone(zone),
-            words("event", event.kind),
+            event_title(event),
             event_detail(event),
-            event.actor.get_full_name() if event.actor else words("actor", event.actor_type),
+            event_actor(event),
             event.kind,
         )
         for event in events

@@ -24,6 +24,21 @@ class FulfilmentRefused(OrderError):
     pass
 
 
+# The statuses in which a parcel may still be handed to a carrier (the page asks the same).
+TRACKABLE_STATUSES = frozenset(
+    {
+        OrderStatus.AWAITING_SHIPMENT,
+        OrderStatus.PARTIALLY_SHIPPING,
+        OrderStatus.AWAITING_COLLECTION,
+    }
+)
+
+
+def tracking_allowed(order: Order) -> bool:
+    """May the order get a new tracking number in its status?"""
+    return order.status in TRACKABLE_STATUSES
+
+
 def _require_perm(order: Order, actor) -> None:
     require_shop_perm(
         order=order, actor=actor, perm=Perm.CHANGE_ORDER_STATUS, refused=FulfilmentRefused
@@ -54,11 +69,7 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
         raise FulfilmentRefused("Name the carrier (at most 80 characters).")
     if not TRACKING_NUMBER.match(tracking_number):
         raise FulfilmentRefused("A tracking number has 6–40 letters, digits or dashes.")
-    if order.status not in (
-        OrderStatus.AWAITING_SHIPMENT,
-        OrderStatus.PARTIALLY_SHIPPING,
-        OrderStatus.AWAITING_COLLECTION,
-    ):
+    if not tracking_allowed(order):
         raise FulfilmentRefused(
             f"An order that is {order.get_status_display().lower()} "
             "cannot get a new tracking number."

@@ -14,7 +14,7 @@ from accounts.roles import Perm
 from ..exceptions import OrderError
 from ..models import Order, OrderLine, Refund, RefundLine
 from ..money import to_money
-from ..statuses import EventKind, RefundStatus
+from ..statuses import EventKind, OrderStatus, RefundStatus
 from .actions import person_event_record, require_shop_perm
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
@@ -28,6 +28,22 @@ def refundable_amount(order: Order) -> Decimal:
     """Total less what was refunded and what waits for approval."""
     waiting = order.refunds.filter(status__in=OPEN).aggregate(s=Sum("amount"))["s"] or 0
     return order.total_amount - order.refunded_amount - waiting
+
+
+def refund_refusal(order: Order) -> str | None:
+    """Why nothing can be refunded on the order now, or None when something can.
+
+    An unpaid order, or one cancelled before it was paid, holds no money of the buyer's
+    (tiktok.md §1.1; TikTok cancels those without a refund).
+    """
+    never_paid = order.status == OrderStatus.UNPAID or (
+        order.status == OrderStatus.CANCELLED and order.paid_time is None
+    )
+    if never_paid:
+        return "The buyer never paid for this order, so there is nothing to refund."
+    if refundable_amount(order) <= 0:
+        return "Nothing is left to refund on this order."
+    return None
 
 
 def _parse_amount(raw) -> Decimal | None:
@@ -77,12 +93,13 @@ def refund_request(
     if not reason:
         raise RefundRefused("Give a reason for the refund.")
     order = Order.objects.select_for_update().select_related("shop").get(pk=order.pk)
+    refusal = refund_refusal(order)
+    if refusal:
+        raise RefundRefused(refusal)
     typed = _parse_amount(amount)
     picked = []
     if whole_order:
         typed, include_shipping = refundable_amount(order), True
-        if typed <= 0:
-            raise RefundRefused("Nothing is left to refund on this order.")
     elif quantities:
         typed_lines, picked = _line_amounts(order, quantities)
         typed = typed_lines + (order.shipping_fee if include_shipping else 0)

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
-from accounts.models import Shop, User
+from accounts.models import Membership, Shop, User
 from accounts.roles import Role
 from accounts.services import membership_grant
 
 from ..demo import DemoOrder, build_order, demo_order_id
 from ..models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
+from ..statuses import ActorType
 from .bulk import bulk_insert
 
 DEMO_PASSWORD = "sellercenter-demo"  # noqa: S105 - printed to the person running the demo
@@ -166,6 +167,25 @@ def _not_taken(batch: list[DemoOrder]) -> list[DemoOrder]:
     return [d for d in batch if (d.order.shop_id, d.order.order_id) not in taken]
 
 
+def _sign_by_members(batch: list[DemoOrder]) -> None:
+    """A person's event (a reply to the buyer) is by a member of the order's shop: its
+    customer service, else an administrator; none when the shop has neither."""
+    responders = {}
+    for shop_id, user_id in (
+        Membership.objects.filter(
+            shop__in={d.order.shop_id for d in batch},
+            role__in=(Role.ADMINISTRATOR, Role.CUSTOMER_SERVICE),
+        )
+        .order_by("role", "-pk")  # customer service sorts last, so it wins
+        .values_list("shop_id", "user_id")
+    ):
+        responders[shop_id] = user_id
+    for demo in batch:
+        for event in demo.events:
+            if event.actor_type == ActorType.USER and event.actor_id is None:
+                event.actor_id = responders.get(demo.order.shop_id)
+
+
 @transaction.atomic
 def demo_orders_save(batch: list[DemoOrder]) -> int:
     """Insert a batch of built orders and their children, one bulk insert per table."""
@@ -181,6 +201,7 @@ def demo_orders_save(batch: list[DemoOrder]) -> int:
             line.package = line.package  # picks up the package's new primary key
     bulk_insert(OrderLine, [line for d in batch for line in d.lines])
     bulk_insert(TrackingCheckpoint, [c for d in batch for _, c in d.checkpoints])
+    _sign_by_members(batch)
     bulk_insert(OrderEvent, [e for d in batch for e in d.events])
     bulk_insert(Refund, [r for d in batch for r in d.refunds])
     if settings.DEBUG:

@@ -13,7 +13,7 @@ from accounts.access import (
     permission_required,
     user_has_shop_perm,
 )
-from accounts.roles import Perm
+from accounts.roles import Perm, roles_holding
 
 from ..exceptions import OrderError
 from ..form_fields import first_error
@@ -56,6 +56,11 @@ def _order_for_action(request, order_id: str, perm: Perm):
     return order
 
 
+def _who_may(perm: Perm) -> str:
+    """The roles holding `perm`, as a person reads them: "shop administrator"."""
+    return " or ".join(f"shop {role.label.lower()}" for role in roles_holding(perm))
+
+
 def _valid(form, refused: type[OrderError]) -> dict:
     """The form's cleaned data; otherwise `refused` with its first error, shown to the person
     exactly like a refusal of the service."""
@@ -69,8 +74,10 @@ def _fulfilment_choices(request, detail) -> dict:
     order's life order (so the one preselected is the next step, never "Cancelled")."""
     order = detail.order
     allowed = allowed_next_statuses(order.status, tracked=detail.has_tracking_number)
+    can_fulfil = user_has_shop_perm(request.user, order.shop, Perm.CHANGE_ORDER_STATUS)
     return {
-        "can_fulfil": user_has_shop_perm(request.user, order.shop, Perm.CHANGE_ORDER_STATUS),
+        "can_fulfil": can_fulfil,
+        "can_add_tracking": can_fulfil and fulfilment.tracking_allowed(order),
         "next_statuses": [(s.value, s.label) for s in OrderStatus if s in allowed],
     }
 
@@ -107,6 +114,8 @@ def order_detail(request, order_id: str):
                 request.user, detail.order.shop, Perm.APPROVE_REFUNDS
             ),
             "refundable": refunds.refundable_amount(detail.order),
+            "refund_refusal": refunds.refund_refusal(detail.order),
+            "refund_deciders": _who_may(Perm.APPROVE_REFUNDS),
             "can_message": user_has_shop_perm(request.user, detail.order.shop, Perm.MESSAGE_BUYERS),
             "reply_templates": templates,
             "message_initial": dict((code, text) for code, _, text in templates).get(
@@ -250,11 +259,14 @@ def message_send(request, order_id: str):
     return redirect(order_url("orders:detail", order))
 
 
-@permission_required(Perm.VIEW_ORDERS)
+@permission_required(Perm.CHANGE_ORDER_STATUS)
 @one_order
 def packing_slip(request, order_id: str):
-    """A printable packing slip: items, variations, quantities, address, instructions."""
+    """A printable packing slip: items, variations, quantities, address, instructions. For
+    those who fulfil the order; 404 for another shop's order."""
     detail = order_detail_for_user(user=request.user, order_id=order_id, shop=_shop(request))
+    if not user_has_shop_perm(request.user, detail.order.shop, Perm.CHANGE_ORDER_STATUS):
+        raise MissingShopPermission(Perm.CHANGE_ORDER_STATUS)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})

@@ -3,12 +3,15 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from accounts.services import membership_grant
+from orders.models import Refund
+from orders.services.refunds import refund_request
 from orders.services.status import order_status_change
-from orders.statuses import ActorType
+from orders.statuses import ActorType, RefundStatus
 from tests.accounts.factories import ShopFactory
 from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
@@ -43,11 +46,7 @@ def test_customer_service_opens_an_order_from_a_search(page, shop, cs_agent):
     assert page.locator(".package").get_by_text(tracking).is_visible()
     screenshot(page, "order-detail")
 
-    page.get_by_role("link", name="Packing slip").click()
-    page.wait_for_url(f"**/orders/{order.order_id}/packing-slip/")
-    assert page.get_by_text("Please ring twice").is_visible()
-    screenshot(page, "packing-slip")
-    page.go_back()
+    expect(page.get_by_role("link", name="Packing slip")).to_have_count(0)  # not a packer
 
     page.get_by_label("Internal note").fill("Buyer called: leave with the neighbour at no. 12")
     page.get_by_role("button", name="Add note").click()
@@ -152,3 +151,76 @@ def test_a_delivered_order_on_a_phone_for_someone_of_two_shops(phone_page, shop,
     )
     rows.first.scroll_into_view_if_needed()
     screenshot(page, "order-list-two-shops-phone", full_page=False)
+
+
+def test_the_order_page_offers_each_role_only_what_it_may_do(
+    new_page, shop, admin, cs_agent, packer, accountant
+):
+    """Review of issue 14: no refund or tracking form on an unpaid order (F4), a waiting refund
+    says who decides (F5), refund lines name the currency (F16), the packing slip is for those
+    who fulfil (F17), and an address without a street has no empty line (F20)."""
+    unpaid = OrderFactory(shop=shop, status="UNPAID", order_id="576800000000000011")
+    waiting = OrderFactory(
+        shop=shop,
+        status="AWAITING_SHIPMENT",
+        order_id="576800000000000012",
+        recipient_name="Mikayla Brown",
+        address_line1="",
+        address_line2="",
+        refunded_amount=0,
+    )
+    waiting.refunds.all().delete()
+    refund_request(order=waiting, actor=admin, reason="Parcel lost, customer asked", amount="2.50")
+    Refund.objects.create(
+        order=waiting,
+        amount=3,
+        reason="Missing item in package",
+        status=RefundStatus.REQUESTED,
+        requested_at=timezone.now(),
+    )
+
+    boss = new_page()
+    sign_in(boss, admin.email)
+    boss.wait_for_url(HOME)
+    boss.goto(f"/orders/{unpaid.order_id}/")
+    refunds = boss.locator("section[aria-labelledby=h-refunds]")
+    expect(refunds.get_by_text("The buyer never paid for this order")).to_be_visible()
+    expect(boss.get_by_text("Refund…")).to_have_count(0)
+    expect(boss.get_by_label("Tracking number")).to_have_count(0)
+    screenshot(boss, "order-detail-unpaid")
+
+    boss.goto(f"/orders/{waiting.order_id}/")
+    address = boss.locator("section[aria-labelledby=h-ship] address").first
+    assert "\n\n" not in address.inner_text()
+    expect(address).to_contain_text("Mikayla Brown")
+    expect(boss.locator(".timeline")).to_contain_text(
+        "Refund completed — 2.50 USD · Parcel lost, customer asked"
+    )
+    boss.get_by_text("Refund…").click()
+    expect(boss.get_by_text(f"Include shipping ({waiting.shipping_fee} USD)")).to_be_visible()
+    screenshot(boss, "order-detail-refund-lines")
+
+    cs = new_page()
+    sign_in(cs, cs_agent.email)
+    cs.wait_for_url(HOME)
+    cs.goto(f"/orders/{waiting.order_id}/")
+    expect(cs.get_by_text("Waiting for a shop administrator’s decision.")).to_be_visible()
+    expect(cs.get_by_role("button", name="Approve")).to_have_count(0)
+    cs.locator("section[aria-labelledby=h-refunds]").scroll_into_view_if_needed()
+    screenshot(cs, "order-detail-refund-waiting-cs", full_page=False)
+
+    books = new_page()
+    sign_in(books, accountant.email)
+    books.wait_for_url(HOME)
+    books.goto(f"/orders/{waiting.order_id}/")
+    expect(books.get_by_role("link", name="Packing slip")).to_have_count(0)
+    screenshot(books, "order-detail-accountant", full_page=False)
+
+    packing = new_page()
+    sign_in(packing, packer.email)
+    packing.wait_for_url(HOME)
+    packing.goto(f"/orders/{waiting.order_id}/")
+    packing.get_by_role("link", name="Packing slip").click()
+    packing.wait_for_url(f"**/orders/{waiting.order_id}/packing-slip/")
+    expect(packing.get_by_text("Mikayla Brown")).to_be_visible()
+    screenshot(packing, "packing-slip")

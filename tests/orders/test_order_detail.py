@@ -249,7 +249,7 @@ def test_status_messages_and_the_timeline_name_statuses_by_their_labels(client, 
     client.post(f"{url}status/", {"status": "CANCELLED", "reason": "Out of stock"})
     body = client.get(url).content.decode()
     assert "Awaiting shipment → Cancelled (Out of stock)" in body
-    assert "Completed 1.00 Late" in body
+    assert "Refund completed</strong> — 1.00 USD · Late" in body
     for code in ("AWAITING_SHIPMENT", "CANCELLED", "COMPLETED", "REQUESTED"):
         assert code not in body.replace(f"status-{code.lower()}", "")
 
@@ -328,9 +328,8 @@ def test_packing_slip_lists_items_address_and_instructions(client, packer, viewe
     for line in order.lines.all():
         assert line.product_name in body and str(line.quantity) in body
     assert "Olivia Smith" in body and "leave at door" in body and "&lt;script&gt;" in body
-    client.force_login(viewer)
-    masked = client.get(f"/orders/{order.order_id}/packing-slip/").content.decode()
-    assert "Olivia Smith" not in masked and "O*** S***" in masked
+    client.force_login(viewer)  # a slip is for packing: roles that do not fulfil get none
+    assert client.get(f"/orders/{order.order_id}/packing-slip/").status_code == 403
 
 
 # --- every form of the page refuses bad input the same way, and changes nothing -----------
