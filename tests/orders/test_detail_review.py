@@ -229,3 +229,24 @@ def test_seeded_replies_to_buyers_are_by_a_member_of_the_shop(db):
     for event in replies.select_related("order", "actor")[:20]:
         assert Membership.objects.filter(user=event.actor, shop=event.order.shop_id).exists()
     assert not OrderEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+
+
+@pytest.mark.parametrize(
+    "status, why",
+    [
+        ("IN_TRANSIT", "the carrier and TikTok move it on from here"),
+        ("DELIVERED", "the carrier and TikTok move it on from here"),
+        ("COMPLETED", "there is nothing left to ship"),
+        ("CANCELLED", "there is nothing left to ship"),
+    ],
+)
+def test_a_fulfilment_card_with_nothing_to_do_says_why(client, packer, shop, status, why):
+    body = _page(client, packer, OrderFactory(shop=shop, status=status))
+    card = body.split('id="fulfilment"', 1)[1].split("</section>", 1)[0]
+    assert "Change status" not in card and "Add tracking number" not in card
+    assert "Nothing to do here while the order is" in card and why in card
+
+
+def test_a_fulfilment_card_with_a_next_step_has_no_such_sentence(client, packer, shop):
+    body = _page(client, packer, OrderFactory(shop=shop, status="AWAITING_SHIPMENT"))
+    assert "Nothing to do here" not in body
