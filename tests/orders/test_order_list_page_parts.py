@@ -223,3 +223,28 @@ def test_previous_walks_keyset_pages_back_over_the_same_rows(client, admin, shop
     finally:
         order_list.SHALLOW_PAGES = original
     assert backward == forward[::-1]
+
+
+def test_a_page_past_the_numbered_pages_says_which_page_is_shown(client, admin, shop, monkeypatch):
+    now = timezone.now()
+    for n in range(30):
+        OrderFactory(shop=shop, create_time=now - timedelta(minutes=n))
+    monkeypatch.setattr("orders.selectors.order_list.SHALLOW_PAGES", 2)
+    client.force_login(admin)
+    response = client.get("/orders/?page=99999")
+    assert response.context["page"].page == 2
+    body = response.content.decode()
+    assert (
+        "Page 99,999 cannot be opened directly: pages are numbered up to 2, and Next → goes "
+        "on from there. Showing page 2."
+    ) in body
+    assert "cannot be opened" not in client.get("/orders/?page=2").content.decode()
+
+
+def test_a_page_past_the_last_one_says_so_instead_of_no_orders_match(client, admin, orders):
+    client.force_login(admin)
+    body = client.get("/orders/?page=4").content.decode()
+    assert "Page 4 is past the end of these orders." in body
+    assert "No orders match these filters." not in body
+    assert "No orders on this page." in body
+    assert "is past the end" not in client.get("/orders/?page=1").content.decode()
