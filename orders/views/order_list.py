@@ -12,6 +12,7 @@ from accounts.access import (
     MissingShopPermission,
     permission_required,
     shops_for_user,
+    shops_in_view,
     user_has_perm_anywhere,
 )
 from accounts.roles import Perm
@@ -70,7 +71,7 @@ def order_list(request):
         "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
         "bar": filter_bar(
             request.GET,
-            page.filterset.shops,
+            _bar_shops(request, page.filterset.shops),
             known=page.filterset.known_values(),
             needs_action=[counter.code for counter in page.needs_action],
         ),
@@ -90,6 +91,15 @@ def order_list(request):
             f"?{set_params}" if set_params else nothing
         )
     return response
+
+
+def _bar_shops(request, shops: list) -> list:
+    """The shops the filter bar's Shop select offers (decisions.md, "Two shop pickers"):
+    the header's switcher scopes the whole portal; the bar's select narrows this list only,
+    so it is offered while the portal shows several shops, or while the address names one."""
+    if request.GET.get("shop") or shops_in_view(request.user, Perm.VIEW_ORDERS).count() > 1:
+        return shops
+    return []
 
 
 @permission_required(Perm.VIEW_ORDERS)

@@ -248,3 +248,23 @@ def test_a_page_past_the_last_one_says_so_instead_of_no_orders_match(client, adm
     assert "No orders match these filters." not in body
     assert "No orders on this page." in body
     assert "is past the end" not in client.get("/orders/?page=1").content.decode()
+
+
+def test_the_list_offers_its_own_shop_select_only_while_the_header_shows_several_shops(
+    client, shop, other_shop
+):
+    """Review F19a: the header's switcher scopes the portal; the bar's Shop narrows the list."""
+    from accounts.roles import Role
+    from accounts.services import membership_grant
+    from tests.accounts.factories import member
+
+    user = member(shop=shop, role=Role.VIEWER, email="both@example.test")
+    membership_grant(shop=other_shop, user=user, role=Role.VIEWER, actor=None)
+    client.force_login(user)
+    assert 'id="f-shop"' in client.get("/orders/").content.decode()
+    client.post("/accounts/shop/", {"shop": other_shop.slug, "next": "/"})
+    body = client.get("/orders/?sort=-created").content.decode()
+    assert 'id="shop-switcher"' in body and 'id="f-shop"' not in body
+    # A shared address that names a shop keeps the select, so the form sends it on.
+    named = client.get(f"/orders/?shop={shop.slug}").content.decode()
+    assert re.search(rf'<option value="{shop.slug}" selected>', named)
