@@ -254,6 +254,8 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
 
     # Numbered links up to this page and the next one when there is one; no count needed.
     last_numbered = min(SHALLOW_PAGES, (page or 0) + (1 if has_next else 0)) if page else 0
+    if not rows:  # past the end: numbers up to here would lead to more empty pages
+        last_numbered = 0
     result = OrderListPage(
         filterset=filterset,
         query=query,

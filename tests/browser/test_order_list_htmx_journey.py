@@ -256,3 +256,17 @@ def test_ticking_rows_says_what_the_bulk_action_will_use(page, admin, orders):
     boxes.nth(0).uncheck()
     boxes.nth(1).uncheck()
     expect(status).to_be_hidden()
+
+
+def test_a_page_number_past_the_end_says_so(page, admin, orders):
+    _sign_in(page, admin.email)
+    page.goto("/orders/?page=99999")
+    _settled(page)
+    expect(page.locator(".page-note")).to_have_text(
+        "Page 99,999 is past the end of these orders. Go to the first page"
+    )
+    expect(page.locator("td.empty")).to_have_text("No orders on this page.")
+    expect(page.locator(".pagination .page-link")).to_have_count(0)  # no pages 1–10 that are not
+    screenshot(page, "order-list-page-past-the-end", full_page=False)
+    page.locator(".page-note a").click()
+    expect(page.locator("table.orders-table tbody .order-id")).to_have_count(25)
