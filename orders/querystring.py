@@ -4,6 +4,11 @@ from django.http import QueryDict
 
 # Parameters that only move through results; a new filter starts again at page one.
 POSITION = ("page", "cursor")
+# What the list does when a parameter is absent; an address carries these only when changed.
+DEFAULTS = {"sort": "-created", "per_page": "25", "date_field": "created"}
+# An address with nothing set that still does not open the person's default saved view
+# (a bare /orders/ does): what "Clear all" and removing the last chip link to.
+NOTHING_SET = "?sort=-created"
 
 
 def query_with(query: QueryDict, *, drop_position: bool = True, **changes) -> str:
@@ -17,7 +22,7 @@ def query_with(query: QueryDict, *, drop_position: bool = True, **changes) -> st
         if value is None:
             continue
         updated.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
-    return "?" + updated.urlencode() if updated else "?"
+    return _address(updated)
 
 
 def query_without(query: QueryDict, key: str, value: str | None = None) -> str:
@@ -29,28 +34,39 @@ def query_without(query: QueryDict, key: str, value: str | None = None) -> str:
         updated.pop(key, None)
     else:
         updated.setlist(key, [v for v in updated.getlist(key) if v != value])
-    return "?" + updated.urlencode() if updated else "?"
+    return _address(updated)
+
+
+def _address(query: QueryDict) -> str:
+    query = without_empty(query)
+    return "?" + query.urlencode() if query else NOTHING_SET
+
+
+def _is_set(key: str, value: str) -> bool:
+    return bool(value.strip()) and DEFAULTS.get(key) != value
 
 
 def without_empty(query: QueryDict) -> QueryDict:
     """The query without the values nobody set: a GET form sends every control, empty ones
-    too (`?q=&carrier=`), and a shared address should carry only what was chosen."""
+    too (`?q=&carrier=`) and the defaults (`sort=-created`), and a shared address should
+    carry only what was chosen."""
     kept = QueryDict(mutable=True)
     for key in query:
         for value in query.getlist(key):
-            if value.strip():
+            if _is_set(key, value):
                 kept.appendlist(key, value)
     return kept
 
 
 def canonical_query(query: QueryDict) -> str:
-    """The filters only, sorted, without position or empty values: what a saved view keeps."""
+    """The filters only, sorted, without position, empty or default values: what a saved
+    view keeps, and what the current list is compared with to tell which view is open."""
     pairs = sorted(
         (key, value)
         for key in query
         if key not in POSITION
         for value in query.getlist(key)
-        if value.strip()
+        if _is_set(key, value)
     )
     canonical = QueryDict(mutable=True)
     for key, value in pairs:

@@ -101,6 +101,7 @@ class OrderListPage:
     first_url: str | None = None
     exact_order: Order | None = None
     id_search: IdSearchNote | None = None
+    page_note: str | None = None  # a page number that was asked for but cannot be shown
 
     @property
     def all_active(self) -> bool:
@@ -253,6 +254,8 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
 
     # Numbered links up to this page and the next one when there is one; no count needed.
     last_numbered = min(SHALLOW_PAGES, (page or 0) + (1 if has_next else 0)) if page else 0
+    if not rows:  # past the end: numbers up to here would lead to more empty pages
+        last_numbered = 0
     result = OrderListPage(
         filterset=filterset,
         query=query,
@@ -280,7 +283,22 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         )
     result.exact_order = _exact_order(filterset, rows)
     result.id_search = id_search_note(filterset)
+    result.page_note = _page_note(data.get("page"), page, bool(rows))
     return result
+
+
+def _page_note(asked: int | None, shown: int | None, any_rows: bool) -> str | None:
+    """Why the page shown is not the page number in the address, if it is not."""
+    if not asked or asked == 1:
+        return None
+    if not any_rows:
+        return f"Page {asked:,} is past the end of these orders."
+    if asked != shown:
+        return (
+            f"Page {asked:,} cannot be opened directly: pages are numbered up to "
+            f"{SHALLOW_PAGES}, and Next → goes on from there. Showing page {shown}."
+        )
+    return None
 
 
 def _any_status(filterset: OrderFilterSet, query: QueryDict) -> QuerySet:

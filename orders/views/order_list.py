@@ -12,6 +12,7 @@ from accounts.access import (
     MissingShopPermission,
     permission_required,
     shops_for_user,
+    shops_in_view,
     user_has_perm_anywhere,
 )
 from accounts.roles import Perm
@@ -20,7 +21,7 @@ from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from ..filter_ui import filter_bar
 from ..form_fields import error_lines
 from ..forms import SavedViewChangeForm, SavedViewForm
-from ..querystring import canonical_query, without_empty
+from ..querystring import NOTHING_SET, canonical_query, without_empty
 from ..selectors import order_overview_for_user
 from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
 from ..services import saved_views as views_service
@@ -39,10 +40,9 @@ def overview(request):
 @vary_on_headers("HX-Request", "HX-Target")
 def order_list(request):
     """/orders/: filters in the URL; htmx requests get only the part they swap."""
-    if not request.GET:
-        default = views_service.default_saved_view(user=request.user)
-        if default is not None and default.query_string:
-            return redirect(f"{reverse('orders:list')}?{default.query_string}")
+    default = views_service.default_saved_view(user=request.user)
+    if not request.GET and default is not None and canonical_query(QueryDict(default.query_string)):
+        return redirect(f"{reverse('orders:list')}?{default.query_string}")
     try:
         page = order_list_page(user=request.user, query=request.GET)
     except ForeignShop:
@@ -57,7 +57,10 @@ def order_list(request):
         "filter_errors": error_lines(page.filterset.form),
         "query": query,
         "saved_views": saved,
-        "active_view": next((v for v in saved if v.query_string == query), None),
+        # Views saved before defaults were dropped still hold them: both sides are normalised.
+        "active_view": next(
+            (v for v in saved if canonical_query(QueryDict(v.query_string)) == query), None
+        ),
         "save_form": SavedViewForm(
             shops=shops,
             initial={
@@ -68,7 +71,7 @@ def order_list(request):
         "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
         "bar": filter_bar(
             request.GET,
-            page.filterset.shops,
+            _bar_shops(request, page.filterset.shops),
             known=page.filterset.known_values(),
             needs_action=[counter.code for counter in page.needs_action],
         ),
@@ -80,10 +83,23 @@ def order_list(request):
     template += "#results" if request.htmx.target == "results" else "#listing"
     response = render(request, template, context)
     if not request.htmx.history_restore_request:
-        # The address htmx pushes, without the empty values a GET form sends for every control.
+        # The address htmx pushes: only what is set, not the empty values and defaults a GET
+        # form sends for every control; with nothing set, an address that stays put on reload.
         set_params = without_empty(request.GET).urlencode()
-        response["HX-Push-Url"] = reverse("orders:list") + (f"?{set_params}" if set_params else "")
+        nothing = NOTHING_SET if default is not None else ""
+        response["HX-Push-Url"] = reverse("orders:list") + (
+            f"?{set_params}" if set_params else nothing
+        )
     return response
+
+
+def _bar_shops(request, shops: list) -> list:
+    """The shops the filter bar's Shop select offers (decisions.md, "Two shop pickers"):
+    the header's switcher scopes the whole portal; the bar's select narrows this list only,
+    so it is offered while the portal shows several shops, or while the address names one."""
+    if request.GET.get("shop") or shops_in_view(request.user, Perm.VIEW_ORDERS).count() > 1:
+        return shops
+    return []
 
 
 @permission_required(Perm.VIEW_ORDERS)

@@ -81,4 +81,31 @@
     const more = event.detail.elt.querySelector?.("details.more-filters");
     if (more) more.open = moreOpen;
   });
+
+  // --- Ticked rows say what the bulk actions will use ----------------------------------------
+  // "2 ticked · Export… uses these orders" beside the actions; "Select all matching orders"
+  // wins over ticked rows on the server (orders/services/selection.py), so it does here too.
+  // The wording, with its singular and plural, is the template's (data-one, data-many, data-all).
+  function showSelection(form) {
+    const status = form.querySelector("#selection-status");
+    if (!status) return;
+    const ticked = form.querySelectorAll("input[name='ids']:checked").length;
+    const all = form.querySelector("input[name='all_matching']")?.checked;
+    const text = all ? status.dataset.all
+      : ticked === 1 ? status.dataset.one
+      : ticked > 1 ? status.dataset.many.replace("{n}", ticked)
+      : "";
+    status.textContent = text;
+    status.hidden = !text;
+  }
+
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest?.("form#selection");
+    if (form) showSelection(form);
+  });
+
+  document.addEventListener("htmx:load", (event) => {
+    const form = event.detail.elt.querySelector?.("form#selection");
+    if (form) showSelection(form);
+  });
 })();

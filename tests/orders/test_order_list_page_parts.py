@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 
+from orders.models import SavedView
 from orders.statuses import OrderStatus
 from tests.orders.factories import OrderFactory
 
@@ -69,12 +70,66 @@ def test_htmx_pushes_the_address_without_empty_parameters(client, admin, orders)
     )
     pushed = urlsplit(response["HX-Push-Url"])
     assert pushed.path == "/orders/"
-    assert parse_qsl(pushed.query, keep_blank_values=True) == [
-        ("date_field", "created"),
-        ("period", "last_7d"),
-        ("sort", "-created"),
-        ("per_page", "25"),
-    ]
+    # The defaults the form always sends (date_field, sort, per_page) are not "set" either.
+    assert parse_qsl(pushed.query, keep_blank_values=True) == [("period", "last_7d")]
+
+
+DEFAULTS = {("date_field", "created"), ("sort", "-created"), ("per_page", "25")}
+
+
+def test_links_and_the_pushed_address_leave_out_default_values(client, admin, orders):
+    client.force_login(admin)
+    form = "q=&date_field=created&sort=-created&per_page=25&payment_method=Visa"
+    body = client.get(f"/orders/?{form}").content.decode()
+    links = re.findall(r'(?:href|hx-get)="/orders/(?:counts/)?\?([^"]*)"', body)
+    for link in links:
+        pairs = set(parse_qsl(link.replace("&amp;", "&"), True))
+        assert not pairs & DEFAULTS or link == "sort=-created", f"a link carries a default: ?{link}"
+    pushed = client.get(f"/orders/?{form}", HTTP_HX_REQUEST="true")["HX-Push-Url"]
+    assert pushed == "/orders/?payment_method=Visa"
+    # Changed from the default, they are set and kept.
+    changed = "date_field=paid&period=last_7d&sort=total&per_page=50"
+    pushed = client.get(f"/orders/?{changed}", HTTP_HX_REQUEST="true")["HX-Push-Url"]
+    assert pushed == f"/orders/?{changed}"
+
+
+def test_with_nothing_set_the_pushed_address_is_bare_unless_a_default_view_would_open(
+    client, admin, orders, shop
+):
+    client.force_login(admin)
+    form = "q=&date_field=created&sort=-created&per_page=25"
+    assert client.get(f"/orders/?{form}", HTTP_HX_REQUEST="true")["HX-Push-Url"] == "/orders/"
+    SavedView.objects.create(
+        owner=admin, shop=shop, name="Moving", query_string="status=IN_TRANSIT", is_default=True
+    )
+    assert client.get("/orders/")["Location"] == "/orders/?status=IN_TRANSIT"
+    # Reloading the pushed address must not jump into the default view.
+    pushed = client.get(f"/orders/?{form}", HTTP_HX_REQUEST="true")["HX-Push-Url"]
+    assert pushed == "/orders/?sort=-created"
+    assert client.get(pushed).status_code == 200
+
+
+def test_a_view_saved_with_defaults_in_its_address_is_still_recognised(client, admin, shop):
+    SavedView.objects.create(
+        owner=admin,
+        shop=shop,
+        name="Moving",
+        query_string="date_field=created&per_page=25&sort=-created&status=IN_TRANSIT",
+    )
+    client.force_login(admin)
+    body = client.get("/orders/?status=IN_TRANSIT").content.decode()
+    assert "Manage “Moving”" in body
+    assert (
+        "Manage “Moving”"
+        in client.get("/orders/?status=IN_TRANSIT&sort=-created&per_page=25").content.decode()
+    )
+    # Saving drops the defaults too, so the two sides compare equal.
+    client.post(
+        "/orders/views/",
+        {"name": "Big", "shop": shop.slug, "query_string": "total_min=100&sort=-created"},
+    )
+    assert SavedView.objects.get(name="Big").query_string == "total_min=100"
+    assert "Manage “Big”" in client.get("/orders/?total_min=100").content.decode()
 
 
 def test_the_counts_request_pushes_no_address(client, admin, orders):
@@ -168,3 +223,49 @@ def test_previous_walks_keyset_pages_back_over_the_same_rows(client, admin, shop
     finally:
         order_list.SHALLOW_PAGES = original
     assert backward == forward[::-1]
+
+
+def test_a_page_past_the_numbered_pages_says_which_page_is_shown(client, admin, shop, monkeypatch):
+    now = timezone.now()
+    for n in range(30):
+        OrderFactory(shop=shop, create_time=now - timedelta(minutes=n))
+    monkeypatch.setattr("orders.selectors.order_list.SHALLOW_PAGES", 2)
+    client.force_login(admin)
+    response = client.get("/orders/?page=99999")
+    assert response.context["page"].page == 2
+    body = response.content.decode()
+    assert (
+        "Page 99,999 cannot be opened directly: pages are numbered up to 2, and Next → goes "
+        "on from there. Showing page 2."
+    ) in body
+    assert "cannot be opened" not in client.get("/orders/?page=2").content.decode()
+
+
+def test_a_page_past_the_last_one_says_so_instead_of_no_orders_match(client, admin, orders):
+    client.force_login(admin)
+    body = client.get("/orders/?page=4").content.decode()
+    assert "Page 4 is past the end of these orders." in body
+    assert "No orders match these filters." not in body
+    assert "No orders on this page." in body
+    assert 'class="page-link' not in body  # no numbers leading to more empty pages
+    assert "is past the end" not in client.get("/orders/?page=1").content.decode()
+
+
+def test_the_list_offers_its_own_shop_select_only_while_the_header_shows_several_shops(
+    client, shop, other_shop
+):
+    """Review F19a: the header's switcher scopes the portal; the bar's Shop narrows the list."""
+    from accounts.roles import Role
+    from accounts.services import membership_grant
+    from tests.accounts.factories import member
+
+    user = member(shop=shop, role=Role.VIEWER, email="both@example.test")
+    membership_grant(shop=other_shop, user=user, role=Role.VIEWER, actor=None)
+    client.force_login(user)
+    assert 'id="f-shop"' in client.get("/orders/").content.decode()
+    client.post("/accounts/shop/", {"shop": other_shop.slug, "next": "/"})
+    body = client.get("/orders/?sort=-created").content.decode()
+    assert 'id="shop-switcher"' in body and 'id="f-shop"' not in body
+    # A shared address that names a shop keeps the select, so the form sends it on.
+    named = client.get(f"/orders/?shop={shop.slug}").content.decode()
+    assert re.search(rf'<option value="{shop.slug}" selected>', named)
