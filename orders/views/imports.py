@@ -26,7 +26,7 @@ from ..importing.jobs import (
     import_progress,
     import_stalled,
 )
-from ..importing.plan import DATE_FORMAT_CHOICES
+from ..importing.plan import DATE_FORMAT_CHOICES, notice_words
 from ..importing.read import too_large, upload_check
 from ..importing.uploads import import_upload
 from ..links import imported_orders_url
@@ -111,6 +111,7 @@ def order_import_job(request, pk):
         "stalled": stalled,
         "report": job.report,
         "bad_rows": report_bad_rows(job.report),
+        "notice_words": notice_words(job.report.get("notice_count") or 0),
         "can_apply": job.stage == ImportJob.Stage.PREVIEW and job.state == ImportJob.State.FINISHED,
         "imported_url": imported_orders_url(job),
         **_progress(job),

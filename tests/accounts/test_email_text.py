@@ -9,7 +9,7 @@ from django.core import mail
 
 pytestmark = pytest.mark.django_db
 
-TRICKY = "Glow & Go <US> \"Best\" O'Neil"
+TRICKY = 'Glow & Go <US> "Best" O\'Neil'
 
 
 @pytest.mark.django_db(transaction=True)

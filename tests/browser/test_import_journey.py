@@ -84,8 +84,11 @@ def test_formula_looking_buyer_text_is_a_notice_and_the_imported_orders_are_list
     page.get_by_role("button", name="Preview").click()
 
     notices = page.locator("section[aria-labelledby=h-notices]")
-    expect(notices).to_contain_text("1 cell looks like a spreadsheet formula")
-    expect(notices.locator("code")).to_have_text(message)  # the literal text, no markup
+    expect(notices).to_contain_text(
+        "2 cells begin with = + - or @ and are kept as typed; exports write them behind a '"
+    )
+    # the literal text, no markup; a seller's "- fragile" is listed too (F14)
+    expect(notices.locator("code")).to_have_text([message, "- fragile, pack well"])
     expect(page.get_by_role("heading", name="Bad rows")).to_have_count(0)
     screenshot(page, "import-preview-notice")
 
