@@ -2,6 +2,8 @@
 
 import logging
 import smtplib
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -66,11 +68,17 @@ class MembershipsThroughServiceMixin:
             original = inline_form.instance if inline_form.instance.pk else None
             if data.get("DELETE"):
                 if original:
-                    membership_revoke(shop=original.shop, user=original.user, actor=request.user)
+                    membership_revoke(
+                        shop=original.shop, user=original.user, actor=request.user, request=request
+                    )
                 continue
             if original and (original.shop_id, original.user_id) != (shop.pk, user.pk):
-                membership_revoke(shop=original.shop, user=original.user, actor=request.user)
-            membership_grant(shop=shop, user=user, role=data["role"], actor=request.user)
+                membership_revoke(
+                    shop=original.shop, user=original.user, actor=request.user, request=request
+                )
+            membership_grant(
+                shop=shop, user=user, role=data["role"], actor=request.user, request=request
+            )
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
@@ -248,13 +256,14 @@ class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.pk = membership_grant(
-                shop=obj.shop, user=obj.user, role=obj.role, actor=request.user
+                shop=obj.shop, user=obj.user, role=obj.role, actor=request.user, request=request
             ).pk
             return
         try:
             added = membership_add(
                 shop=form.cleaned_data["shop"],
                 actor=request.user,
+                request=request,
                 email=form.cleaned_data["email"],
                 role=obj.role,
             )
@@ -288,11 +297,13 @@ class MembershipAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
         messages.success(request, f"An invitation email{with_link} was sent to {email}.")
 
     def delete_model(self, request, obj):
-        membership_revoke(shop=obj.shop, user=obj.user, actor=request.user)
+        membership_revoke(shop=obj.shop, user=obj.user, actor=request.user, request=request)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("shop", "user"):
-            membership_revoke(shop=membership.shop, user=membership.user, actor=request.user)
+            membership_revoke(
+                shop=membership.shop, user=membership.user, actor=request.user, request=request
+            )
         messages.info(request, "Roles and their shop permissions were removed.")
 
 
@@ -310,7 +321,12 @@ class ShopUserObjectPermissionAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, ad
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "actor_email", "what", "shop", "target", "ip_address")
+    list_display = ("when", "actor_email", "what", "shop", "target", "ip_address")
+    fields = (
+        *("when", "actor", "actor_email", "action", "shop"),
+        *("target", "ip_address", "user_agent", "payload"),
+    )
+    readonly_fields = ("when",)
     list_filter = ("action", "shop")
     search_fields = ("actor_email", "target", "ip_address")
     date_hierarchy = "created_at"
@@ -319,3 +335,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin
     @admin.display(description="Action", ordering="action")
     def what(self, event):
         return event.summary
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, event):
+        """In the shop's zone and named ("Dec 1, 2026 05:35 PST"); UTC for no shop."""
+        from orders.zones import zone_abbreviation  # accounts does not import orders on load
+
+        moment = event.created_at.astimezone(ZoneInfo(event.shop.timezone) if event.shop else UTC)
+        return f"{moment:%b} {moment.day}, {moment:%Y %H:%M} {zone_abbreviation(moment)}"

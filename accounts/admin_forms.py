@@ -20,6 +20,29 @@ def tracking_provider_choices(current: str) -> list[tuple[str, str]]:
     return choices
 
 
+def tracking_provider_help() -> str:
+    """The provider field's help text, naming this deployment's default in words (F6)."""
+    from django.conf import settings
+
+    from orders.carriers import configured_providers
+
+    labels = dict(Shop._meta.get_field("tracking_provider").choices)
+    default = settings.TRACKING_DEFAULT_PROVIDER
+    if not default:
+        named = "This deployment has no default service: new parcels are recorded, not followed"
+    elif default not in configured_providers():
+        named = (
+            f"This deployment's default is {labels.get(default, default)}, which is not "
+            "configured here: new parcels are recorded, not followed"
+        )
+    else:
+        named = f"This deployment's default is {labels.get(default, default)}"
+    return (
+        f"The tracking service that follows this shop's new parcels. {named}, unless a "
+        "service is chosen here; a service whose key is not set is not offered."
+    )
+
+
 REQUIRE_TWO_FACTOR_FIRST = (
     "Turn on two-factor for yourself and sign in with it before requiring it: until then the "
     "shop would be hidden from you too, this page included."
@@ -38,6 +61,7 @@ class ShopAdminForm(forms.ModelForm):
             self.fields["tracking_provider"].choices = tracking_provider_choices(
                 self.instance.tracking_provider
             )
+            self.fields["tracking_provider"].help_text = tracking_provider_help()
 
     def clean_require_two_factor(self) -> bool:
         required = self.cleaned_data["require_two_factor"]

@@ -69,8 +69,11 @@ def _sync_staff_access(user: User) -> None:
 
 
 @transaction.atomic
-def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -> Membership:
-    """Give `user` the role in `shop` (replacing any other), with exactly its permissions."""
+def membership_grant(
+    *, shop: Shop, user: User, role: str, actor: User | None, request: HttpRequest | None = None
+) -> Membership:
+    """Give `user` the role in `shop` (replacing any other), with exactly its permissions;
+    `request`, when the change is made on a page, puts its address in the audit event."""
     granted = permissions_for_role(role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, shop=shop, defaults={"role": role}
@@ -88,13 +91,16 @@ def membership_grant(*, shop: Shop, user: User, role: str, actor: User | None) -
             actor=actor,
             shop=shop,
             target=user.email,
+            request=request,
             payload={"role": role, "previous_role": previous},
         )
     return membership
 
 
 @transaction.atomic
-def membership_revoke(*, shop: Shop, user: User, actor: User | None) -> bool:
+def membership_revoke(
+    *, shop: Shop, user: User, actor: User | None, request: HttpRequest | None = None
+) -> bool:
     """Remove the user's role and every permission in `shop`; False when there was none."""
     membership = Membership.objects.select_for_update().filter(user=user, shop=shop).first()
     _sync_shop_permissions(user=user, shop=shop, granted=frozenset())
@@ -108,6 +114,7 @@ def membership_revoke(*, shop: Shop, user: User, actor: User | None) -> bool:
         actor=actor,
         shop=shop,
         target=user.email,
+        request=request,
         payload={"role": membership.role},
     )
     return True
@@ -141,7 +148,9 @@ class MembershipAdded:
 
 
 @transaction.atomic
-def membership_add(*, shop: Shop, email: str, role: str, actor: User | None) -> MembershipAdded:
+def membership_add(
+    *, shop: Shop, email: str, role: str, actor: User | None, request: HttpRequest | None = None
+) -> MembershipAdded:
     """Give `email` the role in `shop`; a new person gets an account without a password."""
     if role not in Role.values:
         raise UnknownRole(role, Role.values)
@@ -153,7 +162,7 @@ def membership_add(*, shop: Shop, email: str, role: str, actor: User | None) -> 
     previous_role = (
         Membership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
     )
-    membership = membership_grant(shop=shop, user=user, role=role, actor=actor)
+    membership = membership_grant(shop=shop, user=user, role=role, actor=actor, request=request)
     return MembershipAdded(
         membership=membership, user_created=user_created, previous_role=previous_role
     )

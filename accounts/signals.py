@@ -3,14 +3,20 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .models import AuditAction
+from .models import AuditAction, User
 from .services import audit_record
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
     audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+    # A sign-in is activity: the access review never shows last activity before last sign-in
+    # (ActivityMiddleware writes at most every few minutes, so it may skip this request).
+    now = user.last_login or timezone.now()
+    User.objects.filter(pk=user.pk).update(last_activity_at=now)
+    user.last_activity_at = now
 
 
 @receiver(user_logged_out)

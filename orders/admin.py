@@ -416,8 +416,15 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(SavedView)
 class SavedViewAdmin(admin.ModelAdmin):
-    list_display = ("name", "shop", "owner", "is_default", "query_string")
+    list_display = ("name", "shop", "owner", "is_default", "filters")
     list_filter = ("shop", "is_default")
     search_fields = ("name", "owner__email")
     list_select_related = ("shop", "owner")
     autocomplete_fields = ("owner", "shop")
+
+    @admin.display(description="Filters")
+    def filters(self, view: SavedView) -> str:
+        """The view's filters in words, as the order list's chips and the exports say them."""
+        from exports.descriptions import filters_text  # exports builds on orders
+
+        return filters_text(view.query_string, [view.shop])

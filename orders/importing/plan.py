@@ -15,6 +15,10 @@ from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import ngettext
+
+from accounts.csvsafe import FORMULA_TRIGGERS
+
 from ..models import LATER_TIMES
 from ..statuses import (
     TIKTOK_COUNTRY,
@@ -153,8 +157,9 @@ class OrderPlan:
 
 @dataclass(frozen=True)
 class Notice:
-    """A cell kept as written that a person may want to know about: text that looks like a
-    spreadsheet formula (stored verbatim, escaped on pages, neutralised in exports)."""
+    """A cell kept as written that a person may want to know about: text beginning with
+    = + - or @, as a spreadsheet formula does (stored verbatim, escaped on pages, written
+    behind a ' in exports)."""
 
     row: int
     column: str
@@ -162,6 +167,22 @@ class Notice:
 
 
 NOTICE_CHARS = 80  # of a noted value, in the preview
+
+
+def notice_words(count: int) -> str:
+    """What the preview and the command say of `count` notices."""
+    begins = ngettext("cell begins", "cells begin", count)
+    them = ngettext("it", "them", count)
+    return (
+        f"{count:,} {begins} with = + - or @ and {'is' if count == 1 else 'are'} kept as typed; "
+        f"exports write {them} behind a ' so spreadsheets show {them} as text."
+    )
+
+
+# Text beginning with one of these is kept as typed and noted: exports write it behind a `'`
+# (accounts.csvsafe) so a spreadsheet shows it as text. A phone number's `+44` is not noted.
+NOTED_STARTS = tuple(c for c in FORMULA_TRIGGERS if c.strip())
+UNNOTED_COLUMNS = ("phone",)
 # Columns that hold identifiers: a formula there is an error, not a buyer's text.
 ID_COLUMNS = ("order_id", "sku_id", "seller_sku", "package_id", "tracking_number")
 
@@ -401,12 +422,13 @@ def _formula_cells(plan: OrderPlan, row: int, cells: dict, *, skip) -> None:
     formula); elsewhere what the buyer or seller typed, kept as text and noted for the preview.
     Order-level cells are noted on an order's first row only (`skip` on the later ones)."""
     for key, value in cells.items():
-        if not isinstance(value, FormulaCell) or key in skip or key in PARSED_COLUMNS:
-            continue  # a number, date or status column refuses it when it is read
+        if key in skip or key in PARSED_COLUMNS:
+            continue  # a number, date or status column refuses a formula when it is read
         if key in ID_COLUMNS:
-            reason = f"a spreadsheet formula ({value[:20]!r}), not an id"
-            plan.errors.append(RowError(row, _header(key), reason))
-        else:
+            if isinstance(value, FormulaCell):
+                reason = f"a spreadsheet formula ({value[:20]!r}), not an id"
+                plan.errors.append(RowError(row, _header(key), reason))
+        elif key not in UNNOTED_COLUMNS and value.startswith(NOTED_STARTS):
             plan.notices.append(Notice(row, _header(key), value[:NOTICE_CHARS]))
 
 

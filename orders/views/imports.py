@@ -26,7 +26,7 @@ from ..importing.jobs import (
     import_progress,
     import_stalled,
 )
-from ..importing.plan import DATE_FORMAT_CHOICES
+from ..importing.plan import DATE_FORMAT_CHOICES, notice_words
 from ..importing.read import too_large, upload_check
 from ..importing.uploads import import_upload
 from ..links import imported_orders_url
@@ -111,6 +111,7 @@ def order_import_job(request, pk):
         "stalled": stalled,
         "report": job.report,
         "bad_rows": report_bad_rows(job.report),
+        "notice_words": notice_words(job.report.get("notice_count") or 0),
         "can_apply": job.stage == ImportJob.Stage.PREVIEW and job.state == ImportJob.State.FINISHED,
         "imported_url": imported_orders_url(job),
         **_progress(job),
@@ -133,11 +134,12 @@ def _progress(job: ImportJob) -> dict:
 @require_POST
 @permission_required(Perm.IMPORT_ORDERS)
 def order_import_apply(request, pk):
-    """Apply a previewed job: all or nothing, unless the user ticks "leave out the bad rows"."""
+    """Apply a previewed job: all or nothing, unless the user chose "Import without the bad
+    rows" (the button carries skip_errors)."""
     job = get_object_or_404(_jobs(request.user), pk=pk)
     skip = request.POST.get("skip_errors") == "on"
     if job.report.get("errors") and not skip:
-        messages.error(request, "The file has bad rows: tick “leave out the bad rows” or fix it.")
+        messages.error(request, "The file has bad rows: import without them, or fix the file.")
         return redirect("orders:import_job", pk=job.pk)
     if not import_apply_start(job, user=request.user, skip_errors=skip):
         messages.error(request, "That file has already been imported or is not ready.")

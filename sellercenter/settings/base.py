@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "django_otp",
-    "django_otp.plugins.otp_static",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.RecoveryCodesConfig",  # django_otp's otp_static, named in words
+    "accounts.apps.AuthenticatorAppsConfig",  # django_otp's otp_totp
     "django_filters",
     "django_htmx",
     "guardian",

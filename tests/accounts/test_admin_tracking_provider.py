@@ -79,3 +79,22 @@ def test_a_configured_provider_can_be_chosen(client, superuser, shop, production
     assert _save(client, shop, "aftership").status_code == 302
     shop.refresh_from_db()
     assert shop.tracking_provider == "aftership"
+
+
+@pytest.mark.parametrize(
+    "default, keyed, words",
+    [
+        ("aftership", "aftership-key", "This deployment's default is AfterShip, unless a service"),
+        ("17track", "", "default is 17TRACK, which is not configured here: new parcels are"),
+        ("", "aftership-key", "This deployment has no default service: new parcels are recorded"),
+    ],
+)
+def test_the_help_text_names_the_default_provider_in_words(
+    client, admin, shop, production_like, default, keyed, words
+):
+    production_like.TRACKING_DEFAULT_PROVIDER = default
+    production_like.TRACKING_AFTERSHIP_API_KEY = keyed
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/shop/{shop.pk}/change/").content.decode()
+    assert words in page
+    assert "TRACKING_DEFAULT_PROVIDER" not in page

@@ -136,6 +136,15 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def fits_the_screen(page) -> None:
+    """Nothing on the page makes it scroll sideways."""
+    wide, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    # A phone (is_mobile) widens its layout viewport to fit what overflows, so innerWidth alone
+    # would follow the overflow: the screen's own width is the measure too.
+    screen = page.viewport_size["width"]
+    assert wide <= inner and wide <= screen, f"{page.url} is {wide} px wide on a {screen} px screen"
+
+
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """Save a screenshot for reviewers (and for the README when asked to)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -13,19 +13,10 @@ from playwright.sync_api import expect
 from accounts.models import Shop
 from tests.accounts.factories import UserFactory
 from tests.accounts.test_two_factor import code_for
-from tests.browser.conftest import HOME, screenshot, sign_in
+from tests.browser.conftest import HOME, fits_the_screen, screenshot, sign_in
 from tests.orders.factories import OrderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_the_screen(page) -> None:
-    """Nothing on the page makes it scroll sideways."""
-    wide, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
-    # A phone (is_mobile) widens its layout viewport to fit what overflows, so innerWidth alone
-    # would follow the overflow: the screen's own width is the measure too.
-    screen = page.viewport_size["width"]
-    assert wide <= inner and wide <= screen, f"{page.url} is {wide} px wide on a {screen} px screen"
 
 
 # Each visible table and what hides part of it: the nearest box that clips it, or the screen.

@@ -35,7 +35,11 @@ def test_administrator_imports_a_file_leaving_out_a_bad_row(page, admin, shop, t
     assert not Order.objects.exists()
     screenshot(page, "import-preview")
 
-    page.get_by_label("Leave out the orders with bad rows and import the rest").check()
+    # One click: the button is the choice (F13), the sentence above it says what it leaves out.
+    expect(
+        page.get_by_text("The order with bad rows is left out and the rest imported.")
+    ).to_be_visible()
+    expect(page.get_by_role("checkbox")).to_have_count(0)
     page.get_by_role("button", name="Import without the bad rows").click()
     expect(page.get_by_role("status")).to_contain_text("1 order was created")
     expect(page.get_by_role("link", name="576123400000000007")).to_be_visible()
@@ -84,8 +88,11 @@ def test_formula_looking_buyer_text_is_a_notice_and_the_imported_orders_are_list
     page.get_by_role("button", name="Preview").click()
 
     notices = page.locator("section[aria-labelledby=h-notices]")
-    expect(notices).to_contain_text("1 cell looks like a spreadsheet formula")
-    expect(notices.locator("code")).to_have_text(message)  # the literal text, no markup
+    expect(notices).to_contain_text(
+        "2 cells begin with = + - or @ and are kept as typed; exports write them behind a '"
+    )
+    # the literal text, no markup; a seller's "- fragile" is listed too (F14)
+    expect(notices.locator("code")).to_have_text([message, "- fragile, pack well"])
     expect(page.get_by_role("heading", name="Bad rows")).to_have_count(0)
     screenshot(page, "import-preview-notice")
 

@@ -74,7 +74,7 @@ def test_the_preview_shows_a_notice_not_a_bad_row_and_the_file_imports(client, a
     response = client.post("/orders/import/", {"shop": shop.slug, "file": upload})
     job = ImportJob.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert "Notices" in page and "6 cells look like spreadsheet formulas" in page
+    assert "Notices" in page and "6 cells begin with = + - or @ and are kept as typed" in page
     assert "Bad rows" not in page and "Leave out the orders" not in page
     for value in TYPED.values():
         assert escape(value) in page
@@ -88,8 +88,23 @@ def test_the_command_says_how_many_cells_look_like_formulas(shop, tmp_path, caps
     path = tmp_path / "orders.csv"
     path.write_bytes(_file())
     call_command("import_tiktok_orders", str(path), "--shop", shop.slug)
-    assert "6 cells look like spreadsheet formulas" in capsys.readouterr().out
+    assert "6 cells begin with = + - or @ and are kept as typed" in capsys.readouterr().out
     assert Order.objects.get().seller_note == TYPED["Seller Note"]
+
+
+def test_text_beginning_with_plus_minus_or_at_is_noted_too(client, admin, shop):
+    """Issue 14 item 2 names = + - @: what exports write behind a ' is what the notice lists."""
+    typed = {"Seller Note": "+ gift wrap", "Recipient": "@Mikayla", "Buyer Message": "-hurry"}
+    source = sku_csv(sku_row(**typed, **{"Phone #": "+44 7700 900123"}))
+    report = import_tiktok_file(shop=shop, source=source, name="orders.csv", dry_run=True)
+    noted = {(notice.column, notice.value) for notice in report.notices}
+    assert noted == {(column, value) for column, value in typed.items()}  # not the phone
+    client.force_login(admin)
+    upload = SimpleUploadedFile("orders.csv", source, content_type="text/csv")
+    response = client.post("/orders/import/", {"shop": shop.slug, "file": upload})
+    text = client.get(response["Location"]).content.decode()
+    assert "3 cells begin with = + - or @ and are kept as typed; exports write them behind" in text
+    assert "so spreadsheets show them as text." in text and "@Mikayla" in text
 
 
 def test_the_order_pages_show_it_as_text(client, admin, shop):

@@ -32,7 +32,11 @@ def test_administrator_previews_then_applies_with_bad_rows_left_out(client, admi
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/import/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert "Bad rows" in page and "lots" in page and "Leave out the orders with bad rows" in page
+    assert "Bad rows" in page and "lots" in page
+    # One clear choice (F13): no box to tick first; the button itself carries skip_errors.
+    assert "The order with bad rows is left out and the rest imported." in page
+    assert 'type="checkbox" name="skip_errors"' not in page and " required" not in page
+    assert 'name="skip_errors" value="on">Import without the bad rows</button>' in page
     assert (job.stage, job.state, job.report["created"], job.report["skipped"]) == (
         "preview",
         "finished",
@@ -46,7 +50,7 @@ def test_administrator_previews_then_applies_with_bad_rows_left_out(client, admi
         "Row,Column,Problem",
         "4,Quantity,'lots' is not a whole number of items",
     ]
-    refused = client.post(f"/orders/import/{job.pk}/apply/")  # bad rows, box not ticked
+    refused = client.post(f"/orders/import/{job.pk}/apply/")  # bad rows, not chosen
     assert refused.status_code == 302 and not Order.objects.exists()
     applied = client.post(f"/orders/import/{job.pk}/apply/", {"skip_errors": "on"})
     # to exactly the orders the import stored (test_import_link.py)
@@ -64,7 +68,8 @@ def test_a_clean_file_applies_without_the_box(client, admin, shop):
     client.force_login(admin)
     _upload(client, shop, _csv(_row()))
     job = ImportJob.objects.get()
-    assert "Leave out" not in client.get(f"/orders/import/{job.pk}/").content.decode()
+    page = client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert "left out" not in page and 'name="skip_errors"' not in page
     assert client.post(f"/orders/import/{job.pk}/apply/").status_code == 302
     assert Order.objects.count() == 1
 

@@ -3,11 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from accounts.models import Shop
 from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
-from orders.importing.plan import DATE_FORMATS
+from orders.importing.plan import DATE_FORMATS, notice_words
 from orders.models import ImportJob
 
 SHOWN_ERRORS = 20
@@ -71,12 +70,7 @@ class Command(BaseCommand):
         if report.ignored_columns:
             self.stdout.write(f"Columns not used: {', '.join(report.ignored_columns)}.")
         if report.notice_count:
-            looks = ngettext(
-                "cell looks like a spreadsheet formula",
-                "cells look like spreadsheet formulas",
-                report.notice_count,
-            )
-            self.stdout.write(f"{report.notice_count:,} {looks}; imported as the text they are.")
+            self.stdout.write(notice_words(report.notice_count))
         prefix = "Dry run: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
 
