@@ -636,9 +636,10 @@ def test_the_tracking_poll_refreshes_the_fulfilment_choices_too(client, packer, 
     partial = client.get(seen, HTTP_HX_REQUEST="true").content.decode()
     fulfilment = partial[partial.index('id="fulfilment"') :]
     assert 'hx-swap-oob="true"' in fulfilment[:200]
-    # In transit, a person has nowhere to move it: no status form, tracking can still be added.
-    assert 'name="status"' not in partial and "Add tracking number" in fulfilment
-    assert 'name="csrfmiddlewaretoken"' in fulfilment
+    # In transit, a person has nowhere to move it and no new tracking number to add: the card
+    # says so instead of offering forms the services would refuse.
+    assert 'name="status"' not in partial and "Add tracking number" not in fulfilment
+    assert "the carrier and TikTok move it on from here" in fulfilment
     # The next poll says what it has seen: unchanged, the form is left as it is (and whatever
     # the packer is typing into it).
     assert f"seen={OrderStatus.IN_TRANSIT}" in partial
