@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.resources import Diff
 from import_export.results import Result, RowResult
@@ -22,8 +21,8 @@ from accounts.services import audit_record
 
 from .importing import ImportRefused, UnreadableFile, import_tiktok_file
 from .importing.apply import SHOWN_NOTICES
-from .importing.plan import NOTICE_CHARS, Notice
-from .importing.read import FORMULA, HEADERS, REQUIRED
+from .importing.plan import NOTED_STARTS, NOTICE_CHARS, Notice, notice_words
+from .importing.read import HEADERS, REQUIRED
 from .models import PAYMENT_FIELDS, Order
 
 ADMIN_EXPORT_MAX_ROWS = 50_000
@@ -97,14 +96,15 @@ class OrderResource(resources.ModelResource):
         self.notices: list[Notice] = []
 
     def after_import_row(self, row, row_result, row_number=None, **kwargs):
-        """A stored row's text that looks like a spreadsheet formula: kept as typed (what the
-        buyer or seller wrote), noted for the confirm page like the file importer's notices.
+        """A stored row's text that begins with = + - or @: kept as typed (what the buyer or
+        seller wrote), noted for the confirm page by the file importer's own rule.
         Id, number, date and status columns refuse such a value before this is reached."""
         if row_result.import_type not in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
             return
         imported = {f.column_name for f in self.get_import_fields()}
         for column, value in row.items():
-            if column in imported and isinstance(value, str) and FORMULA.match(value.strip()):
+            noted = isinstance(value, str) and value.strip().startswith(NOTED_STARTS)
+            if column in imported and noted and "phone" not in column:
                 # The file's row: its header is row 1, its first order row 2.
                 self.notices.append(Notice(row_number + 1, column, value[:NOTICE_CHARS]))
 
@@ -195,19 +195,14 @@ class TikTokOrderFileResource(resources.Resource):
 
 def formula_notice(result) -> str:
     """What the admin's confirm page says about the cells an import keeps as typed although
-    they look like spreadsheet formulas ("" when none do): how many, and where, with the text."""
+    they begin with = + - or @ ("" when none do): how many, and where, with the text; in the
+    file importer's words."""
     count = getattr(result, "notice_count", 0)
     if not count:
         return ""
     cells = "; ".join(f"row {n.row}, {n.column}: {n.value}" for n in result.notices)
     more = f" The first {len(result.notices)} are listed." if count > len(result.notices) else ""
     return (
-        ngettext(
-            "%(count)d cell looks like a spreadsheet formula",
-            "%(count)d cells look like spreadsheet formulas",
-            count,
-        )
-        % {"count": count}
-        + ": text a buyer or seller typed, kept as typed when you confirm (pages show it as "
-        + f"text, exports neutralise it) — {cells}.{more}"
+        f"{notice_words(count)} Text a buyer or seller typed, stored as typed when you confirm "
+        f"(pages show it as text): {cells}.{more}"
     )

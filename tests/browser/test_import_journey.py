@@ -120,7 +120,7 @@ def test_django_admin_import_tells_which_cells_look_like_formulas(page, superuse
     page.get_by_role("button", name="Submit").click()
 
     warning = page.locator(".messagelist .warning")
-    expect(warning).to_contain_text("1 cell looks like a spreadsheet formula")
+    expect(warning).to_contain_text("1 cell begins with = + - or @")
     expect(warning).to_contain_text(f"row 2, seller_note: {note}")  # the literal text, no markup
     screenshot(page, "admin-import-formula-notice", full_page=False)
     page.get_by_role("button", name="Confirm import").click()

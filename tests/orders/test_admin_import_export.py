@@ -156,10 +156,11 @@ def test_admin_import_says_which_cells_look_like_formulas_and_keeps_them(client,
     page = preview.content.decode()
     assert preview.status_code == 200 and preview.context["confirm_form"] is not None
     # Row 2 of the file (the header is row 1), each column named, the text escaped.
-    assert "2 cells look like spreadsheet formulas" in page and "kept as typed" in page
+    # The file importer's rule and words: text beginning with = + - or @ is noted.
+    assert "3 cells begin with = + - or @ and are kept as typed" in page
     cells = "row 2, recipient_name: +SUM(1)&lt;i&gt;x&lt;/i&gt;; row 2, seller_note: =HYPERLINK("
-    assert cells in page
-    assert "<b>Track" not in page and "row 2, city" not in page  # a dash alone is no formula
+    assert cells in page and "row 2, city: - back door" in page
+    assert "<b>Track" not in page
     assert _confirm_and_import(client, preview).status_code == 302
     order.refresh_from_db()
     assert (order.recipient_name, order.seller_note) == ("+SUM(1)<i>x</i>", typed["seller_note"])
@@ -174,19 +175,20 @@ def test_admin_tiktok_import_lists_its_notices_on_the_confirm_page(client, super
     preview = _tiktok_upload(client, shop, _csv(_row(**{"Buyer Message": typed})))
     page = preview.content.decode()
     assert preview.context["confirm_form"] is not None
-    assert "1 cell looks like a spreadsheet formula" in page and "kept as typed" in page
+    assert "1 cell begins with = + - or @ and is kept as typed" in page
     assert "row 3, Buyer Message: =HYPERLINK(&quot;http://evil.test&quot;" in page
     assert _confirm_and_import(client, preview).status_code == 302
     assert Order.objects.get(shop=shop).buyer_message == typed
 
 
-def test_admin_import_without_formula_text_says_nothing_about_it(client, superuser, shop):
+def test_admin_import_without_such_text_says_nothing_about_it(client, superuser, shop):
     from tests.orders.tiktok_files import sku_csv as _csv
     from tests.orders.tiktok_files import sku_row as _row
 
     client.force_login(superuser)
-    preview = _tiktok_upload(client, shop, _csv(_row(**{"Buyer Message": "- leave at the door"})))
-    assert "spreadsheet formula" not in preview.content.decode()
+    preview = _tiktok_upload(client, shop, _csv(_row(**{"Buyer Message": "Leave at the door"})))
+    assert "begin with = + - or @" not in preview.content.decode()
+    assert "begins with = + - or @" not in preview.content.decode()
 
 
 def test_the_admin_preview_marks_changes_without_inline_styles(client, superuser, shop):
