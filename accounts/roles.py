@@ -23,10 +23,6 @@ class Perm(models.TextChoices):
     IMPORT_ORDERS = "import_orders", "Import order files"
     MANAGE_STAFF = "manage_staff", "Manage the shop's staff"
 
-    @property
-    def full_codename(self) -> str:
-        return f"accounts.{self.value}"
-
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"

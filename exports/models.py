@@ -26,11 +26,6 @@ class ExportStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class ReportLevel(models.TextChoices):
-    LINE = "line", "One row per order line"
-    ORDER = "order", "One row per order"
-
-
 class ExportReport(models.Model):
     """A custom report: columns picked from the catalogue (`exports/columns.py`) and named."""
 

@@ -5,7 +5,6 @@ An adapter translates one provider's API into the normalized vocabulary of SPEC 
 database: `orders.services.tracking` stores what it returns. Every HTTP call has a timeout.
 """
 
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
@@ -73,10 +72,6 @@ class Adapter(Protocol):
 
     def parse_webhook(self, body: bytes, headers: dict) -> list[TrackingUpdate]:
         """Verify and read a pushed notification; raises BadWebhook."""
-
-
-def hmac_hex(secret: str, body: bytes) -> str:
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def signature_matches(expected: str, given: str | None) -> bool:
