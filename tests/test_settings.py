@@ -99,3 +99,13 @@ def test_embedded_default_is_sqlite_in_wal_mode_with_a_filesystem_broker():
     vendor, journal, broker, media = result.stdout.strip().splitlines()[-1].split()
     assert (vendor, journal, broker) == ("sqlite", "wal", "filesystem://")
     assert media == str(ROOT / "var" / "media")
+
+
+def test_a_missing_template_variable_fails_a_test():
+    """Test settings make `{{ missing }}` raise, so a template that reads a variable its view
+    no longer passes fails the suite instead of printing nothing."""
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ order.status }} {{ gone }}")
+    with pytest.raises(NameError, match="gone"):
+        template.render({"order": {"status": "Delivered"}})

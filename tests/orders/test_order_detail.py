@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shop):
-    return OrderFactory(
+    order = OrderFactory(
         shop=shop,
         status="DELIVERED",
         order_id="576700000000000001",
@@ -19,6 +19,10 @@ def order(shop):
         recipient_phone="(+1)4155550121",
         buyer_message="<script>alert('x')</script> leave at door",
     )
+    # The demo builder may reply to the buyer itself, signed by a member of the shop: the
+    # message tests count only the replies they send.
+    order.events.filter(kind="message_out").delete()
+    return order
 
 
 def test_detail_shows_lines_money_packages_and_timeline(client, cs_agent, order):
