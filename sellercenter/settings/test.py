@@ -15,12 +15,3 @@ HEALTHZ_WORKER_TIMEOUT = 10
 MEDIA_ROOT = VAR_DIR / "test-media"
 EXPORT_TMP_DIR = VAR_DIR / "test-tmp" / "exports"
 
-
-class _MissingVariable(str):
-    """A template variable that does not exist fails the test instead of printing nothing."""
-
-    def __mod__(self, name):
-        raise NameError(f"Template variable not found: {name}")
-
-
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _MissingVariable("%s")  # noqa: F405
