@@ -14,4 +14,3 @@ HEALTHZ_WORKER_TIMEOUT = 10
 # Files written by tests (and by the test worker process) stay out of the demo's var/media.
 MEDIA_ROOT = VAR_DIR / "test-media"
 EXPORT_TMP_DIR = VAR_DIR / "test-tmp" / "exports"
-
