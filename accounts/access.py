@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from .models import Shop, ShopGroupObjectPermission, ShopUserObjectPermission, User
-from .roles import Perm
+from accounts.models import Shop, ShopGroupObjectPermission, ShopUserObjectPermission, User
+from accounts.roles import Perm
 
 
 class MissingShopPermission(PermissionDenied):

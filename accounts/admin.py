@@ -12,15 +12,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
+from accounts.admin_forms import ShopAdminForm
+from accounts.admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
+from accounts.exceptions import AccountsError
+from accounts.invitations import invitation_send
+from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
+from accounts.roles import Role, role_table
+from accounts.services import membership_add, membership_grant, membership_revoke
 from sellercenter.admin import ReadOnlyAdminMixin
-
-from .admin_forms import ShopAdminForm
-from .admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
-from .exceptions import AccountsError
-from .invitations import invitation_send
-from .models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
-from .roles import Role, role_table
-from .services import membership_add, membership_grant, membership_revoke
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from .access import session_is_verified
-from .models import Shop
+from accounts.access import session_is_verified
+from accounts.models import Shop
 
 
 def tracking_provider_choices(current: str) -> list[tuple[str, str]]:

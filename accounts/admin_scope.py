@@ -17,8 +17,8 @@ from django.contrib.admin.utils import build_q_object_from_lookup_parameters, ge
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Q, QuerySet
 
-from .access import shops_for_user
-from .roles import Perm
+from accounts.access import shops_for_user
+from accounts.roles import Perm
 
 
 def managed_shops(request):

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and shops"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the audit receivers
+        from accounts import signals  # noqa: F401 - connects the audit receivers
 
 
 class RecoveryCodesConfig(StaticConfig):

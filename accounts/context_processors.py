@@ -1,5 +1,5 @@
-from .access import shops_awaiting_two_factor, shops_for_user
-from .navigation import nav_for_user
+from accounts.access import shops_awaiting_two_factor, shops_for_user
+from accounts.navigation import nav_for_user
 
 
 def navigation(request):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import email_address_normalize
+from accounts.models import email_address_normalize
 
 
 class EmailAuthenticationForm(AuthenticationForm):

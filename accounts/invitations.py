@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from .models import Membership, User
-from .services import password_set_link
+from accounts.models import Membership, User
+from accounts.services import password_set_link
 
 
 def duration_words(seconds: int) -> str:

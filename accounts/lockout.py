@@ -1,6 +1,6 @@
 """What django-axes counts failed sign-ins against (AXES_USERNAME_CALLABLE)."""
 
-from .models import email_address_normalize
+from accounts.models import email_address_normalize
 
 
 def lockout_username(request, credentials: dict | None) -> str:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import User
+from accounts.models import User
 
 ACTIVITY_RESOLUTION = timedelta(minutes=5)  # at most one write per user per five minutes
 

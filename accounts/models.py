@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .roles import Perm, Role
+from accounts.roles import Perm, Role
 
 
 def email_address_normalize(email: str) -> str:

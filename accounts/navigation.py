@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .access import user_has_perm_anywhere
-from .roles import Perm
+from accounts.access import user_has_perm_anywhere
+from accounts.roles import Perm
 
 
 @dataclass(frozen=True)

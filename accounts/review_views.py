@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .access import permission_required, shops_for_user
-from .csvsafe import csv_write
-from .roles import Perm
-from .selectors import ACCESS_REVIEW_CSV_HEADER, access_review_rows, access_review_summary
+from accounts.access import permission_required, shops_for_user
+from accounts.csvsafe import csv_write
+from accounts.roles import Perm
+from accounts.selectors import ACCESS_REVIEW_CSV_HEADER, access_review_rows, access_review_summary
 
 
 @permission_required(Perm.MANAGE_STAFF)

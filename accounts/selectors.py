@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .exceptions import InvalidEmail, UnknownShop, UnknownUser
-from .models import Membership, Shop, User, email_address_normalize
-from .roles import Role
+from accounts.exceptions import InvalidEmail, UnknownShop, UnknownUser
+from accounts.models import Membership, Shop, User, email_address_normalize
+from accounts.roles import Role
 
 INACTIVE_AFTER = timedelta(days=90)
 

@@ -11,11 +11,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .access import permission_cache_clear
-from .exceptions import InvalidShop, ShopExists, UnknownRole
-from .models import AuditAction, AuditEvent, Membership, Shop, User
-from .roles import Perm, Role, permissions_for_role
-from .selectors import email_validated
+from accounts.access import permission_cache_clear
+from accounts.exceptions import InvalidShop, ShopExists, UnknownRole
+from accounts.models import AuditAction, AuditEvent, Membership, Shop, User
+from accounts.roles import Perm, Role, permissions_for_role
+from accounts.selectors import email_validated
 
 # Where Django's PasswordResetConfirmView listens (URL name accounts:password_reset_confirm).
 # Spelled out rather than reversed so commands print the same link whatever URLconf is loaded.

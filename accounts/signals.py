@@ -5,8 +5,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import AuditAction, User
-from .services import audit_record
+from accounts.models import AuditAction, User
+from accounts.services import audit_record
 
 
 @receiver(user_logged_in)

@@ -7,8 +7,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AuditAction, User
-from .services import audit_record
+from accounts.models import AuditAction, User
+from accounts.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator app"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import review_views, views
+from accounts import review_views, views
 
 app_name = "accounts"
 

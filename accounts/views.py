@@ -14,11 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from . import two_factor
-from .access import session_is_verified, shops_for_user
-from .forms import EmailAuthenticationForm, PasswordConfirmForm, ShopSwitchForm, TwoFactorCodeForm
-from .models import AuditAction, User
-from .services import audit_record, user_shop_prefer
+from accounts import two_factor
+from accounts.access import session_is_verified, shops_for_user
+from accounts.forms import (
+    EmailAuthenticationForm,
+    PasswordConfirmForm,
+    ShopSwitchForm,
+    TwoFactorCodeForm,
+)
+from accounts.models import AuditAction, User
+from accounts.services import audit_record, user_shop_prefer
 
 PENDING_KEY = "pending_two_factor"
 PENDING_SECONDS = 300  # the second step must follow the password within five minutes

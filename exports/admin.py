@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from exports.models import ExportJob
 from sellercenter.admin import ReadOnlyAdminMixin
-
-from .models import ExportJob
 
 
 @admin.register(ExportJob)

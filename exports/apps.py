@@ -7,9 +7,8 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import Perm
+        from exports.views import export_bulk_action
         from orders.bulk_actions import BulkAction, bulk_action_register
-
-        from .views import export_bulk_action
 
         bulk_action_register(
             BulkAction("export", "Export…", Perm.EXPORT_ORDERS, export_bulk_action)

@@ -15,13 +15,12 @@ from import_export import resources
 from accounts.access import shops_for_user
 from accounts.models import User
 from accounts.roles import Perm
+from exports.columns import TIKTOK_SKU_LIST, Level
+from exports.generate import export_generate
+from exports.models import ExportJob
+from exports.sources import plain_values
 from orders.models import Order, OrderLine
 from orders.periods import local_midnight
-
-from .columns import TIKTOK_SKU_LIST, Level
-from .generate import export_generate
-from .models import ExportJob
-from .sources import plain_values
 
 
 @dataclass

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 
 from accounts.csvsafe import FORMULA_TRIGGERS, csv_safe
 from accounts.masking import BUYER_FIELD_MASKS
-
-from . import xlsx
-from .columns import Column, Kind, Template
+from exports import xlsx
+from exports.columns import Column, Kind, Template
 
 TIKTOK_TIME = "%m/%d/%Y %I:%M:%S %p"  # 03/01/2026 10:00:00 AM, no zone (reference §4.4)
 TAB = "\t"

@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 from django.http import QueryDict
 from django.utils.translation import ngettext
 
+from exports.models import ExportJob
+from exports.schedules import DATE_PARAMS
 from orders.chips import filter_chips
 from orders.filters import OrderFilterSet
 from orders.models import Order
-
-from .models import ExportJob
-from .schedules import DATE_PARAMS
 
 # Parameters that change the list's page, not which orders a file holds (files ignore them).
 NOT_FILTERS = ("sort", "per_page", "page", "cursor")

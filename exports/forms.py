@@ -1,11 +1,10 @@
 from django import forms
 
 from accounts.csvsafe import FORMULA_TRIGGERS
+from exports.columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
+from exports.models import ExportFormat, ExportTemplate, Frequency
 from orders.filters import DATE_FIELD_LABELS
 from orders.form_fields import PlainTextField, RowIdListField, WholeNumberField
-
-from .columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
-from .models import ExportFormat, ExportTemplate, Frequency
 
 
 class ExportForm(forms.Form):

@@ -17,13 +17,11 @@ from django.http import QueryDict
 from accounts.access import shops_for_user
 from accounts.models import Shop
 from accounts.roles import Perm
-from orders.models import Order
-
-from .cells import cell_functions, headers
-from .columns import TEMPLATES, BadColumns, Template, custom_template
-from .models import ExportJob
-from .selectors import SelectionRefused, export_orders
-from .sources import (
+from exports.cells import cell_functions, headers
+from exports.columns import TEMPLATES, BadColumns, Template, custom_template
+from exports.models import ExportJob
+from exports.selectors import SelectionRefused, export_orders
+from exports.sources import (
     copy_rows,
     copy_values,
     order_batches,
@@ -31,7 +29,8 @@ from .sources import (
     rows_count,
     rows_queryset,
 )
-from .writers import open_writer
+from exports.writers import open_writer
+from orders.models import Order
 
 
 class ExportFailed(Exception):

@@ -2,7 +2,7 @@
 
 from django.utils.text import slugify
 
-from .models import ExportJob
+from exports.models import ExportJob
 
 TEMPLATE_SLUGS = {"tiktok_sku_list": "order-sku-list", "orders": "orders", "custom": "report"}
 

@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from .models import ExportJob, ExportStatus
+from exports.models import ExportJob, ExportStatus
 
 
 def export_notify(job: ExportJob) -> None:

@@ -15,8 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.heartbeat import Recovered, last_beat, resend_waiting, same_attempt
-
-from .models import ExportJob, ExportStatus
+from exports.models import ExportJob, ExportStatus
 
 PART = re.compile(r"export-(\d+)-(\d+)\.part")
 
@@ -34,7 +33,7 @@ def export_recover_lost(*, stale_after: int | None = None, dry_run: bool = False
     """Queue again the running jobs silent for `stale_after` seconds (EXPORT_HEARTBEAT_SECONDS),
     or fail them after EXPORT_MAX_ATTEMPTS runs; send again the message of a job queued that
     long (the broker may have lost it; only one delivery can claim the job)."""
-    from .tasks import export_run  # the task module imports this one
+    from exports.tasks import export_run  # the task module imports this one
 
     seconds = settings.EXPORT_HEARTBEAT_SECONDS if stale_after is None else stale_after
     now = timezone.now()

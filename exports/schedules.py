@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
+from exports.models import ExportJob, ExportSchedule, ExportStatus, Frequency
+from exports.notify import export_notify
+from exports.services import ExportRefused, export_filters_check, export_request
 from orders.filters import DATE_FIELDS
 from orders.periods import add_months, quarter_start
-
-from .models import ExportJob, ExportSchedule, ExportStatus, Frequency
-from .notify import export_notify
-from .services import ExportRefused, export_filters_check, export_request
 
 RUN_AT = time(1, 0)  # shop time, on the first day of the new period
 DATE_PARAMS = ("period", "date_from", "date_to", "date_field", "shop", "page", "cursor")

@@ -6,11 +6,10 @@ from django.http import QueryDict
 from accounts.access import shops_for_user
 from accounts.models import Shop, User
 from accounts.roles import Perm
+from exports.models import ExportJob, ExportReport, ExportSchedule
 from orders.models import Order
 from orders.selectors import order_list_for_user
 from orders.selectors.order_list import ForeignShop, order_filterset
-
-from .models import ExportJob, ExportReport, ExportSchedule
 
 
 class SelectionRefused(ValueError):

@@ -15,12 +15,11 @@ from accounts.access import shops_for_user, shops_in_view, user_has_shop_perm
 from accounts.models import AuditAction, Shop, User
 from accounts.roles import Perm
 from accounts.services import audit_record
+from exports.columns import BadColumns, custom_template
+from exports.models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
+from exports.selectors import SelectionRefused, export_orders
 from orders.form_fields import error_lines
 from orders.selectors.order_list import ForeignShop, order_filterset
-
-from .columns import BadColumns, custom_template
-from .models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
-from .selectors import SelectionRefused, export_orders
 
 MAX_TICKED = 1000
 MAX_QUERY = 4000  # ExportJob.query_string
@@ -150,7 +149,7 @@ def export_request(
 
 
 def _enqueue(job: ExportJob) -> None:
-    from .tasks import export_run  # the task module imports this one
+    from exports.tasks import export_run  # the task module imports this one
 
     pk = job.pk
     transaction.on_commit(lambda: export_run.delay(pk))

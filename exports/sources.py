@@ -17,9 +17,8 @@ from django.db.models.expressions import Case, When
 from django.db.models.functions import Cast
 
 from accounts.masking import BUYER_FIELD_MASKS
+from exports.columns import Kind, Level, Template, TemplateColumn
 from orders.models import Order, OrderLine
-
-from .columns import Kind, Level, Template, TemplateColumn
 
 
 def _before(key: tuple) -> Q:

@@ -25,12 +25,11 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from accounts.heartbeat import Heartbeat, same_attempt
-
-from .generate import ExportFailed, export_generate
-from .models import ExportJob, ExportStatus
-from .naming import export_file_name
-from .notify import export_notify
-from .recovery import export_heartbeat_key, export_part_path, export_recover_lost
+from exports.generate import ExportFailed, export_generate
+from exports.models import ExportJob, ExportStatus
+from exports.naming import export_file_name
+from exports.notify import export_notify
+from exports.recovery import export_heartbeat_key, export_part_path, export_recover_lost
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +169,6 @@ def export_expire() -> int:
 
 @shared_task(name="exports.tasks.export_schedules_run")
 def export_schedules_run() -> int:
-    from .schedules import schedules_run_due
+    from exports.schedules import schedules_run_due
 
     return schedules_run_due()

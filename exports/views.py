@@ -10,22 +10,21 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import permission_required, shops_for_user
 from accounts.roles import Perm
-from orders.chips import filter_chips
-from orders.form_fields import error_lines, row_id
-from orders.querystring import canonical_query
-from orders.selectors.order_list import ForeignShop, order_filterset
-
-from . import services
-from .descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
-from .forms import ExportForm, ReportForm, ScheduleForm
-from .models import ExportReport, ExportSchedule
-from .schedules import schedule_save
-from .selectors import (
+from exports import services
+from exports.descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
+from exports.forms import ExportForm, ReportForm, ScheduleForm
+from exports.models import ExportReport, ExportSchedule
+from exports.schedules import schedule_save
+from exports.selectors import (
     job_downloadable_by,
     jobs_for_user,
     reports_for_user,
     schedules_for_user,
 )
+from orders.chips import filter_chips
+from orders.form_fields import error_lines, row_id
+from orders.querystring import canonical_query
+from orders.selectors.order_list import ForeignShop, order_filterset
 
 JOBS_SHOWN = 100
 

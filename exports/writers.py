@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from .xlsx import StreamingXlsx
+from exports.xlsx import StreamingXlsx
 
 BOM = "\ufeff".encode()
 XLSX_MAX_DATA_ROWS = 1_048_575  # one row of a sheet holds the header

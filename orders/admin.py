@@ -11,10 +11,8 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
-from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
-
-from .importing.plan import DATE_FORMAT_CHOICES
-from .models import (
+from orders.importing.plan import DATE_FORMAT_CHOICES
+from orders.models import (
     PAYMENT_FIELDS,
     Order,
     OrderEvent,
@@ -24,14 +22,15 @@ from .models import (
     SavedView,
     TrackingCheckpoint,
 )
-from .resources import (
+from orders.resources import (
     ADMIN_EXPORT_MAX_ROWS,
     OrderResource,
     TikTokOrderFileResource,
     formula_notice,
 )
-from .selectors.timeline import event_detail, event_title
-from .statuses import FINAL_TRACKING_STATUSES
+from orders.selectors.timeline import event_detail, event_title
+from orders.statuses import FINAL_TRACKING_STATUSES
+from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -338,8 +337,8 @@ class PackageAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """Say which tracking providers are degraded (failing, hence paused) right now."""
-        from .carriers import configured_providers
-        from .services.tracking_poll import provider_health
+        from orders.carriers import configured_providers
+        from orders.services.tracking_poll import provider_health
 
         for code in configured_providers():
             health = provider_health(code)
@@ -355,8 +354,8 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.action(description="Poll the carrier now")
     def poll_now(self, request, queryset):
         """Make the chosen parcels due and run the dispatcher (paused providers excepted)."""
-        from .services.tracking_poll import provider_health
-        from .tasks import tracking_dispatch
+        from orders.services.tracking_poll import provider_health
+        from orders.tasks import tracking_dispatch
 
         due = queryset.exclude(tracking_status__in=FINAL_TRACKING_STATUSES).exclude(
             tracking_number=""

@@ -14,11 +14,10 @@ from django.http import QueryDict
 from django.test import Client
 
 from accounts.models import User
-
-from .models import Order, OrderLine, Package
-from .selectors.keyset import cursor_for, sort_queryset
-from .selectors.order_list import order_filterset
-from .statuses import OrderStatus
+from orders.models import Order, OrderLine, Package
+from orders.selectors.keyset import cursor_for, sort_queryset
+from orders.selectors.order_list import order_filterset
+from orders.statuses import OrderStatus
 
 
 @dataclass
@@ -151,8 +150,7 @@ def _filter_lists_cold(client: Client, user: User, repeat: int) -> Timing:
     from django.core.cache import cache
 
     from accounts.access import shops_for_user
-
-    from .selectors import filter_values
+    from orders.selectors import filter_values
 
     shops = list(shops_for_user(user).values_list("pk", flat=True))
     scoped = filter_values.order_list_for_user(user=user).order_by().filter(shop_id__in=shops)

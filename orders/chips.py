@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from .filters import DATE_FIELD_LABELS, NEEDS_ACTION, PERIODS, SORTS, OrderFilterSet
-from .querystring import query_without
-from .statuses import TIKTOK_COUNTRY, FulfillmentType, OrderStatus, TrackingStatus
+from orders.filters import DATE_FIELD_LABELS, NEEDS_ACTION, PERIODS, SORTS, OrderFilterSet
+from orders.querystring import query_without
+from orders.statuses import TIKTOK_COUNTRY, FulfillmentType, OrderStatus, TrackingStatus
 
 
 @dataclass(frozen=True)

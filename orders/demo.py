@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import Shop
-
-from . import demo_data as data
-from .models import (
+from orders import demo_data as data
+from orders.models import (
     Order,
     OrderEvent,
     OrderLine,
@@ -22,8 +21,8 @@ from .models import (
     TrackingCheckpoint,
     checkpoint_fingerprint,
 )
-from .money import line_amounts, order_totals, to_money
-from .statuses import (
+from orders.money import line_amounts, order_totals, to_money
+from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
     PACKAGE_STATUS_FOR_ORDER,
     ActorType,

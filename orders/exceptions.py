@@ -1,6 +1,6 @@
 """Domain errors of the orders app; views turn them into form errors or messages."""
 
-from .statuses import OrderStatus, status_label
+from orders.statuses import OrderStatus, status_label
 
 
 class OrderError(Exception):

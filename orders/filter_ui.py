@@ -2,7 +2,7 @@
 
 from django.http import QueryDict
 
-from .filters import (
+from orders.filters import (
     DATE_FIELD_LABELS,
     KNOWN_SET_FILTERS,
     NEEDS_ACTION,
@@ -12,9 +12,9 @@ from .filters import (
     OrderFilterSet,
     PlainTextFilter,
 )
-from .periods import PERIODS
-from .selectors.filter_values import value_label
-from .statuses import FulfillmentType, OrderStatus, TrackingStatus
+from orders.periods import PERIODS
+from orders.selectors.filter_values import value_label
+from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 # The labels are the FilterSet's own, so a refusal names a filter as the bar does.
 LABELS = {name: f.label for name, f in OrderFilterSet.base_filters.items()}

@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .form_fields import (
+from orders.form_fields import (
     BoundedDateField,
     MoneyField,
     PlainTextField,
@@ -21,11 +21,11 @@ from .form_fields import (
     WholeNumberField,
     row_id,
 )
-from .models import ImportJob, Order, OrderEvent, OrderLine, Package
-from .needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
-from .periods import PERIODS, dates_range, period_range
-from .selectors.keyset import BadCursor, cursor_read
-from .statuses import FulfillmentType, OrderStatus, TrackingStatus
+from orders.models import ImportJob, Order, OrderEvent, OrderLine, Package
+from orders.needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
+from orders.periods import PERIODS, dates_range, period_range
+from orders.selectors.keyset import BadCursor, cursor_read
+from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 YES_NO = (("1", "Yes"), ("0", "No"))
 DATE_FIELDS = {

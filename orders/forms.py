@@ -1,6 +1,6 @@
 from django import forms
 
-from .form_fields import MoneyField, PlainTextField, currency_decimals, row_id
+from orders.form_fields import MoneyField, PlainTextField, currency_decimals, row_id
 
 
 class SavedViewForm(forms.Form):

@@ -12,9 +12,8 @@ from accounts.models import Shop, User
 from exports.benchmarks import ExportTiming, in_child
 from exports.generate import export_generate
 from exports.models import ExportJob
-
-from .importing import import_tiktok_file
-from .models import Order
+from orders.importing import import_tiktok_file
+from orders.models import Order
 
 TARGET = "bench-import"  # the shop the file is imported into, emptied first
 

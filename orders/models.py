@@ -13,8 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models import Shop
-
-from .statuses import (
+from orders.statuses import (
     ActorType,
     CancelInitiator,
     EventKind,

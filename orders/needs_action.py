@@ -12,9 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.access import shop_permissions
 from accounts.roles import Perm
-
-from .models import Package, Refund
-from .statuses import OrderStatus, RefundStatus, TrackingStatus
+from orders.models import Package, Refund
+from orders.statuses import OrderStatus, RefundStatus, TrackingStatus
 
 TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
 TRACKING_PROBLEMS = (

@@ -39,7 +39,7 @@ def _calamine(path: Path) -> int:
 
 
 def _ours(path: Path) -> int:
-    from .importing.read import SheetFile
+    from orders.importing.read import SheetFile
 
     with SheetFile(path, path.name) as sheet:
         return sum(1 for _ in sheet.rows())
@@ -85,7 +85,7 @@ def measure(reader, path: Path) -> tuple[str, float, float]:
 
 def files(folder: Path, rows: int) -> dict[str, Path]:
     """The workbooks measured: TikTok-like (inline and shared text) and the issue's bombs."""
-    from . import xlsx_files as x
+    from orders import xlsx_files as x
 
     made = {}
 
@@ -105,7 +105,7 @@ def files(folder: Path, rows: int) -> dict[str, Path]:
 
 
 def _strings(count: int):
-    from . import xlsx_files as x
+    from orders import xlsx_files as x
 
     yield f'<sst xmlns="{x.MAIN}">'.encode()
     block = b"<si><t>a</t></si>" * 100_000
@@ -115,7 +115,7 @@ def _strings(count: int):
 
 
 def _corner():
-    from . import xlsx_files as x
+    from orders import xlsx_files as x
 
     yield from x.open_sheet()
     yield b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'

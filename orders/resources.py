@@ -18,12 +18,11 @@ from import_export.widgets import ForeignKeyWidget
 from accounts.csvsafe import csv_safe
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
-
-from .importing import ImportRefused, UnreadableFile, import_tiktok_file
-from .importing.apply import SHOWN_NOTICES
-from .importing.plan import NOTED_STARTS, NOTICE_CHARS, Notice, notice_words
-from .importing.read import HEADERS, REQUIRED
-from .models import PAYMENT_FIELDS, Order
+from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
+from orders.importing.apply import SHOWN_NOTICES
+from orders.importing.plan import NOTED_STARTS, NOTICE_CHARS, Notice, notice_words
+from orders.importing.read import HEADERS, REQUIRED
+from orders.models import PAYMENT_FIELDS, Order
 
 ADMIN_EXPORT_MAX_ROWS = 50_000
 

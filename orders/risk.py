@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Avg, Q
 
-from .models import Order
+from orders.models import Order
 
 SAME_DESTINATION_WINDOW = timedelta(hours=24)
 SAME_DESTINATION_ALERT = 3  # other orders to the same address or phone within the window

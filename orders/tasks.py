@@ -13,13 +13,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .carriers import NotConfigured, adapter_for, configured_providers
-from .importing.bounds import memory_budget
-from .importing.jobs import import_expire, import_recover, import_run
-from .importing.uploads import upload_orphans_delete
-from .models import Package
-from .services.tracking import tracking_apply
-from .services.tracking_poll import packages_claim, poll_batch, provider_health, tracking_start
+from orders.carriers import NotConfigured, adapter_for, configured_providers
+from orders.importing.bounds import memory_budget
+from orders.importing.jobs import import_expire, import_recover, import_run
+from orders.importing.uploads import upload_orphans_delete
+from orders.models import Package
+from orders.services.tracking import tracking_apply
+from orders.services.tracking_poll import (
+    packages_claim,
+    poll_batch,
+    provider_health,
+    tracking_start,
+)
 
 log = logging.getLogger(__name__)
 DISPATCH_LOCK = "tracking:dispatch-lock"

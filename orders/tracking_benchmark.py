@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from .carriers.seventeen_track import SeventeenTrack
-from .carriers.simulator import simulator_server
-from .models import Order, OrderEvent, Package
-from .services.tracking_poll import poll_due
+from orders.carriers.seventeen_track import SeventeenTrack
+from orders.carriers.simulator import simulator_server
+from orders.models import Order, OrderEvent, Package
+from orders.services.tracking_poll import poll_due
 
 PREFIX = "BENCH"
 PROVIDER = "benchmark"  # its own provider code: only the run's packages are polled

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
-from . import views
-from .views import imports
+from orders import views
+from orders.views import imports
 
 app_name = "orders"
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .celery import app
-from .tasks import BEAT_HEARTBEAT_KEY, ping
+from sellercenter.celery import app
+from sellercenter.tasks import BEAT_HEARTBEAT_KEY, ping
 
 
 def _timed(check) -> dict:

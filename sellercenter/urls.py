@@ -6,8 +6,7 @@ from django.urls import include, path
 
 from orders import views as order_views
 from orders.views.webhooks import carrier_webhook
-
-from . import errors, health
+from sellercenter import errors, health
 
 admin.site.site_header = "Seller Center administration"
 admin.site.site_title = "Seller Center admin"

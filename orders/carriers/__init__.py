@@ -7,8 +7,8 @@ exists only where the settings enable it (the demo and the tests), never in prod
 
 from django.conf import settings
 
-from .base import Adapter
-from .seventeen_track import SeventeenTrack
+from orders.carriers.base import Adapter
+from orders.carriers.seventeen_track import SeventeenTrack
 
 PROVIDERS = ("aftership", "17track", "simulator")
 
@@ -34,7 +34,7 @@ def adapter_for(code: str) -> Adapter:
             "17track", settings.TRACKING_17TRACK_API_KEY, settings.TRACKING_17TRACK_URL
         )
     if code == "aftership":
-        from .aftership import AfterShip
+        from orders.carriers.aftership import AfterShip
 
         if not settings.TRACKING_AFTERSHIP_API_KEY:
             raise NotConfigured("TRACKING_AFTERSHIP_API_KEY is not set")

@@ -16,8 +16,7 @@ from datetime import date
 
 import requests
 
-from ..statuses import TrackingStatus
-from .base import (
+from orders.carriers.base import (
     TIMEOUT_SECONDS,
     BadSignature,
     BadWebhook,
@@ -30,6 +29,7 @@ from .base import (
     json_body,
     signature_matches,
 )
+from orders.statuses import TrackingStatus
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from ..statuses import TrackingStatus
+from orders.statuses import TrackingStatus
 
 TIMEOUT_SECONDS = 10
 

@@ -11,8 +11,7 @@ import logging
 
 import requests
 
-from ..statuses import TrackingStatus
-from .base import (
+from orders.carriers.base import (
     TIMEOUT_SECONDS,
     BadSignature,
     BadWebhook,
@@ -25,6 +24,7 @@ from .base import (
     json_body,
     signature_matches,
 )
+from orders.statuses import TrackingStatus
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,9 @@ from django.db import transaction
 
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
-
-from .apply import ImportRefused, ImportReport, apply_batch, mark_owned_elsewhere
-from .plan import Formats, OrderGroups, plan_order
-from .read import SheetFile, UnreadableFile
+from orders.importing.apply import ImportRefused, ImportReport, apply_batch, mark_owned_elsewhere
+from orders.importing.plan import Formats, OrderGroups, plan_order
+from orders.importing.read import SheetFile, UnreadableFile
 
 Progress = Callable[[int, int], None]  # (rows read, rows in the file)
 

@@ -13,12 +13,11 @@ from django.utils.translation import ngettext
 
 from accounts.access import shops_for_user
 from accounts.models import Shop
-
-from ..models import Order, OrderEvent, OrderLine, Package
-from ..services.order_parts import order_parts_follow
-from ..statuses import LINE_STATUS_FOR_ORDER, ActorType, EventKind, LineStatus
-from .badrows import BadRows
-from .plan import Notice, OrderPlan, RowError, other_reading
+from orders.importing.badrows import BadRows
+from orders.importing.plan import Notice, OrderPlan, RowError, other_reading
+from orders.models import Order, OrderEvent, OrderLine, Package
+from orders.services.order_parts import order_parts_follow
+from orders.statuses import LINE_STATUS_FOR_ORDER, ActorType, EventKind, LineStatus
 
 LINE_FIELDS = (
     "seller_sku",

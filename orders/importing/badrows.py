@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from .plan import RowError
+from orders.importing.plan import RowError
 
 MAX_KINDS = 100  # past these (a file of ever new problems), the rest count as "other problems"
 OTHER = ("", "other problems")

@@ -22,10 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting, same_attempt
-
-from ..models import ImportJob
-from . import ImportRefused, UnreadableFile, import_tiktok_file
-from .read import read_inline
+from orders.importing import ImportRefused, UnreadableFile, import_tiktok_file
+from orders.importing.read import read_inline
+from orders.models import ImportJob
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ def import_start(job: ImportJob) -> None:
         import_run(job.pk)
         job.refresh_from_db()
         return
-    from ..tasks import import_run_task  # here: the tasks module imports this one
+    from orders.tasks import import_run_task  # here: the tasks module imports this one
 
     transaction.on_commit(lambda: import_run_task.delay(job.pk))
 
@@ -261,7 +260,7 @@ def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> 
     (IMPORT_HEARTBEAT_SECONDS), or fail them once they ran IMPORT_MAX_ATTEMPTS times; send
     again the message of a stage queued that long (the broker may have lost it; a duplicate
     claims nothing)."""
-    from ..tasks import import_run_task  # here: the tasks module imports this one
+    from orders.tasks import import_run_task  # here: the tasks module imports this one
 
     seconds = settings.IMPORT_HEARTBEAT_SECONDS if stale_after is None else stale_after
     now = timezone.now()

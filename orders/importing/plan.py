@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import ngettext
 
 from accounts.csvsafe import FORMULA_TRIGGERS
-
-from ..models import LATER_TIMES
-from ..statuses import (
+from orders.importing.read import HEADERS, ORDER_ID, FormulaCell, SheetFile
+from orders.importing.values import BadValue, count, local_time, money, same_value
+from orders.models import LATER_TIMES
+from orders.statuses import (
     TIKTOK_COUNTRY,
     TIKTOK_FULFILMENT,
     TIKTOK_STATUS,
@@ -28,8 +29,6 @@ from ..statuses import (
     OrderStatus,
     OrderType,
 )
-from .read import HEADERS, ORDER_ID, FormulaCell, SheetFile
-from .values import BadValue, count, local_time, money, same_value
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .bounds import Bounds, CsvLines, OutOfBounds, UnreadableFile, zip_check
-from .xlsx import xlsx_grid
+from orders.importing.bounds import Bounds, CsvLines, OutOfBounds, UnreadableFile, zip_check
+from orders.importing.xlsx import xlsx_grid
 
 # Our name for a column → the headers TikTok uses for it (normalised: lower case, one space).
 HEADERS = {

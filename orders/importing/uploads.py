@@ -10,10 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Shop
-
-from ..models import ImportJob
-from .jobs import import_start
-from .read import SheetFile, read_inline
+from orders.importing.jobs import import_start
+from orders.importing.read import SheetFile, read_inline
+from orders.models import ImportJob
 
 FOLDER = "imports"
 GRACE = timedelta(hours=1)  # a file this young may still be on its way into a job row

@@ -16,7 +16,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from .bounds import Bounds, UnreadableFile, WatchedZip
+from orders.importing.bounds import Bounds, UnreadableFile, WatchedZip
 
 # What reading must let through: our own refusals, and the budgets' (docs/imports.md).
 PASS = (UnreadableFile, MemoryError, SoftTimeLimitExceeded)

@@ -10,15 +10,14 @@ from django.utils import timezone
 from accounts.access import shops_for_user, shops_in_view
 from accounts.models import Membership, Shop, User
 from accounts.roles import Perm, Role
-
-from ..models import Order
-from ..needs_action import (
+from orders.models import Order
+from orders.needs_action import (
     DEADLINE_NEEDS_ACTION,
     NEEDS_ACTION,
     needs_action_q,
     reasons_for_shop,
 )
-from ..statuses import OrderStatus
+from orders.statuses import OrderStatus
 
 
 def order_list_for_user(*, user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Order]:

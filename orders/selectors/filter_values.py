@@ -20,9 +20,8 @@ from django.db.models import Min
 
 from accounts.access import shops_for_user
 from accounts.models import User
-
-from ..statuses import TIKTOK_COUNTRY
-from . import order_list_for_user
+from orders.selectors import order_list_for_user
+from orders.statuses import TIKTOK_COUNTRY
 
 CACHE_SECONDS = 600
 MAX_VALUES = 200  # a list longer than this is no help to pick from; the rest are not shown

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import ngettext
 
-from ..filters import MAX_ORDER_IDS, OrderFilterSet, parse_order_ids
+from orders.filters import MAX_ORDER_IDS, OrderFilterSet, parse_order_ids
 
 LISTED_IDS = 10  # ids named in a line; the rest are "and N more"
 

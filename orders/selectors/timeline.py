@@ -7,8 +7,8 @@ statuses.VOCABULARIES, so the timeline says "In transit → Delivered", never IN
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import OrderEvent, Package
-from ..statuses import ActorType, EventKind, words
+from orders.models import OrderEvent, Package
+from orders.statuses import ActorType, EventKind, words
 
 
 @dataclass

@@ -4,10 +4,9 @@ from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
-
-from ..exceptions import OrderError
-from ..models import Order, OrderEvent
-from ..statuses import ActorType
+from orders.exceptions import OrderError
+from orders.models import Order, OrderEvent
+from orders.statuses import ActorType
 
 
 def require_shop_perm(*, order: Order, actor, perm: Perm, refused: type[OrderError]) -> None:

@@ -2,8 +2,7 @@
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
-
-from ..models import Order
+from orders.models import Order
 
 
 def buyer_data_view_record(*, request, order: Order) -> None:

@@ -5,11 +5,10 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from accounts.roles import Perm
-
-from ..exceptions import OrderError
-from ..models import Order, OrderEvent
-from ..statuses import EventKind, OrderStatus, RefundStatus
-from .actions import person_event_record, require_shop_perm
+from orders.exceptions import OrderError
+from orders.models import Order, OrderEvent
+from orders.services.actions import person_event_record, require_shop_perm
+from orders.statuses import EventKind, OrderStatus, RefundStatus
 
 MESSAGE_MAX_LENGTH = 2000
 S = OrderStatus

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from ..models import OrderLine, Package
-from ..statuses import (
+from orders.models import OrderLine, Package
+from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
     PACKAGE_STATUS_FOR_ORDER,
     LineStatus,

@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
-
-from ..exceptions import OrderError
-from ..models import Order, OrderLine, Refund, RefundLine
-from ..money import to_money
-from ..statuses import EventKind, OrderStatus, RefundStatus
-from .actions import person_event_record, require_shop_perm
+from orders.exceptions import OrderError
+from orders.models import Order, OrderLine, Refund, RefundLine
+from orders.money import to_money
+from orders.services.actions import person_event_record, require_shop_perm
+from orders.statuses import EventKind, OrderStatus, RefundStatus
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 

@@ -6,9 +6,8 @@ from django.db.models import Q, QuerySet
 from accounts.access import shops_for_user, user_has_shop_perm
 from accounts.models import Shop, User
 from accounts.roles import Perm
-
-from ..exceptions import OrderError
-from ..models import SavedView
+from orders.exceptions import OrderError
+from orders.models import SavedView
 
 
 class SavedViewError(OrderError):

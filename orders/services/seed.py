@@ -14,11 +14,10 @@ from django.utils import timezone
 from accounts.models import Membership, Shop, User
 from accounts.roles import Role
 from accounts.services import membership_grant
-
-from ..demo import DemoOrder, build_order, demo_order_id
-from ..models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
-from ..statuses import ActorType
-from .bulk import bulk_insert
+from orders.demo import DemoOrder, build_order, demo_order_id
+from orders.models import Order, OrderEvent, OrderLine, Package, Refund, TrackingCheckpoint
+from orders.services.bulk import bulk_insert
+from orders.statuses import ActorType
 
 DEMO_PASSWORD = "sellercenter-demo"  # noqa: S105 - printed to the person running the demo
 DEMO_SHOPS = (

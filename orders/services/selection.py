@@ -7,11 +7,10 @@ from django.http import QueryDict
 
 from accounts.models import User
 from accounts.roles import Perm
-
-from ..form_fields import error_lines, row_id
-from ..models import Order
-from ..selectors import order_list_for_user
-from ..selectors.order_list import order_filterset
+from orders.form_fields import error_lines, row_id
+from orders.models import Order
+from orders.selectors import order_list_for_user
+from orders.selectors.order_list import order_filterset
 
 MAX_TICKED = 1000
 

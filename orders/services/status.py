@@ -14,10 +14,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
-from ..models import Order, OrderEvent
-from ..statuses import ActorType, EventKind, OrderStatus
-from .order_parts import order_parts_follow
+from orders.exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
+from orders.models import Order, OrderEvent
+from orders.services.order_parts import order_parts_follow
+from orders.statuses import ActorType, EventKind, OrderStatus
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {

@@ -10,9 +10,10 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..carriers.base import TrackingUpdate
-from ..models import Order, OrderEvent, Package, TrackingCheckpoint, checkpoint_fingerprint
-from ..statuses import (
+from orders.carriers.base import TrackingUpdate
+from orders.models import Order, OrderEvent, Package, TrackingCheckpoint, checkpoint_fingerprint
+from orders.services.status import order_status_change
+from orders.statuses import (
     FINAL_TRACKING_STATUSES,
     ActorType,
     EventKind,
@@ -20,7 +21,6 @@ from ..statuses import (
     PackageStatus,
     TrackingStatus,
 )
-from .status import order_status_change
 
 T = TrackingStatus
 # How soon to ask again, by status: often when a parcel is about to arrive, rarely when idle.

@@ -14,11 +14,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from ..carriers.base import Adapter, ProviderError, RateLimited
-from ..models import Package
-from ..statuses import FINAL_TRACKING_STATUSES
-from .rate_limit import rate_wait
-from .tracking import tracking_apply_batch, tracking_failed
+from orders.carriers.base import Adapter, ProviderError, RateLimited
+from orders.models import Package
+from orders.services.rate_limit import rate_wait
+from orders.services.tracking import tracking_apply_batch, tracking_failed
+from orders.statuses import FINAL_TRACKING_STATUSES
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)

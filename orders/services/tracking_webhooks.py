@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from ..carriers import NotConfigured, adapter_for
-from ..carriers.base import BadSignature, BadWebhook
-from ..form_fields import control_character
-from ..models import TrackingWebhookEvent
+from orders.carriers import NotConfigured, adapter_for
+from orders.carriers.base import BadSignature, BadWebhook
+from orders.form_fields import control_character
+from orders.models import TrackingWebhookEvent
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
@@ -70,7 +70,7 @@ def tracking_webhook_receive(
     except IntegrityError:
         return WebhookReceipt(updates=len(updates), duplicate=True)
     if updates:
-        from ..tasks import tracking_webhook_apply  # tasks import services, not the reverse
+        from orders.tasks import tracking_webhook_apply  # tasks import services, not the reverse
 
         text = body.decode("utf-8")
         transaction.on_commit(lambda: tracking_webhook_apply.delay(provider, text, signatures))

@@ -1,6 +1,6 @@
 from django import template
 
-from ..links import order_url as _order_url
+from orders.links import order_url as _order_url
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ the words of statuses.VOCABULARIES, the one table of what people read."""
 
 from django import template
 
-from ..statuses import words as _words
-from ..zones import zone_abbreviation
+from orders.statuses import words as _words
+from orders.zones import zone_abbreviation
 
 register = template.Library()
 

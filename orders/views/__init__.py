@@ -1,6 +1,6 @@
 """Order pages. Views translate HTTP only: access, input, one selector or service, render."""
 
-from .order_detail import (
+from orders.views.order_detail import (
     message_send,
     order_detail,
     order_note_add,
@@ -10,7 +10,7 @@ from .order_detail import (
     refund_create,
     refund_decide,
 )
-from .order_list import (
+from orders.views.order_list import (
     bulk_action,
     order_counts,
     order_list,

@@ -17,20 +17,14 @@ from django.views.decorators.http import require_POST
 from accounts.access import permission_required, shops_for_user
 from accounts.csvsafe import csv_write
 from accounts.roles import Perm
-
-from ..importing import UnreadableFile
-from ..importing.badrows import report_bad_rows, report_csv_rows
-from ..importing.jobs import (
-    import_apply_start,
-    import_notice,
-    import_progress,
-    import_stalled,
-)
-from ..importing.plan import DATE_FORMAT_CHOICES, notice_words
-from ..importing.read import too_large, upload_check
-from ..importing.uploads import import_upload
-from ..links import imported_orders_url
-from ..models import ImportJob
+from orders.importing import UnreadableFile
+from orders.importing.badrows import report_bad_rows, report_csv_rows
+from orders.importing.jobs import import_apply_start, import_notice, import_progress, import_stalled
+from orders.importing.plan import DATE_FORMAT_CHOICES, notice_words
+from orders.importing.read import too_large, upload_check
+from orders.importing.uploads import import_upload
+from orders.links import imported_orders_url
+from orders.models import ImportJob
 
 HISTORY = 10
 

@@ -14,17 +14,16 @@ from accounts.access import (
     user_has_shop_perm,
 )
 from accounts.roles import Perm, roles_holding
-
-from ..exceptions import OrderError
-from ..form_fields import first_error
-from ..forms import MessageForm, NoteForm, RefundForm, StatusForm, TrackingForm
-from ..links import order_url
-from ..selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
-from ..services import fulfilment, notes, refunds
-from ..services import messages as buyer_messages
-from ..services.audit import buyer_data_view_record
-from ..services.status import allowed_next_statuses
-from ..statuses import OrderStatus, RefundStatus
+from orders.exceptions import OrderError
+from orders.form_fields import first_error
+from orders.forms import MessageForm, NoteForm, RefundForm, StatusForm, TrackingForm
+from orders.links import order_url
+from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
+from orders.services import fulfilment, notes, refunds
+from orders.services import messages as buyer_messages
+from orders.services.audit import buyer_data_view_record
+from orders.services.status import allowed_next_statuses
+from orders.statuses import OrderStatus, RefundStatus
 
 
 def _shop(request) -> str:

@@ -16,16 +16,15 @@ from accounts.access import (
     user_has_perm_anywhere,
 )
 from accounts.roles import Perm
-
-from ..bulk_actions import BULK_ACTIONS, bulk_actions_for_user
-from ..filter_ui import filter_bar
-from ..form_fields import error_lines
-from ..forms import SavedViewChangeForm, SavedViewForm
-from ..querystring import NOTHING_SET, canonical_query, without_empty
-from ..selectors import order_overview_for_user
-from ..selectors.order_list import ForeignShop, order_list_counts, order_list_page
-from ..services import saved_views as views_service
-from ..services.selection import SelectionRefused, order_selection_resolve
+from orders.bulk_actions import BULK_ACTIONS, bulk_actions_for_user
+from orders.filter_ui import filter_bar
+from orders.form_fields import error_lines
+from orders.forms import SavedViewChangeForm, SavedViewForm
+from orders.querystring import NOTHING_SET, canonical_query, without_empty
+from orders.selectors import order_overview_for_user
+from orders.selectors.order_list import ForeignShop, order_list_counts, order_list_page
+from orders.services import saved_views as views_service
+from orders.services.selection import SelectionRefused, order_selection_resolve
 
 
 @login_required

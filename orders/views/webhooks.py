@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..services.tracking_webhooks import WebhookRefused, tracking_webhook_receive
+from orders.services.tracking_webhooks import WebhookRefused, tracking_webhook_receive
 
 
 @csrf_exempt

@@ -10,7 +10,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import (
+from sellercenter.settings.env import (
     BASE_DIR,
     VAR_DIR,
     bool_from_env,

@@ -2,8 +2,8 @@
 
 import secrets
 
-from .base import *  # noqa: F403
-from .env import VAR_DIR, bool_from_env, env
+from sellercenter.settings.base import *  # noqa: F403
+from sellercenter.settings.env import VAR_DIR, bool_from_env, env
 
 DEBUG = bool_from_env("DJANGO_DEBUG", default=True)
 

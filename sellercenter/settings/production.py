@@ -6,9 +6,9 @@ DATABASE_URL are set. https://docs.djangoproject.com/en/5.2/howto/deployment/che
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import TRACKING_DEFAULT_PROVIDER
-from .env import bool_from_env, env, int_from_env
+from sellercenter.settings.base import *  # noqa: F403
+from sellercenter.settings.base import TRACKING_DEFAULT_PROVIDER
+from sellercenter.settings.env import bool_from_env, env, int_from_env
 
 for required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS"):
     if not env.str(required, default=""):

@@ -1,7 +1,7 @@
 """Tests: the environment's database (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
 
-from .env import VAR_DIR, embedded_task_settings
-from .local import *  # noqa: F403
+from sellercenter.settings.env import VAR_DIR, embedded_task_settings
+from sellercenter.settings.local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only

@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 
 from exports import writers, xlsx
 from orders.models import Order
+from tests.exports.helpers import as_dicts, csv_rows, generate, make_job
 from tests.orders.factories import OrderFactory
-
-from .helpers import as_dicts, csv_rows, generate, make_job
 
 pytestmark = pytest.mark.django_db
 KL = ZoneInfo("Asia/Kuala_Lumpur")

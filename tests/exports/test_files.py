@@ -12,9 +12,7 @@ from exports import writers
 from exports.generate import ExportFailed
 from orders.models import Order, OrderLine
 from tests.accounts.factories import member
-from tests.orders.factories import OrderFactory
-
-from .helpers import (
+from tests.exports.helpers import (
     SKU_LIST_HEADER,
     as_dicts,
     csv_rows,
@@ -23,6 +21,7 @@ from .helpers import (
     make_job,
     xlsx_rows,
 )
+from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")

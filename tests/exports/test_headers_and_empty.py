@@ -4,8 +4,7 @@ holding the header row (issue 13, items 4 and 5)."""
 import pytest
 
 from exports.models import ExportStatus
-
-from .helpers import SKU_LIST_HEADER, csv_rows, generate, make_job, xlsx_rows
+from tests.exports.helpers import SKU_LIST_HEADER, csv_rows, generate, make_job, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 HOSTILE_LABELS = ["=cmd|' /C calc'!A0", "+SUM(1)", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]

@@ -7,9 +7,8 @@ import pytest
 
 from exports.models import ExportJob
 from orders.models import Package
+from tests.exports.helpers import make_job
 from tests.orders.factories import OrderFactory
-
-from .helpers import make_job
 
 pytestmark = pytest.mark.django_db
 FILTERS = "status=IN_TRANSIT&carrier=J%26T&sort=total"

@@ -19,9 +19,8 @@ from accounts.heartbeat import last_beat
 from exports.models import ExportJob, ExportSchedule, ExportStatus
 from exports.schedules import next_run_after, previous_period, schedules_run_due
 from exports.tasks import export_expire, export_recover, export_run
+from tests.exports.helpers import csv_rows, make_job
 from tests.orders.factories import OrderFactory
-
-from .helpers import csv_rows, make_job
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")

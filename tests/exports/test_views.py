@@ -11,9 +11,8 @@ from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
 from exports.models import ExportJob, ExportReport, ExportSchedule, ExportStatus
 from tests.accounts.factories import member
+from tests.exports.helpers import make_job
 from tests.orders.factories import OrderFactory
-
-from .helpers import make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from orders.demo import build_order
 from orders.models import OrderLine
 from orders.services.seed import demo_orders_save
 from tests.celery_worker import start_worker, stop_worker, wait_until_ready
-
-from .helpers import as_dicts, csv_rows, make_job, xlsx_rows
+from tests.exports.helpers import as_dicts, csv_rows, make_job, xlsx_rows
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

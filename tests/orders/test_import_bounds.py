@@ -18,9 +18,8 @@ from django.test import TestCase
 from orders import xlsx_files as x
 from orders.importing import UnreadableFile, import_tiktok_file
 from orders.models import ImportJob, Order
-
-from .tiktok_files import sku_csv as _csv
-from .tiktok_files import sku_row as _row
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 QUICK = 5  # seconds: every bound trips long before a bomb could cost memory or time

@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from orders.models import ImportJob, Order
-
-from .tiktok_files import sku_csv as _csv
-from .tiktok_files import sku_row as _row
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 GOOD = "576123400000000002"

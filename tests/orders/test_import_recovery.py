@@ -21,9 +21,8 @@ from orders.importing.jobs import import_heartbeat, import_recover, import_run
 from orders.models import ImportJob, Order
 from orders.tasks import import_recover_task, import_run_task
 from tests.celery_worker import ROOT, start_worker, stop_worker, wait_until_ready
-
-from .tiktok_files import sku_csv as _csv
-from .tiktok_files import sku_row as _row
+from tests.orders.tiktok_files import sku_csv as _csv
+from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 
