@@ -13,13 +13,13 @@ from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin_forms import ShopAdminForm
+from accounts.admin_mixins import ReadOnlyAdminMixin
 from accounts.admin_scope import ShopScopedAdminMixin, ShopScopedInlineMixin, shop_scoped
 from accounts.exceptions import AccountsError
 from accounts.invitations import invitation_send
 from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from accounts.roles import Role, role_table
 from accounts.services import membership_add, membership_grant, membership_revoke
-from sellercenter.admin import ReadOnlyAdminMixin
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from accounts.models import Shop
 
 def tracking_provider_choices(current: str) -> list[tuple[str, str]]:
     """The deployment's default, the providers it can call, and `current` even if it cannot."""
-    from orders.carriers import configured_providers  # accounts does not import orders on load
+    from tracking.carriers import configured_providers  # accounts does not import orders on load
 
     configured = configured_providers()
     choices = []
@@ -24,7 +24,7 @@ def tracking_provider_help() -> str:
     """The provider field's help text, naming this deployment's default in words (F6)."""
     from django.conf import settings
 
-    from orders.carriers import configured_providers
+    from tracking.carriers import configured_providers
 
     labels = dict(Shop._meta.get_field("tracking_provider").choices)
     default = settings.TRACKING_DEFAULT_PROVIDER

@@ -15,7 +15,7 @@ def navigation(request):
     shops = list(shops_for_user(user))
     current = next((shop for shop in shops if shop.pk == user.preferred_shop_id), None)
     return {
-        "nav_items": nav_for_user(user, request.path),
+        "nav_items": nav_for_user(user, request.resolver_match),
         "switcher_shops": shops,
         "current_shop": current,
         "shops_awaiting_two_factor": list(shops_awaiting_two_factor(user)),

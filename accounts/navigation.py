@@ -13,28 +13,24 @@ class NavItem:
     label: str
     url_name: str
     perm: Perm | None  # None: every signed-in user
+    # The pages it is the menu entry of: a URL namespace (every page of that app) or one URL name.
+    section: str
 
 
 NAV_ITEMS = (
-    NavItem("Overview", "home", None),
-    NavItem("Orders", "orders:list", Perm.VIEW_ORDERS),
-    NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS),
-    NavItem("Import", "orders:import", Perm.IMPORT_ORDERS),
-    NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF),
+    NavItem("Overview", "home", None, "home"),
+    NavItem("Orders", "orders:list", Perm.VIEW_ORDERS, "orders"),
+    NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS, "exports"),
+    NavItem("Import", "imports:upload", Perm.IMPORT_ORDERS, "imports"),
+    NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF, "accounts:access_review"),
 )
 
 
-def nav_for_user(user, current_path: str) -> list[dict]:
-    """The entries this user may use, with the one for the current page marked (the longest
-    matching address wins: /orders/import/ is Import, not Orders)."""
-    entries = []
-    for item in NAV_ITEMS:
-        if item.perm is not None and not user_has_perm_anywhere(user, item.perm):
-            continue
-        url = reverse(item.url_name)
-        matches = current_path == url or (url != "/" and current_path.startswith(url))
-        entries.append({"label": item.label, "url": url, "active": matches})
-    best = max((e for e in entries if e["active"]), key=lambda e: len(e["url"]), default=None)
-    for entry in entries:
-        entry["active"] = entry is best
-    return entries
+def nav_for_user(user, resolver_match) -> list[dict]:
+    """The entries this user may use, with the one of the current page's section marked."""
+    here = {resolver_match.namespace, resolver_match.view_name} if resolver_match else set()
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "active": item.section in here}
+        for item in NAV_ITEMS
+        if item.perm is None or user_has_perm_anywhere(user, item.perm)
+    ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from accounts.admin_mixins import ReadOnlyAdminMixin
 from exports.models import ExportJob
-from sellercenter.admin import ReadOnlyAdminMixin
 
 
 @admin.register(ExportJob)

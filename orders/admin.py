@@ -1,36 +1,11 @@
 """Django admin for orders. Data that comes from TikTok is read-only; status changes go
 through orders.services.status, never through a form field."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
-from django.utils import timezone
-from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from django.contrib import admin
 
-from accounts.models import AuditAction, Shop
-from accounts.services import audit_record
-from orders.importing.plan import DATE_FORMAT_CHOICES
-from orders.models import (
-    PAYMENT_FIELDS,
-    Order,
-    OrderEvent,
-    OrderLine,
-    Package,
-    Refund,
-    SavedView,
-    TrackingCheckpoint,
-)
-from orders.resources import (
-    ADMIN_EXPORT_MAX_ROWS,
-    OrderResource,
-    TikTokOrderFileResource,
-    formula_notice,
-)
+from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from orders.models import PAYMENT_FIELDS, Order, OrderEvent, OrderLine, Package, Refund, SavedView
 from orders.selectors.timeline import event_detail, event_title
-from orders.statuses import FINAL_TRACKING_STATUSES
-from sellercenter.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -84,68 +59,8 @@ class RefundInline(ReadOnlyInline):
     )
 
 
-class OrderImportForm(ImportForm):
-    """import-export's import form, plus what a TikTok file needs: its shop and date format."""
-
-    shop = forms.ModelChoiceField(
-        Shop.objects.order_by("name"),
-        required=False,
-        to_field_name="slug",
-        help_text="For a TikTok file: the shop its orders belong to.",
-    )
-    date_format = forms.ChoiceField(
-        required=False, choices=DATE_FORMAT_CHOICES, label="Dates in a TikTok file"
-    )
-    field_order = ["resource", "shop", "date_format", "import_file", "format"]
-
-
-class OrderConfirmImportForm(ConfirmImportForm):
-    shop = forms.ModelChoiceField(
-        Shop.objects.all(), required=False, to_field_name="slug", widget=forms.HiddenInput
-    )
-    date_format = forms.ChoiceField(
-        required=False, choices=DATE_FORMAT_CHOICES, widget=forms.HiddenInput
-    )
-
-
 @admin.register(Order)
-class OrderAdmin(ImportExportMixin, admin.ModelAdmin):
-    resource_classes = [OrderResource]
-    import_form_class = OrderImportForm
-    confirm_form_class = OrderConfirmImportForm
-
-    def get_import_resource_classes(self, request):
-        return [OrderResource, TikTokOrderFileResource]
-
-    def get_export_resource_classes(self, request):
-        return [OrderResource]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        chosen = getattr(kwargs.get("form"), "cleaned_data", None) or {}
-        return {
-            **super().get_import_resource_kwargs(request, **kwargs),
-            "shop": chosen.get("shop"),
-            "date_format": chosen.get("date_format"),
-        }
-
-    def import_action(self, request, **kwargs):
-        """import-export's upload and preview, plus a notice of the cells kept as typed that
-        look like spreadsheet formulas, on the page that asks to confirm."""
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        notice = formula_notice(context["result"]) if context.get("confirm_form") else ""
-        if notice:
-            messages.warning(request, notice)
-        return response
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            shop = import_form.cleaned_data.get("shop")
-            initial["shop"] = shop.slug if shop else ""
-            initial["date_format"] = import_form.cleaned_data.get("date_format", "")
-        return initial
-
+class OrderAdmin(admin.ModelAdmin):
     list_display = (
         "order_id",
         "shop",
@@ -278,108 +193,6 @@ class OrderAdmin(ImportExportMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def export_action(self, request):
-        """Small ad-hoc exports only: larger ones belong to /exports/ (streamed, in a worker)."""
-        if request.method == "POST":
-            count = (
-                self.get_export_queryset(request).order_by()[: ADMIN_EXPORT_MAX_ROWS + 1].count()
-            )
-            if count > ADMIN_EXPORT_MAX_ROWS:
-                messages.error(
-                    request,
-                    f"More than {ADMIN_EXPORT_MAX_ROWS:,} orders: filter further, or use Exports "
-                    "in the portal, which has no size limit.",
-                )
-                return redirect("admin:orders_order_changelist")
-            audit_record(
-                action=AuditAction.EXPORT_CREATED,
-                actor=request.user,
-                target="Django admin export",
-                request=request,
-                payload={"rows": count, "filters": request.GET.urlencode()},
-            )
-        return super().export_action(request)
-
-
-@admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
-    list_display = (
-        "tracking_number",
-        "shipping_provider_name",
-        "order",
-        "tracking_status",
-        "estimated_delivery_date",
-        "last_checkpoint_at",
-        "next_poll_at",
-        "poll_failures",
-    )
-    list_filter = (
-        "tracking_status",
-        "shipping_provider_name",
-        "tracking_provider",
-        "package_status",
-    )
-    actions = ["poll_now"]
-    search_fields = ("=tracking_number", "=order__order_id")
-    list_select_related = ("order",)
-    raw_id_fields = ("order",)
-    show_full_result_count = False
-    readonly_fields = (
-        "order",
-        "package_id",
-        "tracking_status",
-        "tracking_substatus",
-        "last_checkpoint_at",
-        "last_checkpoint_message",
-        "created_at",
-    )
-
-    def changelist_view(self, request, extra_context=None):
-        """Say which tracking providers are degraded (failing, hence paused) right now."""
-        from orders.carriers import configured_providers
-        from orders.services.tracking_poll import provider_health
-
-        for code in configured_providers():
-            health = provider_health(code)
-            if health["paused"]:
-                messages.warning(
-                    request,
-                    f"Tracking provider {code} is degraded: {health['failures']} failed "
-                    f"call{pluralize(health['failures'])} in a row, so polling it is paused for "
-                    "a few minutes.",
-                )
-        return super().changelist_view(request, extra_context)
-
-    @admin.action(description="Poll the carrier now")
-    def poll_now(self, request, queryset):
-        """Make the chosen parcels due and run the dispatcher (paused providers excepted)."""
-        from orders.services.tracking_poll import provider_health
-        from orders.tasks import tracking_dispatch
-
-        due = queryset.exclude(tracking_status__in=FINAL_TRACKING_STATUSES).exclude(
-            tracking_number=""
-        )
-        count = due.update(next_poll_at=timezone.now(), poll_failures=0)
-        tracking_dispatch.delay()
-        paused = sorted(
-            {
-                p
-                for p in due.values_list("tracking_provider", flat=True)
-                if provider_health(p)["paused"]
-            }
-        )
-        note = f" Paused (failing) providers wait: {', '.join(paused)}." if paused else ""
-        self.message_user(request, f"{count} parcel(s) will be polled within a minute.{note}")
-
-
-@admin.register(TrackingCheckpoint)
-class TrackingCheckpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("occurred_at", "package", "status", "location", "message")
-    list_filter = ("status",)
-    search_fields = ("=package__tracking_number",)
-    list_select_related = ("package",)
-    show_full_result_count = False
 
 
 @admin.register(OrderEvent)

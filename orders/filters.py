@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from imports.models import ImportJob
 from orders.form_fields import (
     BoundedDateField,
     MoneyField,
@@ -21,7 +22,7 @@ from orders.form_fields import (
     WholeNumberField,
     row_id,
 )
-from orders.models import ImportJob, Order, OrderEvent, OrderLine, Package
+from orders.models import Order, OrderEvent, OrderLine, Package
 from orders.needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
 from orders.periods import PERIODS, dates_range, period_range
 from orders.selectors.keyset import BadCursor, cursor_read

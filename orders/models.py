@@ -4,7 +4,6 @@ Field names follow TikTok's Open API (reference/tiktok.md §2.2) so that imports
 webhooks land without translation. Money is Decimal in the order's currency; times are UTC.
 """
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -342,51 +341,6 @@ class Package(models.Model):
         return f"{self.shipping_provider_name} {self.tracking_number}".strip() or "package"
 
 
-def checkpoint_fingerprint(occurred_at, status: str, message: str) -> str:
-    """What makes a carrier scan the same scan, however often it is reported."""
-    return hashlib.sha256(f"{occurred_at.isoformat()}|{status}|{message}".encode()).hexdigest()
-
-
-class TrackingCheckpoint(models.Model):
-    """One carrier scan. Append-only; duplicates are dropped by their fingerprint."""
-
-    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="checkpoints")
-    occurred_at = models.DateTimeField()
-    status = models.CharField(max_length=24, choices=TrackingStatus.choices)
-    location = models.CharField(max_length=160, blank=True)
-    message = models.CharField(max_length=255, blank=True)
-    raw = models.JSONField(default=dict, blank=True)
-    fingerprint = models.CharField(max_length=64, help_text="sha256(occurred_at|status|message)")
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["package", "occurred_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["package", "fingerprint"], name="checkpoint_unique_fingerprint"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_status_display()} {self.location}"
-
-
-class TrackingWebhookEvent(models.Model):
-    """A pushed tracking notification already accepted: a repeat of it is dropped."""
-
-    provider = models.CharField(max_length=16)
-    event_id = models.CharField(max_length=64)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.event_id}"
-
-
 class OrderEvent(models.Model):
     """The order's one append-only timeline: status, tracking, notes, messages, refunds."""
 
@@ -405,7 +359,7 @@ class OrderEvent(models.Model):
     # The import job whose file created or changed the order (an IMPORTED event): the order
     # list's `import` filter lists exactly those orders.
     import_job = models.ForeignKey(
-        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
 
     class Meta:
@@ -515,75 +469,3 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ImportJob(models.Model):
-    """One uploaded TikTok order file on its way in: previewed (a dry run), then applied.
-
-    Small files go through both stages in the request; larger ones in a worker, whose
-    progress the page reads from the cache (the import itself is one transaction).
-    """
-
-    class Stage(models.TextChoices):
-        PREVIEW = "preview", "Preview"
-        APPLY = "apply", "Import"
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-        FAILED = "failed", "Failed"
-
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="import_jobs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    file = models.FileField(upload_to="imports/", max_length=200, blank=True)
-    file_name = models.CharField(max_length=200)
-    file_size = models.PositiveBigIntegerField(default=0)
-    skip_errors = models.BooleanField(default=False)
-    date_format = models.CharField(max_length=8, blank=True)
-    stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.PREVIEW)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    # Runs of the current stage; more than one means a worker was lost and it was restarted.
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When the stage was last claimed or queued again. The worker's live heartbeat is in the
-    # cache: the import's own transaction would hide a row it wrote (orders/importing/jobs.py).
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["shop", "-created_at"], name="importjob_shop_created_idx"),
-            models.Index(fields=["state"], name="importjob_state_idx"),  # busy jobs: recovery
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(stage__in=["preview", "apply"]), name="importjob_stage_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(state__in=["queued", "running", "finished", "failed"]),
-                name="importjob_state_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} → {self.shop}"
-
-    @property
-    def busy(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
-
-    @property
-    def status_label(self) -> str:
-        if self.state == self.State.FAILED:
-            return "Failed"
-        if self.stage == self.Stage.PREVIEW:
-            return "Previewed" if self.state == self.State.FINISHED else "Checking the file"
-        return "Imported" if self.state == self.State.FINISHED else "Importing"

@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from orders import views
-from orders.views import imports
 
 app_name = "orders"
 
@@ -9,10 +8,6 @@ urlpatterns = [
     path("", views.order_list, name="list"),
     path("counts/", views.order_counts, name="counts"),
     path("bulk/", views.bulk_action, name="bulk"),
-    path("import/", imports.order_import, name="import"),
-    path("import/<int:pk>/", imports.order_import_job, name="import_job"),
-    path("import/<int:pk>/apply/", imports.order_import_apply, name="import_apply"),
-    path("import/<int:pk>/errors.csv", imports.order_import_errors, name="import_errors"),
     re_path(r"^(?P<order_id>\d{18,19})/$", views.order_detail, name="detail"),
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
     re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),

@@ -64,8 +64,8 @@ def _beat() -> dict:
 
 def _tracking() -> dict:
     """Informational: each tracking provider, "degraded" while it keeps failing (paused)."""
-    from orders.carriers import configured_providers
-    from orders.services.tracking_poll import provider_health
+    from tracking.carriers import configured_providers
+    from tracking.services.poll import provider_health
 
     return {
         code: "degraded" if provider_health(code)["paused"] else "ok"

@@ -5,8 +5,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from orders import views as order_views
-from orders.views.webhooks import carrier_webhook
 from sellercenter import errors, health
+from tracking.views import carrier_webhook
 
 admin.site.site_header = "Seller Center administration"
 admin.site.site_title = "Seller Center admin"
@@ -15,6 +15,7 @@ admin.site.index_title = "Shops, staff and orders"
 urlpatterns = [
     path("", order_views.overview, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("orders/import/", include("imports.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),

@@ -19,19 +19,13 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from accounts.roles import Role
 from exports.models import ExportJob, ExportReport, ExportSchedule, ExportStatus
-from orders.models import (
-    ImportJob,
-    Order,
-    OrderEvent,
-    Package,
-    Refund,
-    SavedView,
-    TrackingCheckpoint,
-)
+from imports.models import ImportJob
+from orders.models import Order, OrderEvent, Package, Refund, SavedView
 from orders.statuses import OrderStatus, RefundStatus
 from tests.accounts.factories import ShopFactory, UserFactory, member
 from tests.exports.helpers import make_job
 from tests.orders.factories import OrderFactory
+from tracking.models import TrackingCheckpoint
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"  # the administrator of another shop: every permission, elsewhere
@@ -133,8 +127,8 @@ def world_build() -> World:
 
 def import_upload() -> SimpleUploadedFile:
     """A one-row TikTok order file, as the import page takes it."""
-    from tests.orders.tiktok_files import sku_csv as _csv
-    from tests.orders.tiktok_files import sku_row as _row
+    from tests.imports.tiktok_files import sku_csv as _csv
+    from tests.imports.tiktok_files import sku_row as _row
 
     return SimpleUploadedFile("orders.csv", _csv(_row()), content_type="text/csv")
 

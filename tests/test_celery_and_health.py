@@ -52,3 +52,28 @@ def test_healthz_is_503_and_names_the_broker_when_it_is_down(client, broker_down
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["broker"]["ok"] is False and body["checks"]["broker"]["error"]
     assert body["checks"]["worker"] == {"ok": False, "error": "broker unavailable"}
+
+
+# The names queued messages, beat entries and queue routes know; a module move must keep them.
+TASK_NAMES = {
+    "orders.tasks.tracking_dispatch",
+    "orders.tasks.tracking_poll_batch",
+    "orders.tasks.tracking_start_task",
+    "orders.tasks.tracking_webhook_apply",
+    "orders.tasks.import_run_task",
+    "orders.tasks.import_recover_task",
+    "orders.tasks.import_expire_task",
+}
+
+
+def test_task_names_survive_the_move_into_their_apps():
+    from django.conf import settings
+
+    from sellercenter.celery import app
+
+    app.loader.import_default_modules()
+    assert set(app.tasks) >= TASK_NAMES
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry
+    tracking = {name for name in TASK_NAMES if name.startswith("orders.tasks.tracking_")}
+    assert {app.amqp.router.route({}, name)["queue"].name for name in tracking} == {"tracking"}

@@ -24,7 +24,6 @@ from django.test import override_settings
 from django.urls import get_resolver
 
 from accounts.roles import Role
-from orders.carriers import configured_providers
 from tests.permission_asking import (
     ADMIN_INDEX,
     Ask,
@@ -44,6 +43,7 @@ from tests.permission_world import (
     import_upload,
     world_build,
 )
+from tracking.carriers import configured_providers
 
 A, CS, FUL, ACC, VIEW = (
     Role.ADMINISTRATOR,
@@ -207,14 +207,14 @@ PORTAL = {
         "GET": Ask(roles(ALL, 405), kwargs=pk_of("saved_view")),
     },
     # Imports
-    "orders:import": {
+    "imports:upload": {
         "GET": Ask(roles(ADMINISTRATORS, 200)),
         "POST": Ask(
             roles(ADMINISTRATORS, 302, outsider=400),  # not one of the outsider's shops
             data=lambda world, who: {"shop": world.shop.slug, "file": import_upload()},
         ),
     },
-    "orders:import_job": {
+    "imports:job": {
         "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs")),
         "GET htmx": Ask(
             mine(ADMINISTRATORS, 200),
@@ -223,14 +223,14 @@ PORTAL = {
             htmx=True,
         ),
     },
-    "orders:import_apply": {
+    "imports:apply": {
         "POST": Ask(
             mine(ADMINISTRATORS, 302), kwargs=own_pk("import_jobs"), data={"skip_errors": "on"}
         ),
         # The method is checked before sign-in here.
         "GET": Ask(everyone(405), kwargs=own_pk("import_jobs")),
     },
-    "orders:import_errors": {
+    "imports:errors": {
         "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs")),
     },
     # Exports
@@ -350,7 +350,7 @@ ADMIN_MODELS = {
     "accounts.auditevent": SHOP_READ_ONLY,
     "orders.order": NO_ADDING,
     "orders.package": SUPERUSER_EDITABLE,
-    "orders.trackingcheckpoint": SUPERUSER_READ_ONLY,
+    "tracking.trackingcheckpoint": SUPERUSER_READ_ONLY,
     "orders.orderevent": SUPERUSER_READ_ONLY,
     "orders.refund": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,

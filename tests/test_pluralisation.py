@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from exports.models import ExportStatus
-from orders.models import ImportJob
+from imports.models import ImportJob
 from tests.exports.helpers import make_job
+from tests.imports.tiktok_files import sku_csv, sku_row
 from tests.orders.factories import OrderFactory
-from tests.orders.tiktok_files import sku_csv, sku_row
 
 pytestmark = pytest.mark.django_db
 ONE_PLURAL = re.compile(r"\b1 ([a-z]+s)\b")

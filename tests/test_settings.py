@@ -110,3 +110,14 @@ def test_a_missing_template_variable_fails_a_test():
     template = engines["django"].from_string("{{ order.status }} {{ gone }}")
     with pytest.raises(pytest.fail.Exception, match="gone"):
         template.render({"order": {"status": "Delivered"}})
+
+
+def test_production_has_no_demo_and_no_benchmarks():
+    """Production neither installs the development tooling nor ships it in the image."""
+    result = _manage("help", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    for command in ("seed_demo", "carrier_simulator", "benchmark"):
+        assert f"    {command}\n" not in result.stdout, command
+    assert "    track_poll\n" in result.stdout  # what production does have is listed
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"demo/", "benchmarks/"} <= set(ignored)

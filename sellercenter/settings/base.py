@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "template_partials",
     "accounts",
     "orders",
+    "tracking",
+    "imports",
     "exports",
 ]
 
@@ -246,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = "UTC"
 
-# --- Carrier tracking (SPEC §9, orders/carriers/) ---------------------------------------------
+# --- Carrier tracking (SPEC §9, tracking/carriers/) ---------------------------------------------
 
 # Real providers are enabled by their keys. New packages are followed by the shop's provider
 # (Shop.tracking_provider) or else by TRACKING_DEFAULT_PROVIDER; with neither, a tracking number

@@ -38,3 +38,7 @@ TRACKING_SIMULATOR_URL = env.str(
 TRACKING_SIMULATOR_KEY = env.str("TRACKING_SIMULATOR_KEY", default="simulator-key")
 TRACKING_SIMULATOR_RATE = float(env.str("TRACKING_SIMULATOR_RATE", default="50"))  # calls/s
 TRACKING_DEFAULT_PROVIDER = env.str("TRACKING_DEFAULT_PROVIDER", default="simulator")
+
+# Development tooling: the demo seeder and simulators, and `manage.py benchmark`. Production's
+# settings never install them, and the production image does not contain them.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "benchmarks"]  # noqa: F405

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.browser.conftest import HOME, screenshot, sign_in
+from tests.imports.tiktok_files import sku_csv as _csv
+from tests.imports.tiktok_files import sku_row as _row
 from tests.orders.factories import OrderFactory
-from tests.orders.tiktok_files import sku_csv as _csv
-from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import HOME, fits_the_screen, screenshot, sign_in
-from tests.orders.tiktok_files import sku_csv, sku_row
+from tests.imports.tiktok_files import sku_csv, sku_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from orders.services.seed import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

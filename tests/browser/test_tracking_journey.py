@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from orders.carriers.seventeen_track import SeventeenTrack
-from orders.carriers.simulator import NORMAL, scenario_for, simulator_server
-from orders.services.tracking_poll import poll_due
+from demo.carrier_simulator import NORMAL, scenario_for, simulator_server
 from orders.statuses import OrderStatus
 from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
-from tests.orders.test_tracking_start import eager  # noqa: F401 - a fixture
+from tests.tracking.test_tracking_start import eager  # noqa: F401 - a fixture
+from tracking.carriers.seventeen_track import SeventeenTrack
+from tracking.services.poll import poll_due
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 KEY = "browser-simulator-key"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from demo.builder import build_order
+from demo.seed import demo_orders_save
 from exports.models import ExportJob, ExportStatus
 from exports.tasks import export_recover, export_run
-from orders.demo import build_order
 from orders.models import OrderLine
-from orders.services.seed import demo_orders_save
 from tests.celery_worker import start_worker, stop_worker, wait_until_ready
 from tests.exports.helpers import as_dicts, csv_rows, make_job, xlsx_rows
 

@@ -1,4 +1,4 @@
-"""Order factories built on orders.demo, so test orders obey the same money identities and
+"""Order factories built on demo.builder, so test orders obey the same money identities and
 timelines as the demo data (SPEC §3)."""
 
 import random
@@ -8,9 +8,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from orders.demo import build_order
+from demo.builder import build_order
+from demo.seed import demo_orders_save
 from orders.models import Order
-from orders.services.seed import demo_orders_save
 from orders.statuses import OrderStatus
 from tests.accounts.factories import ShopFactory
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import Role
-from orders.demo import build_order
+from demo.builder import build_order
 from orders.models import OrderEvent, Refund
 from orders.services.refunds import RefundRefused, refund_request
 from orders.statuses import ActorType, EventKind, RefundStatus
@@ -220,7 +220,7 @@ def test_demo_orders_have_no_event_after_now_and_no_person_without_a_user():
 
 
 def test_seeded_replies_to_buyers_are_by_a_member_of_the_shop(db):
-    from orders.services.seed import demo_seed
+    from demo.seed import demo_seed
 
     demo_seed(orders=300, seed=11)
     replies = OrderEvent.objects.filter(kind=EventKind.MESSAGE_TO_BUYER)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Shop
-from orders.demo import build_order
+from demo.builder import build_order
 from orders.models import Order
 from orders.statuses import OrderStatus, TrackingStatus
 from tests.orders.factories import OrderFactory

@@ -141,7 +141,7 @@ def test_the_benchmark_times_the_lists_read_anew(admin, orders):
     page reads them again (docs/benchmarks.md has the figures)."""
     from django.test import Client
 
-    from orders.benchmarks import CountQueries, _filter_lists_cold
+    from benchmarks.pages import CountQueries, _filter_lists_cold
 
     browser = Client()
     browser.force_login(admin)

@@ -6,14 +6,14 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import membership_grant
-from orders.importing import ImportRefused, import_tiktok_file
+from imports.services import ImportRefused, import_tiktok_file
 from orders.models import Order, OrderEvent
 from orders.statuses import OrderStatus
 from tests.accounts.factories import ShopFactory, member
+from tests.imports.tiktok_files import ORDER
+from tests.imports.tiktok_files import sku_csv as _csv
+from tests.imports.tiktok_files import sku_row as _row
 from tests.orders.factories import OrderFactory
-from tests.orders.tiktok_files import ORDER
-from tests.orders.tiktok_files import sku_csv as _csv
-from tests.orders.tiktok_files import sku_row as _row
 
 pytestmark = pytest.mark.django_db
 

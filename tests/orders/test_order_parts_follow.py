@@ -7,9 +7,9 @@ from django.utils import timezone
 from orders.models import Order
 from orders.services.status import order_status_change
 from orders.statuses import ActorType, LineStatus, OrderStatus, PackageStatus
+from tests.imports.test_import import _import, us_shop  # noqa: F401
+from tests.imports.tiktok_files import ORDER, sku_csv, sku_row
 from tests.orders.factories import OrderFactory
-from tests.orders.test_import import _import, us_shop  # noqa: F401
-from tests.orders.tiktok_files import ORDER, sku_csv, sku_row
 
 pytestmark = pytest.mark.django_db
 

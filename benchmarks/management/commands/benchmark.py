@@ -1,0 +1,124 @@
+import gc
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import override_settings
+
+from accounts.models import User
+from benchmarks.exports import benchmark_export, render_export_markdown
+from benchmarks.imports import benchmark_import, render_import_markdown
+from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
+from benchmarks.tracking import benchmark_tracking, render_tracking_markdown
+from demo.seed import demo_seed
+from orders.models import Order
+
+PARTS = ("list", "detail", "export", "tracking", "import")
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure SPEC §14 (order list, detail, exports) against baselines in the same run: "
+        "raw SQL or COPY, and the straightforward Django implementation."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--parts", default="list,detail", help=f"Comma-separated: {', '.join(PARTS)}."
+        )
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=None,
+            help="Seed demo orders up to this many first (default: use what the database has).",
+        )
+        parser.add_argument("--repeat", type=int, default=30, help="Timed runs per case.")
+        parser.add_argument(
+            "--deep", type=int, default=500_000, help="Row number for the deep-page case."
+        )
+        parser.add_argument("--user", default="admin@demo.test", help="Whose view to time.")
+        parser.add_argument("--markdown", default=None, help="Also write the table here.")
+        parser.add_argument(
+            "--subset",
+            type=int,
+            default=100_000,
+            help="Export: about this many newest orders (whole days) in the medium case.",
+        )
+        parser.add_argument(
+            "--rows", type=int, default=100_000, help="Import: rows in the imported file."
+        )
+        parser.add_argument(
+            "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
+        )
+        parser.add_argument(
+            "--small",
+            type=int,
+            default=10_000,
+            help="Export: about this many newest orders (whole days) in the small cases.",
+        )
+
+    def handle(self, *args, **options):
+        # Measured as production runs: with DEBUG on, Django keeps every statement's SQL in
+        # memory and wraps each cursor, which inflates both time and peak memory; and the
+        # loaded framework is kept out of garbage collections.
+        gc.freeze()  # as sellercenter/wsgi.py does once Django is loaded
+        with override_settings(DEBUG=False):
+            self.measure(**options)
+
+    def measure(
+        self,
+        *,
+        parts,
+        orders,
+        repeat,
+        deep,
+        user,
+        markdown,
+        subset,
+        small,
+        packages,
+        rows,
+        **options,
+    ):
+        chosen = [p.strip() for p in parts.split(",") if p.strip()]
+        unknown = set(chosen) - set(PARTS)
+        if unknown:
+            raise CommandError(
+                f"Unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}."
+            )
+        if not 0 < small <= subset:
+            raise CommandError("--small and --subset must be positive, with --small ≤ --subset.")
+        if repeat < 5:
+            raise CommandError("--repeat must be at least 5 for a p95.")
+        if connection.vendor != "postgresql":
+            self.stderr.write("Warning: not PostgreSQL; SPEC §14 figures are for PostgreSQL.")
+        if orders is not None:
+            if orders < 1:
+                raise CommandError("--orders must be positive.")
+            demo_seed(orders=orders)
+        person = User.objects.filter(email=user).first()
+        if person is None:
+            raise CommandError(f"No user {user!r}; run seed_demo or pass --user.")
+        total = Order.objects.count()
+        deep = min(deep, max(0, Order.objects.filter(shop__memberships__user=person).count() - 30))
+        timings = []
+        if "list" in chosen:
+            timings += benchmark_list(user=person, repeat=repeat, deep=deep)
+        if "detail" in chosen:
+            timings += benchmark_detail(user=person, repeat=repeat)
+        tables = [render_markdown(timings, orders=total)] if timings else []
+        if "export" in chosen:
+            exported = benchmark_export(user=person, subset=subset, small=small)
+            tables.append(render_export_markdown(exported, orders=total))
+        if "tracking" in chosen:
+            if packages < 1:
+                raise CommandError("--packages must be positive.")
+            tables.append(render_tracking_markdown(benchmark_tracking(packages=packages)))
+        if "import" in chosen:
+            if rows < 100:
+                raise CommandError("--rows must be at least 100.")
+            tables.append(render_import_markdown(benchmark_import(user=person, rows=rows)))
+        table = "\n\n".join(tables)
+        self.stdout.write(table)
+        if markdown:
+            with open(markdown, "w", encoding="utf-8") as out:
+                out.write(table + "\n")

@@ -1,0 +1,8 @@
+"""Demo data and the local simulators; installed in local and test settings only."""
+
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "demo"
+    verbose_name = "Demo"
