@@ -14,6 +14,7 @@ from orders.services.actions import person_event_record, require_shop_perm
 from orders.services.status import order_status_change
 from orders.statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
 from tracking.carriers import provider_for_shop
+from tracking.services.dispatch import tracking_start_enqueue
 
 log = logging.getLogger(__name__)
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
@@ -109,9 +110,7 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
 def _track_now(package_id: int) -> None:
     """Register and poll the new number at once in a worker, not at the dispatcher's next
     pass; with the broker unreachable, that pass still finds it due."""
-    from tracking.tasks import tracking_start_task  # tasks import services, not the reverse
-
     try:
-        tracking_start_task.delay(package_id)
+        tracking_start_enqueue(package_id)
     except OperationalError as error:
         log.warning("tracking start for package %s not queued: %s", package_id, error)
