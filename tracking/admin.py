@@ -5,9 +5,9 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.admin_mixins import ReadOnlyAdminMixin
+from accounts.tracking_providers import configured_providers
 from orders.models import Package
 from orders.statuses import FINAL_TRACKING_STATUSES
-from tracking.carriers import configured_providers
 from tracking.models import TrackingCheckpoint
 from tracking.services.dispatch import tracking_dispatch_enqueue
 from tracking.services.poll import provider_health

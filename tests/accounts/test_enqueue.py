@@ -22,9 +22,8 @@ FRESH_PROCESS = textwrap.dedent(
     from accounts.enqueue import registered_task
     from exports.jobs import EXPORT_RUN
     from imports.jobs import IMPORT_RUN
-    from tracking.services.dispatch import (
-        TRACKING_DISPATCH, TRACKING_POLL_BATCH, TRACKING_START,
-    )
+    from orders.services.fulfilment import TRACKING_START
+    from tracking.services.dispatch import TRACKING_DISPATCH, TRACKING_POLL_BATCH
     from tracking.services.webhooks import TRACKING_WEBHOOK_APPLY
 
     ours = {"exports.tasks", "imports.tasks", "tracking.tasks", "sellercenter.tasks"}
@@ -63,6 +62,7 @@ def test_each_name_a_service_enqueues_is_its_tasks_own():
     from exports.jobs import EXPORT_RUN
     from imports import tasks as import_tasks
     from imports.jobs import IMPORT_RUN
+    from orders.services import fulfilment
     from tracking import tasks as tracking_tasks
     from tracking.services import dispatch, webhooks
 
@@ -71,7 +71,7 @@ def test_each_name_a_service_enqueues_is_its_tasks_own():
         (IMPORT_RUN, import_tasks.import_run_task),
         (dispatch.TRACKING_DISPATCH, tracking_tasks.tracking_dispatch),
         (dispatch.TRACKING_POLL_BATCH, tracking_tasks.tracking_poll_batch),
-        (dispatch.TRACKING_START, tracking_tasks.tracking_start_task),
+        (fulfilment.TRACKING_START, tracking_tasks.tracking_start_task),
         (webhooks.TRACKING_WEBHOOK_APPLY, tracking_tasks.tracking_webhook_apply),
     ]
     for name, task in pairs:

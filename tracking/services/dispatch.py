@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.enqueue import registered_task
+from accounts.tracking_providers import configured_providers
 from orders.models import Package
-from tracking.carriers import NotConfigured, adapter_for, configured_providers
+from tracking.carriers import NotConfigured, adapter_for
 from tracking.services.poll import (
     PollResult,
     packages_claim,
@@ -28,7 +29,6 @@ DISPATCH_MAX = 100_000  # packages sent per cycle, per provider
 # The tasks' registered names (tracking/tasks.py).
 TRACKING_DISPATCH = "orders.tasks.tracking_dispatch"
 TRACKING_POLL_BATCH = "orders.tasks.tracking_poll_batch"
-TRACKING_START = "orders.tasks.tracking_start_task"
 
 
 def tracking_dispatch_run() -> dict:
@@ -62,11 +62,6 @@ def tracking_dispatch_run() -> dict:
 def tracking_dispatch_enqueue() -> None:
     """Run the dispatcher in a worker now rather than at beat's next pass."""
     registered_task(TRACKING_DISPATCH).delay()
-
-
-def tracking_start_enqueue(package_id: int) -> None:
-    """Register and poll a number just added in a worker (the broker must be reachable)."""
-    registered_task(TRACKING_START).delay(package_id)
 
 
 def _report(result: PollResult) -> dict:
