@@ -24,6 +24,7 @@ from django.test import override_settings
 from django.urls import get_resolver
 
 from accounts.roles import Role
+from accounts.tracking_providers import configured_providers
 from tests.permission_asking import (
     ADMIN_INDEX,
     Ask,
@@ -43,7 +44,6 @@ from tests.permission_world import (
     import_upload,
     world_build,
 )
-from tracking.carriers import configured_providers
 
 A, CS, FUL, ACC, VIEW = (
     Role.ADMINISTRATOR,
