@@ -285,6 +285,9 @@ LOGGING = {
     "loggers": {
         "kombu.connection": {"level": "ERROR"},
         "axes": {"level": "WARNING"},  # one INFO line per sign-in; lockouts still show
+        # At DEBUG urllib3 logs every URL with its query, and TikTok's token endpoints take the
+        # app secret and the codes and tokens in the query: never below INFO.
+        "urllib3.connectionpool": {"level": "INFO"},
     },
 }
 
