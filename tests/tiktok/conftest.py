@@ -25,18 +25,29 @@ def sleeps():
 
 
 @pytest.fixture
-def client(tiktok, sleeps):
-    return TikTokClient(
-        app_key=APP_KEY,
-        app_secret=APP_SECRET,
-        api_host=tiktok.url,
-        auth_host=tiktok.url,
-        timeout=2,
-        max_retries=3,
-        backoff=1,
-        backoff_cap=60,
-        sleep=sleeps.append,
-    )
+def make_client(tiktok, sleeps):
+    """A client of the fake TikTok; keyword arguments change its options."""
+
+    def make(**options) -> TikTokClient:
+        defaults = {
+            "app_key": APP_KEY,
+            "app_secret": APP_SECRET,
+            "api_host": tiktok.url,
+            "auth_host": tiktok.url,
+            "timeout": 2,
+            "max_retries": 3,
+            "backoff": 1,
+            "backoff_cap": 60,
+            "sleep": sleeps.append,
+        }
+        return TikTokClient(**{**defaults, **options})
+
+    return make
+
+
+@pytest.fixture
+def api(make_client):
+    return make_client()
 
 
 @pytest.fixture
