@@ -13,20 +13,26 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import requests
 from django.conf import settings
 
-from tiktok.exceptions import BadResponse, NotConfigured, TikTokError, Unavailable
+from tiktok.exceptions import NotConfigured, TikTokError, Unavailable
 from tiktok.responses import (
     envelope_or_error,
     is_rate_limit,
     is_retryable,
     retry_after,
-    text,
-    unix_time,
+)
+from tiktok.results import (
+    AuthorizedShop,
+    OrderPage,
+    TokenGrant,
+    authorized_shops,
+    order_objects,
+    order_page,
+    token_grant,
 )
 from tiktok.signing import request_sign
 
@@ -39,39 +45,6 @@ ORDER_SEARCH = "/order/202309/orders/search"
 ORDER_DETAIL = "/order/{version}/orders"
 ORDER_DETAIL_MAX_IDS = 50
 ORDER_SEARCH_MAX_PAGE = 100
-
-
-@dataclass(frozen=True)
-class TokenGrant:
-    """What the token endpoints return; the tokens never appear in its repr."""
-
-    access_token: str = field(repr=False)
-    access_token_expires_at: datetime
-    refresh_token: str = field(repr=False)
-    refresh_token_expires_at: datetime
-    open_id: str = ""
-    seller_name: str = ""
-    seller_base_region: str = ""
-    user_type: int | None = None
-    granted_scopes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class AuthorizedShop:
-    id: str
-    cipher: str
-    name: str = ""
-    region: str = ""
-    seller_type: str = ""  # CROSS_BORDER or LOCAL
-    code: str = ""
-
-
-@dataclass(frozen=True)
-class OrderPage:
-    orders: list[dict]
-    next_page_token: str  # empty on the last page
-    total_count: int | None
-    request_id: str = ""
 
 
 class TikTokClient:
@@ -130,37 +103,19 @@ class TikTokClient:
     def get_access_token(self, *, auth_code: str) -> TokenGrant:
         """Exchange the code of the authorization redirect (single use, 30 minutes)."""
         query = {"auth_code": auth_code, "grant_type": "authorized_code"}
-        return _token_grant(self._token_call(TOKEN_GET_PATH, query))
+        return token_grant(self._token_call(TOKEN_GET_PATH, query))
 
     def refresh_access_token(self, *, refresh_token: str) -> TokenGrant:
         """A new token pair; the one returned is the one to keep."""
         query = {"refresh_token": refresh_token, "grant_type": "refresh_token"}
-        return _token_grant(self._token_call(TOKEN_REFRESH_PATH, query))
+        return token_grant(self._token_call(TOKEN_REFRESH_PATH, query))
 
     # --- Open API -----------------------------------------------------------------------------
 
     def get_authorized_shops(self, *, access_token: str) -> list[AuthorizedShop]:
         """The shops this token may act for, with the cipher each shop-scoped call needs."""
         answer = self._api_call("GET", AUTHORIZED_SHOPS, access_token=access_token)
-        shops = answer["data"].get("shops") or []
-        if not isinstance(shops, list) or not all(isinstance(shop, dict) for shop in shops):
-            raise _bad(answer, AUTHORIZED_SHOPS, "`shops` is not a list of objects")
-        result = []
-        for shop in shops:
-            shop_id, cipher = text(shop.get("id")), text(shop.get("cipher"))
-            if not shop_id or not cipher:
-                raise _bad(answer, AUTHORIZED_SHOPS, "a shop without `id` or `cipher`")
-            result.append(
-                AuthorizedShop(
-                    id=shop_id,
-                    cipher=cipher,
-                    name=text(shop.get("name")),
-                    region=text(shop.get("region")),
-                    seller_type=text(shop.get("seller_type")),
-                    code=text(shop.get("code")),
-                )
-            )
-        return result
+        return authorized_shops(answer, AUTHORIZED_SHOPS)
 
     def search_orders(
         self,
@@ -195,17 +150,7 @@ class TikTokClient:
             query=query,
             body=body,
         )
-        data = answer["data"]
-        orders = data.get("orders") or []
-        token = data.get("next_page_token") or ""
-        total = data.get("total_count")
-        if not isinstance(orders, list) or not all(isinstance(order, dict) for order in orders):
-            raise _bad(answer, ORDER_SEARCH, "`orders` is not a list of objects")
-        if not isinstance(token, str):
-            raise _bad(answer, ORDER_SEARCH, "`next_page_token` is not a string")
-        if total is not None and (isinstance(total, bool) or not isinstance(total, int)):
-            raise _bad(answer, ORDER_SEARCH, "`total_count` is not a number")
-        return OrderPage(orders, token, total, answer.get("request_id") or "")
+        return order_page(answer, ORDER_SEARCH)
 
     def get_order_detail(
         self, *, access_token: str, shop_cipher: str, order_ids: Iterable[str]
@@ -222,10 +167,7 @@ class TikTokClient:
             shop_cipher=shop_cipher,
             query={"ids": ",".join(ids)},
         )
-        orders = answer["data"].get("orders") or []
-        if not isinstance(orders, list) or not all(isinstance(order, dict) for order in orders):
-            raise _bad(answer, path, "`orders` is not a list of objects")
-        return orders
+        return order_objects(answer, path)
 
     # --- Transport ----------------------------------------------------------------------------
 
@@ -310,33 +252,3 @@ def _seconds(when: datetime) -> int:
     if when.tzinfo is None:
         raise ValueError("a naive datetime has no place on TikTok's clock")
     return int(when.timestamp())
-
-
-def _bad(answer: dict, path: str, message: str) -> BadResponse:
-    return BadResponse(message, code=0, request_id=answer.get("request_id") or "", path=path)
-
-
-def _token_grant(answer: dict) -> TokenGrant:
-    data = answer["data"]
-    path = "token"
-    access, refresh = data.get("access_token"), data.get("refresh_token")
-    if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
-        raise _bad(answer, path, "no access or refresh token")
-    scopes = data.get("granted_scopes") or []
-    if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
-        raise _bad(answer, path, "`granted_scopes` is not a list of strings")
-    user_type = data.get("user_type")
-    try:
-        return TokenGrant(
-            access_token=access,
-            access_token_expires_at=unix_time(data.get("access_token_expire_in")),
-            refresh_token=refresh,
-            refresh_token_expires_at=unix_time(data.get("refresh_token_expire_in")),
-            open_id=text(data.get("open_id")),
-            seller_name=text(data.get("seller_name")),
-            seller_base_region=text(data.get("seller_base_region")),
-            user_type=user_type if isinstance(user_type, int) else None,
-            granted_scopes=tuple(scopes),
-        )
-    except ValueError as exc:
-        raise _bad(answer, path, str(exc)) from None

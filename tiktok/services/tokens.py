@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Shop, User
-from tiktok.client import TikTokClient, TokenGrant
+from tiktok.client import TikTokClient
 from tiktok.crypto import TokenUnreadable, token_reencrypt
 from tiktok.exceptions import (
     ApiError,
@@ -27,6 +27,7 @@ from tiktok.exceptions import (
     TokenInvalid,
 )
 from tiktok.models import ConnectionState, TikTokConnection
+from tiktok.results import TokenGrant
 from tiktok.services.connections import (
     connection_error_record,
     connection_needs_reauthorization,
