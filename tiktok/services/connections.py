@@ -2,9 +2,10 @@
 person must act."""
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Shop, User
 from accounts.services import audit_record
 from tiktok.models import ConnectionState, TikTokConnection
 
@@ -66,7 +67,14 @@ def _failure_payload(error: Exception, step: str) -> dict:
     }
 
 
-def token_failure_audit(*, shop, error: Exception, step: str, actor=None, request=None) -> None:
+def token_failure_audit(
+    *,
+    shop: Shop,
+    error: Exception,
+    step: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
     """An authorization that failed before there was a connection to mark (a refused code)."""
     audit_record(
         action=AuditAction.TIKTOK_TOKEN_FAILED,

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Shop, User
@@ -60,7 +61,7 @@ def connection_authorize(
     shop: Shop,
     auth_code: str,
     actor: User | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     client: TikTokClient | None = None,
 ) -> TikTokConnection:
     """Exchange the code of TikTok's redirect for tokens, stored encrypted on the shop's
