@@ -5,22 +5,16 @@ contract it breaks."""
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = (
-    "sellercenter",
-    "accounts",
-    "orders",
-    "exports",
-    "imports",
-    "tracking",
-    "demo",
-    "benchmarks",
-)
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
+]
 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess:
