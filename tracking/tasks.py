@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from orders.models import Package
-from tracking.carriers import NotConfigured, adapter_for, configured_providers
+from tracking.carriers import adapter_for, configured_providers
+from tracking.exceptions import NotConfigured
 from tracking.services.checkpoints import tracking_apply
 from tracking.services.poll import (
     packages_claim,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from orders.form_fields import control_character
-from tracking.carriers import NotConfigured, adapter_for
-from tracking.carriers.base import BadSignature, BadWebhook
+from tracking.carriers import adapter_for
+from tracking.exceptions import BadSignature, BadWebhook, NotConfigured, WebhookRefused
 from tracking.models import TrackingWebhookEvent
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,6 @@ MAX_BODY = 1_000_000
 MAX_DEPTH = 32  # carriers nest about six levels; deeper is an attack on the JSON parser
 SIGNATURE_HEADERS = ("sign", "aftership-hmac-sha256")
 JSON = "application/json"
-
-
-class WebhookRefused(Exception):
-    """The notification is not accepted; `status` is the HTTP answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
