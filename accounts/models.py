@@ -210,6 +210,11 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", "Orders imported"
     EXPORT_CREATED = "export_created", "Export started"
     EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+    EXPORT_REPORT_CREATED = "export_report_created", "Export report created"
+    EXPORT_REPORT_CHANGED = "export_report_changed", "Export report changed"
+    EXPORT_REPORT_DELETED = "export_report_deleted", "Export report deleted"
+    EXPORT_SCHEDULE_CREATED = "export_schedule_created", "Export scheduled"
+    EXPORT_SCHEDULE_DELETED = "export_schedule_deleted", "Export schedule deleted"
 
 
 class AuditEvent(models.Model):

@@ -10,11 +10,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import permission_required, shops_for_user
 from accounts.roles import Perm
-from exports import services
+from exports import reports, schedules, services
 from exports.descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
+from exports.exceptions import ReportRefused
 from exports.forms import ExportForm, ReportForm, ScheduleForm
-from exports.models import ExportReport, ExportSchedule
-from exports.schedules import schedule_save
 from exports.selectors import (
     job_downloadable_by,
     jobs_for_user,
@@ -192,15 +191,17 @@ def report_edit(request, pk: int | None = None):
         initial_columns=initial_columns,
     )
     if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        clash = reports_for_user(request.user).filter(name=name).exclude(pk=pk)
-        if clash.exists():
-            form.add_error("name", "You already have a report with this name.")
+        try:
+            report = reports.report_save(
+                owner=request.user,
+                report=report,
+                name=form.cleaned_data["name"],
+                columns=form.cleaned_data["columns"],
+                request=request,
+            )
+        except ReportRefused as refused:
+            form.add_error(refused.field or None, str(refused))
         else:
-            report = report or ExportReport(owner=request.user)
-            report.name = name
-            report.columns = form.cleaned_data["columns"]
-            report.save()
             messages.success(request, f"Report “{report.name}” saved.")
             return redirect("exports:list")
     status = 400 if form.errors else 200
@@ -213,7 +214,7 @@ def report_edit(request, pk: int | None = None):
 @require_POST
 def report_delete(request, pk: int):
     report = get_object_or_404(reports_for_user(request.user), pk=pk)
-    report.delete()
+    reports.report_delete(report=report, user=request.user, request=request)
     messages.success(request, f"Report “{report.name}” deleted.")
     return redirect("exports:list")
 
@@ -225,27 +226,27 @@ def report_delete(request, pk: int):
 def schedule_create(request):
     """GET ?<filters>: the form; POST: save a schedule for those filters."""
     shops = shops_for_user(request.user, Perm.EXPORT_ORDERS)
-    reports = reports_for_user(request.user)
+    mine = reports_for_user(request.user)
     if request.method == "POST":
-        form = ScheduleForm(request.POST, shops=shops, reports=reports)
+        form = ScheduleForm(request.POST, shops=shops, reports=mine)
     else:
         query = canonical_query(request.GET)
-        form = ScheduleForm(initial={"query": query}, shops=shops, reports=reports)
+        form = ScheduleForm(initial={"query": query}, shops=shops, reports=mine)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        schedule = ExportSchedule(
-            owner=request.user,
-            shop=data["shop"],
-            name=data["name"],
-            query_string=data["query"],
-            date_field=data["date_field"],
-            format=data["format"],
-            template=data["template"],
-            report=data["report"],
-            frequency=data["frequency"],
-        )
         try:
-            schedule_save(schedule=schedule)
+            schedule = schedules.schedule_create(
+                owner=request.user,
+                shop=data["shop"],
+                name=data["name"],
+                query_string=data["query"],
+                date_field=data["date_field"],
+                format=data["format"],
+                template=data["template"],
+                report=data["report"],
+                frequency=data["frequency"],
+                request=request,
+            )
         except services.ExportRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -266,6 +267,6 @@ def schedule_create(request):
 @require_POST
 def schedule_delete(request, pk: int):
     schedule = get_object_or_404(schedules_for_user(request.user), pk=pk)
-    schedule.delete()
+    schedules.schedule_delete(schedule=schedule, user=request.user, request=request)
     messages.success(request, f"Schedule “{schedule.name}” deleted.")
     return redirect(f"{reverse('exports:list')}#schedules")
