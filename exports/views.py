@@ -22,6 +22,7 @@ from exports.selectors import (
 )
 from orders.chips import filter_chips
 from orders.form_fields import error_lines, row_id
+from orders.forms import BulkActionForm
 from orders.querystring import canonical_query
 from orders.selectors.order_list import ForeignShop, order_filterset
 
@@ -65,8 +66,10 @@ def export_form_for_selection(request, *, query: QueryDict, ids: list[str]):
 
 def export_bulk_action(request, selected):
     """The order list's "Export…" button: the ticked orders (scoped) or all matching."""
-    query = QueryDict(request.POST.get("query", ""))
-    if request.POST.get("all_matching") == "1":
+    form = BulkActionForm(request.POST)
+    form.full_clean()  # valid: the order list's bulk view ran the same form before calling us
+    query = QueryDict(form.cleaned_data["query"])
+    if form.cleaned_data["all_matching"]:
         return export_form_for_selection(request, query=query, ids=[])
     keys = selected.values_list("pk", flat=True)
     return export_form_for_selection(request, query=query, ids=[str(pk) for pk in keys])

@@ -8,6 +8,7 @@ from django.conf import settings
 from imports.bounds import UnreadableFile
 from imports.plan import DATE_FORMAT_CHOICES
 from imports.read import too_large, upload_check
+from orders.form_fields import FlagField
 
 
 class ImportForm(forms.Form):
@@ -40,12 +41,6 @@ class ImportForm(forms.Form):
 
 class ImportApplyForm(forms.Form):
     """The preview's button: "Import without the bad rows" carries skip_errors=on, the plain
-    "Import" nothing; any other value is a page out of date, refused rather than guessed."""
+    "Import" nothing."""
 
-    skip_errors = forms.TypedChoiceField(
-        choices=[("on", "Import without the bad rows")],
-        coerce=lambda value: value == "on",
-        required=False,
-        empty_value=False,
-        widget=forms.HiddenInput,
-    )
+    skip_errors = FlagField(value="on")
