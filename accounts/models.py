@@ -215,6 +215,10 @@ class AuditAction(models.TextChoices):
     EXPORT_REPORT_DELETED = "export_report_deleted", "Export report deleted"
     EXPORT_SCHEDULE_CREATED = "export_schedule_created", "Export scheduled"
     EXPORT_SCHEDULE_DELETED = "export_schedule_deleted", "Export schedule deleted"
+    TIKTOK_CONNECTED = "tiktok_connected", "TikTok Shop connected"
+    TIKTOK_DISCONNECTED = "tiktok_disconnected", "TikTok Shop disconnected"
+    TIKTOK_TOKEN_FAILED = "tiktok_token_failed", "TikTok authorization failed"
+    TIKTOK_RESYNC = "tiktok_resync", "TikTok re-sync started"
 
 
 class AuditEvent(models.Model):

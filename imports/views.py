@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required, shops_for_user
+from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from imports.badrows import bad_rows_csv_name, bad_rows_csv_write, report_bad_rows
 from imports.bounds import UnreadableFile
@@ -53,13 +54,14 @@ def order_import(request):
 
 
 @permission_required(Perm.IMPORT_ORDERS)
+@htmx_varies
 def order_import_job(request, pk):
-    """The job's page: progress while it runs (htmx polls `?partial=progress`), then the
+    """The job's page: progress while it runs (htmx polls it for the progress), then the
     preview with the apply button, or the outcome."""
     job = import_job_for_user(user=request.user, pk=pk)
     progress = import_job_progress(job=job)
     progress_context = {"job": job, **asdict(progress)}
-    if request.GET.get("partial") == "progress":
+    if htmx_partial(request):
         if not job.busy or progress.stalled:
             response = HttpResponse()
             response["HX-Refresh"] = "true"  # finished: show the whole page
