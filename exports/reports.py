@@ -48,13 +48,12 @@ def report_save(
     saved = ExportReport(owner=owner) if created else report
     before = (saved.name, saved.columns)
     saved.name, saved.columns = name, columns
+    action = AuditAction.EXPORT_REPORT_CREATED if created else AuditAction.EXPORT_REPORT_CHANGED
     try:
         with transaction.atomic():
-            saved.save()
+            saved.save(update_fields=None if created else ["name", "columns", "updated_at"])
             audit_record(
-                action=AuditAction.EXPORT_REPORT_CREATED
-                if created
-                else AuditAction.EXPORT_REPORT_CHANGED,
+                action=action,
                 actor=owner,
                 target=f"report {saved.pk}",
                 request=request,
