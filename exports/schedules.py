@@ -10,14 +10,21 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
+from accounts.models import AuditAction, Shop, User
 from accounts.roles import Perm
-from exports.models import ExportJob, ExportSchedule, ExportStatus, Frequency
+from accounts.services import audit_record
+from exports.models import ExportJob, ExportReport, ExportSchedule, ExportStatus, Frequency
 from exports.notify import export_notify
-from exports.services import ExportRefused, export_filters_check, export_request
+from exports.services import (
+    ExportRefused,
+    export_filters_check,
+    export_options_check,
+    export_request,
+)
 from orders.filters import DATE_FIELDS
 from orders.periods import add_months, quarter_start
 
@@ -82,6 +89,12 @@ def schedule_save(*, schedule: ExportSchedule, now: datetime | None = None) -> E
         raise ExportRefused("Choose which date the period applies to.")
     if not user_has_shop_perm(schedule.owner, schedule.shop, Perm.EXPORT_ORDERS):
         raise ExportRefused("You do not have the export permission in that shop.")
+    export_options_check(
+        user=schedule.owner,
+        format=schedule.format,
+        template=schedule.template,
+        report=schedule.report,
+    )
     now = now or timezone.now()
     export_filters_check(user=schedule.owner, query=schedule_query(schedule, now))
     schedule.next_run_at = next_run_after(schedule.frequency, schedule.shop.zone, now)
@@ -137,3 +150,77 @@ def _run(schedule: ExportSchedule, now: datetime) -> None:
         )
         job.shops.set([schedule.shop])
         transaction.on_commit(lambda: export_notify(job))
+
+
+# Schedules as their owner creates and deletes them, audited in the schedule's shop ---------
+
+
+def schedule_create(
+    *,
+    owner: User,
+    shop: Shop,
+    name: str,
+    frequency: str,
+    date_field: str,
+    format: str,
+    template: str,
+    report: ExportReport | None = None,
+    query_string: str = "",
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> ExportSchedule:
+    """Store a new schedule of `owner`'s in `shop`, its first run computed in the shop's zone;
+    ExportRefused, and nothing stored, when it could not export (see `schedule_save`)."""
+    schedule = ExportSchedule(
+        owner=owner,
+        shop=shop,
+        name=name,
+        query_string=query_string,
+        date_field=date_field,
+        format=format,
+        template=template,
+        report=report,
+        frequency=frequency,
+    )
+    with transaction.atomic():
+        schedule_save(schedule=schedule, now=now)
+        audit_record(
+            action=AuditAction.EXPORT_SCHEDULE_CREATED,
+            actor=owner,
+            shop=shop,
+            target=f"schedule {schedule.pk}",
+            request=request,
+            payload=_audited(schedule),
+        )
+    return schedule
+
+
+def schedule_delete(
+    *, schedule: ExportSchedule, user: User, request: HttpRequest | None = None
+) -> None:
+    """Delete `user`'s schedule; the exports it already made stay."""
+    if schedule.owner_id != user.pk:
+        raise ExportRefused("That schedule is not yours.")
+    pk = schedule.pk
+    with transaction.atomic():
+        schedule.delete()
+        audit_record(
+            action=AuditAction.EXPORT_SCHEDULE_DELETED,
+            actor=user,
+            shop=schedule.shop,
+            target=f"schedule {pk}",
+            request=request,
+            payload=_audited(schedule),
+        )
+
+
+def _audited(schedule: ExportSchedule) -> dict:
+    return {
+        "name": schedule.name,
+        "frequency": schedule.frequency,
+        "date_field": schedule.date_field,
+        "format": schedule.format,
+        "template": schedule.template,
+        "report": schedule.report_id,
+        "filters": schedule.query_string,
+    }

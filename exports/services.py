@@ -86,6 +86,18 @@ def _validated_columns(template: str, report: ExportReport | None) -> list[dict]
     return report.columns
 
 
+def export_options_check(
+    *, user: User, format: str, template: str, report: ExportReport | None
+) -> list[dict]:
+    """The columns an export with these options holds (a custom report's; [] for the fixed
+    templates); ExportRefused when `user` cannot export with them."""
+    if format not in ExportFormat.values:
+        raise ExportRefused("Choose CSV or Excel.")
+    if report is not None and report.owner_id != user.pk:
+        raise ExportRefused("That report is not yours.")
+    return _validated_columns(template, report)
+
+
 def export_request(
     *,
     user: User,
@@ -98,14 +110,10 @@ def export_request(
     schedule=None,
 ) -> ExportJob:
     """Record an export of the orders `query` selects (or the ticked `order_keys`)."""
-    if format not in ExportFormat.values:
-        raise ExportRefused("Choose CSV or Excel.")
-    if report is not None and report.owner_id != user.pk:
-        raise ExportRefused("That report is not yours.")
+    columns = export_options_check(user=user, format=format, template=template, report=report)
     query_string = query.urlencode()
     if len(query_string) > MAX_QUERY:
         raise ExportRefused("These filters are too long to export; narrow them down.")
-    columns = _validated_columns(template, report)
     export_filters_check(user=user, query=query)  # first: it refuses what the database cannot take
     shops = export_shops(user=user, query=query)
     if query.get("buyer"):

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import permission_required, shops_for_user
 from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
-from exports import services
+from exports import reports, schedules, services
 from exports.descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
+from exports.exceptions import ReportRefused
 from exports.forms import ExportForm, ReportForm, ScheduleForm
-from exports.models import ExportReport, ExportSchedule
-from exports.schedules import schedule_save
 from exports.selectors import (
     job_downloadable_by,
     jobs_for_user,
@@ -23,6 +22,7 @@ from exports.selectors import (
 )
 from orders.chips import filter_chips
 from orders.form_fields import error_lines, row_id
+from orders.forms import BulkActionForm
 from orders.querystring import canonical_query
 from orders.selectors.order_list import ForeignShop, order_filterset
 
@@ -66,8 +66,10 @@ def export_form_for_selection(request, *, query: QueryDict, ids: list[str]):
 
 def export_bulk_action(request, selected):
     """The order list's "Export…" button: the ticked orders (scoped) or all matching."""
-    query = QueryDict(request.POST.get("query", ""))
-    if request.POST.get("all_matching") == "1":
+    form = BulkActionForm(request.POST)
+    form.full_clean()  # valid: the order list's bulk view ran the same form before calling us
+    query = QueryDict(form.cleaned_data["query"])
+    if form.cleaned_data["all_matching"]:
         return export_form_for_selection(request, query=query, ids=[])
     keys = selected.values_list("pk", flat=True)
     return export_form_for_selection(request, query=query, ids=[str(pk) for pk in keys])
@@ -193,15 +195,17 @@ def report_edit(request, pk: int | None = None):
         initial_columns=initial_columns,
     )
     if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        clash = reports_for_user(request.user).filter(name=name).exclude(pk=pk)
-        if clash.exists():
-            form.add_error("name", "You already have a report with this name.")
+        try:
+            report = reports.report_save(
+                owner=request.user,
+                report=report,
+                name=form.cleaned_data["name"],
+                columns=form.cleaned_data["columns"],
+                request=request,
+            )
+        except ReportRefused as refused:
+            form.add_error(refused.field or None, str(refused))
         else:
-            report = report or ExportReport(owner=request.user)
-            report.name = name
-            report.columns = form.cleaned_data["columns"]
-            report.save()
             messages.success(request, f"Report “{report.name}” saved.")
             return redirect("exports:list")
     status = 400 if form.errors else 200
@@ -214,7 +218,7 @@ def report_edit(request, pk: int | None = None):
 @require_POST
 def report_delete(request, pk: int):
     report = get_object_or_404(reports_for_user(request.user), pk=pk)
-    report.delete()
+    reports.report_delete(report=report, user=request.user, request=request)
     messages.success(request, f"Report “{report.name}” deleted.")
     return redirect("exports:list")
 
@@ -226,27 +230,27 @@ def report_delete(request, pk: int):
 def schedule_create(request):
     """GET ?<filters>: the form; POST: save a schedule for those filters."""
     shops = shops_for_user(request.user, Perm.EXPORT_ORDERS)
-    reports = reports_for_user(request.user)
+    mine = reports_for_user(request.user)
     if request.method == "POST":
-        form = ScheduleForm(request.POST, shops=shops, reports=reports)
+        form = ScheduleForm(request.POST, shops=shops, reports=mine)
     else:
         query = canonical_query(request.GET)
-        form = ScheduleForm(initial={"query": query}, shops=shops, reports=reports)
+        form = ScheduleForm(initial={"query": query}, shops=shops, reports=mine)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        schedule = ExportSchedule(
-            owner=request.user,
-            shop=data["shop"],
-            name=data["name"],
-            query_string=data["query"],
-            date_field=data["date_field"],
-            format=data["format"],
-            template=data["template"],
-            report=data["report"],
-            frequency=data["frequency"],
-        )
         try:
-            schedule_save(schedule=schedule)
+            schedule = schedules.schedule_create(
+                owner=request.user,
+                shop=data["shop"],
+                name=data["name"],
+                query_string=data["query"],
+                date_field=data["date_field"],
+                format=data["format"],
+                template=data["template"],
+                report=data["report"],
+                frequency=data["frequency"],
+                request=request,
+            )
         except services.ExportRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -267,6 +271,6 @@ def schedule_create(request):
 @require_POST
 def schedule_delete(request, pk: int):
     schedule = get_object_or_404(schedules_for_user(request.user), pk=pk)
-    schedule.delete()
+    schedules.schedule_delete(schedule=schedule, user=request.user, request=request)
     messages.success(request, f"Schedule “{schedule.name}” deleted.")
     return redirect(f"{reverse('exports:list')}#schedules")

@@ -9,12 +9,15 @@ of items" and "'many' is not a whole number of items" in Quantity are one kind.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import ngettext
 
+from accounts.csvsafe import Writable, csv_write
 from imports.plan import RowError
 
+CSV_HEADER = ("Row", "Column", "Problem")
 MAX_KINDS = 100  # past these (a file of ever new problems), the rest count as "other problems"
 OTHER = ("", "other problems")
 # What varies within a kind: quoted values (as repr() writes them) and numbers.
@@ -122,3 +125,15 @@ def report_csv_rows(bad: BadRowsReport):
             yield error["row"], error["column"], error["reason"]
         if kind.more:
             yield "", kind.column, kind.more_text
+
+
+def bad_rows_csv_name(file_name: str) -> str:
+    """The download's name: the uploaded file's stem, shortened, then "-errors.csv"."""
+    return f"{Path(file_name).stem[:60]}-errors.csv"
+
+
+def bad_rows_csv_write(out: Writable, *, report: dict) -> None:
+    """A job report's bad rows as CSV into `out` (formula-safe), after a byte-order mark so
+    that a spreadsheet reads it as UTF-8."""
+    out.write("\ufeff")
+    csv_write(out, header=CSV_HEADER, rows=report_csv_rows(report_bad_rows(report)))

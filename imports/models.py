@@ -72,6 +72,11 @@ class ImportJob(models.Model):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
 
     @property
+    def previewed(self) -> bool:
+        """A finished preview: what its page offers to import."""
+        return self.stage == self.Stage.PREVIEW and self.state == self.State.FINISHED
+
+    @property
     def status_label(self) -> str:
         if self.state == self.State.FAILED:
             return "Failed"

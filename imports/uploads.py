@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Shop
-from imports.jobs import import_start
+from imports.exceptions import ApplyRefused
+from imports.jobs import import_apply_start, import_start
 from imports.models import ImportJob
 from imports.read import SheetFile, read_inline
 
@@ -44,6 +45,18 @@ def import_upload(*, shop: Shop, user, upload, date_format: str) -> ImportJob:
         job.file.delete(save=False)
         raise
     import_start(job)  # committed first: a request that dies now leaves a job to recover
+    return job
+
+
+def import_apply(*, job: ImportJob, user, skip_errors: bool) -> ImportJob:
+    """Import a previewed job (at once when small, else in a worker): all or nothing, or
+    without its bad rows when `skip_errors`. ApplyRefused when the file has bad rows and
+    leaving them out was not asked, or the job is not a finished preview with its upload
+    (already imported, still running, or expired): then nothing changes."""
+    if job.report.get("errors") and not skip_errors:
+        raise ApplyRefused("The file has bad rows: import without them, or fix the file.")
+    if not import_apply_start(job, user=user, skip_errors=skip_errors):
+        raise ApplyRefused("That file has already been imported or is not ready.")
     return job
 
 

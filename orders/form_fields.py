@@ -101,6 +101,21 @@ class PlainTextListField(forms.Field):
         """Empty is fine: the filter is simply not applied."""
 
 
+class FlagField(forms.TypedChoiceField):
+    """A yes that a page's button or checkbox sends as one fixed `value`, or leaves out (no);
+    any other value is a page out of date, refused rather than guessed."""
+
+    def __init__(self, *, value: str, **kwargs):
+        super().__init__(
+            choices=[(value, value)],
+            coerce=lambda sent: sent == value,
+            required=False,
+            empty_value=False,
+            widget=forms.HiddenInput,
+            **kwargs,
+        )
+
+
 class RowIdListField(forms.Field):
     """Row ids separated by spaces or commas (ticked rows), refused whole if one is not an id."""
 

@@ -1,6 +1,9 @@
 from django import forms
 
-from orders.form_fields import MoneyField, PlainTextField, currency_decimals, row_id
+from orders.bulk_actions import BULK_ACTIONS
+from orders.form_fields import FlagField, MoneyField, PlainTextField, currency_decimals, row_id
+
+CHOOSE_BULK_ACTION = "Choose what to do with the selected orders."
 
 
 class SavedViewForm(forms.Form):
@@ -20,6 +23,20 @@ class SavedViewChangeForm(forms.Form):
         choices=[("rename", "Rename"), ("delete", "Delete"), ("default", "Make default")]
     )
     name = PlainTextField(max_length=80, required=False)
+
+
+class BulkActionForm(forms.Form):
+    """The order list's bulk bar: a registered action, for the ticked rows or for every order
+    matching the list's filters (`query`). Ticked ids are the selection's to resolve: one
+    that is not an order of the user's shops selects nothing."""
+
+    action = forms.ChoiceField(
+        choices=lambda: [(code, action.label) for code, action in BULK_ACTIONS.items()],
+        error_messages={"required": CHOOSE_BULK_ACTION, "invalid_choice": CHOOSE_BULK_ACTION},
+    )
+    ids = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    all_matching = FlagField(value="1")
+    query = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
 
 # --- the order page's actions -----------------------------------------------------------
@@ -44,6 +61,14 @@ class StatusForm(forms.Form):
 class TrackingForm(forms.Form):
     carrier = PlainTextField(required=False, max_length=80)
     tracking_number = PlainTextField(required=False, max_length=40)
+
+
+class RefundDecisionForm(forms.Form):
+    """An administrator's answer to a refund that waits: the button pressed."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.HiddenInput
+    )
 
 
 class RefundForm(forms.Form):

@@ -9,7 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tracking.services.webhooks import WebhookRefused, tracking_webhook_receive
+from tracking.exceptions import WebhookRefused
+from tracking.services.webhooks import tracking_webhook_receive
 
 
 @csrf_exempt

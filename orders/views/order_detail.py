@@ -17,7 +17,14 @@ from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm, roles_holding
 from orders.exceptions import OrderError
 from orders.form_fields import first_error
-from orders.forms import MessageForm, NoteForm, RefundForm, StatusForm, TrackingForm
+from orders.forms import (
+    MessageForm,
+    NoteForm,
+    RefundDecisionForm,
+    RefundForm,
+    StatusForm,
+    TrackingForm,
+)
 from orders.links import order_url
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
 from orders.services import fulfilment, notes, refunds
@@ -232,8 +239,9 @@ def refund_decide(request, order_id: str, refund_id: int):
     """An administrator approves or rejects a refund that waits."""
     order = _order_for_action(request, order_id, Perm.APPROVE_REFUNDS)
     refund = get_object_or_404(order.refunds, pk=refund_id)
-    approve = request.POST.get("decision") == "approve"
     try:
+        data = _valid(RefundDecisionForm(request.POST), refunds.RefundRefused)
+        approve = data["decision"] == "approve"
         refunds.refund_decide(refund=refund, actor=request.user, approve=approve)
     except refunds.RefundRefused as exc:
         messages.error(request, f"Nothing changed: {exc}")

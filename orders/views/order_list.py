@@ -18,8 +18,8 @@ from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from orders.bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from orders.filter_ui import filter_bar
-from orders.form_fields import error_lines
-from orders.forms import SavedViewChangeForm, SavedViewForm
+from orders.form_fields import error_lines, first_error
+from orders.forms import BulkActionForm, SavedViewChangeForm, SavedViewForm
 from orders.querystring import NOTHING_SET, canonical_query, without_empty
 from orders.selectors import order_overview_for_user
 from orders.selectors.order_list import ForeignShop, order_list_counts, order_list_page
@@ -112,7 +112,7 @@ def order_counts(request):
 @require_POST
 def saved_view_create(request):
     form = SavedViewForm(request.POST, shops=shops_for_user(request.user, Perm.VIEW_ORDERS))
-    query = request.POST.get("query_string", "")
+    query = form["query_string"].value() or ""  # as sent: where a refusal takes the person back
     if not form.is_valid():
         messages.error(request, f"The view was not saved: {' '.join(error_lines(form))}")
         return redirect(f"{reverse('orders:list')}?{query}")
@@ -162,21 +162,23 @@ def saved_view_change(request, pk: int):
 @require_POST
 def bulk_action(request):
     """Run a registered bulk action on the ticked orders or on all orders matching the filters."""
-    action = BULK_ACTIONS.get(request.POST.get("action", ""))
-    query = QueryDict(request.POST.get("query", ""))
+    form = BulkActionForm(request.POST)
+    valid = form.is_valid()
+    query = QueryDict(form.cleaned_data.get("query", ""))
     back = f"{reverse('orders:list')}?{canonical_query(query)}"
-    if action is None:
-        messages.error(request, "Choose what to do with the selected orders.")
+    if not valid:
+        messages.error(request, (form.errors.get("action") or [first_error(form)])[0])
         return redirect(back)
+    action = BULK_ACTIONS[form.cleaned_data["action"]]
     if not user_has_perm_anywhere(request.user, action.perm):
         raise MissingShopPermission(action.perm)
     try:
         selected = order_selection_resolve(
             user=request.user,
-            ids=request.POST.getlist("ids"),
+            ids=form.cleaned_data["ids"],
             query=query,
             perm=action.perm,
-            all_matching=request.POST.get("all_matching") == "1",
+            all_matching=form.cleaned_data["all_matching"],
         )
     except ForeignShop:
         raise Http404("No such shop among yours.") from None

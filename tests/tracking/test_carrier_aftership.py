@@ -21,7 +21,7 @@ from django.http.request import HttpHeaders
 from orders.statuses import TrackingStatus as T
 from tracking.carriers import aftership
 from tracking.carriers.aftership import AfterShip, normalized, parse_tracking
-from tracking.carriers.base import BadWebhook, ProviderError, RateLimited
+from tracking.exceptions import BadWebhook, ProviderError, RateLimited
 
 KEY = "as-test-key"
 SECRET = "as-test-webhook-secret"

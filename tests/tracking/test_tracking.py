@@ -22,14 +22,9 @@ from demo.carrier_simulator import (
 from orders.models import OrderEvent, Package
 from orders.statuses import ActorType, EventKind, OrderStatus, TrackingStatus
 from tests.orders.factories import OrderFactory
-from tracking.carriers.base import (
-    BadWebhook,
-    Checkpoint,
-    ProviderError,
-    RateLimited,
-    TrackingUpdate,
-)
+from tracking.carriers.base import Checkpoint, TrackingUpdate
 from tracking.carriers.seventeen_track import STATUSES, SeventeenTrack, normalized
+from tracking.exceptions import BadWebhook, ProviderError, RateLimited
 from tracking.models import TrackingCheckpoint
 from tracking.services.checkpoints import tracking_apply
 from tracking.services.poll import packages_claim, poll_due

@@ -10,12 +10,9 @@ from django.conf import settings
 
 from tracking.carriers.base import Adapter
 from tracking.carriers.seventeen_track import SeventeenTrack
+from tracking.exceptions import NotConfigured
 
 PROVIDERS = ("aftership", "17track", "simulator")
-
-
-class NotConfigured(LookupError):
-    """The provider is unknown, or its credentials are not in the environment."""
 
 
 def adapter_for(code: str) -> Adapter:

@@ -12,28 +12,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from orders.statuses import TrackingStatus
+from tracking.exceptions import BadWebhook
 
 TIMEOUT_SECONDS = 10
-
-
-class ProviderError(Exception):
-    """The provider failed or answered something we cannot use (retry later)."""
-
-
-class RateLimited(ProviderError):
-    """HTTP 429 or the provider's own "too many requests" code."""
-
-    def __init__(self, message: str = "rate limited", retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class BadWebhook(ValueError):
-    """A webhook whose signature or body is not acceptable (answered with a 4xx)."""
-
-
-class BadSignature(BadWebhook):
-    """A webhook whose signature is missing, wrong, or cannot be checked (answered 401)."""
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,14 @@ import requests
 from orders.statuses import TrackingStatus
 from tracking.carriers.base import (
     TIMEOUT_SECONDS,
-    BadSignature,
-    BadWebhook,
     Checkpoint,
-    ProviderError,
-    RateLimited,
     TrackingUpdate,
     aware_time,
     day_of,
     json_body,
     signature_matches,
 )
+from tracking.exceptions import BadSignature, BadWebhook, ProviderError, RateLimited
 
 log = logging.getLogger(__name__)
 

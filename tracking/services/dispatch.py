@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.enqueue import registered_task
 from accounts.tracking_providers import configured_providers
 from orders.models import Package
-from tracking.carriers import NotConfigured, adapter_for
+from tracking.carriers import adapter_for
+from tracking.exceptions import NotConfigured
 from tracking.services.poll import (
     PollResult,
     packages_claim,

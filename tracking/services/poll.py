@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from orders.models import Package
 from orders.statuses import FINAL_TRACKING_STATUSES
-from tracking.carriers.base import Adapter, ProviderError, RateLimited
+from tracking.carriers.base import Adapter
+from tracking.exceptions import ProviderError, RateLimited
 from tracking.services.checkpoints import tracking_apply_batch, tracking_failed
 from tracking.services.rate_limit import rate_wait
 

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from accounts.enqueue import registered_task
 from orders.form_fields import control_character
 from orders.models import Package
-from tracking.carriers import NotConfigured, adapter_for
-from tracking.carriers.base import BadSignature, BadWebhook
+from tracking.carriers import adapter_for
+from tracking.exceptions import BadSignature, BadWebhook, NotConfigured, WebhookRefused
 from tracking.models import TrackingWebhookEvent
 from tracking.services.checkpoints import tracking_apply
 
@@ -28,14 +28,6 @@ MAX_DEPTH = 32  # carriers nest about six levels; deeper is an attack on the JSO
 SIGNATURE_HEADERS = ("sign", "aftership-hmac-sha256")
 JSON = "application/json"
 TRACKING_WEBHOOK_APPLY = "orders.tasks.tracking_webhook_apply"  # the task's registered name
-
-
-class WebhookRefused(Exception):
-    """The notification is not accepted; `status` is the HTTP answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.tracking_providers import configured_providers
-from tracking.carriers import NotConfigured, adapter_for
+from tracking.carriers import adapter_for
+from tracking.exceptions import NotConfigured
 from tracking.services.poll import poll_due
 
 
