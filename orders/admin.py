@@ -4,7 +4,18 @@ through orders.services.status, never through a form field."""
 from django.contrib import admin
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
-from orders.models import PAYMENT_FIELDS, Order, OrderEvent, OrderLine, Package, Refund, SavedView
+from orders.models import (
+    BILLING_ADDRESS_FIELDS,
+    PAYMENT_FIELDS,
+    RECIPIENT_FIELDS,
+    SHIPPING_ADDRESS_FIELDS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Package,
+    Refund,
+    SavedView,
+)
 from orders.selectors.timeline import event_detail, event_title
 
 
@@ -115,33 +126,13 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         (
             "Shipping address",
-            {
-                "fields": (
-                    "recipient_name",
-                    "recipient_phone",
-                    "address_line1",
-                    "address_line2",
-                    "district",
-                    "city",
-                    "state",
-                    "postal_code",
-                    "region_code",
-                )
-            },
+            {"fields": (*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS)},
         ),
         (
             "Billing address",
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "billing_name",
-                    "billing_address_line1",
-                    "billing_address_line2",
-                    "billing_city",
-                    "billing_state",
-                    "billing_postal_code",
-                    "billing_region_code",
-                ),
+                "fields": BILLING_ADDRESS_FIELDS,
             },
         ),
         (
