@@ -18,10 +18,11 @@ from accounts.services import audit_record
 from exports.columns import BadColumns, custom_template
 from exports.models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
 from exports.selectors import SelectionRefused, export_orders
+from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines
-from orders.selectors.order_list import ForeignShop, order_filterset
+from orders.selectors.order_filter import order_filterset
+from orders.selectors.selection import MAX_TICKED
 
-MAX_TICKED = 1000
 MAX_QUERY = 4000  # ExportJob.query_string
 
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from orders.models import (
     BILLING_ADDRESS_FIELDS,
+    LATER_TIMES,
     PAYMENT_FIELDS,
     RECIPIENT_FIELDS,
     SHIPPING_ADDRESS_FIELDS,
@@ -148,19 +149,7 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         (
             "Times (UTC)",
-            {
-                "fields": (
-                    "create_time",
-                    "paid_time",
-                    "rts_time",
-                    "collection_time",
-                    "delivery_time",
-                    "cancel_time",
-                    "update_time",
-                    "shipping_due_time",
-                    "delivery_due_time",
-                )
-            },
+            {"fields": ("create_time", *LATER_TIMES, "shipping_due_time", "delivery_due_time")},
         ),
         (
             "Cancellation and flags",

@@ -24,7 +24,7 @@ def money(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     )
 
 
-# Money columns of the TikTok payment breakdown, in TikTok's order (reference/tiktok.md §2.2).
+# Money columns of the TikTok payment breakdown, in the order TikTok adds them up.
 PAYMENT_FIELDS = (
     "original_total_product_price",
     "seller_discount",

@@ -131,7 +131,7 @@ class Order(models.Model):
                 for name in LATER_TIMES
             ],
         ]
-        # Composite indexes follow the list's filters and sorts (SPEC §5): the shop comes
+        # Composite indexes follow the list's filters and sorts: the shop comes
         # first because every query is scoped to the user's shops. Trigram indexes for free
         # text are PostgreSQL-only and live in migration 0002, the "paid, newest first" index
         # (DESC NULLS LAST, which SQLite cannot build) in 0003.
