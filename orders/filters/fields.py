@@ -13,7 +13,7 @@ from orders.form_fields import (
     WholeNumberField,
     row_id,
 )
-from orders.selectors.keyset import BadCursor, cursor_read
+from orders.keyset import BadCursor, cursor_read
 
 
 class MultiValueFilter(django_filters.Filter):

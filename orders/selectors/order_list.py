@@ -17,23 +17,23 @@ from django.utils import timezone
 
 from accounts.masking import mask_value
 from accounts.models import User
+from accounts.zones import zone_abbreviation
 from orders.chips import Chip, filter_chips
 from orders.filters import PER_PAGE, OrderFilterSet
-from orders.links import order_url
-from orders.models import Order, OrderLine, Package
-from orders.querystring import query_with, query_without, without_empty
-from orders.selectors.id_search import IdSearchNote, id_search_note
-from orders.selectors.keyset import (
+from orders.keyset import (
     after_cursor,
     before_cursor,
     cursor_for,
     cursor_goes_back,
     sort_queryset,
 )
+from orders.links import order_url
+from orders.models import Order, OrderLine, Package
+from orders.querystring import query_with, query_without, without_empty
+from orders.selectors.id_search import IdSearchNote, id_search_note
 from orders.selectors.order_counts import Tab, needs_action_counters, status_tabs
 from orders.selectors.order_filter import order_filterset
 from orders.statuses import words
-from orders.zones import zone_abbreviation
 
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
 

@@ -4,8 +4,8 @@ export's description: one set of words, said once."""
 import pytest
 from django.http import QueryDict
 
-from exports.descriptions import filters_text
 from orders.filter_ui import filter_bar
+from orders.filter_words import filters_text
 from orders.filters import OrderFilterSet, filter_label
 from tests.orders.factories import OrderFactory
 
