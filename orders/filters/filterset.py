@@ -213,15 +213,10 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
         return queryset.filter(region_code__in=[v.upper() for v in values])
 
     def filter_iexact_any(self, queryset, name, values):
-        match = Q()
-        for value in values:
-            match |= Q(**{f"{name}__iexact": value})
-        return queryset.filter(match)
+        return queryset.filter(_iexact_any(name, values))
 
     def filter_carrier(self, queryset, name, values):
-        match = Q()
-        for value in values:
-            match |= Q(shipping_provider_name__iexact=value)
+        match = _iexact_any("shipping_provider_name", values)
         return queryset.filter(Exists(Package.objects.filter(match, order=OuterRef("pk"))))
 
     def filter_tracking_status(self, queryset, name, values):
@@ -246,6 +241,11 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
         }
         condition = flags[name]
         return queryset.filter(condition if value == "1" else ~condition)
+
+
+def _iexact_any(field: str, values) -> Q:
+    """Any of the values, letter case aside."""
+    return Q(*[Q(**{f"{field}__iexact": value}) for value in values], _connector=Q.OR)
 
 
 def filter_label(name: str) -> str:
