@@ -3,7 +3,7 @@ from django import forms
 from accounts.csvsafe import FORMULA_TRIGGERS
 from exports.columns import CATALOGUE, GROUPS, MAX_HEADER_LENGTH
 from exports.models import ExportFormat, ExportTemplate, Frequency
-from orders.filters import DATE_FIELD_LABELS
+from orders.filters import filter_choices
 from orders.form_fields import PlainTextField, RowIdListField, WholeNumberField
 
 
@@ -36,7 +36,9 @@ class ScheduleForm(forms.Form):
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
     date_field = forms.ChoiceField(
-        choices=[(k, v) for k, v in DATE_FIELD_LABELS.items() if k in ("created", "paid")],
+        choices=[
+            (k, v) for k, v in filter_choices("date_field").items() if k in ("created", "paid")
+        ],
         label="Period applies to",
     )
     format = forms.ChoiceField(choices=ExportFormat.choices)

@@ -7,9 +7,10 @@ from accounts.access import shops_for_user
 from accounts.models import Shop, User
 from accounts.roles import Perm
 from exports.models import ExportJob, ExportReport, ExportSchedule
+from orders.exceptions import ForeignShop
 from orders.models import Order
 from orders.selectors import order_list_for_user
-from orders.selectors.order_list import ForeignShop, order_filterset
+from orders.selectors.order_filter import order_filterset
 
 
 class SelectionRefused(ValueError):

@@ -19,10 +19,11 @@ from exports.columns import BadColumns, custom_template
 from exports.jobs import export_enqueue
 from exports.models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
 from exports.selectors import SelectionRefused, export_orders
+from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines
-from orders.selectors.order_list import ForeignShop, order_filterset
+from orders.selectors.order_filter import order_filterset
+from orders.selectors.selection import MAX_TICKED
 
-MAX_TICKED = 1000
 MAX_QUERY = 4000  # ExportJob.query_string
 
 

@@ -21,10 +21,11 @@ from exports.selectors import (
     schedules_for_user,
 )
 from orders.chips import filter_chips
+from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines, row_id
 from orders.forms import BulkActionForm
 from orders.querystring import canonical_query
-from orders.selectors.order_list import ForeignShop, order_filterset
+from orders.selectors.order_filter import order_filterset
 
 JOBS_SHOWN = 100
 

@@ -5,7 +5,19 @@ from django.contrib import admin
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from orders.filter_words import filters_text
-from orders.models import PAYMENT_FIELDS, Order, OrderEvent, OrderLine, Package, Refund, SavedView
+from orders.models import (
+    BILLING_ADDRESS_FIELDS,
+    LATER_TIMES,
+    PAYMENT_FIELDS,
+    RECIPIENT_FIELDS,
+    SHIPPING_ADDRESS_FIELDS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Package,
+    Refund,
+    SavedView,
+)
 from orders.selectors.timeline import event_detail, event_title
 
 
@@ -116,33 +128,13 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         (
             "Shipping address",
-            {
-                "fields": (
-                    "recipient_name",
-                    "recipient_phone",
-                    "address_line1",
-                    "address_line2",
-                    "district",
-                    "city",
-                    "state",
-                    "postal_code",
-                    "region_code",
-                )
-            },
+            {"fields": (*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS)},
         ),
         (
             "Billing address",
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "billing_name",
-                    "billing_address_line1",
-                    "billing_address_line2",
-                    "billing_city",
-                    "billing_state",
-                    "billing_postal_code",
-                    "billing_region_code",
-                ),
+                "fields": BILLING_ADDRESS_FIELDS,
             },
         ),
         (
@@ -158,19 +150,7 @@ class OrderAdmin(admin.ModelAdmin):
         ),
         (
             "Times (UTC)",
-            {
-                "fields": (
-                    "create_time",
-                    "paid_time",
-                    "rts_time",
-                    "collection_time",
-                    "delivery_time",
-                    "cancel_time",
-                    "update_time",
-                    "shipping_due_time",
-                    "delivery_due_time",
-                )
-            },
+            {"fields": ("create_time", *LATER_TIMES, "shipping_due_time", "delivery_due_time")},
         ),
         (
             "Cancellation and flags",

@@ -25,3 +25,39 @@ class TrackingNumberNeeded(OrderError):
         super().__init__(
             "Add the parcel's tracking number first: that is how an order is marked shipped."
         )
+
+
+class FulfilmentRefused(OrderError):
+    """A status change or tracking number a person may not make; the message says why."""
+
+
+class RefundRefused(OrderError):
+    """A refund that is not allowed or not valid; the message says why."""
+
+
+class NoteRefused(OrderError):
+    """A note the person may not add."""
+
+
+class MessageRefused(OrderError):
+    """A message to the buyer that cannot be sent; the message says why."""
+
+
+class SavedViewError(OrderError):
+    """A saved-view action that is not allowed or not valid; the message says why."""
+
+
+class SelectionRefused(OrderError):
+    """An "all matching" selection whose filters the order list refuses; says why."""
+
+
+class ForeignShop(Exception):
+    """The `shop` parameter names a shop the user does not belong to (404)."""
+
+
+class AmbiguousOrder(Exception):
+    """The order id is in several of the user's shops and no shop was named."""
+
+    def __init__(self, orders: list):
+        super().__init__(f"order {orders[0].order_id} is in {len(orders)} of your shops")
+        self.orders = orders

@@ -3,29 +3,25 @@
 from django.http import QueryDict
 
 from orders.filters import (
-    DATE_FIELD_LABELS,
+    DEFAULT_SORT,
+    FLAG_FILTERS,
     KNOWN_SET_FILTERS,
-    NEEDS_ACTION,
     PER_PAGE,
-    SORTS,
     MultiValueFilter,
     OrderFilterSet,
     PlainTextFilter,
+    filter_choices,
+    filter_label,
 )
-from orders.periods import PERIODS
+from orders.needs_action import NEEDS_ACTION
 from orders.selectors.filter_values import value_label
-from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 
-# The labels are the FilterSet's own, so a refusal names a filter as the bar does.
-LABELS = {name: f.label for name, f in OrderFilterSet.base_filters.items()}
+# The labels and choices are the FilterSet's own, so the bar, the chips and a refusal name a
+# filter alike.
+LABELS = {name: filter_label(name) for name in OrderFilterSet.base_filters}
 GROUPS = tuple(
-    (name, LABELS[name], choices)
-    for name, choices in (
-        ("status", OrderStatus.choices),
-        ("tracking_status", TrackingStatus.choices),
-        ("fulfillment_type", FulfillmentType.choices),
-        ("needs_action", list(NEEDS_ACTION.items())),
-    )
+    (name, LABELS[name], list(filter_choices(name).items()))
+    for name in ("status", "tracking_status", "fulfillment_type", "needs_action")
 )
 # Every text filter but the search box, the page link and the lists, in the FilterSet's order.
 TEXT_FIELDS = tuple(
@@ -34,9 +30,7 @@ TEXT_FIELDS = tuple(
     if isinstance(f, PlainTextFilter | MultiValueFilter)
     and name not in ("q", "cursor", *KNOWN_SET_FILTERS)
 )
-FLAGS = tuple(
-    (name, LABELS[name]) for name in ("has_refund", "has_return", "has_buyer_message", "risk")
-)
+FLAGS = tuple((name, LABELS[name]) for name in FLAG_FILTERS)
 
 
 def _options(choices, current) -> list[dict]:
@@ -92,11 +86,12 @@ def filter_bar(
             {"value": s.slug, "label": s.name, "selected": s.slug == query.get("shop")}
             for s in shops
         ],
-        "periods": _options(PERIODS.items(), query.get("period")),
-        "date_fields": _options(DATE_FIELD_LABELS.items(), query.get("date_field")),
+        "labels": LABELS,
+        "periods": _options(filter_choices("period").items(), query.get("period")),
+        "date_fields": _options(filter_choices("date_field").items(), query.get("date_field")),
         "date_from": query.get("date_from", ""),
         "date_to": query.get("date_to", ""),
-        "sorts": _options(SORTS.items(), query.get("sort", "-created")),
+        "sorts": _options(filter_choices("sort").items(), query.get("sort", DEFAULT_SORT)),
         "per_pages": _options([(p, p) for p in PER_PAGE], query.get("per_page", "25")),
         "total_min": query.get("total_min", ""),
         "total_max": query.get("total_max", ""),
@@ -120,7 +115,9 @@ def filter_bar(
             {
                 "name": name,
                 "label": label,
-                "options": _options((("", "Any"), ("1", "Yes"), ("0", "No")), query.get(name, "")),
+                "options": _options(
+                    (("", "Any"), *filter_choices(name).items()), query.get(name, "")
+                ),
             }
             for name, label in FLAGS
         ],

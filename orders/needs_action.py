@@ -13,9 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.access import shop_permissions
 from accounts.roles import Perm
 from orders.models import Package, Refund
-from orders.statuses import OrderStatus, RefundStatus, TrackingStatus
+from orders.statuses import TO_SHIP, OrderStatus, RefundStatus, TrackingStatus
 
-TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
 TRACKING_PROBLEMS = (
     TrackingStatus.EXCEPTION,
     TrackingStatus.ATTEMPT_FAIL,
@@ -46,6 +45,11 @@ NEEDS_ACTION_REASONS = {
 NEEDS_ACTION = {code: reason.label for code, reason in NEEDS_ACTION_REASONS.items()}
 
 
+def cancel_requested_q() -> Q:
+    """The buyer asked to cancel an order that is not cancelled yet (a risk indicator too)."""
+    return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
+
+
 def _waiting_refund(**condition) -> Q:
     refunds = Refund.objects.filter(order=OuterRef("pk"), status=RefundStatus.REQUESTED)
     return Q(Exists(refunds.filter(**condition)))
@@ -67,7 +71,7 @@ def needs_action_q(code: str, now, *, user=None) -> Q:
     if code == "overdue":
         return Q(status__in=TO_SHIP, shipping_due_time__lt=now)
     if code == "cancel_requested":
-        return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
+        return cancel_requested_q()
     if code == "tracking_exception":
         return Q(
             Exists(

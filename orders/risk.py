@@ -1,13 +1,20 @@
-"""Risk indicators of an order: explained facts with a level (high, medium, low)."""
+"""Risk indicators of an order: explained facts with a level (high, medium, low).
+
+The indicators the order row alone tells are declared once, as conditions (`ROW_RISKS`): the
+list's `risk` filter selects the orders where one holds, and the order page reads the same
+conditions from the database for its badges and its billing warning, so the three cannot
+disagree. The others need other orders (same destination, the buyer's first order).
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Q
+from django.db.models import Avg, BooleanField, ExpressionWrapper, F, Q, QuerySet
 
-from orders.models import Order
+from orders.models import BILLING_COMPARED, Order
+from orders.needs_action import cancel_requested_q
 
 SAME_DESTINATION_WINDOW = timedelta(hours=24)
 SAME_DESTINATION_ALERT = 3  # other orders to the same address or phone within the window
@@ -19,6 +26,49 @@ AVERAGE_CACHE_SECONDS = 3600
 class Risk:
     level: str  # "high", "medium" or "low"
     fact: str
+
+
+def _differs(field: str) -> Q:
+    return ~Q(**{f"billing_{field}": F(field)})
+
+
+ROW_RISKS = {
+    # Both countries known, and not the same.
+    "billing_country": ~Q(billing_region_code="")
+    & ~Q(region_code="")
+    & ~Q(billing_region_code=F("region_code")),
+    # A billing address was given, and some of it is not the shipping address's.
+    "billing_address": ~Q(billing_address_line1="")
+    & Q(*[_differs(field) for field in BILLING_COMPARED], _connector=Q.OR),
+    "cancel_requested": cancel_requested_q(),
+}
+ANNOTATION = "risk_{}"
+
+
+def risk_q() -> Q:
+    """Orders with a risk indicator that can be told from the order row alone."""
+    return Q(*ROW_RISKS.values(), _connector=Q.OR)
+
+
+def with_row_risks(queryset: QuerySet) -> QuerySet:
+    """Each order with its row risks read in the same query (see `row_risks`)."""
+    return queryset.annotate(
+        **{
+            ANNOTATION.format(code): ExpressionWrapper(condition, output_field=BooleanField())
+            for code, condition in ROW_RISKS.items()
+        }
+    )
+
+
+def row_risks(order: Order) -> set[str]:
+    """The `ROW_RISKS` that hold for the order, as the database reads them (one query
+    unless the order was loaded through `with_row_risks`)."""
+    names = [ANNOTATION.format(code) for code in ROW_RISKS]
+    if all(hasattr(order, name) for name in names):
+        values = [getattr(order, name) for name in names]
+    else:
+        values = with_row_risks(Order.objects.filter(pk=order.pk)).values_list(*names).get()
+    return {code for code, holds in zip(ROW_RISKS, values, strict=True) if holds}
 
 
 def shop_average_order_value(shop) -> Decimal | None:
@@ -40,11 +90,8 @@ def shop_average_order_value(shop) -> Decimal | None:
 def order_risks(order: Order) -> list[Risk]:
     """What about this order deserves a second look, most serious first."""
     risks = []
-    if (
-        order.billing_region_code
-        and order.region_code
-        and order.billing_region_code != order.region_code
-    ):
+    held = row_risks(order)
+    if "billing_country" in held:
         risks.append(
             Risk(
                 "high",
@@ -53,10 +100,7 @@ def order_risks(order: Order) -> list[Risk]:
                 f"({order.region_code}).",
             )
         )
-    elif order.billing_address_line1 and (
-        order.billing_address_line1,
-        order.billing_postal_code,
-    ) != (order.address_line1, order.postal_code):
+    elif "billing_address" in held:
         risks.append(Risk("medium", "Billing and shipping addresses differ."))
     if order.address_line1 or order.recipient_phone:
         same = Q()
@@ -76,7 +120,7 @@ def order_risks(order: Order) -> list[Risk]:
                     "medium", f"{others} other orders to the same address or phone within 24 hours."
                 )
             )
-    if order.is_buyer_request_cancel and order.status != "CANCELLED":
+    if "cancel_requested" in held:
         risks.append(Risk("medium", "The buyer asked to cancel."))
     average = shop_average_order_value(order.shop)
     if average and order.total_amount >= HIGH_VALUE_FACTOR * average and order.buyer_user_id:

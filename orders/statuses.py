@@ -15,6 +15,12 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
+# Paid and not yet handed to a carrier: the ship-by deadline runs (the needs-action counters).
+TO_SHIP = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.PARTIALLY_SHIPPING)
+# Not yet collected by the carrier: a parcel may still get its tracking number.
+UNSHIPPED = (*TO_SHIP, OrderStatus.AWAITING_COLLECTION)
+
+
 class LineStatus(models.TextChoices):
     """`line_items[].display_status`: no ON_HOLD or PARTIALLY_SHIPPING at line level."""
 

@@ -61,7 +61,7 @@ def test_the_tree_keeps_every_import_contract():
             "import tracking.tasks",
             "Only the wiring imports a tasks module",
         ),
-        ("orders/models.py", "import exports.models", "above orders above accounts"),
+        ("orders/models/order.py", "import exports.models", "above orders above accounts"),
         ("imports/models.py", "import imports.services", "Inside each app"),
         ("orders/services/notes.py", "import demo.seed", "never import the local-only demo"),
     ],

@@ -21,7 +21,7 @@ from exports.models import ExportJob
 from orders.filters import OrderFilterSet
 from orders.keyset import cursor_for
 from orders.models import Order
-from orders.selectors.order_list import order_filterset
+from orders.selectors.order_filter import order_filterset
 from orders.statuses import OrderStatus
 from tests.orders.factories import OrderFactory
 from tracking.models import TrackingWebhookEvent

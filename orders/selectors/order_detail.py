@@ -1,4 +1,4 @@
-"""Everything about one order for the detail page (SPEC §6), in a fixed number of queries."""
+"""Everything about one order for the detail page, in a fixed number of queries."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,8 +10,9 @@ from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import User
 from accounts.roles import Perm
 from accounts.tracking_providers import configured_providers
+from orders.exceptions import AmbiguousOrder
 from orders.models import Order, OrderLine, Package, Refund
-from orders.risk import Risk, order_risks
+from orders.risk import Risk, order_risks, row_risks, with_row_risks
 from orders.selectors import order_list_for_user
 from orders.selectors.timeline import TimelineEntry, timeline_entries
 from orders.statuses import FINAL_TRACKING_STATUSES
@@ -95,19 +96,11 @@ def _city_line(city: str, state: str, postal: str) -> str:
     return " ".join(bit for bit in (place, postal) if bit)
 
 
-class AmbiguousOrder(Exception):
-    """The order id is in several of the user's shops and no shop was named."""
-
-    def __init__(self, orders: list[Order]):
-        super().__init__(f"order {orders[0].order_id} is in {len(orders)} of your shops")
-        self.orders = orders
-
-
 def order_for_user(*, user: User, order_id: str, shop: str = "") -> Order:
     """The order with this TikTok id in one of the user's shops (the shop with slug `shop`,
     when given); Http404 otherwise, AmbiguousOrder when several shops have it."""
     found = list(
-        order_list_for_user(user=user)
+        with_row_risks(order_list_for_user(user=user))
         .select_related("shop")
         .filter(order_id=order_id)
         .order_by("shop__name", "shop_id")
@@ -141,10 +134,6 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         package.followed = travelling and known
         package.unfollowed = travelling and not known and bool(package.tracking_number)
     timeline = timeline_entries(order.events.select_related("actor"), packages, zone)
-    billing_differs = bool(order.billing_address_line1) and (
-        (order.billing_address_line1, order.billing_postal_code, order.billing_region_code)
-        != (order.address_line1, order.postal_code, order.region_code)
-    )
     return OrderDetail(
         order=order,
         unmasked=unmasked,
@@ -163,7 +152,7 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
             for label, field in TIMESTAMPS
             if getattr(order, field)
         ],
-        billing_differs=billing_differs,
+        billing_differs=bool({"billing_country", "billing_address"} & row_risks(order)),
         risks=order_risks(order),
         shipping_lines=_address_lines(
             contact["recipient_name"],

@@ -1,4 +1,4 @@
-"""The order list page (SPEC §5): filtered, sorted, paginated rows, status tabs and counters.
+"""The order list page: filtered, sorted, paginated rows, with its tabs, counters and chips.
 
 The number of queries is the same for every page: one for the rows (lines and packages are
 summarised by subqueries in the same statement) and the look-ups of the user's shops. The
@@ -15,10 +15,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import shops_for_user, shops_in_view
 from accounts.masking import mask_value
 from accounts.models import User
-from accounts.roles import Perm
 from accounts.zones import zone_abbreviation
 from orders.chips import Chip, filter_chips
 from orders.filters import PER_PAGE, OrderFilterSet
@@ -31,28 +29,13 @@ from orders.keyset import (
 )
 from orders.links import order_url
 from orders.models import Order, OrderLine, Package
-from orders.needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
 from orders.querystring import query_with, query_without, without_empty
-from orders.selectors import order_list_for_user
-from orders.selectors.filter_values import filter_values_for_user
 from orders.selectors.id_search import IdSearchNote, id_search_note
-from orders.statuses import OrderStatus, words
+from orders.selectors.order_counts import Tab, needs_action_counters, status_tabs
+from orders.selectors.order_filter import order_filterset
+from orders.statuses import words
 
-COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors
-
-
-class ForeignShop(Exception):
-    """The `shop` parameter names a shop the user does not belong to (404)."""
-
-
-@dataclass(frozen=True)
-class Capped:
-    value: int
-    capped: bool
-
-    def __str__(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.capped else f"{self.value:,}"
 
 
 @dataclass
@@ -78,15 +61,6 @@ class OrderRow:
     @property
     def tracking_label(self) -> str:
         return words("tracking", self.tracking_status)
-
-
-@dataclass
-class Tab:
-    code: str
-    label: str
-    count: Capped | None  # None on the page itself; counts arrive in a second request
-    url: str
-    active: bool
 
 
 @dataclass
@@ -124,11 +98,6 @@ class OrderListPage:
     @property
     def last_row(self) -> int | None:
         return self.first_row + len(self.rows) - 1 if self.first_row else None
-
-
-def _capped_count(queryset: QuerySet) -> Capped:
-    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return Capped(min(n, COUNT_CAP), n > COUNT_CAP)
 
 
 def _with_summaries(queryset: QuerySet) -> QuerySet:
@@ -192,40 +161,6 @@ def _row(order: Order, unmasked_shop_ids: set[int], detail_url: str, name_zone: 
 URL_SLOT = "0" * 18  # an order id that reverse() accepts, replaced per row
 
 
-def order_filterset(
-    *, user: User, query: QueryDict, now: datetime | None = None, within: list | None = None
-):
-    """The validated filters and the scoped, filtered queryset they select.
-
-    Without a `shop` parameter the orders are those of the shops in view (the switcher), or
-    of the shops `within` when given (an export remembers its shops). Raises ForeignShop
-    when `shop` names a shop the user may not view.
-    """
-    shops = list(shops_for_user(user, Perm.VIEW_ORDERS))
-    unmasked = set(shops_for_user(user, Perm.SEE_BUYER_CONTACT).values_list("pk", flat=True))
-    base = order_list_for_user(user=user)
-    if within is not None:
-        base = base.filter(shop__in=within)
-    elif not query.get("shop"):
-        in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
-        base = base.filter(shop_id__in=in_view)
-    filterset = OrderFilterSet(
-        query,
-        queryset=base,
-        shops=shops,
-        unmasked_shop_ids=unmasked,
-        now=now,
-        user=user,
-        known_values=lambda in_shops, fresh: filter_values_for_user(
-            user=user, shop_ids=[shop.pk for shop in in_shops], fresh=fresh
-        ),
-    )
-    filterset.is_valid()  # validates once; invalid fields are reported and left out
-    if filterset.foreign_shop_requested:
-        raise ForeignShop(query.get("shop"))
-    return filterset, unmasked
-
-
 def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None) -> OrderListPage:
     """Everything the order list shows for `query`, as `user` may see it."""
     now = now or timezone.now()
@@ -265,9 +200,9 @@ def order_list_page(*, user: User, query: QueryDict, now: datetime | None = None
         filterset=filterset,
         query=query,
         rows=[_row(order, unmasked, detail_url, len(filterset.shops) > 1) for order in rows],
-        tabs=_status_tabs(filterset, query),
+        tabs=status_tabs(filterset, query),
         all_url=query_without(query, "status"),
-        needs_action=_needs_action_counters(filterset, query, now, counted=False),
+        needs_action=needs_action_counters(filterset, query, now, counted=False),
         chips=filter_chips(filterset, query),
         per_page=per_page,
         page=page,
@@ -306,91 +241,6 @@ def _page_note(asked: int | None, shown: int | None, any_rows: bool) -> str | No
     return None
 
 
-def _any_status(filterset: OrderFilterSet, query: QueryDict) -> QuerySet:
-    """The orders of every other filter, whatever their status: what the All tab lists."""
-    return OrderFilterSet(
-        _drop(query, "status"),
-        queryset=filterset.queryset,
-        shops=filterset.shops,
-        unmasked_shop_ids=filterset.unmasked_shop_ids,
-        now=filterset.now,
-        user=filterset.user,
-    ).qs
-
-
-def _status_tabs(
-    filterset: OrderFilterSet, query: QueryDict, *, others: QuerySet | None = None
-) -> list[Tab]:
-    """One tab per status, counted (when given `others`) with every other filter applied."""
-    counted = others is not None
-    active = set(filterset.form.cleaned_data.get("status") or [])
-    return [
-        Tab(
-            status.value,
-            status.label,
-            _capped_count(others.filter(status=status)) if counted else None,
-            query_with(query, status=status.value),
-            status.value in active,
-        )
-        for status in OrderStatus
-    ]
-
-
-def _needs_action_counters(
-    filterset: OrderFilterSet, query: QueryDict, now, *, counted: bool
-) -> list[Tab]:
-    """The counters of the reasons the user's roles in the listed shops are for."""
-    active = set(query.getlist("needs_action"))
-    user = filterset.user
-    return [
-        Tab(
-            code,
-            NEEDS_ACTION[code],
-            _capped_count(filterset.qs.filter(needs_action_q(code, now, user=user)))
-            if counted
-            else None,
-            query_with(query, needs_action=code),
-            code in active,
-        )
-        for code in reasons_for_user(user, [shop.pk for shop in filterset.selected_shops])
-    ]
-
-
-@dataclass
-class OrderListCounts:
-    tabs: list[Tab]
-    needs_action: list[Tab]
-    total: Capped  # the orders the filters select: the pagination's total
-    all_count: Capped  # every status, the other filters applied: the All tab's number
-    all_url: str
-
-    @property
-    def all_active(self) -> bool:
-        return not any(tab.active for tab in self.tabs)
-
-
-def order_list_counts(
-    *, user: User, query: QueryDict, now: datetime | None = None
-) -> OrderListCounts:
-    """The status tabs' and needs-action counters' numbers for `query`, capped.
-
-    Loaded by the page after it renders, so that counting never delays the rows.
-    """
-    now = now or timezone.now()
-    filterset, _ = order_filterset(user=user, query=query, now=now)
-    query = without_empty(query)
-    for invalid in filterset.form.errors:
-        query.pop(invalid, None)
-    others = _any_status(filterset, query)
-    return OrderListCounts(
-        tabs=_status_tabs(filterset, query, others=others),
-        needs_action=_needs_action_counters(filterset, query, now, counted=True),
-        total=_capped_count(filterset.qs),
-        all_count=_capped_count(others),
-        all_url=query_without(query, "status"),
-    )
-
-
 def _mark_ids_in_other_shops(rows: list[Order], shops: list) -> None:
     """Rows whose order id another of the user's shops holds too (imported before that was
     refused) link to their own copy with `?shop=` (orders/links.py): one query, only for
@@ -412,9 +262,3 @@ def _exact_order(filterset: OrderFilterSet, rows: list[Order]) -> Order | None:
     """A single order id typed in `q` that matched: offered as a direct link."""
     text = (filterset.form.cleaned_data.get("q") or "").strip()
     return rows[0] if len(rows) == 1 and rows[0].order_id == text else None
-
-
-def _drop(query: QueryDict, key: str) -> QueryDict:
-    copy = query.copy()
-    copy.pop(key, None)
-    return copy

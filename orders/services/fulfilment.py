@@ -1,4 +1,5 @@
-"""Fulfilment actions from the order page: move the status along, add a tracking number."""
+"""Fulfilment from the order page: a parcel's tracking number (a status change is
+`orders.services.status.order_status_change`)."""
 
 import logging
 import re
@@ -10,53 +11,32 @@ from kombu.exceptions import OperationalError
 from accounts.enqueue import registered_task
 from accounts.roles import Perm
 from accounts.tracking_providers import provider_for_shop
-from orders.exceptions import OrderError
-from orders.models import Order, OrderEvent, Package
+from orders.exceptions import FulfilmentRefused
+from orders.models import Order, Package
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.services.status import order_status_change
-from orders.statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
+from orders.statuses import (
+    UNSHIPPED,
+    ActorType,
+    EventKind,
+    OrderStatus,
+    PackageStatus,
+    TrackingStatus,
+)
 
 log = logging.getLogger(__name__)
 TRACKING_START = "orders.tasks.tracking_start_task"  # tracking's task, by its registered name
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
-class FulfilmentRefused(OrderError):
-    pass
-
-
-# The statuses in which a parcel may still be handed to a carrier (the page asks the same).
-TRACKABLE_STATUSES = frozenset(
-    {
-        OrderStatus.AWAITING_SHIPMENT,
-        OrderStatus.PARTIALLY_SHIPPING,
-        OrderStatus.AWAITING_COLLECTION,
-    }
-)
-
-
 def tracking_allowed(order: Order) -> bool:
     """May the order get a new tracking number in its status?"""
-    return order.status in TRACKABLE_STATUSES
+    return order.status in UNSHIPPED
 
 
 def _require_perm(order: Order, actor) -> None:
     require_shop_perm(
         order=order, actor=actor, perm=Perm.CHANGE_ORDER_STATUS, refused=FulfilmentRefused
-    )
-
-
-def order_status_set(*, order: Order, actor, new_status: str, reason: str = "") -> OrderEvent:
-    """A person moves the order along the transition table (see services/status.py)."""
-    _require_perm(order, actor)
-    if new_status == OrderStatus.CANCELLED and not reason.strip():
-        raise FulfilmentRefused("Say why the order is cancelled.")
-    return order_status_change(
-        order=order,
-        new_status=new_status,
-        actor_type=ActorType.USER,
-        actor=actor,
-        reason=reason.strip()[:255],
     )
 
 

@@ -5,7 +5,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from accounts.roles import Perm
-from orders.exceptions import OrderError
+from orders.exceptions import MessageRefused
 from orders.models import Order, OrderEvent
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.statuses import EventKind, OrderStatus, RefundStatus
@@ -48,10 +48,6 @@ REPLY_TEMPLATES = {
         None,
     ),
 }
-
-
-class MessageRefused(OrderError):
-    pass
 
 
 def reply_templates_for(order: Order) -> list[tuple[str, str, str]]:

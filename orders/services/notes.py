@@ -3,16 +3,12 @@
 from django.db import transaction
 
 from accounts.roles import Perm
-from orders.exceptions import OrderError
+from orders.exceptions import NoteRefused
 from orders.models import Order, OrderEvent
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.statuses import EventKind
 
 NOTE_MAX_LENGTH = 5000
-
-
-class NoteRefused(OrderError):
-    pass
 
 
 @transaction.atomic

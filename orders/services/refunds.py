@@ -10,17 +10,13 @@ from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
 from accounts.roles import Perm
-from orders.exceptions import OrderError
+from orders.exceptions import RefundRefused
 from orders.models import Order, OrderLine, Refund, RefundLine
 from orders.money import to_money
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.statuses import EventKind, OrderStatus, RefundStatus
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
-
-
-class RefundRefused(OrderError):
-    pass
 
 
 def refundable_amount(order: Order) -> Decimal:

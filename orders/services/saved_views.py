@@ -1,33 +1,12 @@
 """Saved views of the order list: personal, or shared with a shop by its administrators."""
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 
-from accounts.access import shops_for_user, user_has_shop_perm
+from accounts.access import user_has_shop_perm
 from accounts.models import Shop, User
 from accounts.roles import Perm
-from orders.exceptions import OrderError
+from orders.exceptions import SavedViewError
 from orders.models import SavedView
-
-
-class SavedViewError(OrderError):
-    """A saved-view action that is not allowed or not valid; the message says why."""
-
-
-def saved_views_for_user(*, user: User) -> QuerySet[SavedView]:
-    """My personal views and the views shared with the shops I can see."""
-    shops = shops_for_user(user, Perm.VIEW_ORDERS).values("pk")
-    return (
-        SavedView.objects.filter(shop__in=shops)
-        .filter(Q(owner=user) | Q(owner__isnull=True))
-        .select_related("shop", "owner")
-    )
-
-
-def default_saved_view(*, user: User) -> SavedView | None:
-    """My own default view, else a default shared with one of my shops."""
-    views = saved_views_for_user(user=user).filter(is_default=True)
-    return views.filter(owner=user).first() or views.filter(owner__isnull=True).first()
 
 
 def _check_can_edit(view: SavedView, user: User) -> None:

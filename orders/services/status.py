@@ -1,4 +1,4 @@
-"""The one service that changes an order's status (SPEC §3).
+"""The one service that changes an order's status, for people, TikTok and carriers alike.
 
 TRANSITIONS is an order's life; our own system follows it. People follow the narrower
 STAFF_TRANSITIONS: they cancel an order before its parcel leaves and mark it shipped with a
@@ -14,8 +14,15 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from orders.exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
+from accounts.roles import Perm
+from orders.exceptions import (
+    FulfilmentRefused,
+    IllegalTransition,
+    TrackingNumberNeeded,
+    UnknownStatus,
+)
 from orders.models import Order, OrderEvent
+from orders.services.actions import require_shop_perm
 from orders.services.order_parts import order_parts_follow
 from orders.statuses import ActorType, EventKind, OrderStatus
 
@@ -93,15 +100,22 @@ def order_status_change(
     *,
     order: Order,
     new_status: str,
-    actor_type: ActorType,
+    actor_type: ActorType = ActorType.USER,
     actor=None,
     occurred_at: datetime | None = None,
     reason: str = "",
 ) -> OrderEvent | None:
     """Move `order` to `new_status` and record the event; None when nothing changed.
 
-    Raises UnknownStatus or IllegalTransition (naming both states) and saves nothing then.
+    A person named as `actor` needs the permission to change statuses in the order's shop,
+    and says why when cancelling (FulfilmentRefused). Raises UnknownStatus or
+    IllegalTransition (naming both states) and saves nothing then.
     """
+    reason = reason.strip()[:255]
+    if actor_type == ActorType.USER and actor is not None:
+        require_shop_perm(
+            order=order, actor=actor, perm=Perm.CHANGE_ORDER_STATUS, refused=FulfilmentRefused
+        )
     target = _parse(new_status)
     occurred_at = occurred_at or timezone.now()
     if timezone.is_naive(occurred_at):
@@ -117,6 +131,8 @@ def order_status_change(
             raise IllegalTransition(current, target, _why_not_by_hand(current, target))
         if target in SHIPPED and not locked.packages.exclude(tracking_number="").exists():
             raise TrackingNumberNeeded()
+        if target == S.CANCELLED and actor is not None and not reason:
+            raise FulfilmentRefused("Say why the order is cancelled.")
     elif target not in TRANSITIONS[current]:
         raise IllegalTransition(current, target)
 
@@ -128,7 +144,7 @@ def order_status_change(
         setattr(locked, stamp_field, occurred_at)
         changed.append(stamp_field)
     if target == S.CANCELLED and reason and not locked.cancel_reason:
-        locked.cancel_reason = reason[:255]
+        locked.cancel_reason = reason
         changed.append("cancel_reason")
     locked.save(update_fields=changed)
     order_parts_follow(status=target, order_ids=[locked.pk])

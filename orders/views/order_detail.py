@@ -30,7 +30,7 @@ from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user,
 from orders.services import fulfilment, notes, refunds
 from orders.services import messages as buyer_messages
 from orders.services.audit import buyer_data_view_record
-from orders.services.status import allowed_next_statuses
+from orders.services.status import allowed_next_statuses, order_status_change
 from orders.statuses import OrderStatus, RefundStatus
 
 
@@ -173,7 +173,7 @@ def order_status_update(request, order_id: str):
 
     def act(order):
         data = _valid(StatusForm(request.POST), fulfilment.FulfilmentRefused)
-        fulfilment.order_status_set(
+        order_status_change(
             order=order, actor=request.user, new_status=data["status"], reason=data["reason"]
         )
         order.refresh_from_db()

@@ -17,14 +17,17 @@ from accounts.access import (
 from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from orders.bulk_actions import BULK_ACTIONS, bulk_actions_for_user
+from orders.exceptions import ForeignShop
 from orders.filter_ui import filter_bar
 from orders.form_fields import error_lines, first_error
 from orders.forms import BulkActionForm, SavedViewChangeForm, SavedViewForm
 from orders.querystring import NOTHING_SET, canonical_query, without_empty
-from orders.selectors import order_overview_for_user
-from orders.selectors.order_list import ForeignShop, order_list_counts, order_list_page
+from orders.selectors.order_counts import order_list_counts
+from orders.selectors.order_list import order_list_page
+from orders.selectors.overview import order_overview_for_user
+from orders.selectors.saved_views import default_saved_view, saved_views_for_user
+from orders.selectors.selection import SelectionRefused, order_selection_resolve
 from orders.services import saved_views as views_service
-from orders.services.selection import SelectionRefused, order_selection_resolve
 
 
 @login_required
@@ -39,7 +42,7 @@ def overview(request):
 @htmx_varies
 def order_list(request):
     """/orders/: filters in the URL; htmx requests get only the part they swap."""
-    default = views_service.default_saved_view(user=request.user)
+    default = default_saved_view(user=request.user)
     if not request.GET and default is not None and canonical_query(QueryDict(default.query_string)):
         return redirect(f"{reverse('orders:list')}?{default.query_string}")
     try:
@@ -47,7 +50,7 @@ def order_list(request):
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
     query = canonical_query(page.query)
-    saved = list(views_service.saved_views_for_user(user=request.user))
+    saved = list(saved_views_for_user(user=request.user))
     shops = shops_for_user(request.user, Perm.VIEW_ORDERS)
     context = {
         "page": page,
@@ -136,7 +139,7 @@ def saved_view_create(request):
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
 def saved_view_change(request, pk: int):
-    view = get_object_or_404(views_service.saved_views_for_user(user=request.user), pk=pk)
+    view = get_object_or_404(saved_views_for_user(user=request.user), pk=pk)
     form = SavedViewChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose rename, delete or make default.")

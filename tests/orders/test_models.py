@@ -53,3 +53,19 @@ def test_order_id_must_be_an_18_or_19_digit_number(shop, bad):
     with pytest.raises(ValidationError) as raised:
         order.full_clean(exclude=["shop"])
     assert "order_id" in raised.value.message_dict
+
+
+def test_the_address_field_lists_name_real_fields_and_masking_covers_their_people():
+    """The address lists are declared once (orders/models/fields.py); masking, which lives
+    below orders in accounts, keeps its own table: every part of an address that points at a
+    person (names, phone, street, postal code) is in it, and city, state and country are not."""
+    from accounts.masking import BUYER_FIELD_MASKS
+    from orders.models import BILLING_ADDRESS_FIELDS, RECIPIENT_FIELDS, SHIPPING_ADDRESS_FIELDS
+
+    names = {field.name for field in Order._meta.get_fields()}
+    listed = (*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS, *BILLING_ADDRESS_FIELDS)
+    assert set(listed) <= names and len(set(listed)) == len(listed)
+    readable = ("district", "city", "state", "region_code")
+    for field in listed:
+        place = field.removeprefix("billing_")
+        assert (field in BUYER_FIELD_MASKS) == (place not in readable), field

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from orders.models import Order, OrderLine, Package, Refund
-from orders.selectors.order_list import order_list_counts
+from orders.selectors.order_counts import order_list_counts
 from orders.statuses import TrackingStatus
 from tests.accounts.factories import member
 from tests.orders.factories import OrderFactory
@@ -365,7 +365,7 @@ def test_htmx_gets_only_the_part_it_swaps(as_admin, orders):
 @pytest.mark.parametrize("threshold", [1, 10_000])
 def test_common_and_rare_words_find_the_same_orders(as_admin, orders, monkeypatch, threshold):
     """Searched inline (a word common among recent orders) or by keys (a rare one)."""
-    import orders.filters as filters
+    import orders.filters.search as filters
 
     monkeypatch.setattr(filters, "RECENT_HITS_FOR_INLINE", threshold)
     product = orders["old"].lines.first().product_name
@@ -377,7 +377,7 @@ def test_common_and_rare_words_find_the_same_orders(as_admin, orders, monkeypatc
 def test_searches_matching_more_orders_than_the_key_cap_miss_none(as_admin, orders, monkeypatch):
     """A best-selling SKU, or a word with more matches than keys are fetched for, is searched
     in the rows query itself: every matching order is listed, none cut off at the cap."""
-    import orders.filters as filters
+    import orders.filters.search as filters
 
     monkeypatch.setattr(filters, "SEARCH_MATCH_CAP", 1)
     monkeypatch.setattr(filters, "RECENT_HITS_FOR_INLINE", 10_000)  # plan every word as rare

@@ -169,9 +169,9 @@ def test_pagination_shows_previous_next_and_the_capped_total(client, admin, shop
 
 
 def test_the_total_is_capped_as_the_counts_are(client, admin, orders, monkeypatch):
-    import orders.selectors.order_list as order_list
+    import orders.selectors.order_counts as order_counts
 
-    monkeypatch.setattr(order_list, "COUNT_CAP", 4)
+    monkeypatch.setattr(order_counts, "COUNT_CAP", 4)
     client.force_login(admin)
     assert ">4+ orders<" in _counts(client, "")
 

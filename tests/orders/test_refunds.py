@@ -159,3 +159,19 @@ def test_refund_the_whole_order(client, admin, delivered):
     assert delivered.refunds.get().includes_shipping
     _refund(client, delivered, whole_order="on")  # nothing left
     assert delivered.refunds.count() == 1
+
+
+def test_the_page_offers_what_the_service_still_allows(client, shop, cs_agent, delivered):
+    """One "still refundable": total less refunded less what waits for approval."""
+    shop.refund_limit = Decimal("1.00")
+    shop.save(update_fields=["refund_limit"])
+    client.force_login(cs_agent)
+    _refund(client, delivered, amount="5.00")  # waits for an administrator
+    left = delivered.total_amount - Decimal("5.00")
+    page = client.get(f"/orders/{delivered.order_id}/")
+    assert page.context["refundable"] == left
+    assert not hasattr(Order, "refundable_amount")  # no second, disagreeing definition
+    with pytest.raises(RefundRefused):
+        refund_request(
+            order=delivered, actor=cs_agent, amount=str(left + Decimal("0.01")), reason="x"
+        )

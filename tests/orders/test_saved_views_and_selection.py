@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from orders.models import SavedView
-from orders.services.selection import SelectionRefused, order_selection_resolve
+from orders.selectors.selection import SelectionRefused, order_selection_resolve
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

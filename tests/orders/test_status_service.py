@@ -2,7 +2,12 @@ from datetime import timedelta
 
 import pytest
 
-from orders.exceptions import IllegalTransition, TrackingNumberNeeded, UnknownStatus
+from orders.exceptions import (
+    FulfilmentRefused,
+    IllegalTransition,
+    TrackingNumberNeeded,
+    UnknownStatus,
+)
 from orders.models import Order, OrderEvent
 from orders.services.status import (
     STAFF_TRANSITIONS,
@@ -229,3 +234,24 @@ def test_people_still_cancel_before_the_parcel_leaves(shop, packer):
         )
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
+
+
+def test_a_person_needs_the_status_permission_in_the_shop(shop, viewer):
+    """One entry point for people and systems: naming a person checks their permission."""
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    with pytest.raises(FulfilmentRefused, match="permission"):
+        order_status_change(
+            order=order, new_status="CANCELLED", actor=viewer, reason="Out of stock"
+        )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT
+
+
+def test_a_person_says_why_an_order_is_cancelled(shop, packer):
+    order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_SHIPMENT)
+    with pytest.raises(FulfilmentRefused, match="Say why"):
+        order_status_change(order=order, new_status="CANCELLED", actor=packer, reason="  ")
+    event = order_status_change(
+        order=order, new_status="CANCELLED", actor=packer, reason=" Out of stock "
+    )
+    assert event.payload["reason"] == "Out of stock" and event.actor_type == ActorType.USER

@@ -19,7 +19,7 @@ import pytest
 from django.http.request import HttpHeaders
 
 from orders.statuses import TrackingStatus as T
-from tracking.carriers import aftership
+from tracking.carriers import base
 from tracking.carriers.aftership import AfterShip, normalized, parse_tracking
 from tracking.exceptions import BadWebhook, ProviderError, RateLimited
 
@@ -397,7 +397,7 @@ def test_unusable_answers_raise_provider_error(server, adapter, status, body, ma
 
 
 def test_a_slow_answer_is_a_provider_error(server, adapter, monkeypatch):
-    monkeypatch.setattr(aftership, "TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(base, "TIMEOUT_SECONDS", 0.05)
     server.reply(200, listing(tracking("AS1")), delay=0.3)
 
     with pytest.raises(ProviderError, match="Timeout"):

@@ -1,4 +1,4 @@
-"""AfterShip Tracking API 2025-01 (reference/anchors.md §E): create, list, `tracking_update` pushes.
+"""AfterShip Tracking API 2025-01: create, list, `tracking_update` pushes.
 
 Every call carries the key in the `as-api-key` header and answers `{"meta": {"code": …},
 "data": …}`. A tracking is created one number per `POST /trackings`; `GET /trackings` reads up to
@@ -10,23 +10,21 @@ import base64
 import hashlib
 import hmac
 import logging
-import math
-import time
 from datetime import date
 
 import requests
 
 from orders.statuses import TrackingStatus
 from tracking.carriers.base import (
-    TIMEOUT_SECONDS,
     Checkpoint,
     TrackingUpdate,
     aware_time,
     day_of,
+    http_json,
     json_body,
     signature_matches,
 )
-from tracking.exceptions import BadSignature, BadWebhook, ProviderError, RateLimited
+from tracking.exceptions import BadSignature, BadWebhook, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +51,6 @@ SUBTAGS = {
 UNKNOWN = TrackingStatus.EXCEPTION
 OK_CODES = {200, 201}
 ALREADY_EXISTS = 4003  # POST /trackings for a number AfterShip already tracks (HTTP 400)
-# `X-RateLimit-Reset` is documented as a Unix time; a smaller number can only be seconds.
-UNIX_TIME_AFTER = 1_000_000_000
 
 
 class Rejected(ProviderError):
@@ -63,6 +59,15 @@ class Rejected(ProviderError):
     def __init__(self, message: str, meta_code):
         super().__init__(message)
         self.meta_code = meta_code
+
+
+def _rejected(what: str, status: int, body) -> Rejected | None:
+    """A 4xx answer that says why in `meta.code` (None: a plain HTTP error)."""
+    meta = body.get("meta") if isinstance(body, dict) else None
+    meta_code = meta.get("code") if isinstance(meta, dict) else None
+    if status < 500 and meta_code is not None:
+        return Rejected(f"{what}: HTTP {status}, code {meta_code!r}", meta_code)
+    return None
 
 
 def normalized(tag: str | None, subtag: str | None) -> TrackingStatus:
@@ -74,25 +79,6 @@ def normalized(tag: str | None, subtag: str | None) -> TrackingStatus:
     if tag not in TAGS:
         log.warning("aftership: unknown tag %r / %r, kept raw", tag, subtag)
     return TAGS.get(tag or "", UNKNOWN)
-
-
-def _seconds(value) -> float | None:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
-
-
-def retry_after(headers) -> float | None:
-    """Seconds to wait after a 429: `Retry-After`, else until `X-RateLimit-Reset`."""
-    seconds = _seconds(headers.get("Retry-After"))
-    if seconds is not None:
-        return seconds
-    reset = _seconds(headers.get("X-RateLimit-Reset"))
-    if reset is not None and reset > UNIX_TIME_AFTER:
-        return max(0.0, reset - time.time())
-    return reset
 
 
 def _place(checkpoint: dict) -> str:
@@ -172,33 +158,17 @@ class AfterShip:
         self.session = requests.Session()
 
     def _call(self, method: str, endpoint: str, **kwargs) -> dict:
-        try:
-            response = self.session.request(
-                method,
-                f"{self.base_url}/{endpoint}",
-                headers={"as-api-key": self.api_key},
-                timeout=TIMEOUT_SECONDS,
-                **kwargs,
-            )
-        except requests.RequestException as error:
-            raise ProviderError(f"{self.code} {endpoint}: {error.__class__.__name__}") from None
-        if response.status_code == 429:
-            raise RateLimited(retry_after=retry_after(response.headers))
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        meta = data.get("meta") if isinstance(data, dict) else None
+        data = http_json(
+            self.session,
+            method,
+            f"{self.base_url}/{endpoint}",
+            what=f"{self.code} {endpoint}",
+            refusal=lambda status, body: _rejected(f"{self.code} {endpoint}", status, body),
+            headers={"as-api-key": self.api_key},
+            **kwargs,
+        )
+        meta = data.get("meta")
         meta_code = meta.get("code") if isinstance(meta, dict) else None
-        if 400 <= response.status_code < 500 and meta_code is not None:
-            raise Rejected(
-                f"{self.code} {endpoint}: HTTP {response.status_code}, code {meta_code!r}",
-                meta_code,
-            )
-        if response.status_code >= 400:
-            raise ProviderError(f"{self.code} {endpoint}: HTTP {response.status_code}")
-        if data is None:
-            raise ProviderError(f"{self.code} {endpoint}: the answer is not JSON")
         if meta_code not in OK_CODES or not isinstance(data.get("data"), dict):
             raise ProviderError(f"{self.code} {endpoint}: code {meta_code!r}")
         return data["data"]

@@ -1,20 +1,29 @@
 """The protocol every tracking provider adapter follows, and what adapters return.
 
-An adapter translates one provider's API into the normalized vocabulary of SPEC §9
+An adapter translates one provider's API into our normalized tracking vocabulary
 (`TrackingStatus`), keeping the provider's own status and sub-status. It never touches the
-database: `tracking.services.checkpoints` stores what it returns. Every HTTP call has a timeout.
+database: `tracking.services.checkpoints` stores what it returns. Every HTTP call goes through
+`http_json`, so a timeout, a refused connection, an HTTP error or an answer that is not JSON is
+the same adapter error whichever provider gave it.
 """
 
 import hmac
 import json
+import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+import requests
+
 from orders.statuses import TrackingStatus
-from tracking.exceptions import BadWebhook
+from tracking.exceptions import BadWebhook, ProviderError, RateLimited
 
 TIMEOUT_SECONDS = 10
+# `X-RateLimit-Reset` is documented as a Unix time; a smaller number can only be seconds.
+UNIX_TIME_AFTER = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,62 @@ class Adapter(Protocol):
 
     def parse_webhook(self, body: bytes, headers: dict) -> list[TrackingUpdate]:
         """Verify and read a pushed notification; raises BadWebhook."""
+
+
+def _seconds(value) -> float | None:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def retry_after(headers) -> float | None:
+    """Seconds to wait after a 429: `Retry-After`, else until `X-RateLimit-Reset`."""
+    seconds = _seconds(headers.get("Retry-After"))
+    if seconds is not None:
+        return seconds
+    reset = _seconds(headers.get("X-RateLimit-Reset"))
+    if reset is not None and reset > UNIX_TIME_AFTER:
+        return max(0.0, reset - time.time())
+    return reset
+
+
+def http_json(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    what: str,
+    refusal: Callable[[int, object], ProviderError | None] | None = None,
+    **kwargs,
+) -> dict:
+    """The JSON object a provider answered, or the adapter error that says why not.
+
+    `what` names the call in messages ("aftership trackings"). A transport failure or a
+    timeout, an HTTP error and an answer that is not a JSON object raise ProviderError; a 429
+    raises RateLimited with the wait the provider asked for. `refusal(status, body)` may turn
+    a 4xx/5xx answer into the provider's own error first.
+    """
+    try:
+        response = session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+    except requests.RequestException as error:
+        raise ProviderError(f"{what}: {error.__class__.__name__}") from None
+    if response.status_code == 429:
+        raise RateLimited(retry_after=retry_after(response.headers))
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if response.status_code >= 400:
+        raise (refusal and refusal(response.status_code, data)) or ProviderError(
+            f"{what}: HTTP {response.status_code}"
+        )
+    if data is None:
+        raise ProviderError(f"{what}: the answer is not JSON")
+    if not isinstance(data, dict):
+        raise ProviderError(f"{what}: the answer is not a JSON object")
+    return data
 
 
 def signature_matches(expected: str, given: str | None) -> bool:

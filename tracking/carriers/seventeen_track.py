@@ -1,4 +1,4 @@
-"""17TRACK API v2.2 (reference/anchors.md §E): register, gettrackinfo, TRACKING_UPDATED pushes.
+"""17TRACK API v2.2: register, gettrackinfo, TRACKING_UPDATED pushes.
 
 Requests are POSTed JSON lists of `{"number": …}` with the key in the `17token` header; at most
 40 numbers a call; answers carry `data.accepted[]` and `data.rejected[]`. Pushes are signed with
@@ -13,11 +13,11 @@ import requests
 
 from orders.statuses import TrackingStatus
 from tracking.carriers.base import (
-    TIMEOUT_SECONDS,
     Checkpoint,
     TrackingUpdate,
     aware_time,
     day_of,
+    http_json,
     json_body,
     signature_matches,
 )
@@ -113,26 +113,14 @@ class SeventeenTrack:
     def _post(self, endpoint: str, numbers: list[str]) -> dict:
         if len(numbers) > self.batch_size:
             raise ValueError(f"at most {self.batch_size} numbers per call")
-        try:
-            response = self.session.post(
-                f"{self.base_url}/{endpoint}",
-                json=[{"number": n} for n in numbers],
-                headers={"17token": self.api_key},
-                timeout=TIMEOUT_SECONDS,
-            )
-        except requests.RequestException as error:
-            raise ProviderError(f"{self.code} {endpoint}: {error.__class__.__name__}") from None
-        if response.status_code == 429:
-            retry = response.headers.get("Retry-After")
-            raise RateLimited(retry_after=float(retry) if retry and retry.isdigit() else None)
-        if response.status_code >= 400:
-            raise ProviderError(f"{self.code} {endpoint}: HTTP {response.status_code}")
-        try:
-            data = response.json()
-        except ValueError:
-            raise ProviderError(f"{self.code} {endpoint}: the answer is not JSON") from None
-        if not isinstance(data, dict):
-            raise ProviderError(f"{self.code} {endpoint}: unexpected answer")
+        data = http_json(
+            self.session,
+            "POST",
+            f"{self.base_url}/{endpoint}",
+            what=f"{self.code} {endpoint}",
+            json=[{"number": n} for n in numbers],
+            headers={"17token": self.api_key},
+        )
         if data.get("code") in QUOTA_CODES:
             raise RateLimited(f"{self.code}: quota exceeded")
         if data.get("code") != 0 or not isinstance(data.get("data"), dict):

@@ -14,6 +14,7 @@ from orders.models import Order, OrderEvent, Package
 from orders.services.status import order_status_change
 from orders.statuses import (
     FINAL_TRACKING_STATUSES,
+    UNSHIPPED,
     ActorType,
     EventKind,
     OrderStatus,
@@ -40,11 +41,6 @@ POLL_EVERY = {
 IDLE_AFTER = timedelta(days=3)  # no news for this long: ask twice a day
 IDLE_EVERY = timedelta(hours=12)
 MOVING = frozenset(set(T) - {T.PENDING, T.INFO_RECEIVED, T.EXPIRED})
-UNSHIPPED = (
-    OrderStatus.AWAITING_SHIPMENT,
-    OrderStatus.PARTIALLY_SHIPPING,
-    OrderStatus.AWAITING_COLLECTION,
-)
 
 
 def _expire_after() -> timedelta:

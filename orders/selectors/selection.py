@@ -7,16 +7,13 @@ from django.http import QueryDict
 
 from accounts.models import User
 from accounts.roles import Perm
+from orders.exceptions import SelectionRefused
 from orders.form_fields import error_lines, row_id
 from orders.models import Order
 from orders.selectors import order_list_for_user
-from orders.selectors.order_list import order_filterset
+from orders.selectors.order_filter import order_filterset
 
-MAX_TICKED = 1000
-
-
-class SelectionRefused(ValueError):
-    """An "all matching" selection whose filters the order list refuses; says why."""
+MAX_TICKED = 1000  # ticked rows one action takes at most (exports refuse more)
 
 
 def order_selection_resolve(
