@@ -50,6 +50,14 @@ def other_shop(db):
 
 
 @pytest.fixture
+def two_shops(db):
+    """Two shops in other time zones, for what belongs to one shop and not the other."""
+    east = ShopFactory(slug="east", name="East Shop", timezone="America/New_York")
+    west = ShopFactory(slug="west", name="West Shop", timezone="America/Los_Angeles")
+    return east, west
+
+
+@pytest.fixture
 def admin(shop):
     return member(shop=shop, role=Role.ADMINISTRATOR, email="admin@example.test")
 
