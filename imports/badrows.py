@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from imports.plan import RowError
+from imports.cells import RowError
 
 MAX_KINDS = 100  # past these (a file of ever new problems), the rest count as "other problems"
 OTHER = ("", "other problems")
