@@ -23,11 +23,11 @@ from tracking.carriers.base import (
     BadWebhook,
     Checkpoint,
     ProviderError,
-    RateLimited,
     TrackingUpdate,
     aware_time,
     day_of,
     json_body,
+    provider_response,
     signature_matches,
 )
 
@@ -175,18 +175,18 @@ class AfterShip:
         self.session = requests.Session()
 
     def _call(self, method: str, endpoint: str, **kwargs) -> dict:
-        try:
-            response = self.session.request(
+        response = provider_response(
+            self.code,
+            endpoint,
+            lambda: self.session.request(
                 method,
                 f"{self.base_url}/{endpoint}",
                 headers={"as-api-key": self.api_key},
                 timeout=TIMEOUT_SECONDS,
                 **kwargs,
-            )
-        except requests.RequestException as error:
-            raise ProviderError(f"{self.code} {endpoint}: {error.__class__.__name__}") from None
-        if response.status_code == 429:
-            raise RateLimited(retry_after=retry_after(response.headers))
+            ),
+            retry_after=retry_after,
+        )
         try:
             data = response.json()
         except ValueError:

@@ -7,9 +7,12 @@ database: `tracking.services.checkpoints` stores what it returns. Every HTTP cal
 
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
+
+import requests
 
 from orders.statuses import TrackingStatus
 
@@ -72,6 +75,20 @@ class Adapter(Protocol):
 
     def parse_webhook(self, body: bytes, headers: dict) -> list[TrackingUpdate]:
         """Verify and read a pushed notification; raises BadWebhook."""
+
+
+def provider_response(
+    code: str, endpoint: str, send: Callable[[], requests.Response], *, retry_after
+) -> requests.Response:
+    """One call to a provider: no answer (refused, timed out) is a ProviderError, an HTTP 429 is
+    RateLimited for as long as `retry_after(headers)` says; any other answer is the caller's."""
+    try:
+        response = send()
+    except requests.RequestException as error:
+        raise ProviderError(f"{code} {endpoint}: {error.__class__.__name__}") from None
+    if response.status_code == 429:
+        raise RateLimited(retry_after=retry_after(response.headers))
+    return response
 
 
 def signature_matches(expected: str, given: str | None) -> bool:

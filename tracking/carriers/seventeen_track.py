@@ -23,6 +23,7 @@ from tracking.carriers.base import (
     aware_time,
     day_of,
     json_body,
+    provider_response,
     signature_matches,
 )
 
@@ -103,6 +104,12 @@ def parse_track_info(number: str, info: dict) -> TrackingUpdate:
     )
 
 
+def _retry_after(headers) -> float | None:
+    """Whole seconds to wait after a 429, from `Retry-After`."""
+    retry = headers.get("Retry-After")
+    return float(retry) if retry and retry.isdigit() else None
+
+
 class SeventeenTrack:
     code = "17track"
     batch_size = 40
@@ -116,18 +123,17 @@ class SeventeenTrack:
     def _post(self, endpoint: str, numbers: list[str]) -> dict:
         if len(numbers) > self.batch_size:
             raise ValueError(f"at most {self.batch_size} numbers per call")
-        try:
-            response = self.session.post(
+        response = provider_response(
+            self.code,
+            endpoint,
+            lambda: self.session.post(
                 f"{self.base_url}/{endpoint}",
                 json=[{"number": n} for n in numbers],
                 headers={"17token": self.api_key},
                 timeout=TIMEOUT_SECONDS,
-            )
-        except requests.RequestException as error:
-            raise ProviderError(f"{self.code} {endpoint}: {error.__class__.__name__}") from None
-        if response.status_code == 429:
-            retry = response.headers.get("Retry-After")
-            raise RateLimited(retry_after=float(retry) if retry and retry.isdigit() else None)
+            ),
+            retry_after=_retry_after,
+        )
         if response.status_code >= 400:
             raise ProviderError(f"{self.code} {endpoint}: HTTP {response.status_code}")
         try:
