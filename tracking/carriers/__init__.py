@@ -10,8 +10,6 @@ from django.conf import settings
 from tracking.carriers.base import Adapter
 from tracking.carriers.seventeen_track import SeventeenTrack
 
-PROVIDERS = ("aftership", "17track", "simulator")
-
 
 class NotConfigured(LookupError):
     """The provider is unknown, or its credentials are not in the environment."""
