@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
+from sellercenter.celery import app
 from tests.accounts.factories import ShopFactory, UserFactory, member
 
 CI = os.environ.get("CI", "").lower() == "true"
@@ -122,3 +123,12 @@ def celery_worker(django_db_setup, django_db_blocker):
         require(False, f"a Celery worker ({exc})")
     yield process
     stop_worker(process)
+
+
+@pytest.fixture
+def eager():
+    """Tasks run where they are sent, as a worker would run them (the test settings queue
+    them for a worker otherwise)."""
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
