@@ -20,6 +20,7 @@ from accounts.admin_mixins import ReadOnlyAdminMixin
 from accounts.admin_scope import ShopScopedAdminMixin, shop_scoped
 from accounts.models import AuditEvent, Membership, Shop, User
 from accounts.roles import Role, role_table
+from accounts.zones import zone_abbreviation
 
 STAFF_FLAGS = ("is_staff", "is_superuser")
 
@@ -180,7 +181,5 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin
     @admin.display(description="When", ordering="created_at")
     def when(self, event):
         """In the shop's zone and named ("Dec 1, 2026 05:35 PST"); UTC for no shop."""
-        from orders.zones import zone_abbreviation  # accounts does not import orders on load
-
         moment = event.created_at.astimezone(ZoneInfo(event.shop.timezone) if event.shop else UTC)
         return f"{moment:%b} {moment.day}, {moment:%Y %H:%M} {zone_abbreviation(moment)}"

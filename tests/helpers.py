@@ -62,6 +62,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "EMAIL_URL",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in deployment
+            "TIKTOK_APP_KEY",
+            "TIKTOK_APP_SECRET",
+            "TIKTOK_SERVICE_ID",
+            "TIKTOK_TOKEN_KEYS",
         }
     }
     return subprocess.run(

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import membership_grant
-from orders.zones import zone_abbreviation
+from accounts.zones import zone_abbreviation
 from tests.accounts.factories import ShopFactory
 from tests.helpers import visible_text
 from tests.orders.factories import OrderFactory
