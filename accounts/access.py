@@ -135,7 +135,6 @@ def permission_required(perm: Perm) -> Callable:
                 raise MissingShopPermission(perm)
             return view(request, *args, **kwargs)
 
-        wrapped.required_permission = perm
         return wrapped
 
     return decorator

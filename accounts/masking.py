@@ -79,7 +79,6 @@ BUYER_FIELD_MASKS: Mapping[str, Callable[[str], str]] = {
     "billing_address_line2": mask_street,
     "billing_postal_code": mask_postal_code,
 }
-MASKED_FIELDS = frozenset(BUYER_FIELD_MASKS)
 
 
 def mask_value(field: str, value: str | None) -> str | None:
@@ -88,8 +87,3 @@ def mask_value(field: str, value: str | None) -> str | None:
     if masker is None or not value:
         return value
     return masker(value)
-
-
-def mask_row(row: dict) -> dict:
-    """A copy of a row of order values with every buyer field masked."""
-    return {field: mask_value(field, value) for field, value in row.items()}

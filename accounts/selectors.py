@@ -117,7 +117,6 @@ class AccessReviewSummary:
     members: int  # memberships: a person in two shops counts twice
     inactive: int
     invited: int
-    without_two_factor: int
     missing_required_2fa: int
 
 
@@ -157,7 +156,6 @@ def access_review_summary(*, rows: list[AccessReviewRow]) -> AccessReviewSummary
         members=len(rows),
         inactive=sum(row.inactive for row in rows),
         invited=sum(row.invited for row in rows),
-        without_two_factor=sum(not row.two_factor for row in rows),
         missing_required_2fa=sum(row.missing_required_2fa for row in rows),
     )
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
@@ -120,9 +121,14 @@ def benchmark_list(*, user: User, repeat: int, deep: int) -> list[Timing]:
         rows = sort_queryset(filterset.qs, params.get("sort", "-created"))
         per_page = int(params.get("per_page", 25))
         offset = deep if "cursor" in params else (int(params.get("page", 1)) - 1) * per_page
-        sql, sql_params = rows[offset : offset + per_page].query.sql_with_params()
+        try:
+            sql, sql_params = rows[offset : offset + per_page].query.sql_with_params()
+        except EmptyResultSet:  # no row can match (no order needs that action): no SQL to run
+            sql, sql_params = None, None
 
         def raw(sql=sql, sql_params=sql_params):
+            if sql is None:
+                return
             with connection.cursor() as cursor:
                 cursor.execute(sql, sql_params)
                 cursor.fetchall()

@@ -7,7 +7,17 @@ from orders.filters import filter_choices
 from orders.form_fields import PlainTextField, RowIdListField, WholeNumberField
 
 
-class ExportForm(forms.Form):
+class CustomNeedsReportMixin:
+    """The custom template exports a saved report: one must be chosen."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("template") == ExportTemplate.CUSTOM and not data.get("report"):
+            self.add_error("report", "Choose the saved report to export.")
+        return data
+
+
+class ExportForm(CustomNeedsReportMixin, forms.Form):
     """What to export (filters or ticked orders) and how: format, template, saved report."""
 
     query = forms.CharField(max_length=4000, required=False, widget=forms.HiddenInput)
@@ -24,14 +34,8 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = reports
 
-    def clean(self):
-        data = super().clean()
-        if data.get("template") == ExportTemplate.CUSTOM and not data.get("report"):
-            self.add_error("report", "Choose the saved report to export.")
-        return data
 
-
-class ScheduleForm(forms.Form):
+class ScheduleForm(CustomNeedsReportMixin, forms.Form):
     name = PlainTextField(max_length=80)
     shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
     frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
@@ -50,12 +54,6 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shop"].queryset = shops
         self.fields["report"].queryset = reports
-
-    def clean(self):
-        data = super().clean()
-        if data.get("template") == ExportTemplate.CUSTOM and not data.get("report"):
-            self.add_error("report", "Choose the saved report to export.")
-        return data
 
 
 class ReportForm(forms.Form):

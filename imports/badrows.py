@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import ngettext
 
 from accounts.csvsafe import Writable, csv_write
-from imports.plan import RowError
+from imports.cells import RowError
 
 CSV_HEADER = ("Row", "Column", "Problem")
 MAX_KINDS = 100  # past these (a file of ever new problems), the rest count as "other problems"

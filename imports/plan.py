@@ -17,18 +17,21 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import ngettext
 
-from accounts.csvsafe import FORMULA_TRIGGERS
-from imports.read import HEADERS, ORDER_ID, FormulaCell, SheetFile
-from imports.values import BadValue, count, local_time, money, same_value
-from orders.models import LATER_TIMES
-from orders.statuses import (
-    TIKTOK_COUNTRY,
-    TIKTOK_FULFILMENT,
-    TIKTOK_STATUS,
-    FulfillmentType,
-    OrderStatus,
-    OrderType,
+from imports.cells import LinePlan, RowError, line_plan, order_fields
+from imports.columns import (
+    ID_COLUMNS,
+    NOTED_STARTS,
+    ORDER_COLUMNS,
+    ORDER_MONEY,
+    PARSED_COLUMNS,
+    TIMES,
+    UNNOTED_COLUMNS,
+    WORD_COLUMNS,
+    header,
 )
+from imports.read import HEADERS, ORDER_ID, FormulaCell, SheetFile
+from imports.values import local_time, money, same_value
+from orders.models import LATER_TIMES
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 
@@ -44,103 +47,6 @@ DATE_FORMAT_CHOICES = [
 # Markets whose files write dates month first with AM/PM (Brazil: `12/15/2025 9:30:33 AM`).
 US_DATE_MARKETS = {"US", "BR"}
 COMMA_DECIMAL_MARKETS = {"BR", "ID", "VN", "ES", "FR", "DE", "IT"}
-BY_SUBSTATUS = {
-    **{words[1].lower(): status for status, words in TIKTOK_STATUS.items()},
-    # Thai files write the words in Thai (reference/tiktok.md §1.4).
-    "รอเข้ารับ": OrderStatus.AWAITING_COLLECTION,  # awaiting collection
-    "จัดส่งสำเร็จ": OrderStatus.DELIVERED,  # delivered
-}
-BY_STATUS = {
-    "unpaid": OrderStatus.UNPAID,
-    "on hold": OrderStatus.ON_HOLD,
-    "to ship": OrderStatus.AWAITING_SHIPMENT,
-    "awaiting shipment": OrderStatus.AWAITING_SHIPMENT,
-    "awaiting collection": OrderStatus.AWAITING_COLLECTION,
-    "shipped": OrderStatus.IN_TRANSIT,
-    "in transit": OrderStatus.IN_TRANSIT,
-    "delivered": OrderStatus.DELIVERED,
-    "completed": OrderStatus.COMPLETED,
-    "cancelled": OrderStatus.CANCELLED,
-    "canceled": OrderStatus.CANCELLED,
-    "ที่จะจัดส่ง": OrderStatus.AWAITING_SHIPMENT,  # to ship
-    "จัดส่งแล้ว": OrderStatus.IN_TRANSIT,  # shipped
-    "ยกเลิกแล้ว": OrderStatus.CANCELLED,  # cancelled
-}
-BY_FULFILMENT = {words.lower(): kind for kind, words in TIKTOK_FULFILMENT.items()}
-COUNTRIES = {name.lower(): code for code, name in TIKTOK_COUNTRY.items()}
-# Our column → the Order field it fills, for text taken as written (masked values included).
-TEXT_FIELDS = {
-    "buyer_username": "buyer_username",
-    "buyer_message": "buyer_message",
-    "seller_note": "seller_note",
-    "recipient": "recipient_name",
-    "phone": "recipient_phone",
-    "address1": "address_line1",
-    "address2": "address_line2",
-    "district": "district",
-    "city": "city",
-    "state": "state",
-    "postal_code": "postal_code",
-    "payment_method": "payment_method_name",
-    "cancel_reason": "cancel_reason",
-    "warehouse": "warehouse_name",
-    "delivery_option": "delivery_option_name",
-}
-ORDER_MONEY = {
-    "original_shipping_fee": "original_shipping_fee",
-    "shipping_fee_seller_discount": "shipping_fee_seller_discount",
-    "shipping_fee_platform_discount": "shipping_fee_platform_discount",
-    "shipping_fee": "shipping_fee",
-    "tax": "tax",
-    "retail_delivery_fee": "retail_delivery_fee",
-    "total": "total_amount",
-    "refunded": "refunded_amount",
-}
-TIMES = {
-    "created": "create_time",
-    "paid": "paid_time",
-    "rts": "rts_time",
-    "shipped": "collection_time",
-    "delivered": "delivery_time",
-    "cancelled": "cancel_time",
-}
-ORDER_COLUMNS = (
-    "status",
-    "substatus",
-    "order_type",
-    *TEXT_FIELDS,
-    *ORDER_MONEY,
-    *TIMES,
-    "country",
-    "fulfillment_type",
-)
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
-
-
-@dataclass
-class LinePlan:
-    sku_id: str
-    seller_sku: str
-    product_name: str
-    variation: str
-    product_category: str
-    quantity: int
-    returned_quantity: int
-    unit_original_price: Decimal
-    subtotal_before_discount: Decimal
-    platform_discount: Decimal
-    seller_discount: Decimal
-    subtotal_after_discount: Decimal
-    tracking_number: str
 
 
 @dataclass
@@ -175,120 +81,6 @@ def notice_words(count: int) -> str:
     return (
         f"{count:,} {begins} with = + - or @ and {'is' if count == 1 else 'are'} kept as typed; "
         f"exports write {them} behind a ' so spreadsheets show {them} as text."
-    )
-
-
-# Text beginning with one of these is kept as typed and noted: exports write it behind a `'`
-# (accounts.csvsafe) so a spreadsheet shows it as text. A phone number's `+44` is not noted.
-NOTED_STARTS = tuple(c for c in FORMULA_TRIGGERS if c.strip())
-UNNOTED_COLUMNS = ("phone",)
-# Columns that hold identifiers: a formula there is an error, not a buyer's text.
-ID_COLUMNS = ("order_id", "sku_id", "seller_sku", "package_id", "tracking_number")
-
-
-def _header(key: str) -> str:
-    return HEADERS[key][0].title()
-
-
-def _status(cells: dict) -> OrderStatus:
-    for key, table in (("substatus", BY_SUBSTATUS), ("status", BY_STATUS)):
-        word = cells.get(key, "").strip().lower()
-        if word in table:
-            return table[word]
-    raise BadValue(f"unknown status {cells.get('substatus') or cells.get('status')!r}")
-
-
-def _order_fields(cells: dict, *, pattern: str, zone: ZoneInfo, comma: bool, errors, row: int):
-    fields: dict = {}
-
-    def take(key: str, parse):
-        if key not in cells:
-            return None
-        try:
-            return parse(cells[key])
-        except BadValue as bad:
-            errors.append(RowError(row, _header(key), str(bad)))
-            return None
-
-    fields["status"] = take(
-        "status" if "status" in cells else "substatus", lambda _: _status(cells)
-    )
-    if "order_type" in cells:
-        pre_order = cells["order_type"].lower() == "pre-order"
-        fields["order_type"] = OrderType.PRE_ORDER if pre_order else OrderType.NORMAL
-    for key, name in TEXT_FIELDS.items():
-        if key in cells:
-            fields[name] = cells[key][:255]
-    for key, name in ORDER_MONEY.items():
-        if key in cells:
-            value = take(key, lambda text: money(text, comma))
-            fields[name] = value if value is not None else Decimal("0.00")
-    for key, name in TIMES.items():
-        if key in cells:
-            fields[name] = take(key, lambda text: local_time(text, pattern, zone))
-    if "country" in cells:
-        country = cells["country"].strip()
-        fields["region_code"] = (
-            country.upper() if len(country) == 2 else COUNTRIES.get(country.lower(), "")
-        )
-    if "fulfillment_type" in cells:
-        kind = BY_FULFILMENT.get(cells["fulfillment_type"].lower())
-        fields["fulfillment_type"] = kind or FulfillmentType.BY_SELLER
-    return fields
-
-
-LINE_NUMBERS = (
-    "quantity",
-    "returned_quantity",
-    "unit_price",
-    "line_before",
-    "line_platform_discount",
-    "line_seller_discount",
-    "line_after",
-)
-
-
-def _line(cells: dict, *, comma: bool, errors, row: int) -> LinePlan | None:
-    before = len(errors)
-    values = {}
-    for key, parse in (
-        ("quantity", count),
-        ("returned_quantity", count),
-        ("unit_price", partial(money, comma_market=comma)),
-        ("line_before", partial(money, comma_market=comma)),
-        ("line_platform_discount", partial(money, comma_market=comma)),
-        ("line_seller_discount", partial(money, comma_market=comma)),
-        ("line_after", partial(money, comma_market=comma)),
-    ):
-        try:
-            values[key] = parse(cells.get(key, ""))
-        except BadValue as bad:
-            errors.append(RowError(row, _header(key), str(bad)))
-    if len(errors) > before:
-        return None
-    if values["quantity"] < 1:
-        errors.append(RowError(row, _header("quantity"), "at least one item"))
-        return None
-    if values["returned_quantity"] > values["quantity"]:
-        errors.append(RowError(row, _header("returned_quantity"), "more returned than sold"))
-        return None
-    if not cells.get("sku_id"):
-        errors.append(RowError(row, _header("sku_id"), "missing"))
-        return None
-    return LinePlan(
-        sku_id=cells["sku_id"][:32],
-        seller_sku=cells.get("seller_sku", "")[:64],
-        product_name=cells.get("product_name", "")[:255] or cells["sku_id"],
-        variation=cells.get("variation", "")[:120],
-        product_category=cells.get("category", "")[:120],
-        quantity=values["quantity"],
-        returned_quantity=values["returned_quantity"],
-        unit_original_price=values["unit_price"],
-        subtotal_before_discount=values["line_before"],
-        platform_discount=values["line_platform_discount"],
-        seller_discount=values["line_seller_discount"],
-        subtotal_after_discount=values["line_after"],
-        tracking_number=cells.get("tracking_number", "")[:64],
     )
 
 
@@ -385,7 +177,7 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
         plan.errors.append(RowError(first_row, "Order ID", f"{order_id[:30]!r} is not an order id"))
         return plan
     first_cells = {k: first[k] for k in ORDER_COLUMNS if k in first}  # later rows must agree
-    plan.fields = _order_fields(
+    plan.fields = order_fields(
         first,
         pattern=formats.pattern,
         zone=formats.zone,
@@ -398,7 +190,7 @@ def plan_order(group: list[Row], formats: Formats) -> OrderPlan:
         if position:
             plan.rows.append(row)
             _repeated_cells(plan, row, cells, first_cells, formats)
-        line = _line(cells, comma=formats.comma, errors=plan.errors, row=row)
+        line = line_plan(cells, comma=formats.comma, errors=plan.errors, row=row)
         if line:
             plan.lines.append(line)
             if line.tracking_number:
@@ -426,20 +218,9 @@ def _formula_cells(plan: OrderPlan, row: int, cells: dict, *, skip) -> None:
         if key in ID_COLUMNS:
             if isinstance(value, FormulaCell):
                 reason = f"a spreadsheet formula ({value[:20]!r}), not an id"
-                plan.errors.append(RowError(row, _header(key), reason))
+                plan.errors.append(RowError(row, header(key), reason))
         elif key not in UNNOTED_COLUMNS and value.startswith(NOTED_STARTS):
-            plan.notices.append(Notice(row, _header(key), value[:NOTICE_CHARS]))
-
-
-# Columns read as numbers, dates or known words, which refuse a formula as they refuse any
-# other text that is not one.
-PARSED_COLUMNS = {
-    *ORDER_MONEY,
-    *TIMES,
-    *LINE_NUMBERS,
-    "status",
-    "substatus",
-}
+            plan.notices.append(Notice(row, header(key), value[:NOTICE_CHARS]))
 
 
 def _repeated_cells(plan: OrderPlan, row: int, cells: dict, first_cells: dict, formats) -> None:
@@ -450,10 +231,7 @@ def _repeated_cells(plan: OrderPlan, row: int, cells: dict, first_cells: dict, f
         other = cells.get(key, "")
         if not same_value(value, other, _parser(key, formats)):
             reason = f"{other[:30]!r} here, {value[:30]!r} in row {first_row} of the same order"
-            plan.errors.append(RowError(row, _header(key) if key in HEADERS else key, reason))
-
-
-WORD_COLUMNS = ("status", "substatus", "order_type", "fulfillment_type", "country")
+            plan.errors.append(RowError(row, header(key) if key in HEADERS else key, reason))
 
 
 def _parser(key: str, formats: "Formats"):

@@ -18,9 +18,10 @@ from import_export.widgets import ForeignKeyWidget
 from accounts.csvsafe import csv_safe
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
-from imports.apply import SHOWN_NOTICES
-from imports.plan import NOTED_STARTS, NOTICE_CHARS, Notice, notice_words
+from imports.columns import NOTED_STARTS
+from imports.plan import NOTICE_CHARS, Notice, notice_words
 from imports.read import HEADERS, REQUIRED
+from imports.report import SHOWN_NOTICES
 from imports.services import ImportRefused, UnreadableFile, import_tiktok_file
 from orders.models import PAYMENT_FIELDS, Order
 

@@ -14,9 +14,10 @@ from django.db import transaction
 
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
-from imports.apply import ImportRefused, ImportReport, apply_batch, mark_owned_elsewhere
+from imports.apply import ImportRefused, apply_batch, mark_owned_elsewhere
 from imports.plan import Formats, OrderGroups, plan_order
 from imports.read import SheetFile, UnreadableFile
+from imports.report import ImportReport
 
 Progress = Callable[[int, int], None]  # (rows read, rows in the file)
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
+from sellercenter.celery import app
 from tests.accounts.factories import ShopFactory, UserFactory, member
 
 CI = os.environ.get("CI", "").lower() == "true"
@@ -47,6 +48,14 @@ def other_shop(db):
     return ShopFactory(
         slug="south-shop", name="South Shop", market="GB", currency="GBP", timezone="Europe/London"
     )
+
+
+@pytest.fixture
+def two_shops(db):
+    """Two shops in other time zones, for what belongs to one shop and not the other."""
+    east = ShopFactory(slug="east", name="East Shop", timezone="America/New_York")
+    west = ShopFactory(slug="west", name="West Shop", timezone="America/Los_Angeles")
+    return east, west
 
 
 @pytest.fixture
@@ -114,3 +123,12 @@ def celery_worker(django_db_setup, django_db_blocker):
         require(False, f"a Celery worker ({exc})")
     yield process
     stop_worker(process)
+
+
+@pytest.fixture
+def eager():
+    """Tasks run where they are sent, as a worker would run them (the test settings queue
+    them for a worker otherwise)."""
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

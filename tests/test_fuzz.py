@@ -6,15 +6,12 @@ FilterSet itself, so a filter added later is fuzzed too. Bounded (a few dozen ex
 test, no deadline) so the suite stays fast; a failure prints the input to reproduce it.
 """
 
-import hashlib
-import json
 from datetime import date
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
 from django.http import QueryDict
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from exports.models import ExportJob
@@ -23,17 +20,11 @@ from orders.keyset import cursor_for
 from orders.models import Order
 from orders.selectors.order_filter import order_filterset
 from orders.statuses import OrderStatus
+from tests.fuzzing import FUZZ
 from tests.orders.factories import OrderFactory
-from tracking.models import TrackingWebhookEvent
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = hypothesis_settings(
-    max_examples=60,
-    deadline=None,
-    database=None,  # nothing written next to the code; a failure prints its input
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 LIST_PARAMETERS = sorted(OrderFilterSet.base_filters)
 
 # Values that broke something once, or sit on a boundary, mixed with generated ones.
@@ -235,53 +226,3 @@ def test_order_page_forms_never_fail_and_a_refusal_changes_nothing(
     messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
     if any(m.startswith(REFUSALS) for m in messages):
         assert _state(order) == before and len(mailoutbox) == sent, (action, data, messages)
-
-
-# --- the carrier webhook ------------------------------------------------------------------
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
-
-
-@st.composite
-def webhook_bodies(draw) -> bytes:
-    """Signed notifications: TikTok-shaped ones with hostile values, or anything at all."""
-    event = {
-        "time_iso": draw(st.one_of(st.just("2026-11-02T14:00:00+00:00"), st.text(max_size=30))),
-        "stage": draw(st.one_of(st.just("InTransit"), JSON_VALUES)),
-        "description": draw(JSON_VALUES),
-        "location": draw(st.text(max_size=20)),
-    }
-    shaped = {
-        "event": "TRACKING_UPDATED",
-        "data": {
-            "number": draw(st.one_of(st.just("SIM000000001"), st.text(max_size=20))),
-            "track_info": {"tracking": {"providers": [{"events": [event]}]}},
-        },
-    }
-    body = draw(st.one_of(st.just(shaped), JSON_VALUES))
-    raw = json.dumps(body).encode()
-    return draw(st.one_of(st.just(raw), st.binary(max_size=200), st.just(raw + b"\x00")))
-
-
-@FUZZ
-@given(raw=webhook_bodies())
-def test_signed_webhooks_are_accepted_or_refused_never_fail(
-    client, settings, django_capture_on_commit_callbacks, raw
-):
-    settings.TRACKING_SIMULATOR_KEY = "fuzz-key"
-    sign = hashlib.sha256(raw + b"/fuzz-key").hexdigest()
-    recorded = TrackingWebhookEvent.objects.count()
-    with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.post(
-            "/webhooks/carriers/simulator/", raw, content_type="application/json", HTTP_SIGN=sign
-        )
-    # The test client sends no content type with an empty body: 415 then.
-    assert response.status_code in ((200, 202, 400) if raw else (415,))
-    if response.status_code >= 400:
-        assert TrackingWebhookEvent.objects.count() == recorded and not queued

@@ -1,55 +1,13 @@
 """Start-up refuses a missing or malformed environment, naming the variable; production
 settings pass `check --deploy` with no warnings once the required variables are set."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GOOD_KEY = "k" * 20 + "Zq8-3vLm_P0xYw!9sTn2RbC7uHe4jA6fGdKi"  # 56 characters, varied
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "sellercenter.settings.production",
-    "DJANGO_SECRET_KEY": GOOD_KEY,
-    "ALLOWED_HOSTS": "sellercenter.example.com",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/sellercenter",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-}
-
-
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "DJANGO_SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "EMAIL_URL",
-            "DJANGO_SETTINGS_MODULE",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in deployment
-            "TIKTOK_APP_KEY",
-            "TIKTOK_APP_SECRET",
-            "TIKTOK_SERVICE_ID",
-            "TIKTOK_TOKEN_KEYS",
-        }
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import PRODUCTION, ROOT, manage
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
@@ -57,13 +15,13 @@ def test_production_settings_pass_check_deploy_without_warnings():
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_required_variable(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
-    result = _manage("check", **env)
+    result = manage("check", **env)
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
 
 
 def test_production_refuses_a_weak_secret_key():
-    result = _manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "secret"})
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "secret"})
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be at least 50" in result.stderr
 
 
@@ -81,7 +39,7 @@ def test_production_refuses_a_weak_secret_key():
     ],
 )
 def test_malformed_variable_stops_start_up_naming_it(name, value):
-    result = _manage(
+    result = manage(
         "check", **{"DJANGO_SETTINGS_MODULE": "sellercenter.settings.local", name: value}
     )
     assert result.returncode != 0
@@ -99,18 +57,18 @@ TIKTOK = {
 @pytest.mark.parametrize("missing", ["TIKTOK_TOKEN_KEYS", "TIKTOK_APP_SECRET", "TIKTOK_SERVICE_ID"])
 def test_production_with_a_tiktok_app_key_refuses_to_start_without_the_rest(missing):
     env = {**PRODUCTION, **{k: v for k, v in TIKTOK.items() if k != missing}}
-    result = _manage("check", **env)
+    result = manage("check", **env)
     assert result.returncode != 0
     assert missing in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_with_tiktok_configured_passes_check_deploy():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **TIKTOK)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **TIKTOK)
     assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_embedded_default_needs_nothing_from_the_environment():
-    result = _manage("check", DJANGO_SETTINGS_MODULE="sellercenter.settings.local")
+    result = manage("check", DJANGO_SETTINGS_MODULE="sellercenter.settings.local")
     assert result.returncode == 0, result.stderr
 
 
@@ -121,7 +79,7 @@ def test_embedded_default_is_sqlite_in_wal_mode_with_a_filesystem_broker():
         "print(connection.vendor, c.fetchone()[0], settings.CELERY_BROKER_URL, "
         "settings.MEDIA_ROOT)"
     )
-    result = _manage("shell", "-c", probe, DJANGO_SETTINGS_MODULE="sellercenter.settings.local")
+    result = manage("shell", "-c", probe, DJANGO_SETTINGS_MODULE="sellercenter.settings.local")
     assert result.returncode == 0, result.stderr
     vendor, journal, broker, media = result.stdout.strip().splitlines()[-1].split()
     assert (vendor, journal, broker) == ("sqlite", "wal", "filesystem://")
@@ -141,7 +99,7 @@ def test_a_missing_template_variable_fails_a_test():
 
 def test_production_has_no_demo_and_no_benchmarks():
     """Production neither installs the development tooling nor ships it in the image."""
-    result = _manage("help", **PRODUCTION)
+    result = manage("help", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     for command in ("seed_demo", "carrier_simulator", "benchmark"):
         assert f"    {command}\n" not in result.stdout, command

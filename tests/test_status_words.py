@@ -6,7 +6,6 @@ export template keeps TikTok's words."""
 import re
 from datetime import timedelta
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -29,6 +28,7 @@ from orders.statuses import (
     TrackingStatus,
 )
 from tests.exports.helpers import as_dicts, generate_csv, make_job
+from tests.helpers import visible_text
 from tests.orders.factories import OrderFactory
 from tracking.models import TrackingCheckpoint
 
@@ -47,32 +47,6 @@ CODES = sorted(
     reverse=True,
 )
 RAW = re.compile(r"\b(?:[A-Z]{2,}(?:_[A-Z]+)+|" + "|".join(map(re.escape, CODES)) + r")\b")
-
-
-class _Visible(HTMLParser):
-    """The text a person sees: no tags, attributes, scripts or styles."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self.hidden = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self.hidden += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Visible()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
 
 
 def assert_in_words(text: str, where: str) -> None:

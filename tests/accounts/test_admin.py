@@ -7,27 +7,10 @@ from accounts.models import AuditEvent, Membership, User
 from accounts.roles import Role
 from accounts.services import membership_grant
 from tests.accounts.factories import ShopFactory, UserFactory, member
+from tests.accounts.helpers import CHANGELISTS, inline_post
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _inline_post(shop, rows):
-    data = {
-        "name": shop.name,
-        "slug": shop.slug,
-        "market": shop.market,
-        "currency": shop.currency,
-        "timezone": shop.timezone,
-        "refund_limit": "50.00",
-        "memberships-TOTAL_FORMS": str(len(rows)),
-        "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0",
-        "memberships-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate(rows):
-        data.update({f"memberships-{i}-{key}": value for key, value in row.items()})
-    return data
 
 
 def test_adding_a_member_in_shop_admin_grants_the_role_permissions(client, superuser, shop):
@@ -35,7 +18,7 @@ def test_adding_a_member_in_shop_admin_grants_the_role_permissions(client, super
     client.force_login(superuser)
     response = client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",
-        _inline_post(shop, [{"user": newcomer.pk, "role": "accountant"}]),
+        inline_post(shop, [{"user": newcomer.pk, "role": "accountant"}]),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Membership.objects.get(user=newcomer, shop=shop).role == Role.ACCOUNTANT
@@ -156,14 +139,6 @@ def test_shop_administrator_changes_a_role_through_the_service(client, shop, adm
 
 # --- No trace of another shop for a shop administrator --------------------------------------
 
-CHANGELISTS = [
-    "/admin/accounts/shop/",
-    "/admin/accounts/user/",
-    "/admin/accounts/membership/",
-    "/admin/accounts/shopuserobjectpermission/",
-    "/admin/accounts/auditevent/",
-]
-
 
 def _filter_choices(response) -> list[str]:
     changelist = response.context["cl"]
@@ -239,7 +214,7 @@ def test_form_choices_offer_only_the_administrators_shops_and_people(
     assert shared in people and outsider not in people
     refused = client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",
-        _inline_post(shop, [{"user": outsider.pk, "role": "viewer"}]),
+        inline_post(shop, [{"user": outsider.pk, "role": "viewer"}]),
     )
     assert refused.status_code == 200  # the inline row comes back with an error
     assert not Membership.objects.filter(shop=shop, user=outsider).exists()
@@ -252,7 +227,7 @@ def test_shop_administrator_adds_a_person_of_their_shops_on_the_shop_page(client
     client.force_login(admin)
     response = client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",
-        _inline_post(shop, [{"user": packer_there.pk, "role": "viewer"}]),
+        inline_post(shop, [{"user": packer_there.pk, "role": "viewer"}]),
     )
     assert response.status_code == 302
     assert set(get_perms(packer_there, shop)) == {"view_orders", "view_insights"}

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Membership
 from accounts.roles import Role
 from accounts.services import membership_grant
-from tests.accounts.test_admin import CHANGELISTS
+from tests.accounts.helpers import CHANGELISTS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Shop
-from tests.accounts.test_admin import _inline_post
+from tests.accounts.helpers import inline_post
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _choices(client, shop):
 def _save(client, shop, provider):
     return client.post(
         f"/admin/accounts/shop/{shop.pk}/change/",
-        {**_inline_post(shop, []), "tracking_provider": provider},
+        {**inline_post(shop, []), "tracking_provider": provider},
     )
 
 

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.views import CODES_DOWNLOAD_SECONDS, CODES_SHOWN_KEY
 from tests.accounts.factories import PASSWORD
-from tests.accounts.test_two_factor import code_for
+from tests.accounts.helpers import code_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,26 +1,18 @@
 """Two-factor: set-up with a code computed here, sign-in with it, recovery codes, enforcement."""
 
 import re
-import time
 
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.models import AuditEvent
 from tests.accounts.factories import PASSWORD
+from tests.accounts.helpers import code_for
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def code_for(device: TOTPDevice, *, step_offset: int = 0) -> str:
-    """The code an authenticator app shows right now for this device."""
-    clock = TOTP(device.bin_key, device.step, device.t0, device.digits)
-    clock.time = int(time.time()) + step_offset * device.step
-    return f"{clock.token():0{device.digits}d}"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Shop
 from tests.accounts.factories import UserFactory
-from tests.accounts.test_two_factor import code_for
+from tests.accounts.helpers import code_for
 from tests.browser.conftest import HOME, fits_the_screen, screenshot, sign_in
 from tests.orders.factories import OrderFactory
 

@@ -13,7 +13,6 @@ from demo.carrier_simulator import NORMAL, scenario_for, simulator_server
 from orders.statuses import OrderStatus
 from tests.browser.conftest import HOME, screenshot, sign_in
 from tests.orders.factories import OrderFactory
-from tests.tracking.test_tracking_start import eager  # noqa: F401 - a fixture
 from tracking.carriers.seventeen_track import SeventeenTrack
 from tracking.services.poll import poll_due
 

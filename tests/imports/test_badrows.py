@@ -1,7 +1,7 @@
 """The bad-row report's cap: the first of each kind and counts, whatever the file holds."""
 
 from imports.badrows import MAX_KINDS, BadRows, report_bad_rows, report_csv_rows
-from imports.plan import RowError
+from imports.cells import RowError
 
 
 def test_a_kind_is_the_column_and_the_problem_whatever_the_value():

@@ -18,6 +18,7 @@ from tests.imports.tiktok_files import (
     ORDER,
     TH_HEADER,
     UK_HEADER,
+    import_file,
     regional_csv,
     sku_csv,
     sku_row,
@@ -26,17 +27,6 @@ from tests.imports.tiktok_files import (
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def us_shop():
-    return ShopFactory(
-        slug="us-import", market="US", currency="USD", timezone="America/Los_Angeles"
-    )
-
-
-def _import(shop, data, **kwargs):
-    return import_tiktok_file(shop=shop, source=data, name="orders.csv", **kwargs)
 
 
 def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
@@ -52,7 +42,7 @@ def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
             "SKU Subtotal After Discount": "20.00",
         }
     )
-    report = _import(us_shop, sku_csv(sku_row(), second_line))
+    report = import_file(us_shop, sku_csv(sku_row(), second_line))
     assert (report.created, report.errors) == (1, [])
     order = Order.objects.get(shop=us_shop, order_id=ORDER)
     assert order.total_amount == Decimal("80.49")  # once, not summed over the two rows
@@ -71,15 +61,15 @@ def test_a_real_looking_us_file_imports_as_tiktok_meant_it(us_shop):
 
 def test_the_same_file_twice_changes_nothing(us_shop):
     data = sku_csv(sku_row())
-    _import(us_shop, data)
+    import_file(us_shop, data)
     events = OrderEvent.objects.count()
-    again = _import(us_shop, data)
+    again = import_file(us_shop, data)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert OrderEvent.objects.count() == events
 
 
 def test_a_newer_file_updates_and_an_older_one_does_not(us_shop):
-    _import(us_shop, sku_csv(sku_row()))
+    import_file(us_shop, sku_csv(sku_row()))
     newer = sku_row(
         **{
             "Order Status": "Shipped",
@@ -90,14 +80,14 @@ def test_a_newer_file_updates_and_an_older_one_does_not(us_shop):
             "Shipping Provider Name": "UPS",
         }
     )
-    report = _import(us_shop, sku_csv(newer))
+    report = import_file(us_shop, sku_csv(newer))
     assert report.updated == 1
     order = Order.objects.get(order_id=ORDER)
     assert order.status == OrderStatus.IN_TRANSIT
     assert order.packages.get().tracking_number == "1Z999AA10123456784"
     event = OrderEvent.objects.filter(order=order, kind=EventKind.IMPORTED).latest("pk")
     assert "status" in event.payload["changed"] and event.payload["to"] == "IN_TRANSIT"
-    older = _import(us_shop, sku_csv(sku_row()))
+    older = import_file(us_shop, sku_csv(sku_row()))
     assert older.older == 1
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_TRANSIT
@@ -117,7 +107,7 @@ def test_a_uk_file_with_day_first_dates_and_british_address_columns():
         "Post Town": "London",
         "Postcode": "NW1 6XE",
     }
-    report = _import(uk, regional_csv(UK_HEADER, [row]))
+    report = import_file(uk, regional_csv(UK_HEADER, [row]))
     assert (report.created, report.errors) == (1, [])
     assert "County" in report.ignored_columns
     order = Order.objects.get(shop=uk)
@@ -138,7 +128,7 @@ def test_a_uk_file_with_day_first_dates_and_british_address_columns():
 def test_a_file_with_fewer_columns_updates_only_what_it_has(us_shop):
     """A later file of only some columns (here without taxes, paid time, buyer or address
     columns) updates the status and leaves everything it does not carry as stored."""
-    _import(us_shop, sku_csv(sku_row(**{"Buyer Message": "Gift wrap please"})))
+    import_file(us_shop, sku_csv(sku_row(**{"Buyer Message": "Gift wrap please"})))
     kept = (
         "Order ID", "Order Status", "Order Substatus", "SKU ID", "Product Name", "Quantity",
         "SKU Unit Original Price", "SKU Subtotal Before Discount", "SKU Seller Discount",
@@ -147,7 +137,7 @@ def test_a_file_with_fewer_columns_updates_only_what_it_has(us_shop):
     later = dict(zip(SKU_LIST_HEADER, sku_row(), strict=True))
     later.update({"Order Status": "Shipped", "Order Substatus": "In transit"})
     later["Shipped Time"] = "04/02/2026 09:15:00 AM\t"
-    report = _import(us_shop, regional_csv(list(kept), [later]))
+    report = import_file(us_shop, regional_csv(list(kept), [later]))
     assert (report.updated, report.errors) == (1, [])
     order = Order.objects.get(shop=us_shop)
     assert order.status == OrderStatus.IN_TRANSIT and order.collection_time is not None
@@ -170,7 +160,7 @@ def test_our_own_export_imports_back_without_changes(admin, shop, tmp_path):
 
 
 def test_a_dry_run_counts_and_stores_nothing(us_shop):
-    report = _import(us_shop, sku_csv(sku_row()), dry_run=True)
+    report = import_file(us_shop, sku_csv(sku_row()), dry_run=True)
     assert report.created == 1 and "would be created" in report.summary()
     assert (
         not Order.objects.exists()
@@ -194,7 +184,7 @@ def test_a_dry_run_counts_and_stores_nothing(us_shop):
 )
 def test_unreadable_files_import_nothing(us_shop, data, message):
     with pytest.raises(UnreadableFile, match=message):
-        _import(us_shop, data)
+        import_file(us_shop, data)
     assert not Order.objects.exists()
 
 
@@ -219,11 +209,11 @@ def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
     good = sku_row(**{"Order ID": "576123400000000002"})
     data = sku_csv(good, sku_row(**bad))
     with pytest.raises(ImportRefused) as refused:
-        _import(us_shop, data)
+        import_file(us_shop, data)
     (error,) = refused.value.errors
     assert error.row == 4 and error.column.lower() == column.lower()  # header, description, good
     assert not Order.objects.exists()
-    report = _import(us_shop, data, skip_errors=True)
+    report = import_file(us_shop, data, skip_errors=True)
     assert (report.created, report.skipped, len(report.errors)) == (1, 1, 1)
     assert report.notices == []  # refused where it stands, not also noted as text
     assert list(Order.objects.values_list("order_id", flat=True)) == ["576123400000000002"]
@@ -232,7 +222,7 @@ def test_a_bad_row_imports_nothing_unless_skipped(us_shop, bad, column):
 def test_rows_of_one_order_that_disagree_are_refused(us_shop):
     data = sku_csv(sku_row(), sku_row(**{"SKU ID": "1729000000000000009", "Order Amount": "99.00"}))
     with pytest.raises(ImportRefused) as refused:
-        _import(us_shop, data)
+        import_file(us_shop, data)
     assert str(refused.value.errors[0]) == (
         "row 4, Order Amount: '99.00' here, '80.49' in row 3 of the same order"
     )
@@ -273,11 +263,11 @@ def test_times_in_the_hour_a_dst_fall_back_repeats(us_shop):
             }
         )
     )
-    assert _import(us_shop, data).created == 1
+    assert import_file(us_shop, data).created == 1
     order = Order.objects.get(shop=us_shop)
     assert order.create_time == datetime(2026, 11, 1, 8, 50, 14, tzinfo=UTC)  # PDT, UTC−7
     assert order.paid_time == datetime(2026, 11, 1, 9, 24, 14, tzinfo=UTC)  # PST, UTC−8
-    again = _import(us_shop, data)
+    again = import_file(us_shop, data)
     assert (again.unchanged, again.updated) == (1, 0)
 
 
@@ -460,7 +450,7 @@ def test_text_that_only_looks_like_a_formula_is_kept(us_shop):
             **{"Buyer Message": "- leave at the door, +1 (415) 555 0100", "Seller Note": "'=1+1"}
         )
     )
-    assert _import(us_shop, data).created == 1
+    assert import_file(us_shop, data).created == 1
     order = Order.objects.get(shop=us_shop)
     assert order.buyer_message == "- leave at the door, +1 (415) 555 0100"
     assert order.seller_note == "=1+1"

@@ -148,3 +148,10 @@ def _split_first_row(sheet: bytes, size: int) -> bytes:
     rows = b"".join(b'<row r="1">' + part + b"</row>" for part in parts)
     assert rows.count(b'<row r="1">') > 1
     return sheet[:start] + rows + sheet[end:]
+
+
+def import_file(shop, data, **kwargs):
+    """Import `data` into `shop` as a file named orders.csv."""
+    from imports.services import import_tiktok_file
+
+    return import_tiktok_file(shop=shop, source=data, name="orders.csv", **kwargs)

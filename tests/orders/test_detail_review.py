@@ -2,16 +2,12 @@
 (refunds, tracking, the packing slip), refund lines read as words, addresses skip empty lines,
 and a person's event without its person still says who."""
 
-import random
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from accounts.models import Membership
 from accounts.roles import Role
-from demo.builder import build_order
 from orders.models import OrderEvent, Refund
 from orders.services.refunds import RefundRefused, refund_request
 from orders.statuses import ActorType, EventKind, RefundStatus
@@ -196,39 +192,6 @@ def test_a_persons_event_whose_person_is_gone_says_so(client, admin, shop):
     body = _page(client, admin, order)
     assert "· A removed member" in body
     assert "· Person" not in body
-
-
-def test_demo_orders_have_no_event_after_now_and_no_person_without_a_user():
-    from tests.accounts.factories import ShopFactory
-
-    shop = ShopFactory(slug="demo-check")
-    now = timezone.now()
-    rng = random.Random(7)
-    seen_messages = 0
-    for i in range(400):
-        demo = build_order(
-            shop=shop,
-            rng=rng,
-            order_id=f"5769200000{i:08d}",
-            created=now - timedelta(hours=rng.uniform(0.1, 60)),
-            now=now,
-        )
-        for event in demo.events:
-            assert event.occurred_at <= now, (event.kind, event.occurred_at - now)
-            seen_messages += event.kind == EventKind.MESSAGE_TO_BUYER
-    assert seen_messages  # the check saw the seller's replies it is about
-
-
-def test_seeded_replies_to_buyers_are_by_a_member_of_the_shop(db):
-    from demo.seed import demo_seed
-
-    demo_seed(orders=300, seed=11)
-    replies = OrderEvent.objects.filter(kind=EventKind.MESSAGE_TO_BUYER)
-    assert replies.exists()
-    assert not replies.filter(actor__isnull=True).exists()
-    for event in replies.select_related("order", "actor")[:20]:
-        assert Membership.objects.filter(user=event.actor, shop=event.order.shop_id).exists()
-    assert not OrderEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
 
 
 @pytest.mark.parametrize(

@@ -5,42 +5,16 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 
-from orders.models import Package
 from tests.orders.factories import OrderFactory
+from tests.orders.helpers import orders_with_filter_values
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def orders(shop, other_shop):
-    cache.clear()  # lists cached by an earlier test of a shop with the same key
-    mine = [
-        OrderFactory(
-            shop=shop,
-            order_id=f"57660000000000000{n}",
-            status="IN_TRANSIT",  # shipped: each has a package
-            payment_method_name=payment,
-            region_code=country,
-            delivery_option_name=delivery,
-        )
-        for n, (payment, country, delivery) in enumerate(
-            [
-                ("PayPal", "US", "Standard shipping"),
-                ("Visa", "US", "Express <b>fast</b>"),
-                ("Visa", "GB", "Standard shipping"),
-            ]
-        )
-    ]
-    assert all(order.packages.exists() for order in [*mine])
-    Package.objects.filter(order__in=mine).update(shipping_provider_name="USPS")
-    Package.objects.filter(order=mine[2]).update(shipping_provider_name="Royal Mail")
-    theirs = OrderFactory(
-        shop=other_shop, status="IN_TRANSIT", payment_method_name="Klarna", region_code="DE"
-    )
-    Package.objects.filter(order=theirs).update(shipping_provider_name="DHL")
-    return mine
+    return orders_with_filter_values(shop, other_shop)
 
 
 def options(body: str, name: str) -> list[tuple[str, str]]:
@@ -134,20 +108,3 @@ def test_the_lists_are_read_once_then_kept(client, admin, orders):
     # One probe per value and one to find there is no more; the carriers in one query.
     assert len(lists(cold.captured_queries)) == (2 + 1) + (2 + 1) + (2 + 1) + 1
     assert not lists(warm.captured_queries)
-
-
-def test_the_benchmark_times_the_lists_read_anew(admin, orders):
-    """`manage.py benchmark --parts list` has a row for the lists on a cold cache: each timed
-    page reads them again (docs/benchmarks.md has the figures)."""
-    from django.test import Client
-
-    from benchmarks.pages import CountQueries, _filter_lists_cold
-
-    browser = Client()
-    browser.force_login(admin)
-    timing = _filter_lists_cold(browser, admin, repeat=5)
-    assert timing.name == "filter lists, cold cache (default view)"
-    assert timing.page_ms[0] > 0 and timing.raw_ms[0] > 0
-    with CountQueries() as warm:  # the lists are cached now
-        browser.get("/orders/")
-    assert timing.queries > warm.count  # the timed pages read them anew

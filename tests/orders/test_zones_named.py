@@ -10,8 +10,8 @@ from accounts.roles import Role
 from accounts.services import membership_grant
 from accounts.zones import zone_abbreviation
 from tests.accounts.factories import ShopFactory
+from tests.helpers import visible_text
 from tests.orders.factories import OrderFactory
-from tests.test_status_words import visible_text
 
 pytestmark = pytest.mark.django_db
 CREATED = datetime(2026, 12, 1, 6, 5, tzinfo=UTC)  # 14:05 in Kuala Lumpur, 22:05 in LA

@@ -4,11 +4,11 @@ that is not JSON give the same adapter errors whichever provider it is."""
 
 import pytest
 
-from tests.tracking.test_carrier_aftership import FakeAfterShip, envelope, server  # noqa: F401
+from tests.tracking.aftership_payloads import envelope
 from tracking.carriers import base
 from tracking.carriers.aftership import AfterShip
-from tracking.carriers.base import ProviderError, RateLimited
 from tracking.carriers.seventeen_track import SeventeenTrack
+from tracking.exceptions import ProviderError, RateLimited
 
 
 def _adapters(url: str):

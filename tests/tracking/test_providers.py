@@ -11,8 +11,8 @@ from orders.models import Package
 from orders.services.fulfilment import order_tracking_add
 from orders.statuses import OrderStatus, TrackingStatus
 from tests.accounts.factories import member
+from tests.helpers import PRODUCTION, manage
 from tests.orders.factories import OrderFactory
-from tests.test_settings import PRODUCTION, _manage
 
 PUBLIC_KEY = "simulator-key"
 FORGED = json.dumps(
@@ -83,7 +83,7 @@ def test_production_settings_have_no_simulator_and_answer_its_webhook_404():
         f"HTTP_HOST='sellercenter.example.com', HTTP_SIGN={FORGED_SIGN!r}); "
         "print(settings.TRACKING_SIMULATOR_ENABLED, configured_providers(), r.status_code)"
     )
-    result = _manage("shell", "--no-imports", "-c", probe, **PRODUCTION)
+    result = manage("shell", "--no-imports", "-c", probe, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["False", "[]", "404"]
 
@@ -99,14 +99,14 @@ def test_production_settings_have_no_simulator_and_answer_its_webhook_404():
     ],
 )
 def test_production_refuses_to_start_with_a_default_or_missing_provider_key(env, message):
-    result = _manage("check", **PRODUCTION, **env)
+    result = manage("check", **PRODUCTION, **env)
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_production_starts_with_a_keyed_default_provider():
     env = {"TRACKING_DEFAULT_PROVIDER": "17track", "TRACKING_17TRACK_API_KEY": "k" * 32}
-    result = _manage("check", **PRODUCTION, **env)
+    result = manage("check", **PRODUCTION, **env)
     assert result.returncode == 0, result.stderr
 
 

@@ -8,20 +8,10 @@ import pytest
 from demo.carrier_simulator import NORMAL, scenario_for, simulator_server
 from orders.models import Package
 from orders.statuses import OrderStatus, TrackingStatus
-from sellercenter.celery import app
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 KEY = "start-now-key"
-
-
-@pytest.fixture
-def eager():
-    """Tasks run where they are sent, as a worker would run them (the test settings queue
-    them for a worker otherwise)."""
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

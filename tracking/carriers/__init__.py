@@ -12,8 +12,6 @@ from tracking.carriers.base import Adapter
 from tracking.carriers.seventeen_track import SeventeenTrack
 from tracking.exceptions import NotConfigured
 
-PROVIDERS = ("aftership", "17track", "simulator")
-
 
 def adapter_for(code: str) -> Adapter:
     """The adapter for a provider code of SPEC §9, configured from settings."""

@@ -1,149 +1,34 @@
 """The AfterShip adapter against a local HTTP server that replays AfterShip 2025-01 answers.
 
-The payloads follow AfterShip's documented shapes (tracking and checkpoint models, the
-`{"meta", "data"}` envelope, request errors, webhook specification); no network is used.
+The payloads follow AfterShip's documented shapes (tests/tracking/aftership_payloads.py) and its
+request errors; no network is used. Its webhooks: test_aftership_webhooks.py.
 """
 
-import base64
-import hashlib
-import hmac
-import json
 import logging
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.http.request import HttpHeaders
 
 from orders.statuses import TrackingStatus as T
+from tests.tracking.aftership_payloads import (
+    KEY,
+    SECRET,
+    checkpoint,
+    envelope,
+    listing,
+    tracking,
+)
 from tracking.carriers import base
 from tracking.carriers.aftership import AfterShip, normalized, parse_tracking
-from tracking.exceptions import BadWebhook, ProviderError, RateLimited
+from tracking.exceptions import ProviderError, RateLimited
 
-KEY = "as-test-key"
-SECRET = "as-test-webhook-secret"
-EVENT_ID = "4a1f3c1e-93b5-4c8a-9d3e-2f0c6b7e8a10"
 PATH = "/tracking/2025-01/trackings"
-
-
-class FakeAfterShip(ThreadingHTTPServer):
-    """Answers each request with the next queued reply and records what it was asked."""
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), ReplayHandler)
-        self.requests = []
-        self.replies = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}/tracking/2025-01"
-
-    def reply(self, status=200, body=None, *, headers=None, delay=0.0):
-        self.replies.append((status, body, headers or {}, delay))
-
-    def handle_error(self, request, client_address):
-        pass  # a client that gave up waiting (the timeout test) is not a server failure
-
-
-class ReplayHandler(BaseHTTPRequestHandler):
-    def answer(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        url = urlsplit(self.path)
-        self.server.requests.append(
-            {
-                "method": self.command,
-                "path": url.path,
-                "query": parse_qs(url.query),
-                "api_key": self.headers.get("as-api-key"),
-                "json": json.loads(body) if body else None,
-            }
-        )
-        status, payload, headers, delay = (
-            self.server.replies.pop(0) if self.server.replies else (404, envelope(404), {}, 0)
-        )
-        time.sleep(delay)
-        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.send_response(status)
-        content_type = "text/html" if isinstance(payload, bytes) else "application/json"
-        self.send_header("Content-Type", content_type)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    do_GET = do_POST = answer
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    fake = FakeAfterShip()
-    thread = threading.Thread(target=fake.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.daemon = True
-    thread.start()
-    yield fake
-    fake.shutdown()
-    fake.server_close()
-    thread.join(timeout=1)
 
 
 @pytest.fixture
 def adapter(server):
     return AfterShip(api_key=KEY, webhook_secret=SECRET, base_url=server.url)
-
-
-def envelope(code, data=None, message=""):
-    return {"meta": {"code": code, "message": message, "type": "OK"}, "data": data or {}}
-
-
-def tracking(number, tag="InTransit", subtag="InTransit_001", checkpoints=(), **fields):
-    """A tracking object as GET /trackings and webhooks carry it (fields we do not read kept)."""
-    return {
-        "id": f"id-{number}",
-        "tracking_number": number,
-        "slug": "usps",
-        "active": True,
-        "tag": tag,
-        "subtag": subtag,
-        "subtag_message": "",
-        "origin_country_region": "CHN",
-        "destination_country_region": "USA",
-        "checkpoints": list(checkpoints),
-        "expected_delivery": None,
-        "courier_estimated_delivery_date": None,
-        "aftership_estimated_delivery_date": None,
-        **fields,
-    }
-
-
-def checkpoint(when, tag="InTransit", subtag="InTransit_007", message="Departure scan", **place):
-    return {
-        "checkpoint_time": when,
-        "created_at": "2025-03-04T08:00:00+00:00",
-        "slug": "usps",
-        "tag": tag,
-        "subtag": subtag,
-        "subtag_message": "",
-        "message": message,
-        "raw_tag": "DS",
-        "location": None,
-        "city": None,
-        "state": None,
-        "postal_code": None,
-        "country_region": None,
-        **place,
-    }
-
-
-def listing(*trackings):
-    pagination = {"total": len(trackings), "next_cursor": None, "has_next_page": False}
-    return envelope(200, {"pagination": pagination, "trackings": list(trackings)})
 
 
 def warnings(caplog) -> list[str]:
@@ -402,110 +287,3 @@ def test_a_slow_answer_is_a_provider_error(server, adapter, monkeypatch):
 
     with pytest.raises(ProviderError, match="Timeout"):
         adapter.fetch(["AS1"])
-
-
-# --- webhooks ---------------------------------------------------------------------------------
-
-
-def push(msg, *, event="tracking_update", **fields):
-    payload = {"event": event, "event_id": EVENT_ID, "is_tracking_first_tag": False, "ts": 1}
-    return {**payload, "msg": msg, **fields}
-
-
-def signed(body: bytes, secret: str = SECRET) -> dict:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return {"aftership-hmac-sha256": base64.b64encode(digest).decode()}
-
-
-DELIVERED = tracking(
-    "AS1",
-    "Delivered",
-    "Delivered_001",
-    [checkpoint("2025-03-05T14:02:00-08:00", "Delivered", "Delivered_001", "Delivered")],
-)
-
-
-def test_webhook_with_a_correct_signature_gives_the_update_and_its_event_id():
-    body = json.dumps(push(DELIVERED)).encode()
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    [update] = adapter.parse_webhook(body, signed(body))
-
-    assert (update.tracking_number, update.status, update.event_id) == (
-        "AS1",
-        T.DELIVERED,
-        EVENT_ID,
-    )
-    assert update.checkpoints[0].occurred_at == datetime(2025, 3, 5, 22, 2, tzinfo=UTC)
-
-
-def test_webhook_signature_header_is_read_from_django_request_headers():
-    body = json.dumps(push(DELIVERED)).encode()
-    meta = {"HTTP_AFTERSHIP_HMAC_SHA256": signed(body)["aftership-hmac-sha256"]}
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    assert len(adapter.parse_webhook(body, HttpHeaders(meta))) == 1
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        pytest.param(lambda body: signed(body, "another-secret"), id="other secret"),
-        pytest.param(lambda body: signed(body + b" "), id="other body"),
-        pytest.param(lambda body: {"aftership-hmac-sha256": ""}, id="empty"),
-        pytest.param(lambda body: {}, id="missing"),
-        pytest.param(
-            lambda body: {
-                "aftership-hmac-sha256": hmac.new(SECRET.encode(), body, "sha256").hexdigest()
-            },
-            id="hex instead of base64",
-        ),
-    ],
-)
-def test_webhook_with_a_wrong_or_missing_signature_is_rejected(headers):
-    body = json.dumps(push(DELIVERED)).encode()
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    with pytest.raises(BadWebhook, match="signature"):
-        adapter.parse_webhook(body, headers(body))
-
-
-def test_webhook_is_rejected_when_no_secret_is_configured():
-    body = json.dumps(push(DELIVERED)).encode()
-    adapter = AfterShip(api_key=KEY)
-
-    with pytest.raises(BadWebhook, match="no webhook secret"):
-        adapter.parse_webhook(body, signed(body, ""))
-
-
-@pytest.mark.parametrize(
-    ("body", "match"),
-    [
-        (b'{"event": "tracking_update", "msg": ', "not JSON"),
-        (b'["tracking_update"]', "not a JSON object"),
-        (json.dumps({"event": "tracking_update", "event_id": EVENT_ID}).encode(), "msg"),
-        (json.dumps(push("AS1")).encode(), "msg"),
-        (json.dumps(push({"tag": "Delivered"})).encode(), "msg"),
-    ],
-)
-def test_webhook_with_a_signed_but_unusable_body_is_rejected(body, match):
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    with pytest.raises(BadWebhook, match=match):
-        adapter.parse_webhook(body, signed(body))
-
-
-def test_webhook_other_events_carry_nothing():
-    body = json.dumps(push({"tracking_number": "AS1"}, event="edd_revise")).encode()
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    assert adapter.parse_webhook(body, signed(body)) == []
-
-
-def test_webhook_without_an_event_id_is_identified_by_its_body():
-    body = json.dumps(push(DELIVERED, event_id=None)).encode()
-    adapter = AfterShip(api_key=KEY, webhook_secret=SECRET)
-
-    [update] = adapter.parse_webhook(body, signed(body))
-
-    assert update.event_id == hashlib.sha256(body).hexdigest()

@@ -1,0 +1,41 @@
+"""`manage.py benchmark` runs on a small demo and prints its tables; bad arguments are refused
+naming the argument."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def _benchmark(*args: str) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("benchmark", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_the_list_benchmark_runs_on_a_small_demo_and_prints_a_table():
+    """On 200 demo orders no order needs some actions: those cases time a query with no
+    SQL to run instead of failing."""
+    table = _benchmark("--parts", "list", "--orders", "200", "--repeat", "5")
+    assert table.startswith("Order list on 200 orders")
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    names = [row.split(" | ")[0].removeprefix("| ") for row in rows[1:]]
+    assert names[:2] == ["default view", "status"]
+    assert "needs action: overdue" in names and "filter lists, cold cache (default view)" in names
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--parts", "list,pigeon"], "Unknown part"),
+        (["--repeat", "1"], "--repeat must be at least 5"),
+        (["--orders", "0"], "--orders must be positive"),
+        (["--small", "10", "--subset", "5"], "--small and --subset"),
+        (["--user", "nobody@example.test"], "No user 'nobody@example.test'"),
+    ],
+)
+def test_bad_arguments_are_refused(args, message):
+    with pytest.raises(CommandError, match=message):
+        _benchmark(*args)
