@@ -17,6 +17,10 @@ class BadRequest(Exception):
     """A parameter TikTok would refuse (`invalid_param`)."""
 
 
+class EncodedOrders(list):
+    """Orders already encoded as JSON, each as bytes."""
+
+
 def _range(body: dict, name: str, now: float) -> tuple[int, int]:
     """[ge, lt): a missing lower bound is the shop's beginning, a missing upper one now."""
     low, high = body.get(f"{name}_ge"), body.get(f"{name}_lt")
@@ -113,14 +117,18 @@ def orders_search(world, shop_id: str, query: dict, body: dict) -> dict:
         size_default="",
         sort_default="DESC",
     )
-    orders = [world.orders[row["id"]].as_bytes() for row in page]
+    orders = EncodedOrders(world.orders[row["id"]].as_bytes() for row in page)
     return {"next_page_token": token, "total_count": total, "orders": orders}
 
 
 def orders_detail(world, shop_id: str, ids: list[str]) -> dict:
     """The shop's orders among `ids`; ids it does not know are left out."""
     found = (world.orders.get(order_id) for order_id in ids)
-    return {"orders": [o.as_bytes() for o in found if o is not None and o.shop.id == shop_id]}
+    return {
+        "orders": EncodedOrders(
+            order.as_bytes() for order in found if order is not None and order.shop.id == shop_id
+        )
+    }
 
 
 def _aftersales(world, shop_id, query, body, records, kind: str, result: str) -> dict:

@@ -10,9 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.control import control_answer
 from demo.tiktok_simulator.gateway import Call, TokenBucket, gateway_check
 from demo.tiktok_simulator.search import (
     BadRequest,
+    EncodedOrders,
     cancellations_search,
     orders_detail,
     orders_search,
@@ -97,8 +99,10 @@ def make_handler(sim: Simulator):
                 "data": data,
             }
             orders = data.get("orders") if isinstance(data, dict) else None
-            if orders is not None:  # already encoded: spliced in as the last member
+            if isinstance(orders, EncodedOrders):  # spliced in as the data's last member
                 data["orders"] = None
+            else:
+                orders = None
             with world.lock:  # written while no order is half-way through a step
                 body = json.dumps(payload).encode()
             if orders is not None:
@@ -218,29 +222,10 @@ def make_handler(sim: Simulator):
             self._send(200, page.encode(), "text/html; charset=utf-8")
 
         def _control(self, method: str, path: str, query: dict) -> None:
-            if path == "/simulator/status" and method == "GET":
-                sender = sim.sender
-                data = {
-                    "orders": len(world.orders),
-                    "notifications": world.notifications,
-                    "rate_limited": sim.limiter.refused,
-                    "webhooks": {
-                        "delivered": sender.delivered,
-                        "failed": sender.failed,
-                        "pending": sender.pending(),
-                    }
-                    if sender
-                    else None,
-                }
-                return self._envelope(200, 0, "Success", data)
-            if path == "/simulator/orders" and method == "POST":
-                shop = int(query.get("shop", "0")) if query.get("shop", "0").isdigit() else 0
-                count = min(
-                    int(query.get("count", "1")) if query.get("count", "1").isdigit() else 1, 1000
-                )
-                ids = [world.order_create(shop % len(accounts.shops)).id for _ in range(count)]
-                return self._envelope(200, 0, "Success", {"order_ids": ids})
-            return self._error("invalid_path")
+            answer = control_answer(sim, method, path, query)
+            if answer is None:
+                return self._error("invalid_path")
+            self._envelope(200, 0, "Success", answer)
 
     return Handler
 

@@ -33,7 +33,7 @@ class WebhookSender:
         self.timeout = timeout
         self.queue: list = []  # (due, sequence, attempt, body)
         self.sequence = 0
-        self.delivered = self.failed = self.attempts = 0
+        self.delivered = self.refused = self.failed = self.attempts = 0
         self.log: list[tuple[str, int, int | None]] = []  # (notification id, attempt, status)
         self.wake = threading.Condition()
         self.stopped = False
@@ -95,8 +95,10 @@ class WebhookSender:
             self.attempts += 1
             notification_id = json.loads(body)["tts_notification_id"]
             self.log.append((notification_id, attempt, status))
-            if status is not None and (200 <= status < 300 or status in c.WEBHOOK_FINAL_STATUSES):
+            if status is not None and 200 <= status < 300:
                 self.delivered += 1
+            elif status in c.WEBHOOK_FINAL_STATUSES:
+                self.refused += 1
             elif attempt < len(self.delays):
                 self._schedule(time.monotonic() + self.delays[attempt], attempt + 1, body)
             else:

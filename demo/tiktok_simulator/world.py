@@ -125,14 +125,20 @@ class World:
             return self._create(shop_number, self.clock(), pace=self.speed)
 
     def _note(self, order: SimOrder, webhook_type: int, data: dict) -> None:
-        self.notifications += 1
+        self.shop_notify(order.shop, webhook_type, data)
+
+    def shop_notify(self, shop, webhook_type: int, data: dict) -> None:
+        """Send one notification about `shop` (when a webhook URL is set)."""
+        with self.lock:
+            self.notifications += 1
+            number = self.notifications
         if self.notify is None:
             return
         self.notify(
             {
                 "type": webhook_type,
-                "tts_notification_id": str(self.epoch * 10**9 + self.notifications),
-                "shop_id": order.shop.id,
+                "tts_notification_id": str(self.epoch * 10**9 + number),
+                "shop_id": shop.id,
                 "timestamp": data.get("update_time") or int(self.clock()),
                 "data": data,
             }

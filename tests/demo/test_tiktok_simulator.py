@@ -225,6 +225,21 @@ def test_expired_access_token_is_refused_until_refreshed(make_simulator):
     assert late[0] == 400 and late[1]["code"] != 0
 
 
+def test_deauthorization_kills_the_tokens_and_is_notified(make_simulator):
+    sim, api, clock = make_simulator()
+    api.connect()
+    sent = []
+    sim.world.notify = sent.append
+    assert api.raw("POST", "/simulator/expiring", {"days": "12"})[0] == 200
+    warning = sent[-1]
+    assert warning["type"] == 7 and warning["data"]["expiration_time"] == str(START + 12 * 86400)
+    assert api.raw("POST", "/simulator/deauthorize", None)[0] == 200
+    assert [n["type"] for n in sent[-2:]] == [6, 6]
+    assert {n["shop_id"] for n in sent[-2:]} == {shop.id for shop in sim.accounts.shops}
+    status, answer = api.call("GET", "/authorization/202309/shops")
+    assert (status, answer["code"]) == (401, 36009004)
+
+
 # The gateway -------------------------------------------------------------------------------
 
 
@@ -485,3 +500,13 @@ def test_command_refuses_bad_options():
         call_command("tiktok_simulator", "--port", "70000")
     with pytest.raises(CommandError, match="--speed"):
         call_command("tiktok_simulator", "--speed", "0")
+
+
+def test_control_status_and_new_orders(make_simulator):
+    sim, api, clock = make_simulator()
+    status, _, content = api.raw("POST", "/simulator/orders", {"shop": "1", "count": "3"})
+    ids = json.loads(content)["data"]["order_ids"]
+    assert status == 200 and len(ids) == 3
+    assert {sim.world.orders[i].shop.region for i in ids} == {"GB"}
+    status, _, content = api.raw("GET", "/simulator/status", None)
+    assert json.loads(content)["data"]["orders"] == 3
