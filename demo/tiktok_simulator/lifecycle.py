@@ -88,7 +88,8 @@ def provider_id(name: str) -> str:
     return "7" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16))[:18]
 
 
-def _order_status(order: SimOrder) -> tuple[int, dict]:
+def status_note(order: SimOrder) -> tuple[int, dict]:
+    """The order-status notification (type 1) for the order as it is now."""
     data = order.data
     status = c.WEBHOOK_STATUS.get(data["status"], data["status"])
     return c.WEBHOOK_ORDER_STATUS, {
@@ -202,7 +203,7 @@ def _arrange(order: SimOrder, at: int, second_tracking: str | None) -> list:
         shipping_provider_id=provider_id(order.carrier),
     )
     status_set(order, "AWAITING_COLLECTION", at)
-    return [*notes, _order_status(order)]
+    return [*notes, status_note(order)]
 
 
 def _return(order: SimOrder, at: int, kind: str, status: str, reason: str) -> tuple[int, dict]:
@@ -244,7 +245,7 @@ def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[
         if order.shop.region != "US":  # outside the US a package exists from payment on
             packages_set(order, [data["line_items"]])
         status_set(order, "ON_HOLD", at)
-        return [_order_status(order)]
+        return [status_note(order)]
     if action in ("release", "collect", "deliver", "complete"):
         status, stamp = {
             "release": ("AWAITING_SHIPMENT", None),
@@ -255,12 +256,12 @@ def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[
         if stamp:
             data[stamp] = at
         status_set(order, status, at)
-        return [_order_status(order)]
+        return [status_note(order)]
     if action == "cancel":
         role, reason = arg
         _cancellation(order, at, "CANCEL", c.CANCEL_STATUS_SUCCESS, role, reason)
         _cancelled(order, at, role, reason)
-        return [_cancellation_note(order), _order_status(order)]
+        return [_cancellation_note(order), status_note(order)]
     if action == "cancel_request":
         _cancellation(order, at, "BUYER_CANCEL", c.CANCEL_STATUS_PENDING, "BUYER", arg)
         deadline = at + int(2 * c.DAY / pace)
@@ -280,7 +281,7 @@ def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[
         notes = [_cancellation_note(order)]
         if action == "cancel_approve":
             _cancelled(order, at, "BUYER", order.cancellation["cancel_reason_text"])
-            notes.append(_order_status(order))
+            notes.append(status_note(order))
         elif action == "cancel_withdraw":
             data.update(is_buyer_request_cancel=False, update_time=at)
         return notes

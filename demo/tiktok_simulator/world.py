@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 
 from demo.tiktok_simulator import constants as c
-from demo.tiktok_simulator.lifecycle import plan_for, step_apply
+from demo.tiktok_simulator.lifecycle import plan_for, status_note, step_apply
 from demo.tiktok_simulator.orders import SimOrder, order_build
 
 SHOP_WEIGHTS = (2, 1)  # the first shop gets two orders out of three, as in the demo seed
@@ -71,16 +71,7 @@ class World:
         order.plan, order.pace = plan, pace
         self.orders[order.id] = order
         self.by_shop[shop.id].append(order)
-        self._note(
-            order,
-            1,
-            {
-                "order_id": order.id,
-                "order_status": "UNPAID",
-                "is_on_hold_order": True,
-                "update_time": int(at),
-            },
-        )
+        self._note(order, *status_note(order), at)
         self._next_step(order)
         return order
 
@@ -113,7 +104,7 @@ class World:
                 order, action, arg = payload
                 order.cached = None
                 for webhook_type, data in step_apply(order, int(at), action, arg, order.pace):
-                    self._note(order, webhook_type, data)
+                    self._note(order, webhook_type, data, at)
                 if order.plan:
                     self._next_step(order)
                 else:
@@ -124,11 +115,11 @@ class World:
         with self.lock:
             return self._create(shop_number, self.clock(), pace=self.speed)
 
-    def _note(self, order: SimOrder, webhook_type: int, data: dict) -> None:
-        self.shop_notify(order.shop, webhook_type, data)
+    def _note(self, order: SimOrder, webhook_type: int, data: dict, at: float) -> None:
+        self.shop_notify(order.shop, webhook_type, data, at)
 
-    def shop_notify(self, shop, webhook_type: int, data: dict) -> None:
-        """Send one notification about `shop` (when a webhook URL is set)."""
+    def shop_notify(self, shop, webhook_type: int, data: dict, at: float | None = None) -> None:
+        """Send one notification about `shop` (when a webhook URL is set), pushed at `at`."""
         with self.lock:
             self.notifications += 1
             number = self.notifications
@@ -139,7 +130,7 @@ class World:
                 "type": webhook_type,
                 "tts_notification_id": str(self.epoch * 10**9 + number),
                 "shop_id": shop.id,
-                "timestamp": data.get("update_time") or int(self.clock()),
+                "timestamp": int(self.clock() if at is None else at),
                 "data": data,
             }
         )

@@ -21,6 +21,7 @@ from django.core.management import CommandError, call_command
 
 from demo.tiktok_simulator import simulator_server
 from demo.tiktok_simulator.signing import request_sign, webhook_signature_valid
+from demo.tiktok_simulator.webhooks import WebhookSender
 
 KEY, SECRET, SERVICE = "test-app-key", "test-app-secret", "7000000000000000042"
 START = 1_796_000_000  # 2026-11-29 UTC
@@ -410,9 +411,10 @@ def test_statuses_advance_with_simulated_time(make_simulator):
 
 
 class Receiver:
-    """A local webhook endpoint that fails each notification's first delivery."""
+    """A local webhook endpoint that fails each notification's first delivery (503), or
+    answers every delivery with `status`."""
 
-    def __init__(self):
+    def __init__(self, status=None):
         self.deliveries, self.lock = [], threading.Lock()
         receiver = self
 
@@ -425,7 +427,7 @@ class Receiver:
                 with receiver.lock:
                     first = all(b != body for _, b in receiver.deliveries)
                     receiver.deliveries.append((dict(self.headers), body))
-                self.send_response(503 if first else 200)
+                self.send_response(status or (503 if first else 200))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -439,7 +441,7 @@ def test_webhooks_are_signed_as_tiktok_signs_them_and_retried(make_simulator):
     sim, api, clock = make_simulator(webhook_url=receiver.url, speed=1200)
     order = sim.world.order_create(0)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len(receiver.deliveries) < 2:
+    while time.monotonic() < deadline and sim.sender.delivered < 1:
         time.sleep(0.05)
     receiver.server.shutdown()
     (headers, body), (headers_again, body_again) = receiver.deliveries[:2]
@@ -448,14 +450,30 @@ def test_webhooks_are_signed_as_tiktok_signs_them_and_retried(make_simulator):
     assert webhook_signature_valid(KEY, SECRET, body, headers["Authorization"])
     envelope = json.loads(body)
     assert envelope["type"] == 1 and envelope["shop_id"] == sim.accounts.shops[0].id
-    assert envelope["tts_notification_id"].isdigit()
+    assert envelope["tts_notification_id"].isdigit() and envelope["timestamp"] == START
     assert envelope["data"] == {
         "order_id": order.id,
         "order_status": "UNPAID",
         "is_on_hold_order": True,
         "update_time": START,
     }
-    assert sim.sender.delivered == 1
+    assert (sim.sender.delivered, sim.sender.attempts, sim.sender.failed) == (1, 2, 0)
+
+
+@pytest.mark.parametrize(("status", "attempts"), [(500, 4), (401, 1)])
+def test_webhooks_are_given_up_after_the_last_retry_and_a_401_is_final(status, attempts):
+    receiver = Receiver(status=status)
+    sender = WebhookSender(
+        receiver.url, app_key=KEY, app_secret=SECRET, speed=100, delays=(1, 2, 3)
+    ).start()
+    sender.enqueue({"type": 1, "tts_notification_id": "1", "shop_id": "2", "data": {}})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and sender.failed + sender.refused < 1:
+        time.sleep(0.02)
+    sender.stop()
+    receiver.server.shutdown()
+    assert len(receiver.deliveries) == sender.attempts == attempts
+    assert (sender.failed, sender.refused) == ((1, 0) if status == 500 else (0, 1))
 
 
 def test_every_kind_of_change_is_notified(make_simulator):
