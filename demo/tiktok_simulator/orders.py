@@ -48,6 +48,9 @@ class SimOrder:
     returns: list = field(default_factory=list)
     cached: bytes | None = None  # as_json() encoded, until the next change
     packed: bytes | None = None  # compressed, once the order has settled
+    carrier: str = ""  # who will carry it, and the tracking number it will get
+    tracking: str = ""
+    pace: float = 1.0  # how much faster than TikTok's its stages pass
 
     @property
     def id(self) -> str:
@@ -81,7 +84,7 @@ def _split(total: Decimal, parts: int) -> list[Decimal]:
     return [share] * (parts - 1) + [to_money(total - share * (parts - 1))]
 
 
-def _line_items(rng, lines, order_id: str, currency: str, tax_rate: Decimal) -> list[dict]:
+def _line_items(lines, order_id: str, currency: str, tax_rate: Decimal) -> list[dict]:
     items = []
     for number, line in enumerate(lines):
         quantity = line.quantity
@@ -169,7 +172,7 @@ def order_build(rng: random.Random, shop: SimShop, shop_number: int, index: int,
     lines = _lines(rng, shop.region)
     tax_rate = Decimal(market["tax_rate"])
     address, buyer = recipient_address(rng, shop)
-    items = _line_items(rng, lines, order_id, shop.currency, tax_rate)
+    items = _line_items(lines, order_id, shop.currency, tax_rate)
     sub_preview = sum((line.subtotal_after_discount for line in lines), Decimal(0))
     base_shipping = Decimal("5.99") if shop.region == "US" else Decimal("3.49")
     free = sub_preview >= (35 if shop.region == "US" else 25)
@@ -229,10 +232,7 @@ def order_build(rng: random.Random, shop: SimShop, shop_number: int, index: int,
     }
     if not seller_shipping:
         data["recipient_address"] = address_masked(address)
-    order = SimOrder(shop=shop, data=data)
-    order.carrier = carrier
-    order.tracking = _tracking_number(rng, carrier)
-    return order
+    return SimOrder(shop=shop, data=data, carrier=carrier, tracking=_tracking_number(rng, carrier))
 
 
 def address_masked(address: dict) -> dict:

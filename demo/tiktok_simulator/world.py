@@ -1,4 +1,4 @@
-"""The simulated shops' orders over time: arrivals, planned steps, searches with page tokens.
+"""The simulated shops' orders over time: arrivals, planned steps and their notifications.
 
 Times are real Unix times; `speed` compresses how long each stage of a new order lasts (at
 speed 60 the one-hour hold takes a minute). Orders already in the shop when the simulator
@@ -15,6 +15,10 @@ from demo.tiktok_simulator.lifecycle import plan_for, status_note, step_apply
 from demo.tiktok_simulator.orders import SimOrder, order_build
 
 SHOP_WEIGHTS = (2, 1)  # the first shop gets two orders out of three, as in the demo seed
+
+
+def shop_weights(count: int) -> list[int]:
+    return [SHOP_WEIGHTS[n] if n < len(SHOP_WEIGHTS) else 1 for n in range(count)]
 
 
 class World:
@@ -43,11 +47,10 @@ class World:
         self.notify = None  # callable(envelope) set by the webhook sender
         self.snapshots: OrderedDict = OrderedDict()
         self.lock = threading.RLock()
-        weights = SHOP_WEIGHTS[: len(self.shops)] or (1,) * len(self.shops)
-        total = sum(weights) + len(self.shops) - len(weights)
+        weights = shop_weights(len(self.shops))
         for number, shop in enumerate(self.shops):
-            share = (weights[number] if number < len(weights) else 1) / total
-            rate = orders_per_hour * share / 3600  # simulated orders per simulated second
+            # simulated orders per simulated second
+            rate = orders_per_hour * weights[number] / sum(weights) / 3600
             rng = random.Random(f"{seed}:{shop.id}:arrivals")
             if rate > 0:
                 self._push(
@@ -81,7 +84,7 @@ class World:
 
     def _backlog(self, count: int, days: float) -> None:
         rng = random.Random(f"{self.seed}:backlog")
-        weights = [SHOP_WEIGHTS[n] if n < len(SHOP_WEIGHTS) else 1 for n in range(len(self.shops))]
+        weights = shop_weights(len(self.shops))
         created = sorted(self.start - rng.uniform(0, days * c.DAY) for _ in range(count))
         notify, self.notify = self.notify, None  # the past sends nothing
         for at in created:
