@@ -27,8 +27,9 @@ def request_sign_valid(path: str, params: dict, body: bytes, app_secret: str, si
     candidates = [body]
     if body.strip() == b"{}":
         candidates.append(b"")
+    given = sign.lower().encode()
     return any(
-        hmac.compare_digest(request_sign(path, params, candidate, app_secret), sign.lower())
+        hmac.compare_digest(request_sign(path, params, candidate, app_secret).encode(), given)
         for candidate in candidates
     )
 
@@ -38,4 +39,5 @@ def webhook_signature(app_key: str, app_secret: str, raw_body: bytes) -> str:
 
 
 def webhook_signature_valid(app_key: str, app_secret: str, raw_body: bytes, header: str) -> bool:
-    return hmac.compare_digest(webhook_signature(app_key, app_secret, raw_body), header or "")
+    expected = webhook_signature(app_key, app_secret, raw_body).encode()
+    return hmac.compare_digest(expected, (header or "").encode())

@@ -264,6 +264,7 @@ def test_signed_calls_are_accepted_and_bad_ones_refused_as_tiktok_does(make_simu
     assert refused("POST", search, ok, {"order_status": "UNPAID"}, signed_body=b"") == (401, 106001)
     assert refused("POST", search, ok, {}, signed=False) == (400, 36009004)
     assert refused("POST", search, ok, {}, signed=False, sign="0" * 64) == (401, 106001)
+    assert refused("POST", search, ok, {}, signed=False, sign="é") == (401, 106001)
     assert refused("POST", search, ok, {}, app_key="other") == (400, 36009004)
     assert refused("POST", search, {**ok, "timestamp": str(START - 301)}, {}) == (400, 36009004)
     assert refused("POST", search, {"page_size": "10"}, {}) == (400, 106013)
