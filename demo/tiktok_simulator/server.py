@@ -4,13 +4,15 @@ on one local port, plus a small /simulator/ control surface for the demo and the
 import html
 import json
 import threading
+import time
 import uuid
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo.tiktok_simulator import constants as c
-from demo.tiktok_simulator.control import control_answer
+from demo.tiktok_simulator.control import FAULT_ANSWERS, FAULT_SLOW_SECONDS, control_answer
 from demo.tiktok_simulator.gateway import Call, TokenBucket, gateway_check
 from demo.tiktok_simulator.search import (
     BadRequest,
@@ -51,6 +53,17 @@ class Simulator:
         self.redirect_url = redirect_url
         self.sender = None
         self.stopped = threading.Event()
+        self.faults: deque[str] = deque()  # what goes wrong with the next Open API calls
+
+    def fault_add(self, kind: str, count: int = 1) -> None:
+        """Make the next `count` Open API calls fail this way (control.FAULTS)."""
+        self.faults.extend([kind] * count)
+
+    def fault_take(self) -> str | None:
+        try:
+            return self.faults.popleft()
+        except IndexError:
+            return None
 
     def tick_forever(self, interval: float = 0.2) -> None:
         while not self.stopped.wait(interval):
@@ -82,7 +95,11 @@ def make_handler(sim: Simulator):
         def log_message(self, format, *args):  # noqa: A002 - the standard library's name
             return
 
+        truncate = False
+
         def _send(self, status: int, body: bytes, content_type: str, extra=()) -> None:
+            if self.truncate:
+                body, self.truncate = body[: len(body) // 2], False
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -148,6 +165,12 @@ def make_handler(sim: Simulator):
                 return self._envelope(200, 0, "success", data)
             if path.startswith("/simulator/"):
                 return self._control(method, path, query)
+            fault = sim.fault_take()
+            if fault in FAULT_ANSWERS:
+                return self._send(*FAULT_ANSWERS[fault])
+            if fault == "slow":
+                time.sleep(FAULT_SLOW_SECONDS)
+            self.truncate = fault == "truncated"
             headers = {name.lower(): value for name, value in self.headers.items()}
             call = Call(method=method, path=path, query=query, body=body, headers=headers)
             error = gateway_check(call, accounts=accounts, limiter=sim.limiter, now=world.clock())
@@ -222,7 +245,10 @@ def make_handler(sim: Simulator):
             self._send(200, page.encode(), "text/html; charset=utf-8")
 
         def _control(self, method: str, path: str, query: dict) -> None:
-            answer = control_answer(sim, method, path, query)
+            try:
+                answer = control_answer(sim, method, path, query)
+            except BadRequest as problem:
+                return self._error("invalid_param", str(problem))
             if answer is None:
                 return self._error("invalid_path")
             self._envelope(200, 0, "Success", answer)

@@ -278,6 +278,22 @@ def test_signed_calls_are_accepted_and_bad_ones_refused_as_tiktok_does(make_simu
     assert (status, answer["code"]) == (401, 36009004) and "x-tts-access-token" in answer["message"]
 
 
+def test_faults_break_the_next_calls_the_way_asked(make_simulator):
+    sim, api, clock = make_simulator(backlog=3)
+    api.connect()
+    shops = "/authorization/202309/shops"
+    for kind in ("html", "unavailable", "internal", "rate_limited", "truncated"):
+        assert api.raw("POST", "/simulator/faults", {"kind": kind})[0] == 200
+    answers = [api.raw("GET", shops, {"app_key": KEY})[:3:2] for _ in range(5)]
+    assert answers[0][0] == 502 and answers[0][1].startswith(b"<html>")
+    assert [status for status, _ in answers[1:4]] == [503, 200, 429]
+    assert json.loads(answers[2][1])["code"] == 36009003
+    with pytest.raises(ValueError):
+        json.loads(answers[4][1])
+    assert api.call("GET", shops)[1]["code"] == 0  # and then all is well again
+    assert api.raw("POST", "/simulator/faults", {"kind": "meteor"})[0] == 400
+
+
 def test_rate_limit_answers_429_per_shop(make_simulator):
     sim, api, clock = make_simulator(rate_limit=3)
     api.connect()
