@@ -88,6 +88,7 @@ ERRORS = {
         105002,
         "Expired credentials. The `access_token` or `x-tts-access-token` header has expired.",
     ),
+    # UNCONFIRMED: also answered for a cipher that names no shop at all.
     "token_not_for_shop": (
         403,
         101000,
@@ -109,8 +110,6 @@ ERRORS = {
         "Unexpected identifier. The `shop_cipher` query parameter is not required for this "
         "request.",
     ),
-    # UNCONFIRMED: TikTok documents no message for a cipher that names no shop at all.
-    "invalid_cipher": (400, 36009004, "Invalid identifier. The `shop_cipher` is invalid."),
     "content_type": (
         415,
         36009022,

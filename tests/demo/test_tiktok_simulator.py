@@ -167,6 +167,7 @@ def test_signed_calls_are_accepted_and_bad_ones_refused_as_tiktok_does(make_simu
     assert refused("GET", "/order/202309/nothing", ok) == (404, 36009009)
     assert refused("POST", "/order/202212/orders/search", ok, {}) == (404, 36009014)
     assert refused("GET", search, ok) == (405, 36009010)
+    assert refused("POST", search, ok, {}, content_type="text/plain") == (415, 36009022)
     api.token = "ROW_forged"
     status, answer = api.call("POST", search, ok, {})
     assert (status, answer["code"]) == (401, 36009004) and "x-tts-access-token" in answer["message"]

@@ -52,13 +52,14 @@ class Api:
 
     def call(self, method, path, params=None, body=None, *, signed=True, signed_body=None, **query):
         raw_body = b"" if body is None else json.dumps(body).encode()
+        content_type = query.pop("content_type", "application/json")
         params = {"app_key": self.key, "timestamp": str(int(self.clock())), **(params or {})}
         if signed:
             params["sign"] = request_sign(
                 path, params, raw_body if signed_body is None else signed_body, self.secret
             )
         params.update(query)
-        headers = {"x-tts-access-token": self.token, "Content-Type": "application/json"}
+        headers = {"x-tts-access-token": self.token, "Content-Type": content_type}
         status, _, content = self.raw(method, path, params, raw_body, headers)
         return status, json.loads(content)
 
