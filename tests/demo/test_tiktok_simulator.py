@@ -190,11 +190,11 @@ def test_faults_break_the_next_calls_the_way_asked(make_simulator):
 
 
 def test_rate_limit_answers_429_per_shop(make_simulator):
-    sim, api, clock = make_simulator(rate_limit=3)
+    sim, api, clock = make_simulator(rate_limit=1)
     api.connect()
-    us, uk = api.cipher(0), api.cipher(1)
+    us, uk = (shop.cipher for shop in sim.accounts.shops)
     path = "/order/202309/orders"
-    answers = [api.call("GET", path, {"shop_cipher": us, "ids": "1"}) for _ in range(8)]
+    answers = [api.call("GET", path, {"shop_cipher": us, "ids": "1"}) for _ in range(6)]
     limited = [answer for status, answer in answers if status == 429]
     assert limited and limited[0]["code"] == 36009002
     assert api.call("GET", path, {"shop_cipher": uk, "ids": "1"})[0] == 200  # its own bucket
