@@ -6,28 +6,26 @@ checkpoints in the §9 vocabulary. No database access, so the same builder serve
 """
 
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import Shop
 from demo import words as data
-from orders.models import Order, OrderEvent, OrderLine, Package, Refund
-from orders.money import line_amounts, order_totals, to_money
+from demo.parcels import packages_add
+from demo.parts import DemoOrder, random_billing, random_buyer, random_lines
+from orders.models import Order, OrderEvent, Refund
+from orders.money import order_totals
 from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
-    PACKAGE_STATUS_FOR_ORDER,
     ActorType,
     EventKind,
     FulfillmentType,
     LineStatus,
     OrderStatus,
     OrderType,
-    PackageStatus,
     RefundStatus,
     TrackingStatus,
 )
-from tracking.models import TrackingCheckpoint, checkpoint_fingerprint
 
 S = OrderStatus
 T = TrackingStatus
@@ -49,18 +47,6 @@ REACHED = {
     S.COMPLETED: 4,
 }
 SHIPPED = {S.IN_TRANSIT, S.DELIVERED, S.COMPLETED}
-
-
-@dataclass
-class DemoOrder:
-    """An order and everything that hangs off it, not yet saved."""
-
-    order: Order
-    lines: list[OrderLine] = field(default_factory=list)
-    packages: list[Package] = field(default_factory=list)
-    checkpoints: list[tuple[int, TrackingCheckpoint]] = field(default_factory=list)
-    events: list[OrderEvent] = field(default_factory=list)
-    refunds: list[Refund] = field(default_factory=list)
 
 
 def demo_order_id(shop_number: int, index: int) -> str:
@@ -116,100 +102,6 @@ def _milestone_times(rng, created: datetime, reached: int, now: datetime) -> lis
     return times
 
 
-def _tracking_number(rng: random.Random, carrier: str) -> str:
-    def digits(n: int) -> str:
-        return digits_str(rng, n)
-
-    if carrier == "USPS":
-        return "9400" + digits(18)
-    if carrier == "UPS":
-        return "1Z" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(16))
-    if carrier == "Royal Mail":
-        return "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2)) + digits(9) + "GB"
-    if carrier == "Evri":
-        return "H" + digits(15)
-    return digits(14 if carrier == "DPD" else 12)
-
-
-def _buyer(rng: random.Random, market: dict) -> dict:
-    first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
-    city, state, postal = rng.choice(market["places"])
-    postal_code = (
-        (postal + digits_str(rng, 2))
-        if postal.isdigit()
-        else (
-            f"{postal} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-        )
-    )
-    handle = f"{first.lower()}.{last.lower().replace(chr(39), '')}{rng.randint(1, 99)}"
-    return {
-        "buyer_user_id": "7" + digits_str(rng, 18),
-        "buyer_username": handle,
-        "buyer_nickname": first,
-        "buyer_email": f"{digits_str(rng, 10)}{handle[:4]}@scs3.tiktok.com",
-        "recipient_name": f"{first} {last}",
-        "recipient_phone": market["phone"].format(area=digits_str(rng, 3), rest=digits_str(rng, 7)),
-        "address_line1": f"{rng.randint(1, 9800)} {rng.choice(data.STREETS)}",
-        "address_line2": rng.choice(("", "", "", f"Apt {rng.randint(1, 40)}")),
-        "city": city,
-        "state": state,
-        "postal_code": postal_code,
-    }
-
-
-def digits_str(rng: random.Random, n: int) -> str:
-    return f"{rng.randrange(10**n):0{n}d}"
-
-
-def _lines(rng: random.Random, currency_market: str) -> list[OrderLine]:
-    count = rng.choices((1, 2, 3, 4), (64, 23, 9, 4))[0]
-    lines = []
-    for product in rng.sample(data.CATALOGUE, count):
-        name, category, price, colours, sizes = product
-        variation = ", ".join(
-            v
-            for v in (
-                rng.choice(colours) if colours else "",
-                rng.choice(sizes) if sizes else "",
-            )
-            if v
-        )
-        unit = Decimal(price)
-        if currency_market != "US":  # the same catalogue, priced in pounds
-            unit = to_money(unit * Decimal("0.85"))
-        quantity = rng.choices((1, 2, 3), (80, 15, 5))[0]
-        gross = unit * quantity
-        seller = platform = Decimal(0)
-        if rng.random() < 0.3:
-            seller = to_money(gross * rng.choice((10, 15, 20)) / 100)
-        if rng.random() < 0.25:
-            platform = to_money(gross * rng.choice((5, 10)) / 100)
-        product_number = data.CATALOGUE.index(product)
-        sku_suffix = sum(map(ord, variation)) % 97
-        lines.append(
-            OrderLine(
-                sku_id=f"17{product_number:03d}{sku_suffix:02d}{len(variation):02d}0000000012",
-                seller_sku=f"{''.join(w[0] for w in name.split()[:3]).upper()}-{product_number:02d}"
-                + (
-                    f"-{variation.replace(', ', '-').replace(' ', '').upper()}" if variation else ""
-                ),
-                product_id=f"172{product_number:03d}9000000000",
-                product_name=name,
-                variation=variation,
-                product_category=category,
-                quantity=quantity,
-                **line_amounts(
-                    unit_original_price=unit,
-                    quantity=quantity,
-                    platform_discount=platform,
-                    seller_discount=seller,
-                ),
-            )
-        )
-    return lines
-
-
 def build_order(
     *,
     shop: Shop,
@@ -222,7 +114,7 @@ def build_order(
     """One complete order of `shop` created at `created` (UTC), as the world is at `now`."""
     market = data.MARKETS.get(shop.market, data.MARKETS["US"])
     status = OrderStatus(status) if status else status_for_age(rng, now - created)
-    lines = _lines(rng, shop.market)
+    lines = random_lines(rng, shop.market)
 
     # Cancelled orders stop somewhere along the way; pick where and why.
     cancelled = status == S.CANCELLED
@@ -246,7 +138,7 @@ def build_order(
         tax=sub_preview * tax_rate,
         retail_delivery_fee=Decimal("0"),
     )
-    buyer = _buyer(rng, market)
+    buyer = random_buyer(rng, market)
     rdf = market["retail_delivery_fee"].get(buyer["state"])
     if rdf:
         totals = order_totals(
@@ -268,7 +160,7 @@ def build_order(
             "postal_code",
         ):
             buyer[key] = ""
-    billing = _billing(rng, buyer, market, shop.market) if has_address else {}
+    billing = random_billing(rng, buyer, market, shop.market) if has_address else {}
     fbt = rng.random() < 0.08
     paid = stamps.get("paid_time")
     update_time = max([created, cancel_time or created, *stamps.values()])
@@ -306,37 +198,10 @@ def build_order(
     demo = DemoOrder(order=order, lines=lines)
     for line in lines:
         line.display_status = LINE_STATUS_FOR_ORDER[status] or LineStatus.AWAITING_SHIPMENT
-    _packages(demo, rng, market, shop.market, now)
+    packages_add(demo, rng, market, shop.market, now)
     _events(demo, rng, now)
     _refunds(demo, rng, now)
     return demo
-
-
-def _billing(rng, buyer: dict, market: dict, market_code: str) -> dict:
-    """Billing equals shipping for most buyers; some differ, a few in another country."""
-    roll = rng.random()
-    if roll < 0.95:
-        city, state, postal, country = (
-            buyer["city"],
-            buyer["state"],
-            buyer["postal_code"],
-            market_code,
-        )
-        line1 = buyer["address_line1"]
-    else:
-        city, state, postal_prefix = rng.choice(market["places"])
-        postal, country = f"{postal_prefix}{digits_str(rng, 2)}", market_code
-        line1 = f"{rng.randint(1, 9800)} {rng.choice(data.STREETS)}"
-        if roll > 0.993:
-            city, state, postal, country = "Toronto", "Ontario", "M5V 2T6", "CA"
-    return {
-        "billing_name": buyer["recipient_name"],
-        "billing_address_line1": line1,
-        "billing_city": city,
-        "billing_state": state,
-        "billing_postal_code": postal,
-        "billing_region_code": country,
-    }
 
 
 def _event(demo: DemoOrder, kind, actor_type, when, **payload) -> None:
@@ -387,101 +252,6 @@ def _events(demo: DemoOrder, rng: random.Random, now: datetime) -> None:
                 body=rng.choice(data.SELLER_REPLIES),
                 delivery="sent",
             )
-
-
-def _packages(demo: DemoOrder, rng, market: dict, market_code: str, now: datetime) -> None:
-    order = demo.order
-    shipped_at = order.rts_time
-    if order.status == S.PARTIALLY_SHIPPING:
-        shipped_at = order.paid_time + (now - order.paid_time) / 2
-        order.update_time = shipped_at
-    if shipped_at is None:
-        return
-    carrier = rng.choice(market["carriers"])
-    package = Package(
-        package_id="11" + digits_str(rng, 16),
-        shipping_provider_name=carrier,
-        tracking_number=_tracking_number(rng, carrier),
-        tracking_provider="simulator",
-        package_status=PACKAGE_STATUS_FOR_ORDER[order.status]
-        or (
-            PackageStatus.FULFILLING
-            if order.status == S.PARTIALLY_SHIPPING
-            else PackageStatus.PROCESSING
-        ),
-    )
-    demo.packages.append(package)
-    lines = demo.lines[:1] if order.status == S.PARTIALLY_SHIPPING else demo.lines
-    for line in lines:
-        line.package = package
-    if order.status == S.PARTIALLY_SHIPPING:
-        for line in demo.lines[1:]:
-            line.display_status = LineStatus.AWAITING_SHIPMENT
-        lines[0].display_status = LineStatus.IN_TRANSIT
-
-    places = data.CHECKPOINT_PLACES.get(market_code, data.CHECKPOINT_PLACES["US"])
-    scans = [(shipped_at, T.INFO_RECEIVED, places[0], "Shipping label created")]
-    collected = order.collection_time or (
-        shipped_at if order.status == S.PARTIALLY_SHIPPING else None
-    )
-    end = order.delivery_time or order.cancel_time or now
-    if collected:
-        scans.append((collected, T.IN_TRANSIT, places[0], "Picked up by carrier"))
-        hops = rng.randint(1, 3)
-        for i in range(1, hops + 1):
-            when = collected + (end - collected) * i / (hops + 2)
-            scans.append(
-                (when, T.IN_TRANSIT, rng.choice(places[1:]), "Arrived at sorting facility")
-            )
-        city = order.city or places[-1]
-        if order.delivery_time:
-            scans.append(
-                (
-                    order.delivery_time - timedelta(hours=rng.uniform(2, 6)),
-                    T.OUT_FOR_DELIVERY,
-                    city,
-                    "Out for delivery",
-                )
-            )
-            scans.append((order.delivery_time, T.DELIVERED, city, "Delivered, front door"))
-        elif order.status == S.CANCELLED:
-            scans.append((order.cancel_time, T.RETURNED, places[0], "Returned to sender"))
-        elif order.status == S.IN_TRANSIT:
-            roll = rng.random()
-            late = end - timedelta(hours=rng.uniform(1, 12))
-            if roll < 0.06:
-                scans.append((late, T.EXCEPTION, city, "Address information needed"))
-            elif roll < 0.1:
-                scans.append((late, T.ATTEMPT_FAIL, city, "Delivery attempted, nobody home"))
-            elif roll < 0.12:
-                scans.append((late, T.AVAILABLE_FOR_PICKUP, city, "Held at local post office"))
-            elif roll < 0.3 and now - collected > timedelta(hours=30):
-                scans.append((late, T.OUT_FOR_DELIVERY, city, "Out for delivery"))
-    scans = [scan for scan in scans if scan[0] <= now]
-    scans.sort(key=lambda scan: scan[0])
-    for when, status, location, message in scans:
-        demo.checkpoints.append(
-            (
-                0,
-                TrackingCheckpoint(
-                    occurred_at=when,
-                    status=status,
-                    location=location,
-                    message=message,
-                    raw={"provider": "simulator", "status": status},
-                    fingerprint=checkpoint_fingerprint(when, status, message),
-                ),
-            )
-        )
-    last = scans[-1]
-    package.tracking_status = last[1]
-    package.last_checkpoint_at, package.last_checkpoint_message = last[0], last[3]
-    if collected:
-        package.estimated_delivery_date = (
-            (collected + timedelta(days=4)).astimezone(order.shop.zone).date()
-        )
-    if package.tracking_status not in (T.DELIVERED, T.RETURNED, T.EXPIRED):
-        package.next_poll_at = now + timedelta(minutes=rng.randint(5, 240))
 
 
 def _refunds(demo: DemoOrder, rng: random.Random, now: datetime) -> None:

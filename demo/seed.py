@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.models import Membership, Shop, User
 from accounts.roles import Role
 from accounts.services import membership_grant
-from demo.builder import DemoOrder, build_order, demo_order_id
+from demo.builder import build_order, demo_order_id
 from demo.bulk import bulk_insert
+from demo.parts import DemoOrder
 from orders.models import Order, OrderEvent, OrderLine, Package, Refund
 from orders.statuses import ActorType
 from tracking.models import TrackingCheckpoint

@@ -9,7 +9,7 @@ import hashlib
 import random
 
 from demo import words
-from demo.builder import _tracking_number
+from demo.parts import random_tracking_number
 from demo.tiktok_simulator import constants as c
 from demo.tiktok_simulator.orders import (
     SimOrder,
@@ -61,7 +61,7 @@ def plan_for(rng: random.Random, order: SimOrder) -> list[tuple[float, str, obje
         arrange = max(arrange, answered + 60)
     split = len({item["product_id"] for item in order.data["line_items"]}) > 1
     split = split and rng.randrange(1000) < c.SHARE_SPLIT
-    second = _tracking_number(rng, order.carrier) if split else None
+    second = random_tracking_number(rng, order.carrier) if split else None
     steps.append((arrange, "arrange", second))
     t = arrange + _between(rng, c.COLLECT_AFTER)
     steps.append((t, "collect", None))

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from demo import words
-from demo.builder import _buyer, _lines, _tracking_number, demo_order_id, digits_str
+from demo.builder import demo_order_id
+from demo.parts import digits_str, random_buyer, random_lines, random_tracking_number
 from demo.tiktok_simulator.accounts import SimShop
 from orders.money import order_totals, to_money
 
@@ -135,7 +136,7 @@ def _line_items(lines, order_id: str, currency: str, tax_rate: Decimal) -> list[
 def recipient_address(rng: random.Random, shop: SimShop) -> tuple[dict, dict]:
     """(TikTok's recipient_address, the demo buyer it was made from)."""
     market = words.MARKETS.get(shop.region, words.MARKETS["US"])
-    buyer = _buyer(rng, market)
+    buyer = random_buyer(rng, market)
     country = {"US": "United States", "GB": "United Kingdom"}.get(shop.region, shop.region)
     street = ", ".join(part for part in (buyer["address_line1"], buyer["address_line2"]) if part)
     levels = ("Country", "State", "County", "City") if shop.region == "US" else ("Country", "")
@@ -169,7 +170,7 @@ def order_build(rng: random.Random, shop: SimShop, shop_number: int, index: int,
     """A new UNPAID order of `shop` created at `created`."""
     market = words.MARKETS.get(shop.region, words.MARKETS["US"])
     order_id = demo_order_id(FIRST_SHOP_NUMBER + shop_number, index)
-    lines = _lines(rng, shop.region)
+    lines = random_lines(rng, shop.region)
     tax_rate = Decimal(market["tax_rate"])
     address, buyer = recipient_address(rng, shop)
     items = _line_items(lines, order_id, shop.currency, tax_rate)
@@ -232,7 +233,9 @@ def order_build(rng: random.Random, shop: SimShop, shop_number: int, index: int,
     }
     if not seller_shipping:
         data["recipient_address"] = address_masked(address)
-    return SimOrder(shop=shop, data=data, carrier=carrier, tracking=_tracking_number(rng, carrier))
+    return SimOrder(
+        shop=shop, data=data, carrier=carrier, tracking=random_tracking_number(rng, carrier)
+    )
 
 
 def address_masked(address: dict) -> dict:
