@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from accounts.models import AuditAction, Shop, User
-from accounts.services import audit_record
 from tiktok.client import TikTokClient
 from tiktok.crypto import TokenUnreadable
 from tiktok.exceptions import (
@@ -25,7 +24,11 @@ from tiktok.exceptions import (
 from tiktok.models import ConnectionState, TikTokConnection
 from tiktok.results import AuthorizedShop
 from tiktok.selectors import connection_shops_for_user
-from tiktok.services.connections import connection_error_record, token_failure_audit
+from tiktok.services.connections import (
+    connection_audit,
+    connection_error_record,
+    token_failure_audit,
+)
 from tiktok.services.oauth import authorize_url, oauth_state_consume, oauth_state_issue
 from tiktok.services.tokens import connection_authorize, connection_call
 
@@ -85,7 +88,8 @@ def connection_callback(
     if shop is None:
         raise ConnectRefused("Nothing was connected: you no longer manage that shop.")
     if error or not code or code == "null":
-        denied = ConnectRefused(f"TikTok did not authorize the portal ({error or 'no code'}).")
+        said = (error or "no code")[:100]
+        denied = ConnectRefused(f"TikTok did not authorize the portal ({said}).")
         token_failure_audit(shop=shop, error=denied, step="authorize", actor=user, request=request)
         raise ConnectRefused(f"Nothing was connected: {denied}")
     client = client or TikTokClient.from_settings()
@@ -173,11 +177,10 @@ def connection_shop_link(
     try:
         with transaction.atomic():
             connection.save()
-            audit_record(
+            connection_audit(
                 action=AuditAction.TIKTOK_CONNECTED,
+                connection=connection,
                 actor=actor,
-                shop=connection.shop,
-                target=f"TikTok shop {tiktok_shop.id}",
                 request=request,
                 payload={
                     "tiktok_shop_id": tiktok_shop.id,
@@ -215,11 +218,10 @@ def connection_disconnect(
         locked.access_token_encrypted = locked.refresh_token_encrypted = ""
         locked.access_token_expires_at = locked.refresh_token_expires_at = None
         locked.save()
-        audit_record(
+        connection_audit(
             action=AuditAction.TIKTOK_DISCONNECTED,
+            connection=locked,
             actor=actor,
-            shop=locked.shop,
-            target=f"TikTok shop {locked.tiktok_shop_id or '(none chosen)'}",
             request=request,
             payload={"tiktok_shop_id": locked.tiktok_shop_id, "previous_state": previous},
         )

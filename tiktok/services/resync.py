@@ -13,9 +13,9 @@ from django.http import HttpRequest
 
 from accounts.enqueue import registered_task
 from accounts.models import AuditAction, User
-from accounts.services import audit_record
 from tiktok.exceptions import ConnectRefused
 from tiktok.models import ConnectionState, TikTokConnection
+from tiktok.services.connections import connection_audit
 
 SYNC_TASK = "tiktok.tasks.tiktok_sync_shop"
 
@@ -50,11 +50,10 @@ def connection_sync_request(
         start = datetime.combine(since, time.min, tzinfo=ZoneInfo(connection.shop.timezone))
     with transaction.atomic():
         if start is not None:
-            audit_record(
+            connection_audit(
                 action=AuditAction.TIKTOK_RESYNC,
+                connection=connection,
                 actor=actor,
-                shop=connection.shop,
-                target=f"TikTok shop {connection.tiktok_shop_id}",
                 request=request,
                 payload={"since": start.isoformat()},
             )
