@@ -108,10 +108,6 @@ class ConnectionPage:
     def can_disconnect(self) -> bool:
         return self.connection is not None and self.state != ConnectionState.DISCONNECTED
 
-    @property
-    def errors(self) -> list[AuditEvent]:
-        return [e for e in self.history if e.action == AuditAction.TIKTOK_TOKEN_FAILED]
-
 
 def connection_shops_for_user(*, user: User) -> QuerySet[Shop]:
     """The shops whose TikTok connection `user` may manage."""
