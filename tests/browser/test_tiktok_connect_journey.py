@@ -6,7 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from tests.browser.conftest import HOME, screenshot, sign_in
+from tests.browser.conftest import HOME, fits_the_screen, screenshot, sign_in
 from tests.tiktok.fake_tiktok import SHOP, ok, start
 from tests.tiktok.pages import SECOND_SHOP, tiktok_point_at
 from tiktok.models import TikTokConnection
@@ -46,5 +46,7 @@ def test_administrator_connects_a_shop_choosing_among_two_tiktok_shops(page, adm
     expect(page.get_by_text("Connected", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sync now")).to_be_visible()
     screenshot(page, "tiktok-connected")
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits_the_screen(page)
     connection = TikTokConnection.objects.get(shop=shop)
     assert (connection.tiktok_shop_id, connection.region) == (SECOND_SHOP["id"], "US")

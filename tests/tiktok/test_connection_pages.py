@@ -217,3 +217,27 @@ def test_the_page_lets_connect_continue_to_tiktoks_authorization_page(
     policy = signed_in.get(page_url(shop))["Content-Security-Policy"]
     form_action = next(part for part in policy.split(";") if "form-action" in part)
     assert "'self'" in form_action and tiktok.url in form_action
+
+
+def test_an_authorization_covering_no_shop_says_there_is_nothing_to_link(
+    signed_in, shop, tiktok, connect_settings
+):
+    tiktok.reply(SHOPS, ok({"shops": []}), times=2)
+    assert connect(signed_in, shop)["Location"] == page_url(shop, "choose")
+    assert (
+        "TikTok lists no shop for this authorization"
+        in signed_in.get(page_url(shop, "choose")).text
+    )
+    assert TikTokConnection.objects.get(shop=shop).tiktok_shop_id == ""
+
+
+def test_the_choose_page_says_when_tiktok_cannot_list_the_shops(
+    signed_in, shop, tiktok, connect_settings
+):
+    tiktok.reply(SHOPS, ok({"shops": [SHOP, SECOND_SHOP]}))
+    connect(signed_in, shop)
+    tiktok.reply(SHOPS, b"<html>busy</html>", status=503, times=2)
+    response = signed_in.get(page_url(shop, "choose"))
+    assert response.status_code == 502
+    assert "TikTok did not list the shops you authorized" in response.text
+    assert TikTokConnection.objects.get(shop=shop).last_error != ""
