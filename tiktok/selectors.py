@@ -102,7 +102,8 @@ class ConnectionPage:
 
     @property
     def can_connect(self) -> bool:
-        return self.configured and self.state != ConnectionState.CONNECTED
+        # Connected but lacking a scope: authorizing again is how the seller grants it.
+        return self.configured and (self.state != ConnectionState.CONNECTED or self.missing_scopes)
 
     @property
     def can_disconnect(self) -> bool:

@@ -6,6 +6,7 @@ nothing."""
 import pytest
 
 from accounts.models import AuditAction, AuditEvent
+from accounts.services import membership_grant
 from tests.tiktok.fake_tiktok import SHOP, fail, ok
 from tests.tiktok.pages import (
     SECOND_SHOP,
@@ -241,3 +242,21 @@ def test_the_choose_page_says_when_tiktok_cannot_list_the_shops(
     assert response.status_code == 502
     assert "TikTok did not list the shops you authorized" in response.text
     assert TikTokConnection.objects.get(shop=shop).last_error != ""
+
+
+def test_a_connection_lacking_a_needed_scope_offers_to_connect_again(
+    signed_in, shop, tiktok, connect_settings
+):
+    connect(signed_in, shop)
+    TikTokConnection.objects.filter(shop=shop).update(granted_scopes=["seller.authorization.info"])
+    page = signed_in.get(page_url(shop)).text
+    assert "Missing: Order information (<code>seller.order.info</code>)" in page
+    assert ">Connect again</button>" in page
+
+
+def test_an_administrator_of_two_shops_sees_both_listed(signed_in, admin, shop, other_shop):
+    membership_grant(shop=other_shop, user=admin, role="administrator", actor=None)
+    response = signed_in.get("/tiktok/")
+    assert response.status_code == 200
+    assert page_url(other_shop) in response.text and page_url(shop) in response.text
+    assert response.text.count("Not connected") == 2
