@@ -6,6 +6,7 @@ import importlib
 from datetime import date, timedelta
 
 import pytest
+from celery import current_app
 from django.apps import apps
 from django.utils import timezone
 from guardian.shortcuts import get_perms
@@ -123,3 +124,22 @@ def test_the_migration_gives_existing_administrators_the_permission(role_users, 
     migration.grant_to_administrators(apps, None)
     holders = ShopUserObjectPermission.objects.filter(permission__codename="manage_connections")
     assert [row.user for row in holders] == [role_users["administrator"]]
+
+
+def test_a_registered_sync_task_is_found_by_name_and_queued_after_the_commit(
+    client, shop, connected, monkeypatch, django_capture_on_commit_callbacks
+):
+    name = "tests.tiktok.sync_probe"
+
+    def sync_probe(connection_id, since):
+        return None
+
+    current_app.task(name=name)(sync_probe)
+    monkeypatch.setattr(resync, "SYNC_TASK", name)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            response = client.post(page_url(shop, "sync"), follow=True)
+    finally:
+        current_app.tasks.unregister(name)
+    assert "A sync of recent changes has started" in response.text
+    assert len(queued) == 1  # sent once the request's transaction commits
