@@ -22,6 +22,7 @@ NAV_ITEMS = (
     NavItem("Orders", "orders:list", Perm.VIEW_ORDERS, "orders"),
     NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS, "exports"),
     NavItem("Import", "imports:upload", Perm.IMPORT_ORDERS, "imports"),
+    NavItem("TikTok Shop", "tiktok:shops", Perm.MANAGE_CONNECTIONS, "tiktok"),
     NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF, "accounts:access_review"),
 )
 

@@ -22,6 +22,7 @@ class Perm(models.TextChoices):
     VIEW_INSIGHTS = "view_insights", "View sales insights"
     IMPORT_ORDERS = "import_orders", "Import order files"
     MANAGE_STAFF = "manage_staff", "Manage the shop's staff"
+    MANAGE_CONNECTIONS = "manage_connections", "Connect and disconnect TikTok Shop"
 
 
 class Role(models.TextChoices):

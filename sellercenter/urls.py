@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/import/", include("imports.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

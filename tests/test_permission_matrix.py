@@ -274,6 +274,31 @@ PORTAL = {
         ),
     },
     "exports:schedule_delete": post_only(EXPORTERS, own_pk("schedules"), passing=EXPORTERS),
+    # TikTok Shop connections: only shop administrators connect, sync and disconnect. The
+    # world's shop has no connection, so each action ends back on the shop's page.
+    "tiktok:shops": {
+        # One shop to manage: straight to its page; a superuser sees every shop listed.
+        "GET": Ask(roles(ADMINISTRATORS, 302, superuser=200)),
+        "POST": Ask(roles(ADMINISTRATORS, 405)),
+    },
+    # No state of theirs: "nothing was connected" for everyone signed in.
+    "tiktok:callback": {
+        "GET": Ask(roles(ALL, 400), query={"code": "ROW_x", "state": "forged"}),
+        "POST": Ask(roles(ALL, 405)),
+    },
+    "tiktok:connection": {
+        "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=shop_slug),
+        "POST": Ask(roles(ADMINISTRATORS, 405), kwargs=shop_slug),
+    },
+    "tiktok:connect": post_only(ADMINISTRATORS, shop_slug, passing=ADMINISTRATORS),
+    "tiktok:choose": {
+        "GET": Ask(mine(ADMINISTRATORS, 302), kwargs=shop_slug),
+        "POST": Ask(mine(ADMINISTRATORS, 302), kwargs=shop_slug, data={"tiktok_shop": "1"}),
+    },
+    "tiktok:sync": post_only(
+        ADMINISTRATORS, shop_slug, {"since": "2026-11-01"}, passing=ADMINISTRATORS
+    ),
+    "tiktok:disconnect": post_only(ADMINISTRATORS, shop_slug, passing=ADMINISTRATORS),
 }
 
 # --- Django admin ----------------------------------------------------------------------------

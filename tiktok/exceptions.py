@@ -97,3 +97,9 @@ class OAuthStateInvalid(Exception):
 class ConnectionUnusable(TikTokError):
     """The connection is not in state "connected" (revoked, disconnected, or waiting for the
     seller to authorize again): nothing is called."""
+
+
+class ConnectRefused(Exception):
+    """A connection step the portal will not take (an authorization reply it did not start,
+    TikTok refusing the code, a TikTok shop linked elsewhere); the message says why, for the
+    person on the page."""

@@ -5,6 +5,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.tiktok.fake_tiktok import APP_KEY, APP_SECRET, start
+from tests.tiktok.pages import tiktok_point_at
 from tiktok.client import TikTokClient
 
 TOKEN_KEY = Fernet.generate_key().decode()
@@ -61,3 +62,9 @@ def tiktok_settings(settings, tiktok):
     settings.TIKTOK_MAX_RETRIES = 1
     settings.TIKTOK_BACKOFF_SECONDS = 0
     return settings
+
+
+@pytest.fixture
+def connect_settings(settings, tiktok):
+    """As `tiktok_settings`, with TikTok's authorization page on the fake too."""
+    return tiktok_point_at(settings, tiktok, TOKEN_KEY)

@@ -7,14 +7,17 @@ import hmac
 import json
 import threading
 import time
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 APP_KEY = "fake-app-key"
 APP_SECRET = "fake-app-secret-0123456789"
 ACCESS_TOKEN = "TTP_access_token_one"
 REFRESH_TOKEN = "TTP_refresh_token_one"
 AUTH_PATHS = {"/api/v2/token/get", "/api/v2/token/refresh"}
+AUTHORIZE_PAGE = "/open/authorize"
+AUTH_CODE = "ROW_fake_authorization_code"
 NOW = int(time.time())
 SHOP = {
     "cipher": "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3",
@@ -75,6 +78,7 @@ class FakeTikTok(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests: list[dict] = []
         self.queued: dict[str, list] = {}
+        self.redirect_url = ""  # the portal's callback, where the authorization page sends back
 
     @property
     def url(self) -> str:
@@ -110,7 +114,9 @@ class Handler(BaseHTTPRequestHandler):
             }
         )
         queue = self.server.queued.get(url.path)
-        if queue:
+        if url.path == AUTHORIZE_PAGE and not queue:
+            status, payload, headers, delay = 200, self.authorize_page(query), {}, 0
+        elif queue:
             status, payload, headers, delay = queue.pop(0)
         elif signed and not sign_ok:
             status, payload, headers, delay = 401, fail(106001, "Invalid credentials."), {}, 0
@@ -128,6 +134,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+    def authorize_page(self, query: dict) -> bytes:
+        """TikTok's page where the seller approves: one link back to the portal, with a code
+        and the state it was given."""
+        back_query = urlencode({"code": AUTH_CODE, "state": query.get("state", "")})
+        back = f"{self.server.redirect_url}?{back_query}"
+        return (
+            '<!doctype html><title>Authorize</title><link rel="icon" href="data:,">'
+            f"<p>Service {escape(query.get('service_id', ''))}</p>"
+            f'<a href="{escape(back)}">Authorize</a>'
+        ).encode()
 
     do_GET = do_POST = do_PUT = do_DELETE = answer
 

@@ -12,6 +12,25 @@ from tiktok.models import ConnectionState, TikTokConnection
 ERROR_CHARS = 1000
 
 
+def connection_audit(
+    *,
+    action: AuditAction,
+    connection: TikTokConnection,
+    actor: User | None,
+    request: HttpRequest | None,
+    payload: dict,
+) -> None:
+    """One audit event about a connection, naming the TikTok shop it reads."""
+    audit_record(
+        action=action,
+        actor=actor,
+        shop=connection.shop,
+        target=f"TikTok shop {connection.tiktok_shop_id or '(none chosen)'}",
+        request=request,
+        payload=payload,
+    )
+
+
 def _error_text(error: Exception) -> str:
     # TikTok errors print code, status, path and request id; none holds a token or secret.
     return (str(error) or type(error).__name__)[:ERROR_CHARS]

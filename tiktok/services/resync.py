@@ -1,0 +1,61 @@
+"""Asking a worker to sync a connected shop now, or again from a date (audited).
+
+The sync task is named, not imported (services never import tasks): it takes the
+connection's id and, for a re-sync, the start as an ISO 8601 time in the shop's zone.
+"""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from celery.exceptions import NotRegistered
+from django.db import transaction
+from django.http import HttpRequest
+
+from accounts.enqueue import registered_task
+from accounts.models import AuditAction, User
+from tiktok.exceptions import ConnectRefused
+from tiktok.models import ConnectionState, TikTokConnection
+from tiktok.services.connections import connection_audit
+
+SYNC_TASK = "tiktok.tasks.tiktok_sync_shop"
+
+
+class SyncUnavailable(Exception):
+    """This portal has no sync task yet: nothing was started."""
+
+
+def connection_sync_request(
+    *,
+    connection: TikTokConnection | None,
+    since: date | None,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> datetime | None:
+    """Queue a sync of the linked TikTok shop, from the start of `since` (in the shop's zone)
+    when given; returns that start. Refused unless the shop is connected and linked."""
+    if (
+        connection is None
+        or connection.state != ConnectionState.CONNECTED
+        or not connection.tiktok_shop_id
+    ):
+        raise ConnectRefused("Connect a TikTok shop first: there is nothing to sync.")
+    try:
+        task = registered_task(SYNC_TASK)
+    except NotRegistered:
+        raise SyncUnavailable(
+            "Syncing from TikTok is not available in this portal yet: nothing was started."
+        ) from None
+    start = None
+    if since is not None:
+        start = datetime.combine(since, time.min, tzinfo=ZoneInfo(connection.shop.timezone))
+    with transaction.atomic():
+        if start is not None:
+            connection_audit(
+                action=AuditAction.TIKTOK_RESYNC,
+                connection=connection,
+                actor=actor,
+                request=request,
+                payload={"since": start.isoformat()},
+            )
+        task.delay_on_commit(connection.pk, start.isoformat() if start else None)
+    return start

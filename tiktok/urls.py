@@ -1,0 +1,18 @@
+from django.urls import path
+
+from tiktok import views
+
+app_name = "tiktok"
+
+urlpatterns = [
+    path("tiktok/", views.connection_list, name="shops"),
+    # TikTok sends the seller back here: register this URL as the app's redirect URL.
+    path("tiktok/callback/", views.connection_callback_view, name="callback"),
+    path("shops/<slug:shop>/tiktok/", views.connection_detail, name="connection"),
+    path("shops/<slug:shop>/tiktok/connect/", views.connection_connect, name="connect"),
+    path("shops/<slug:shop>/tiktok/choose/", views.connection_choose, name="choose"),
+    path("shops/<slug:shop>/tiktok/sync/", views.connection_sync, name="sync"),
+    path(
+        "shops/<slug:shop>/tiktok/disconnect/", views.connection_disconnect_view, name="disconnect"
+    ),
+]
