@@ -10,6 +10,7 @@ test:           ## install, run the whole test suite
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 format:
 	.venv/bin/ruff format .

@@ -20,6 +20,7 @@ from accounts.invitations import invitation_send
 from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from accounts.roles import Role, role_table
 from accounts.services import membership_add, membership_grant, membership_revoke
+from accounts.zones import zone_abbreviation
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +339,5 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin
     @admin.display(description="When", ordering="created_at")
     def when(self, event):
         """In the shop's zone and named ("Dec 1, 2026 05:35 PST"); UTC for no shop."""
-        from orders.zones import zone_abbreviation  # accounts does not import orders on load
-
         moment = event.created_at.astimezone(ZoneInfo(event.shop.timezone) if event.shop else UTC)
         return f"{moment:%b} {moment.day}, {moment:%Y %H:%M} {zone_abbreviation(moment)}"

@@ -1,15 +1,15 @@
 """Forms of the Django admin for shops."""
 
 from django import forms
+from django.conf import settings
 
 from accounts.access import session_is_verified
 from accounts.models import Shop
+from accounts.tracking_providers import configured_providers
 
 
 def tracking_provider_choices(current: str) -> list[tuple[str, str]]:
     """The deployment's default, the providers it can call, and `current` even if it cannot."""
-    from tracking.carriers import configured_providers  # accounts does not import orders on load
-
     configured = configured_providers()
     choices = []
     for code, label in Shop._meta.get_field("tracking_provider").choices:
@@ -22,10 +22,6 @@ def tracking_provider_choices(current: str) -> list[tuple[str, str]]:
 
 def tracking_provider_help() -> str:
     """The provider field's help text, naming this deployment's default in words (F6)."""
-    from django.conf import settings
-
-    from tracking.carriers import configured_providers
-
     labels = dict(Shop._meta.get_field("tracking_provider").choices)
     default = settings.TRACKING_DEFAULT_PROVIDER
     if not default:

@@ -210,6 +210,10 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", "Orders imported"
     EXPORT_CREATED = "export_created", "Export started"
     EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+    TIKTOK_CONNECTED = "tiktok_connected", "TikTok Shop connected"
+    TIKTOK_DISCONNECTED = "tiktok_disconnected", "TikTok Shop disconnected"
+    TIKTOK_TOKEN_FAILED = "tiktok_token_failed", "TikTok authorization failed"
+    TIKTOK_RESYNC = "tiktok_resync", "TikTok re-sync started"
 
 
 class AuditEvent(models.Model):

@@ -50,7 +50,7 @@ def _rekeyed(path: Path) -> Path:
         column = header.index("Order ID")
         writer.writerow(header)
         for row in reader:
-            if row[column].isdigit():
+            if row[column].startswith("57"):  # TikTok's ids carry a trailing tab: kept
                 row[column] = "58" + row[column][2:]
             writer.writerow(row)
     return out

@@ -14,8 +14,8 @@ from django.http import QueryDict
 from django.test import Client
 
 from accounts.models import User
+from orders.keyset import cursor_for, sort_queryset
 from orders.models import Order, OrderLine, Package
-from orders.selectors.keyset import cursor_for, sort_queryset
 from orders.selectors.order_list import order_filterset
 from orders.statuses import OrderStatus
 

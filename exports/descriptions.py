@@ -9,12 +9,7 @@ from django.utils.translation import ngettext
 
 from exports.models import ExportJob
 from exports.schedules import DATE_PARAMS
-from orders.chips import filter_chips
-from orders.filters import OrderFilterSet
-from orders.models import Order
-
-# Parameters that change the list's page, not which orders a file holds (files ignore them).
-NOT_FILTERS = ("sort", "per_page", "page", "cursor")
+from orders.filter_words import NOT_FILTERS, filters_text
 
 
 @dataclass(frozen=True)
@@ -43,23 +38,6 @@ def job_filters_text(job: ExportJob) -> str:
             "count": f"{count:,}"
         }
     return filters_text(job.query_string, job.shops.all())
-
-
-def filters_text(query_string: str, shops) -> str:
-    """The order list filters of `query_string` in words, as its chips say them."""
-    query = QueryDict(query_string, mutable=True)
-    for key in NOT_FILTERS:
-        query.pop(key, None)
-    if not query:
-        return "All orders"
-    filterset = OrderFilterSet(
-        query, queryset=Order.objects.none(), shops=shops, unmasked_shop_ids=()
-    )
-    filterset.is_valid()
-    words = [chip.label for chip in filter_chips(filterset, query)]
-    if filterset.form.errors:
-        words.append("some filters are no longer valid")
-    return "; ".join(words) or "All orders"
 
 
 def schedule_kept_filters(query_string: str, shops) -> str:

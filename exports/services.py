@@ -1,7 +1,7 @@
 """Starting, cancelling, retrying and downloading exports; every change audited.
 
 A request only records the job and enqueues it after the transaction commits; the file is
-produced by `exports.tasks.export_run` in a worker.
+produced in a worker (`exports/jobs.py`).
 """
 
 from datetime import timedelta
@@ -16,6 +16,7 @@ from accounts.models import AuditAction, Shop, User
 from accounts.roles import Perm
 from accounts.services import audit_record
 from exports.columns import BadColumns, custom_template
+from exports.jobs import export_enqueue
 from exports.models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
 from exports.selectors import SelectionRefused, export_orders
 from orders.form_fields import error_lines
@@ -144,15 +145,8 @@ def export_request(
                     "ticked": len(keys),
                 },
             )
-        _enqueue(job)
+        export_enqueue(job.pk)
     return job
-
-
-def _enqueue(job: ExportJob) -> None:
-    from exports.tasks import export_run  # the task module imports this one
-
-    pk = job.pk
-    transaction.on_commit(lambda: export_run.delay(pk))
 
 
 def export_cancel(*, job: ExportJob) -> bool:
@@ -180,7 +174,7 @@ def export_retry(*, job: ExportJob) -> bool:
             expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
         )
         if again:
-            _enqueue(job)
+            export_enqueue(job.pk)
     return bool(again)
 
 

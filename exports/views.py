@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import permission_required, shops_for_user
+from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from exports import services
 from exports.descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
@@ -80,6 +80,7 @@ def export_new(request):
 
 
 @permission_required(Perm.EXPORT_ORDERS)
+@htmx_varies
 def export_list(request):
     """The exports I may see, newest first; POST starts a new one."""
     if request.method == "POST":
@@ -93,7 +94,7 @@ def export_list(request):
         "reports": reports_for_user(request.user),
         "schedules": schedules_for_user(request.user),
     }
-    if request.htmx:
+    if htmx_partial(request):
         return render(request, "exports/export_list.html#jobs", context)
     return render(request, "exports/export_list.html", context)
 
@@ -125,7 +126,7 @@ def _visible_job(request, pk: int):
 
 
 @permission_required(Perm.EXPORT_ORDERS)
-@vary_on_headers("HX-Request")
+@htmx_varies
 def export_detail(request, pk: int):
     """One job; while it runs, htmx polls this URL for the progress row."""
     job = _visible_job(request, pk)
@@ -135,7 +136,7 @@ def export_detail(request, pk: int):
         "filters": job_filters_text(job),
         "can_download": job_downloadable_by(job, request.user),
     }
-    if request.htmx:
+    if htmx_partial(request):
         return render(request, "exports/export_detail.html#status", context)
     return render(request, "exports/export_detail.html", context)
 

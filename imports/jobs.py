@@ -21,12 +21,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.enqueue import registered_task
 from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting, same_attempt
 from imports.models import ImportJob
 from imports.read import read_inline
 from imports.services import ImportRefused, UnreadableFile, import_tiktok_file
 
 log = logging.getLogger(__name__)
+IMPORT_RUN = "orders.tasks.import_run_task"  # the task's registered name
 
 
 class _Superseded(Exception):
@@ -106,9 +108,12 @@ def import_start(job: ImportJob) -> None:
         import_run(job.pk)
         job.refresh_from_db()
         return
-    from imports.tasks import import_run_task  # here: the tasks module imports this one
+    import_enqueue(job.pk)
 
-    transaction.on_commit(lambda: import_run_task.delay(job.pk))
+
+def import_enqueue(job_id: int) -> None:
+    """Queue the job's stage for a worker once the current transaction commits."""
+    registered_task(IMPORT_RUN).delay_on_commit(job_id)
 
 
 def _small_to_read(job: ImportJob) -> bool:
@@ -260,17 +265,13 @@ def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> 
     (IMPORT_HEARTBEAT_SECONDS), or fail them once they ran IMPORT_MAX_ATTEMPTS times; send
     again the message of a stage queued that long (the broker may have lost it; a duplicate
     claims nothing)."""
-    from imports.tasks import import_run_task  # here: the tasks module imports this one
-
     seconds = settings.IMPORT_HEARTBEAT_SECONDS if stale_after is None else stale_after
     now = timezone.now()
     stale = now - timedelta(seconds=seconds)
     queued = ImportJob.objects.filter(state=ImportJob.State.QUEUED)
-    done = Recovered(
-        resent=resend_waiting(
-            queued, stale=stale, now=now, send=import_run_task.delay, dry_run=dry_run
-        )
-    )
+    send = registered_task(IMPORT_RUN).delay
+    resent = resend_waiting(queued, stale=stale, now=now, send=send, dry_run=dry_run)
+    done = Recovered(resent=resent)
     running = ImportJob.objects.filter(state=ImportJob.State.RUNNING).order_by("pk")
     for job in (job for job in running if _lost(job, stale)):
         with transaction.atomic():
@@ -291,7 +292,7 @@ def import_recover(*, stale_after: int | None = None, dry_run: bool = False) -> 
                 done.requeued.append(job.pk)
                 if not dry_run:
                     cache.delete(_progress_key(job.pk))  # the next run counts from 0
-                    transaction.on_commit(lambda pk=job.pk: import_run_task.delay(pk))
+                    import_enqueue(job.pk)
     return done
 
 
@@ -302,19 +303,3 @@ def _gave_up(job: ImportJob) -> str:
         "killed or out of memory); it was not restarted again. Nothing was imported: upload "
         "the file again, or split it into smaller files."
     )
-
-
-def import_expire(now=None) -> int:
-    """Delete the uploads of previews nobody applied within IMPORT_RETENTION_DAYS (the jobs
-    and their reports stay in the history); returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RETENTION_DAYS)
-    stale = ImportJob.objects.filter(stage=ImportJob.Stage.PREVIEW, created_at__lt=cutoff).exclude(
-        file=""
-    )
-    count = 0
-    for job in stale.exclude(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
-        job.file.delete(save=False)
-        job.error = job.error or "The upload was deleted after its preview expired."
-        job.save(update_fields=["file", "error"])
-        count += 1
-    return count

@@ -1,19 +1,16 @@
-"""Import tasks (default queue): a large file's preview or import, recovery and expiry.
+"""Import tasks (default queue): ids in, one service each (`imports/jobs.py`,
+`imports/uploads.py`).
 
 Their registered names keep the `orders.tasks.` prefix they had before imports was an app,
 so beat entries and queued messages from before the move still find them.
 """
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
 
 from imports.bounds import memory_budget
-from imports.jobs import import_expire, import_recover, import_run
-from imports.uploads import upload_orphans_delete
-
-log = logging.getLogger(__name__)
+from imports.jobs import import_recover, import_run
+from imports.uploads import uploads_expire
 
 
 @shared_task(
@@ -22,9 +19,10 @@ log = logging.getLogger(__name__)
     time_limit=settings.IMPORT_TIME_LIMIT_SECONDS + 60,
 )
 def import_run_task(job_id: int) -> None:
-    """A large file's preview or import (SPEC §8), one transaction, progress in the cache,
-    within a time budget (the limits above) and a memory budget (a bomb that slipped past the
-    reading bounds fails the job instead of holding the worker at GBs)."""
+    """A large file's preview or import, one transaction, progress in the cache, within a time
+    budget (the limits above) and a memory budget (a bomb that slipped past the reading bounds
+    fails the job instead of holding the worker at GBs). No retry: recovery queues a lost run
+    again, up to IMPORT_MAX_ATTEMPTS."""
     with memory_budget(settings.IMPORT_MEMORY_BUDGET_BYTES):
         import_run(job_id)
 
@@ -39,7 +37,4 @@ def import_recover_task() -> dict:
 def import_expire_task() -> int:
     """Hourly: uploads previewed but never applied are deleted after IMPORT_RETENTION_DAYS,
     and uploads that never got their job row (a killed request) after an hour."""
-    orphans = upload_orphans_delete()
-    if orphans:
-        log.warning("deleted %s stored uploads that no import job refers to", orphans)
-    return import_expire()
+    return uploads_expire()

@@ -1,10 +1,12 @@
-"""Uploaded TikTok files: kept in storage with their import job, and swept when a request
-killed between storing the file and committing its job row (a moment, but a kill can land
-there) left one behind."""
+"""Uploaded TikTok files: kept in storage with their import job, deleted once a preview nobody
+applied expires, and swept when a request killed between storing the file and committing its
+job row (a moment, but a kill can land there) left one behind."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,7 @@ from imports.jobs import import_start
 from imports.models import ImportJob
 from imports.read import SheetFile, read_inline
 
+log = logging.getLogger(__name__)
 FOLDER = "imports"
 GRACE = timedelta(hours=1)  # a file this young may still be on its way into a job row
 
@@ -59,3 +62,28 @@ def upload_orphans_delete(now=None) -> int:
             default_storage.delete(path)
             count += 1
     return count
+
+
+def import_expire(now=None) -> int:
+    """Delete the uploads of previews nobody applied within IMPORT_RETENTION_DAYS (the jobs
+    and their reports stay in the history); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    stale = ImportJob.objects.filter(stage=ImportJob.Stage.PREVIEW, created_at__lt=cutoff).exclude(
+        file=""
+    )
+    count = 0
+    for job in stale.exclude(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
+        job.file.delete(save=False)
+        job.error = job.error or "The upload was deleted after its preview expired."
+        job.save(update_fields=["file", "error"])
+        count += 1
+    return count
+
+
+def uploads_expire(now=None) -> int:
+    """Hourly: the uploads of expired previews, and those no job refers to (older than GRACE);
+    returns how many previews' uploads were deleted."""
+    orphans = upload_orphans_delete(now)
+    if orphans:
+        log.warning("deleted %s stored uploads that no import job refers to", orphans)
+    return import_expire(now)

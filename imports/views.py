@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required, shops_for_user
 from accounts.csvsafe import csv_write
+from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from imports.badrows import report_bad_rows, report_csv_rows
 from imports.jobs import import_apply_start, import_notice, import_progress, import_stalled
@@ -89,12 +90,13 @@ def order_import(request):
 
 
 @permission_required(Perm.IMPORT_ORDERS)
+@htmx_varies
 def order_import_job(request, pk):
-    """The job's page: progress while it runs (htmx polls `?partial=progress`), then the
+    """The job's page: progress while it runs (htmx polls it for the progress), then the
     preview with the apply button, or the outcome."""
     job = get_object_or_404(_jobs(request.user), pk=pk)
     stalled = import_stalled(job)
-    if request.GET.get("partial") == "progress":
+    if htmx_partial(request):
         if not job.busy or stalled:
             response = HttpResponse()
             response["HX-Refresh"] = "true"  # finished: show the whole page

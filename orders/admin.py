@@ -4,6 +4,7 @@ through orders.services.status, never through a form field."""
 from django.contrib import admin
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from orders.filter_words import filters_text
 from orders.models import PAYMENT_FIELDS, Order, OrderEvent, OrderLine, Package, Refund, SavedView
 from orders.selectors.timeline import event_detail, event_title
 
@@ -237,6 +238,4 @@ class SavedViewAdmin(admin.ModelAdmin):
     @admin.display(description="Filters")
     def filters(self, view: SavedView) -> str:
         """The view's filters in words, as the order list's chips and the exports say them."""
-        from exports.descriptions import filters_text  # exports builds on orders
-
         return filters_text(view.query_string, [view.shop])

@@ -22,10 +22,10 @@ from orders.form_fields import (
     WholeNumberField,
     row_id,
 )
+from orders.keyset import BadCursor, cursor_read
 from orders.models import Order, OrderEvent, OrderLine, Package
 from orders.needs_action import DEADLINE_NEEDS_ACTION, NEEDS_ACTION, needs_action_q
 from orders.periods import PERIODS, dates_range, period_range
-from orders.selectors.keyset import BadCursor, cursor_read
 from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 YES_NO = (("1", "Yes"), ("0", "No"))

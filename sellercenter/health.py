@@ -64,7 +64,7 @@ def _beat() -> dict:
 
 def _tracking() -> dict:
     """Informational: each tracking provider, "degraded" while it keeps failing (paused)."""
-    from tracking.carriers import configured_providers
+    from accounts.tracking_providers import configured_providers
     from tracking.services.poll import provider_health
 
     return {

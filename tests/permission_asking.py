@@ -96,9 +96,14 @@ def _call(value, world, who):
 
 def ask_as(world, urls: dict, key: str, method: str, ask: Ask, who) -> object:
     """The answer `who` gets (a status, or where a redirect goes); nothing stays changed."""
+    return _answer(response_as(world, urls, key, method, ask, who))
+
+
+def response_as(world, urls: dict, key: str, method: str, ask: Ask, who, headers=None):
+    """The response `who` gets, with `headers` besides the ask's; nothing stays changed."""
     kwargs = _call(ask.kwargs, world, who)
     url = reverse(key, kwargs=kwargs) if urls[key] != key else f"/{key}"
-    headers = {"HX-Request": "true"} if ask.htmx else {}
+    headers = ({"HX-Request": "true"} if ask.htmx else {}) | (headers or {})
     client = world.client(who)
     verb = method.split()[0]
     with (
@@ -116,4 +121,4 @@ def ask_as(world, urls: dict, key: str, method: str, ask: Ask, who) -> object:
         if response.streaming:
             b"".join(response.streaming_content)  # the client closes it (and its file) after
         transaction.set_rollback(True)
-    return _answer(response)
+    return response

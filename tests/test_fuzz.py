@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from exports.models import ExportJob
 from orders.filters import OrderFilterSet
+from orders.keyset import cursor_for
 from orders.models import Order
-from orders.selectors.keyset import cursor_for
 from orders.selectors.order_list import order_filterset
 from orders.statuses import OrderStatus
 from tests.orders.factories import OrderFactory

@@ -24,6 +24,7 @@ from django.test import override_settings
 from django.urls import get_resolver
 
 from accounts.roles import Role
+from accounts.tracking_providers import configured_providers
 from tests.permission_asking import (
     ADMIN_INDEX,
     Ask,
@@ -43,7 +44,6 @@ from tests.permission_world import (
     import_upload,
     world_build,
 )
-from tracking.carriers import configured_providers
 
 A, CS, FUL, ACC, VIEW = (
     Role.ADMINISTRATOR,
@@ -180,7 +180,7 @@ PORTAL = {
     },
     "orders:detail": {
         "GET": Ask(mine(ALL, 200), kwargs=order_id),
-        "GET htmx": Ask(mine(ALL, 200), kwargs=order_id, query={"partial": "tracking"}, htmx=True),
+        "GET htmx": Ask(mine(ALL, 200), kwargs=order_id, htmx=True),
     },
     "orders:note_add": order_action(NOTE_TAKERS, {"body": "Called the buyer"}),
     "orders:status": order_action(FULFILLERS, {"status": "DELIVERED", "reason": ""}),
@@ -216,12 +216,7 @@ PORTAL = {
     },
     "imports:job": {
         "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs")),
-        "GET htmx": Ask(
-            mine(ADMINISTRATORS, 200),
-            kwargs=own_pk("import_jobs"),
-            query={"partial": "progress"},
-            htmx=True,
-        ),
+        "GET htmx": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs"), htmx=True),
     },
     "imports:apply": {
         "POST": Ask(

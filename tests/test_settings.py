@@ -32,6 +32,10 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "EMAIL_URL",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in deployment
+            "TIKTOK_APP_KEY",
+            "TIKTOK_APP_SECRET",
+            "TIKTOK_SERVICE_ID",
+            "TIKTOK_TOKEN_KEYS",
         }
     }
     return subprocess.run(
@@ -72,6 +76,8 @@ def test_production_refuses_a_weak_secret_key():
         ("SESSION_COOKIE_AGE", "eight hours"),
         ("DJANGO_DEBUG", "maybe"),
         ("STORAGE_BACKEND", "ftp"),
+        ("TIKTOK_TOKEN_KEYS", "not-a-fernet-key"),
+        ("TIKTOK_TIMEOUT_SECONDS", "ten"),
     ],
 )
 def test_malformed_variable_stops_start_up_naming_it(name, value):
@@ -80,6 +86,27 @@ def test_malformed_variable_stops_start_up_naming_it(name, value):
     )
     assert result.returncode != 0
     assert name in result.stderr.strip().splitlines()[-1]
+
+
+TIKTOK = {
+    "TIKTOK_APP_KEY": "6abc1def2ghi3",
+    "TIKTOK_APP_SECRET": "a" * 40,
+    "TIKTOK_SERVICE_ID": "7123456789012345678",
+    "TIKTOK_TOKEN_KEYS": "8Mvq5l0v2i0nF3DTbQ3aXqXkZJp1wZ3D2cVx3Jc6bJk=",
+}
+
+
+@pytest.mark.parametrize("missing", ["TIKTOK_TOKEN_KEYS", "TIKTOK_APP_SECRET", "TIKTOK_SERVICE_ID"])
+def test_production_with_a_tiktok_app_key_refuses_to_start_without_the_rest(missing):
+    env = {**PRODUCTION, **{k: v for k, v in TIKTOK.items() if k != missing}}
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_with_tiktok_configured_passes_check_deploy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **TIKTOK)
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_embedded_default_needs_nothing_from_the_environment():

@@ -5,12 +5,12 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.admin_mixins import ReadOnlyAdminMixin
+from accounts.tracking_providers import configured_providers
 from orders.models import Package
 from orders.statuses import FINAL_TRACKING_STATUSES
-from tracking.carriers import configured_providers
 from tracking.models import TrackingCheckpoint
+from tracking.services.dispatch import tracking_dispatch_enqueue
 from tracking.services.poll import provider_health
-from tracking.tasks import tracking_dispatch
 
 
 @admin.register(Package)
@@ -66,7 +66,7 @@ class PackageAdmin(admin.ModelAdmin):
             tracking_number=""
         )
         count = due.update(next_poll_at=timezone.now(), poll_failures=0)
-        tracking_dispatch.delay()
+        tracking_dispatch_enqueue()
         paused = sorted(
             {
                 p

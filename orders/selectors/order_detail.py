@@ -9,12 +9,12 @@ from accounts.access import shops_for_user, user_has_shop_perm
 from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import User
 from accounts.roles import Perm
+from accounts.tracking_providers import configured_providers
 from orders.models import Order, OrderLine, Package, Refund
 from orders.risk import Risk, order_risks
 from orders.selectors import order_list_for_user
 from orders.selectors.timeline import TimelineEntry, timeline_entries
 from orders.statuses import FINAL_TRACKING_STATUSES
-from tracking.carriers import configured_providers
 
 # (label, payment field) in the order TikTok's breakdown adds up.
 MONEY_ROWS = (

@@ -19,8 +19,16 @@ from accounts.access import shops_for_user, shops_in_view
 from accounts.masking import mask_value
 from accounts.models import User
 from accounts.roles import Perm
+from accounts.zones import zone_abbreviation
 from orders.chips import Chip, filter_chips
 from orders.filters import PER_PAGE, OrderFilterSet
+from orders.keyset import (
+    after_cursor,
+    before_cursor,
+    cursor_for,
+    cursor_goes_back,
+    sort_queryset,
+)
 from orders.links import order_url
 from orders.models import Order, OrderLine, Package
 from orders.needs_action import NEEDS_ACTION, needs_action_q, reasons_for_user
@@ -28,15 +36,7 @@ from orders.querystring import query_with, query_without, without_empty
 from orders.selectors import order_list_for_user
 from orders.selectors.filter_values import filter_values_for_user
 from orders.selectors.id_search import IdSearchNote, id_search_note
-from orders.selectors.keyset import (
-    after_cursor,
-    before_cursor,
-    cursor_for,
-    cursor_goes_back,
-    sort_queryset,
-)
 from orders.statuses import OrderStatus, words
-from orders.zones import zone_abbreviation
 
 COUNT_CAP = 10_000  # counts stop here and read "10,000+": exact totals cost a full scan
 SHALLOW_PAGES = 10  # numbered pages (OFFSET); beyond them, keyset cursors

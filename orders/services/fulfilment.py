@@ -7,15 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from accounts.enqueue import registered_task
 from accounts.roles import Perm
+from accounts.tracking_providers import provider_for_shop
 from orders.exceptions import OrderError
 from orders.models import Order, OrderEvent, Package
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.services.status import order_status_change
 from orders.statuses import ActorType, EventKind, OrderStatus, PackageStatus, TrackingStatus
-from tracking.carriers import provider_for_shop
 
 log = logging.getLogger(__name__)
+TRACKING_START = "orders.tasks.tracking_start_task"  # tracking's task, by its registered name
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
@@ -109,9 +111,7 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
 def _track_now(package_id: int) -> None:
     """Register and poll the new number at once in a worker, not at the dispatcher's next
     pass; with the broker unreachable, that pass still finds it due."""
-    from tracking.tasks import tracking_start_task  # tasks import services, not the reverse
-
     try:
-        tracking_start_task.delay(package_id)
+        registered_task(TRACKING_START).delay(package_id)
     except OperationalError as error:
         log.warning("tracking start for package %s not queued: %s", package_id, error)

@@ -3,8 +3,8 @@ the words of statuses.VOCABULARIES, the one table of what people read."""
 
 from django import template
 
+from accounts.zones import zone_abbreviation
 from orders.statuses import words as _words
-from orders.zones import zone_abbreviation
 
 register = template.Library()
 
@@ -16,5 +16,5 @@ def words(code, vocabulary: str) -> str:
 
 @register.filter
 def zone_name(moment) -> str:
-    """`{{ moment|zone_name }}`: "PST", "UTC+8" (orders/zones.py)."""
+    """`{{ moment|zone_name }}`: "PST", "UTC+8" (accounts/zones.py)."""
     return zone_abbreviation(moment) if moment else ""

@@ -13,6 +13,7 @@ from accounts.access import (
     permission_required,
     user_has_shop_perm,
 )
+from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm, roles_holding
 from orders.exceptions import OrderError
 from orders.form_fields import first_error
@@ -82,11 +83,12 @@ def _fulfilment_choices(request, detail) -> dict:
 
 
 @permission_required(Perm.VIEW_ORDERS)
+@htmx_varies
 @one_order
 def order_detail(request, order_id: str):
     """One order, everything about it; another shop's order is a 404."""
     detail = order_detail_for_user(user=request.user, order_id=order_id, shop=_shop(request))
-    if request.htmx and request.GET.get("partial") == "tracking":
+    if htmx_partial(request):
         # The packages section refreshing itself: no buyer data in it, so no audit entry.
         context = {"detail": detail, "order": detail.order, "status_oob": True}
         if request.GET.get("seen") != detail.order.status:

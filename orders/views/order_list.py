@@ -6,7 +6,6 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import (
     MissingShopPermission,
@@ -15,6 +14,7 @@ from accounts.access import (
     shops_in_view,
     user_has_perm_anywhere,
 )
+from accounts.htmx import htmx_partial, htmx_varies
 from accounts.roles import Perm
 from orders.bulk_actions import BULK_ACTIONS, bulk_actions_for_user
 from orders.filter_ui import filter_bar
@@ -36,7 +36,7 @@ def overview(request):
 
 
 @permission_required(Perm.VIEW_ORDERS)
-@vary_on_headers("HX-Request", "HX-Target")
+@htmx_varies
 def order_list(request):
     """/orders/: filters in the URL; htmx requests get only the part they swap."""
     default = views_service.default_saved_view(user=request.user)
@@ -77,18 +77,15 @@ def order_list(request):
         "bulk_actions": bulk_actions_for_user(request.user),
     }
     template = "orders/order_list.html"
-    if not request.htmx:
+    if not htmx_partial(request):
         return render(request, template, context)
     template += "#results" if request.htmx.target == "results" else "#listing"
     response = render(request, template, context)
-    if not request.htmx.history_restore_request:
-        # The address htmx pushes: only what is set, not the empty values and defaults a GET
-        # form sends for every control; with nothing set, an address that stays put on reload.
-        set_params = without_empty(request.GET).urlencode()
-        nothing = NOTHING_SET if default is not None else ""
-        response["HX-Push-Url"] = reverse("orders:list") + (
-            f"?{set_params}" if set_params else nothing
-        )
+    # The address htmx pushes: only what is set, not the empty values and defaults a GET
+    # form sends for every control; with nothing set, an address that stays put on reload.
+    set_params = without_empty(request.GET).urlencode()
+    nothing = NOTHING_SET if default is not None else ""
+    response["HX-Push-Url"] = reverse("orders:list") + (f"?{set_params}" if set_params else nothing)
     return response
 
 

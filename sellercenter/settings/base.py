@@ -17,6 +17,7 @@ from sellercenter.settings.env import (
     database_from_env,
     embedded_task_settings,
     env,
+    fernet_keys_from_env,
     int_from_env,
     redis_url_from_env,
 )
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "tracking",
     "imports",
     "exports",
+    "tiktok",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "tracking-dispatch": {"task": "orders.tasks.tracking_dispatch", "schedule": 300.0},
     "imports-recover": {"task": "orders.tasks.import_recover_task", "schedule": 60.0},
     "imports-expire": {"task": "orders.tasks.import_expire_task", "schedule": 3600.0},
+    "tiktok-tokens-refresh": {"task": "tiktok.tasks.tiktok_tokens_refresh", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -261,6 +264,46 @@ TRACKING_17TRACK_API_KEY = env.str("TRACKING_17TRACK_API_KEY", default="")
 TRACKING_AFTERSHIP_API_KEY = env.str("TRACKING_AFTERSHIP_API_KEY", default="")
 TRACKING_AFTERSHIP_WEBHOOK_SECRET = env.str("TRACKING_AFTERSHIP_WEBHOOK_SECRET", default="")
 TRACKING_EXPIRE_DAYS = int_from_env("TRACKING_EXPIRE_DAYS", default=30)  # silent → EXPIRED
+
+# --- TikTok Shop (tiktok/; docs/decisions.md "TikTok client and tokens") ---------------------
+
+# The app's credentials from Partner Center. The authorization link takes the service id (the
+# app's "ID" under its name), not the app key. Without an app key the portal has no TikTok
+# connection and says how to set one up; production then needs nothing else of this section.
+TIKTOK_APP_KEY = env.str("TIKTOK_APP_KEY", default="")
+TIKTOK_APP_SECRET = env.str("TIKTOK_APP_SECRET", default="")
+TIKTOK_SERVICE_ID = env.str("TIKTOK_SERVICE_ID", default="")
+# Open API calls (every market) and the token endpoints (/api/v2/token/get and /refresh).
+TIKTOK_API_HOST = env.str("TIKTOK_API_HOST", default="https://open-api.tiktokglobalshop.com")
+TIKTOK_AUTH_HOST = env.str("TIKTOK_AUTH_HOST", default="https://auth.tiktok-shops.com")
+# The seller's authorization page. TikTok's own pages disagree on the US one (an older guide
+# names services.us.tiktokshop.com, a newer one services.tiktokshops.us): a setting, not code.
+TIKTOK_AUTHORIZE_URL = env.str(
+    "TIKTOK_AUTHORIZE_URL", default="https://services.tiktokshop.com/open/authorize"
+)
+TIKTOK_AUTHORIZE_URL_US = env.str(
+    "TIKTOK_AUTHORIZE_URL_US", default="https://services.us.tiktokshop.com/open/authorize"
+)
+# Access and refresh tokens are encrypted at rest with these Fernet keys (comma-separated):
+# the first encrypts, every one decrypts. To rotate, put a new key first, run
+# `manage.py tiktok_tokens_reencrypt`, then drop the old key. https://cryptography.io/en/latest/fernet/
+TIKTOK_TOKEN_KEYS = fernet_keys_from_env("TIKTOK_TOKEN_KEYS")
+# Every call has a timeout; 429, 5xx and TikTok's rate-limit and internal-error codes are
+# retried up to TIKTOK_MAX_RETRIES times, waiting TIKTOK_BACKOFF_SECONDS × 2^attempt plus up to
+# half of that again at random (TikTok's advice: 1 s base, 0–500 ms jitter, ~60 s cap, ~5 tries).
+TIKTOK_TIMEOUT_SECONDS = int_from_env("TIKTOK_TIMEOUT_SECONDS", default=10)
+TIKTOK_MAX_RETRIES = int_from_env("TIKTOK_MAX_RETRIES", default=5)
+TIKTOK_BACKOFF_SECONDS = int_from_env("TIKTOK_BACKOFF_SECONDS", default=1)
+TIKTOK_BACKOFF_CAP_SECONDS = int_from_env("TIKTOK_BACKOFF_CAP_SECONDS", default=60)
+# Access tokens live 7 days; the hourly refresh task renews those with fewer hours left than
+# this (a day is what integrators use; TikTok documents no margin).
+TIKTOK_REFRESH_MARGIN_HOURS = int_from_env("TIKTOK_REFRESH_MARGIN_HOURS", default=24)
+# Get Order Detail exists as 202309 and 202507; how they differ is not documented.
+TIKTOK_ORDER_DETAIL_VERSION = env.str("TIKTOK_ORDER_DETAIL_VERSION", default="202309")
+# A signed OAuth `state` is good for this long, and once (TikTok's code itself lives 30 min).
+TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS = int_from_env(
+    "TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS", default=15 * 60
+)
 
 # --- django-import-export (Django admin only; reference/pitfalls.md §2) ----------------------
 
@@ -285,6 +328,9 @@ LOGGING = {
     "loggers": {
         "kombu.connection": {"level": "ERROR"},
         "axes": {"level": "WARNING"},  # one INFO line per sign-in; lockouts still show
+        # At DEBUG urllib3 logs every URL with its query, and TikTok's token endpoints take the
+        # app secret and the codes and tokens in the query: never below INFO.
+        "urllib3.connectionpool": {"level": "INFO"},
     },
 }
 

@@ -107,3 +107,22 @@ def embedded_task_settings(folder: Path) -> dict:
             }
         },
     }
+
+
+def fernet_keys_from_env(name: str) -> list[str]:
+    """A comma-separated list of Fernet keys (the first encrypts, all decrypt), each checked
+    here so that a malformed key stops start-up naming the variable, not the first decryption.
+    Never prints a key."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in env.str(name, default="").split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64 bytes; make one "
+                "with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`)."
+            ) from None
+    return keys

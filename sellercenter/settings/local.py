@@ -19,6 +19,20 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 
+
+def _local_token_key() -> str:
+    """A Fernet key kept under var/ for the TikTok tokens of this laptop's database."""
+    from cryptography.fernet import Fernet
+
+    path = VAR_DIR / "tiktok_token_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+    return path.read_text().strip()
+
+
+TIKTOK_TOKEN_KEYS = TIKTOK_TOKEN_KEYS or [_local_token_key()]  # noqa: F405
+
 # Serve static files straight from static/ (no collectstatic needed on a laptop).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

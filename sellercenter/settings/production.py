@@ -7,7 +7,7 @@ DATABASE_URL are set. https://docs.djangoproject.com/en/5.2/howto/deployment/che
 from django.core.exceptions import ImproperlyConfigured
 
 from sellercenter.settings.base import *  # noqa: F403
-from sellercenter.settings.base import TRACKING_DEFAULT_PROVIDER
+from sellercenter.settings.base import TIKTOK_APP_KEY, TIKTOK_TOKEN_KEYS, TRACKING_DEFAULT_PROVIDER
 from sellercenter.settings.env import bool_from_env, env, int_from_env
 
 for required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS"):
@@ -60,4 +60,16 @@ if TRACKING_DEFAULT_PROVIDER:
         raise ImproperlyConfigured(
             f"TRACKING_DEFAULT_PROVIDER is {TRACKING_DEFAULT_PROVIDER}: "
             f"set {PROVIDER_KEYS[TRACKING_DEFAULT_PROVIDER]} too."
+        )
+
+# TikTok Shop: nothing is needed until the app key is set; then its secret, its service id (for
+# the authorization link) and the keys that encrypt the shops' tokens must be set too.
+if TIKTOK_APP_KEY:
+    for name in ("TIKTOK_APP_SECRET", "TIKTOK_SERVICE_ID"):
+        if not env.str(name, default=""):
+            raise ImproperlyConfigured(f"TIKTOK_APP_KEY is set: set {name} too.")
+    if not TIKTOK_TOKEN_KEYS:
+        raise ImproperlyConfigured(
+            "TIKTOK_APP_KEY is set: set TIKTOK_TOKEN_KEYS too (comma-separated Fernet keys that "
+            "encrypt the shops' TikTok tokens; the first one encrypts)."
         )

@@ -10,8 +10,8 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from exports.generate import export_generate
+from exports.jobs import export_heartbeat_key
 from exports.models import ExportJob
-from exports.recovery import export_heartbeat_key
 
 SKU_LIST_HEADER = [
     "Order ID",

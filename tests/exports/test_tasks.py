@@ -144,12 +144,12 @@ def test_a_job_whose_worker_still_beats_is_left_running(admin, shop):
 def test_the_heartbeat_is_written_by_time_while_a_step_takes_long(
     admin, shop, settings, monkeypatch
 ):
-    import exports.tasks as tasks
+    import exports.jobs as jobs
 
     settings.EXPORT_HEARTBEAT_SECONDS = 1  # a beat every sixth of it
     job = make_job(admin, [shop], status=ExportStatus.QUEUED)
     beats = []
-    real = tasks.export_generate
+    real = jobs.export_generate
 
     def slow_generate(job, path, **kwargs):
         beats.append(last_beat(f"exports:heartbeat:{job.pk}"))
@@ -157,7 +157,7 @@ def test_the_heartbeat_is_written_by_time_while_a_step_takes_long(
         beats.append(last_beat(f"exports:heartbeat:{job.pk}"))
         return real(job, path, **kwargs)
 
-    monkeypatch.setattr(tasks, "export_generate", slow_generate)
+    monkeypatch.setattr(jobs, "export_generate", slow_generate)
     assert export_run(job.pk) == ExportStatus.DONE
     assert beats[0] and beats[1] and beats[1] - beats[0] >= timedelta(seconds=0.3)
 
@@ -182,17 +182,17 @@ def test_recover_deletes_the_partial_files_of_lost_attempts(admin, shop, tmp_pat
 
 def test_a_run_taken_over_by_a_restart_publishes_nothing(admin, shop, monkeypatch):
     """A worker taken for dead that was alive stops at its next batch without a file."""
-    import exports.tasks as tasks
+    import exports.jobs as jobs
 
     OrderFactory.create_batch(2, shop=shop)
     job = make_job(admin, [shop], status=ExportStatus.QUEUED)
-    real = tasks.export_generate
+    real = jobs.export_generate
 
     def restarted_meanwhile(job, path, **kwargs):
         ExportJob.objects.filter(pk=job.pk).update(attempts=2)  # recovery + another worker
         return real(job, path, **kwargs)
 
-    monkeypatch.setattr(tasks, "export_generate", restarted_meanwhile)
+    monkeypatch.setattr(jobs, "export_generate", restarted_meanwhile)
     assert export_run(job.pk) == "cancelled"
     job.refresh_from_db()
     assert (job.status, job.attempts, job.file.name) == (ExportStatus.RUNNING, 2, "")

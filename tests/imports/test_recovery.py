@@ -121,7 +121,7 @@ def test_a_restarted_import_says_so_on_its_page(client, admin, shop, settings):
         "it was restarted automatically (attempt 2 of 3)."
     )
     assert expected in client.get(f"/orders/import/{job.pk}/").content.decode()
-    polled = client.get(f"/orders/import/{job.pk}/?partial=progress", HTTP_HX_REQUEST="true")
+    polled = client.get(f"/orders/import/{job.pk}/", HTTP_HX_REQUEST="true")
     assert expected in polled.content.decode()
 
 
@@ -130,7 +130,7 @@ def test_a_silent_worker_is_announced_before_the_restart(client, admin, shop, se
     job = _job(shop)
     _beat(job, 200)
     client.force_login(admin)
-    page = client.get(f"/orders/import/{job.pk}/?partial=progress", HTTP_HX_REQUEST="true")
+    page = client.get(f"/orders/import/{job.pk}/", HTTP_HX_REQUEST="true")
     assert "stopped responding" in page.content.decode()
     assert "will be restarted automatically" in page.content.decode()
 

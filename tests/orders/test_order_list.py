@@ -534,7 +534,7 @@ def test_a_cursor_and_a_page_number_together_are_refused(as_admin, shop):
 
 
 def test_a_cursor_of_another_sort_order_is_refused(as_admin, shop):
-    from orders.selectors.keyset import cursor_for
+    from orders.keyset import cursor_for
 
     order = OrderFactory(shop=shop)
     cursor = cursor_for(order, "-total")

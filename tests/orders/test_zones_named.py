@@ -8,7 +8,7 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import membership_grant
-from orders.zones import zone_abbreviation
+from accounts.zones import zone_abbreviation
 from tests.accounts.factories import ShopFactory
 from tests.orders.factories import OrderFactory
 from tests.test_status_words import visible_text

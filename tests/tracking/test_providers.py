@@ -76,7 +76,7 @@ def test_without_the_simulator_its_webhook_does_not_exist_and_moves_nothing(clie
 def test_production_settings_have_no_simulator_and_answer_its_webhook_404():
     probe = (
         "from django.conf import settings; from django.test import Client; "
-        "from tracking.carriers import configured_providers; "
+        "from accounts.tracking_providers import configured_providers; "
         f"body = {FORGED!r}; "
         "r = Client().post('/webhooks/carriers/simulator/', body, "
         "content_type='application/json', secure=True, "

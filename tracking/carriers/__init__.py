@@ -1,8 +1,9 @@
 """Carrier tracking adapters (SPEC §9): one protocol, one module per provider.
 
-`adapter_for(code)` builds a provider's adapter from the environment's configuration;
-`provider_for_shop(shop)` names the provider that follows a shop's new parcels. The simulator
-exists only where the settings enable it (the demo and the tests), never in production.
+`adapter_for(code)` builds a provider's adapter from the environment's configuration; which
+providers are configured, and which follows a shop's new parcels, is
+`accounts/tracking_providers.py`. The simulator exists only where the settings enable it (the
+demo and the tests), never in production.
 """
 
 from django.conf import settings
@@ -49,20 +50,3 @@ def _seventeen_track(code: str, key: str, url: str) -> SeventeenTrack:
     adapter = SeventeenTrack(api_key=key, base_url=url)
     adapter.code = code
     return adapter
-
-
-def configured_providers() -> list[str]:
-    """Providers that can be called: real ones when keyed, the simulator where enabled."""
-    enabled = {
-        "simulator": settings.TRACKING_SIMULATOR_ENABLED,
-        "17track": settings.TRACKING_17TRACK_API_KEY,
-        "aftership": settings.TRACKING_AFTERSHIP_API_KEY,
-    }
-    return [code for code, on in enabled.items() if on]
-
-
-def provider_for_shop(shop) -> str:
-    """The provider that follows a shop's new parcels: the shop's own, else the deployment's
-    default; "" (recorded, not followed) when that provider is not configured here."""
-    code = shop.tracking_provider or settings.TRACKING_DEFAULT_PROVIDER
-    return code if code in configured_providers() else ""

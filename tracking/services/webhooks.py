@@ -14,16 +14,20 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from accounts.enqueue import registered_task
 from orders.form_fields import control_character
+from orders.models import Package
 from tracking.carriers import NotConfigured, adapter_for
 from tracking.carriers.base import BadSignature, BadWebhook
 from tracking.models import TrackingWebhookEvent
+from tracking.services.checkpoints import tracking_apply
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32  # carriers nest about six levels; deeper is an attack on the JSON parser
 SIGNATURE_HEADERS = ("sign", "aftership-hmac-sha256")
 JSON = "application/json"
+TRACKING_WEBHOOK_APPLY = "orders.tasks.tracking_webhook_apply"  # the task's registered name
 
 
 class WebhookRefused(Exception):
@@ -70,11 +74,31 @@ def tracking_webhook_receive(
     except IntegrityError:
         return WebhookReceipt(updates=len(updates), duplicate=True)
     if updates:
-        from tracking.tasks import tracking_webhook_apply  # tasks import services, not the reverse
-
-        text = body.decode("utf-8")
-        transaction.on_commit(lambda: tracking_webhook_apply.delay(provider, text, signatures))
+        task = registered_task(TRACKING_WEBHOOK_APPLY)
+        task.delay_on_commit(provider, body.decode("utf-8"), signatures)
     return WebhookReceipt(updates=len(updates))
+
+
+def tracking_webhook_store(*, provider: str, body: str, headers: dict) -> dict:
+    """Store a pushed update (already verified and deduplicated at receipt) on each package
+    with its tracking number; how many were applied and how many numbers were unknown."""
+    adapter = adapter_for(provider)
+    applied = ignored = 0
+    for update in adapter.parse_webhook(body.encode(), headers):
+        packages = Package.objects.filter(
+            tracking_provider=provider, tracking_number=update.tracking_number
+        ).values_list("pk", flat=True)
+        if not packages:
+            log.info(
+                "%s webhook for unknown tracking number %s ignored",
+                provider,
+                update.tracking_number,
+            )
+            ignored += 1
+        for pk in packages:
+            tracking_apply(package_id=pk, update=update)
+            applied += 1
+    return {"applied": applied, "ignored": ignored}
 
 
 def _check_storable(body: bytes) -> None:

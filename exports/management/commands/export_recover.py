@@ -1,5 +1,5 @@
 from accounts.management.recovery import RecoverCommand
-from exports.recovery import export_recover_lost
+from exports.jobs import export_recover_lost
 
 
 class Command(RecoverCommand):

@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracking.carriers import NotConfigured, adapter_for, configured_providers
+from accounts.tracking_providers import configured_providers
+from tracking.carriers import NotConfigured, adapter_for
 from tracking.services.poll import poll_due
 
 

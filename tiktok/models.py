@@ -1,0 +1,103 @@
+"""A portal shop's link to its TikTok shop, and the OAuth `state` values already used.
+
+Tokens are stored encrypted (tiktok.crypto) in fields that no form, admin page, repr or log
+shows; code reads them through `access_token` / `refresh_token` and writes them through
+`tokens_set`, inside the services of tiktok.services.tokens.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tiktok.crypto import token_decrypt, token_encrypt
+
+
+class ConnectionState(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    NEEDS_REAUTHORIZATION = "needs_reauthorization", "Needs re-authorization"
+    REVOKED = "revoked", "Revoked by the seller"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class SellerType(models.TextChoices):
+    LOCAL = "LOCAL", "Local"
+    CROSS_BORDER = "CROSS_BORDER", "Cross-border"
+
+
+class TikTokConnection(models.Model):
+    """One portal shop's authorization to read its TikTok shop through the Open API."""
+
+    shop = models.OneToOneField(
+        "accounts.Shop", on_delete=models.CASCADE, related_name="tiktok_connection"
+    )
+    state = models.CharField(
+        max_length=24, choices=ConnectionState.choices, default=ConnectionState.CONNECTED
+    )
+    # The TikTok shop it reads (Get Authorized Shops); empty until one is chosen.
+    tiktok_shop_id = models.CharField("TikTok shop id", max_length=32, blank=True)
+    tiktok_shop_name = models.CharField("TikTok shop name", max_length=200, blank=True)
+    shop_cipher = models.CharField(max_length=128, blank=True)
+    region = models.CharField(max_length=8, blank=True)
+    seller_type = models.CharField(max_length=16, choices=SellerType.choices, blank=True)
+    # Who authorized, and what they allowed (scope keys such as seller.order.info).
+    open_id = models.CharField(max_length=128, blank=True)
+    granted_scopes = models.JSONField(default=list, blank=True)
+    access_token_encrypted = models.TextField(blank=True, editable=False)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
+    # Incremental sync: every order updated before the cursor has been stored.
+    sync_cursor = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "TikTok connection"
+        constraints = [
+            # A TikTok shop's webhooks name its id: it can feed one portal shop only.
+            models.UniqueConstraint(
+                fields=["tiktok_shop_id"],
+                condition=~Q(tiktok_shop_id="") & ~Q(state="disconnected"),
+                name="tiktok_shop_linked_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        linked = self.tiktok_shop_name or self.tiktok_shop_id or "no TikTok shop chosen"
+        return f"{self.shop} ↔ {linked} ({self.get_state_display()})"
+
+    @property
+    def access_token(self) -> str:
+        return token_decrypt(self.access_token_encrypted)
+
+    @property
+    def refresh_token(self) -> str:
+        return token_decrypt(self.refresh_token_encrypted)
+
+    def tokens_set(self, *, access_token: str, refresh_token: str) -> None:
+        """Encrypt a new pair onto the instance (the caller saves)."""
+        self.access_token_encrypted = token_encrypt(access_token)
+        self.refresh_token_encrypted = token_encrypt(refresh_token)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.granted_scopes or [])
+
+
+class OAuthStateUse(models.Model):
+    """The nonce of a signed OAuth `state` that came back once: a second use is refused.
+
+    States are signed (tiktok.services.oauth) and carry their own expiry, so only used ones
+    need a row, and rows older than that expiry can go.
+    """
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "used OAuth state"
+
+    def __str__(self) -> str:
+        return f"state used {self.used_at:%Y-%m-%d %H:%M}"
