@@ -46,7 +46,7 @@ US_DATE_MARKETS = {"US", "BR"}
 COMMA_DECIMAL_MARKETS = {"BR", "ID", "VN", "ES", "FR", "DE", "IT"}
 BY_SUBSTATUS = {
     **{words[1].lower(): status for status, words in TIKTOK_STATUS.items()},
-    # Thai files write the words in Thai (reference/tiktok.md §1.4).
+    # Thai files write the words in Thai (docs/tiktok.md "The words in Seller Center's files").
     "รอเข้ารับ": OrderStatus.AWAITING_COLLECTION,  # awaiting collection
     "จัดส่งสำเร็จ": OrderStatus.DELIVERED,  # delivered
 }
