@@ -1,6 +1,6 @@
-"""The order list's filters (SPEC §5), validated from the query string by one FilterSet.
+"""The order list's filters (docs/order-list.md), validated from the query string by one FilterSet.
 
-The same FilterSet drives the list page, exports and the API, so the three cannot disagree.
+The same FilterSet drives the list page and exports, so the two cannot disagree.
 Repeated keys are OR within one filter; different filters AND. Dates are read in each shop's
 own zone. Buyer fields a user may not see unmasked are not searched for that user.
 """
@@ -197,7 +197,7 @@ def parse_order_ids(text: str) -> list[str] | None:
 
 
 class OrderFilterSet(django_filters.FilterSet):
-    """Every parameter of SPEC §5. Construct with the shops the user may view."""
+    """Every parameter of the order list. Construct with the shops the user may view."""
 
     # Labels are what the filter bar shows: refusals name the filter with them ("Total at
     # least: …"), where django-filter would make "Total amount is greater than or equal to".
@@ -373,7 +373,7 @@ class OrderFilterSet(django_filters.FilterSet):
 
         Identifiers are looked up first, each on its own index; when one matches, that is what
         the person typed. Otherwise the text is searched inside buyer fields and product names,
-        each planned by how many orders it matches (see `_few_or_inline`).
+        each planned by how many orders it matches (see `_common_or_keys`).
         """
         text = text.strip()
         ids = parse_order_ids(text)

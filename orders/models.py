@@ -1,7 +1,7 @@
-"""The TikTok Shop order model (SPEC §3): orders, lines, packages, tracking, events, refunds.
+"""The TikTok Shop order model (docs/tiktok.md): orders, lines, packages, events, refunds.
 
-Field names follow TikTok's Open API (reference/tiktok.md §2.2) so that imports, API syncs and
-webhooks land without translation. Money is Decimal in the order's currency; times are UTC.
+Field names follow TikTok's Open API so that imports, and later the TikTok connection, land
+without translation. Money is Decimal in the order's currency; times are UTC.
 """
 
 from decimal import Decimal
@@ -43,7 +43,7 @@ def money(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     )
 
 
-# Money columns of the TikTok payment breakdown, in TikTok's order (reference/tiktok.md §2.2).
+# Money columns of the TikTok payment breakdown, in TikTok's order (docs/tiktok.md "Money").
 PAYMENT_FIELDS = (
     "original_total_product_price",
     "seller_discount",
@@ -190,7 +190,7 @@ class Order(models.Model):
                 for name in LATER_TIMES
             ],
         ]
-        # Composite indexes follow the list's filters and sorts (SPEC §5): the shop comes
+        # Composite indexes follow the list's filters and sorts (docs/order-list.md): the shop comes
         # first because every query is scoped to the user's shops. Trigram indexes for free
         # text are PostgreSQL-only and live in migration 0002, the "paid, newest first" index
         # (DESC NULLS LAST, which SQLite cannot build) in 0003.

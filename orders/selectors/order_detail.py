@@ -1,4 +1,4 @@
-"""Everything about one order for the detail page (SPEC §6), in a fixed number of queries."""
+"""Everything about one order for the detail page, in a fixed number of queries."""
 
 from dataclasses import dataclass
 from datetime import datetime

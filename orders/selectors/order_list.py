@@ -1,4 +1,4 @@
-"""The order list page (SPEC §5): filtered, sorted, paginated rows, status tabs and counters.
+"""The order list page: filtered, sorted, paginated rows, status tabs and counters.
 
 The number of queries is the same for every page: one for the rows (lines and packages are
 summarised by subqueries in the same statement) and the look-ups of the user's shops. The

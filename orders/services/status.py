@@ -1,9 +1,9 @@
-"""The one service that changes an order's status (SPEC §3).
+"""The one service that changes an order's status (docs/tiktok.md "Order statuses").
 
 TRANSITIONS is an order's life; our own system follows it. People follow the narrower
 STAFF_TRANSITIONS: they cancel an order before its parcel leaves and mark it shipped with a
 tracking number, while payment, holds, delivery, completion and a parcel lost on the way are
-for TikTok and the carriers to report. TikTok (import, API, webhook) and carriers are
+for TikTok and the carriers to report. TikTok (its files, and later its connection) and carriers are
 authoritative and may move an order along any path they report, but an update older than the
 order's last change never overwrites it. The order's lines and packages follow its status
 (services/order_parts.py).
