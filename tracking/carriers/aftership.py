@@ -1,4 +1,4 @@
-"""AfterShip Tracking API 2025-01 (reference/anchors.md §E): create, list, `tracking_update` pushes.
+"""AfterShip Tracking API 2025-01 (docs/tracking.md): create, list, `tracking_update` pushes.
 
 Every call carries the key in the `as-api-key` header and answers `{"meta": {"code": …},
 "data": …}`. A tracking is created one number per `POST /trackings`; `GET /trackings` reads up to

@@ -1,6 +1,6 @@
 """The protocol every tracking provider adapter follows, and what adapters return.
 
-An adapter translates one provider's API into the normalized vocabulary of SPEC §9
+An adapter translates one provider's API into our normalized vocabulary
 (`TrackingStatus`), keeping the provider's own status and sub-status. It never touches the
 database: `tracking.services.checkpoints` stores what it returns. Every HTTP call has a timeout.
 """

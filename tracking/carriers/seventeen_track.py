@@ -1,4 +1,4 @@
-"""17TRACK API v2.2 (reference/anchors.md §E): register, gettrackinfo, TRACKING_UPDATED pushes.
+"""17TRACK API v2.2 (docs/tracking.md): register, gettrackinfo, TRACKING_UPDATED pushes.
 
 Requests are POSTed JSON lists of `{"number": …}` with the key in the `17token` header; at most
 40 numbers a call; answers carry `data.accepted[]` and `data.rejected[]`. Pushes are signed with
