@@ -1,6 +1,6 @@
-"""Masking of buyer contact data for roles without "see buyer contact" (SPEC §4).
+"""Masking of buyer contact data for roles without "see buyer contact" (accounts/roles.py).
 
-One family of functions, used by every page, export and API that shows buyer data, so the
+One family of functions, used by every page, export and file that shows buyer data, so the
 same value is masked the same way everywhere. City, state and country stay readable; names,
 handles, email, phone, street and the end of the postal code do not.
 """

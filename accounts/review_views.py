@@ -1,4 +1,4 @@
-"""The access review page of SPEC §12: shop administrators review their shops' members."""
+"""The access review page: shop administrators review their shops' members."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render

@@ -1,4 +1,4 @@
-"""Roles and what each may do in a shop: the one table of SPEC §4.
+"""Roles and what each may do in a shop: the one table of them.
 
 Permissions are object permissions on `Shop` (django-guardian); a membership's role decides
 which of them a user holds on that shop. Views name the permission they need; nothing else

@@ -1,4 +1,4 @@
-"""Reads for accounts: shop and user look-ups, and the access review of SPEC §12."""
+"""Reads for accounts: shop and user look-ups, and the access review."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Audit sign-ins, failed sign-ins, sign-outs and lockouts (SPEC §12)."""
+"""Audit sign-ins, failed sign-ins, sign-outs and lockouts."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed

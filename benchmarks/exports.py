@@ -1,4 +1,4 @@
-"""Export benchmarks of SPEC §14, each case in its own forked process so its peak memory is
+"""Export benchmarks, each case in its own forked process so its peak memory is
 its own, with the baselines measured in the same run: PostgreSQL's `COPY … TO STDOUT` of
 the same raw columns (the physical limit) and django-import-export's default export."""
 

@@ -1,4 +1,4 @@
-"""Import benchmark (issue 8): a TikTok SKU-list file of the newest orders of one shop, written
+"""Import benchmark: a TikTok SKU-list file of the newest orders of one shop, written
 by our own export, imported into an empty shop, each case in its own forked process so its
 peak memory is its own. The baseline, measured in the same run, is reading the file alone
 (`csv.reader`, the floor any importer pays); a tenth of the file shows whether memory is flat.

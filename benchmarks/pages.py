@@ -1,4 +1,4 @@
-"""Benchmarks of SPEC §14 for the order list, each against baselines measured in the same run:
+"""Benchmarks of the order list, each against baselines measured in the same run:
 the raw SQL of the same rows query (the physical limit) and the straightforward Django list a
 typical project writes (Paginator with COUNT(*) and OFFSET)."""
 

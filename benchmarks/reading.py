@@ -1,4 +1,4 @@
-"""Reading benchmark (issue 13): openpyxl read-only, python-calamine and our bounded reader
+"""Reading benchmark: openpyxl read-only, python-calamine and our bounded reader
 on a TikTok-like workbook and on the bombs of the issue, each run in its own forked process
 with a memory cap and a time limit, so a bomb can only hurt the child.
 

@@ -1,4 +1,4 @@
-"""The tracking poll benchmark of SPEC §14: N due packages, two worker processes, one cycle.
+"""The tracking poll benchmark: N due packages, two worker processes, one cycle.
 
 Packages made for the run (numbers `BENCH…`, on existing orders) are registered with an
 in-process simulated carrier at times spread over the last three days, so answers carry one to

@@ -1,5 +1,5 @@
 """Generated workbooks for the reading benchmark and the bounds tests: a TikTok-like order
-file, and the hostile shapes of issue 13 (zip bombs of each kind, a lying zip directory).
+file, and hostile shapes (zip bombs of each kind, a lying zip directory).
 
 Everything is streamed into the zip, so even a bomb that inflates to GBs is built in a few
 MB of memory; nothing here is a committed binary.

@@ -2,7 +2,7 @@
 
 `build_order` returns unsaved model instances: money follows orders.money, timestamps follow
 the status (paid before shipped before delivered), packages carry carrier tracking numbers and
-checkpoints in the §9 vocabulary. No database access, so the same builder serves bulk inserts.
+checkpoints in our tracking vocabulary. No database access, so the same builder serves bulk inserts.
 """
 
 import random

@@ -1,4 +1,4 @@
-"""Demo data: two shops, a member of every role, and realistic orders in bulk (SPEC §15)."""
+"""Demo data: two shops, a member of every role, and realistic orders in bulk."""
 
 import multiprocessing
 import os

@@ -16,7 +16,7 @@ from accounts.masking import BUYER_FIELD_MASKS
 from exports import xlsx
 from exports.columns import Column, Kind, Template
 
-TIKTOK_TIME = "%m/%d/%Y %I:%M:%S %p"  # 03/01/2026 10:00:00 AM, no zone (reference §4.4)
+TIKTOK_TIME = "%m/%d/%Y %I:%M:%S %p"  # 03/01/2026 10:00:00 AM, no zone (docs/tiktok.md)
 TAB = "\t"
 
 Cell = Callable[[object], object]

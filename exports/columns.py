@@ -1,4 +1,4 @@
-"""Every column an export can hold, declared once (SPEC §7).
+"""Every column an export can hold, declared once (docs/exports.md).
 
 A column names its value (a model field or an expression), its kind (which decides how it
 is written: text, identifier, money, count, time, label) and, for buyer data, the masking
@@ -339,7 +339,7 @@ def _template(code: str, pairs, **kwargs) -> Template:
     )
 
 
-# TikTok US "Order SKU list", in TikTok's order (reference/tiktok.md §4.2). Columns we do not
+# TikTok US "Order SKU list", in TikTok's order (docs/tiktok.md). Columns we do not
 # hold (house number, delivery instruction, weight, shipping information, delivery option
 # type) are present and empty, so files line up with TikTok's own.
 TIKTOK_SKU_LIST = _template(

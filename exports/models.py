@@ -1,4 +1,4 @@
-"""Export jobs (SPEC §7): the state of one file being produced by a Celery worker."""
+"""Export jobs: the state of one file being produced by a Celery worker."""
 
 from django.conf import settings
 from django.db import models

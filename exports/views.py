@@ -1,4 +1,4 @@
-"""/exports/ (SPEC §7): start exports, follow their progress, download, reports, schedules."""
+"""/exports/: start exports, follow their progress, download, reports, schedules."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, QueryDict

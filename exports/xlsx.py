@@ -2,7 +2,7 @@
 columns as wide as their content, many sheets.
 
 openpyxl's write-only mode writes about 900 rows of 57 columns per second here, a sixth of
-SPEC §14's 5,000 (docs/decisions.md). An export only needs the smallest part of Office Open
+the 5,000 we aim at (docs/decisions.md). An export only needs the smallest part of Office Open
 XML (ECMA-376): one worksheet stream of rows, inline strings, numbers, dates as serial
 numbers, three number formats and a bold font. That part is written here directly into the
 zip, one sheet at a time, so memory stays flat and the rate is ~10× openpyxl's. Files are

@@ -1,7 +1,7 @@
 """Reading TikTok Seller Center "order SKU list" files (CSV or XLSX) into rows by header name.
 
 Columns are found by name, never by position: case and spacing do not matter, and the known
-variants have aliases (reference/tiktok.md §4.2–4.4). A BOM, a description row under the
+variants have aliases (docs/tiktok.md "Seller Center files"). A BOM, a description row under the
 header, TikTok's trailing tabs and cells that hold only a tab are taken as TikTok writes them.
 """
 

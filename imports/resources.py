@@ -127,7 +127,7 @@ class OrderResource(resources.ModelResource):
 
 
 class TikTokOrderFileResource(resources.Resource):
-    """A TikTok Seller Center "Order SKU list" file in Django admin's import (SPEC §8).
+    """A TikTok Seller Center "Order SKU list" file in Django admin's import (docs/imports.md).
 
     import-export's row-per-object machinery does not fit a file whose orders span rows, so
     the import itself is `imports.services`, the same as the import page and the command: the

@@ -1,4 +1,4 @@
-"""Importing TikTok Seller Center order files (SPEC §8): read → plan → apply.
+"""Importing TikTok Seller Center order files (docs/imports.md): read → plan → apply.
 
 The file is read once, within the bounds of bounds.py (its known columns spooled to a
 temporary file, which a cheap pass reads to count each order's rows), then planned and

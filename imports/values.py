@@ -1,8 +1,8 @@
 """Cells of a TikTok file as values: amounts with their currency and separators, local times,
 counts, and whether two writings of an order-level cell say the same thing.
 
-TikTok writes one value several ways, even within one order (reference/tiktok.md §4.4 and
-issue 14): `RM 8.00` and `8`, `267.4` and `RM 267.40`, `Rp 1.234.500`, `BRL 35,91`, `$1,234.50`.
+TikTok writes one value several ways, even within one order (docs/tiktok.md "Seller Center
+files"): `RM 8.00` and `8`, `267.4` and `RM 267.40`, `Rp 1.234.500`, `BRL 35,91`, `$1,234.50`.
 """
 
 import re

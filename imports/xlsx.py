@@ -2,7 +2,7 @@
 zip inflated through bounds.py's watch, and the sheet read once.
 
 openpyxl's read-only worksheet sizes itself on opening by parsing the sheet up to its
-`<dimension>`; a sheet without one (our own exports, and the bombs of issue 13) was parsed
+`<dimension>`; a sheet without one (our own exports, and zip bombs) was parsed
 to its end for that, before a single row was read. TikTok's dimension is stale anyway
 (`A1:A1`), so this reader never asks: it keeps openpyxl's cell parsing (types, dates, shared
 strings) and skips the sizing.
@@ -29,8 +29,8 @@ class _Sheet(ReadOnlyWorksheet):
     def values_by_number(self) -> Iterator[list]:
         """Each row's values in sheet order, a row missing from the XML as an empty one.
 
-        TikTok writes its header row as several `<row r="1">` elements (reference/tiktok.md
-        §4.4); openpyxl keeps only the first of them, so the header lost all but its first
+        TikTok writes its header row as several `<row r="1">` elements (docs/tiktok.md);
+        openpyxl keeps only the first of them, so the header lost all but its first
         cells. Here the cells of consecutive elements with one row number make one row.
         """
         with self._get_source() as source:

@@ -1,6 +1,6 @@
 """Form fields that refuse what the database or the code cannot take, the same way everywhere.
 
-The order list's FilterSet, the order page's forms and the export form (and the API to come)
+The order list's FilterSet, the order page's forms and the export form
 all read input through these fields, so bad input gets the same clear message wherever it is
 typed and never reaches PostgreSQL (which refuses NUL) or Decimal arithmetic (NaN, 1e400).
 The rules are written down in docs/operations.md, "Input validation".

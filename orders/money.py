@@ -1,4 +1,4 @@
-"""TikTok's money identities (reference/tiktok.md §2.2), computed once for every producer.
+"""TikTok's money identities (docs/tiktok.md "Money"), computed once for every producer.
 
 sub_total    = original_total_product_price - seller_discount - platform_discount
 shipping_fee = original_shipping_fee - shipping_fee_seller_discount

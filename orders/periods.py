@@ -1,4 +1,4 @@
-"""Date presets and typed dates → half-open, timezone-aware ranges in a shop's zone (SPEC §5).
+"""Date presets and typed dates → half-open, timezone-aware ranges in a shop's zone.
 
 An order created at 23:30 local time on the last day of a month belongs to that month: days
 start at local midnight, whatever the offset, including across daylight-saving changes.

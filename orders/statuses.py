@@ -1,4 +1,4 @@
-"""TikTok Shop's status vocabularies (reference/tiktok.md §1) and our tracking one (SPEC §9)."""
+"""TikTok Shop's status vocabularies (docs/tiktok.md) and our tracking one (docs/tracking.md)."""
 
 from django.db import models
 
@@ -42,7 +42,7 @@ class PackageStatus(models.TextChoices):
 
 
 class TrackingStatus(models.TextChoices):
-    """The one normalized tracking vocabulary every carrier adapter maps into (SPEC §9)."""
+    """The one normalized tracking vocabulary every carrier adapter maps into (docs/tracking.md)."""
 
     PENDING = "PENDING", "Pending"
     INFO_RECEIVED = "INFO_RECEIVED", "Info received"
@@ -57,7 +57,7 @@ class TrackingStatus(models.TextChoices):
     EXPIRED = "EXPIRED", "Expired"
 
 
-# What an order's lines and packages say once the order reaches a status (tiktok.md §1.3;
+# What an order's lines and packages say once the order reaches a status (docs/tiktok.md;
 # docs/decisions.md "Lines and packages follow the order"). None: they keep their own, as a
 # partially shipped order's lines do. Lines and packages only move forward (in the order of
 # their vocabulary) and a cancelled one stays cancelled; cancelling the order cancels those
@@ -134,7 +134,7 @@ class RefundStatus(models.TextChoices):
     REJECTED = "REJECTED", "Rejected"
 
 
-# TikTok's export words for our statuses (reference/tiktok.md §1.4): the status tab, then the
+# TikTok's export words for our statuses (docs/tiktok.md): the status tab, then the
 # sub-status. Each pair is unique, so an import reads the status back from the sub-status.
 TIKTOK_STATUS = {
     OrderStatus.UNPAID: ("Unpaid", "Unpaid"),

@@ -1,4 +1,4 @@
-"""/healthz: database, broker, worker and beat liveness as JSON (SPEC §13)."""
+"""/healthz: database, broker, worker and beat liveness as JSON (docs/operations.md)."""
 
 import time
 from datetime import datetime, timedelta

@@ -1,5 +1,5 @@
 """The "TikTok Shop" pages: a shop administrator connects the shop to TikTok Shop, watches
-the connection, asks for a sync and disconnects. What each step does: docs/tiktok.md."""
+the connection, asks for a sync and disconnects. What each step does: docs/tiktok-connection.md."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

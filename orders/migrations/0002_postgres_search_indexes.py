@@ -1,4 +1,4 @@
-"""Trigram indexes for the list's free-text search (SPEC §5 `q`), on PostgreSQL only.
+"""Trigram indexes for the list's free-text search (`q`), on PostgreSQL only.
 
 The indexes are on UPPER(column), the exact expression Django's `icontains` compares on
 PostgreSQL (`UPPER("col"::text) LIKE UPPER(%s)`), so "contains" searches use them instead of

@@ -1,4 +1,4 @@
-"""Existing lines and packages take the status their order implies (issue 14 item 8; see
+"""Existing lines and packages take the status their order implies (see
 docs/decisions.md). The rules as they stood when this ran, frozen here as migrations are:
 set-based, one UPDATE per order status and vocabulary, forward only."""
 

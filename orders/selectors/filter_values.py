@@ -1,4 +1,4 @@
-"""The values of the filters with a known set, from the shop's own orders (issue 14, item 15).
+"""The values of the filters with a known set, from the shop's own orders.
 
 Payment method, country, carrier and delivery option are lists in the filter bar, built from
 the distinct values in the user's scoped orders. A DISTINCT over a shop's 650,000 orders

@@ -6,7 +6,7 @@ from orders.models import Order
 
 
 def buyer_data_view_record(*, request, order: Order) -> None:
-    """Someone saw this order's buyer contact data unmasked (SPEC §12)."""
+    """Someone saw this order's buyer contact data unmasked."""
     audit_record(
         action=AuditAction.BUYER_DATA_VIEWED,
         actor=request.user,

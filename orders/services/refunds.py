@@ -29,7 +29,7 @@ def refund_refusal(order: Order) -> str | None:
     """Why nothing can be refunded on the order now, or None when something can.
 
     An unpaid order, or one cancelled before it was paid, holds no money of the buyer's
-    (tiktok.md §1.1; TikTok cancels those without a refund).
+    (docs/tiktok.md "Order statuses": TikTok cancels those without a refund).
     """
     never_paid = order.status == OrderStatus.UNPAID or (
         order.status == OrderStatus.CANCELLED and order.paid_time is None

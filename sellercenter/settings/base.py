@@ -1,6 +1,6 @@
 """Settings shared by every environment. Values come from the environment via `env.py`.
 
-With nothing set, this is the embedded default of SPEC §2: SQLite in WAL mode, a Celery broker
+With nothing set, this is the embedded default: SQLite in WAL mode, a Celery broker
 on the filesystem and media under `var/`. Docs: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
@@ -126,15 +126,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions end after 8 hours of inactivity and when the browser closes (SPEC §12).
+# Sessions end after 8 hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int_from_env("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# django-guardian: no AnonymousUser row (it skews user counts); see reference/pitfalls.md §1.
+# django-guardian: no AnonymousUser row (each migrate would create one, and it skews user counts).
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Lockout after repeated failed logins (django-axes); see reference/pitfalls.md §8.
+# Lockout after repeated failed logins (django-axes: its backend first in
+# AUTHENTICATION_BACKENDS, its middleware last in MIDDLEWARE).
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = int_from_env("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=int_from_env("LOGIN_COOLOFF_MINUTES", default=15))
@@ -214,7 +215,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seller Center <norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -----------------------------------------------------------------------------------
-# https://docs.celeryq.dev/en/stable/userguide/configuration.html — see reference/pitfalls.md §6.
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -251,7 +252,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = "UTC"
 
-# --- Carrier tracking (SPEC §9, tracking/carriers/) ---------------------------------------------
+# --- Carrier tracking (docs/tracking.md, tracking/carriers/) -------------------------------------
 
 # Real providers are enabled by their keys. New packages are followed by the shop's provider
 # (Shop.tracking_provider) or else by TRACKING_DEFAULT_PROVIDER; with neither, a tracking number
@@ -305,7 +306,7 @@ TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS = int_from_env(
     "TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS", default=15 * 60
 )
 
-# --- django-import-export (Django admin only; reference/pitfalls.md §2) ----------------------
+# --- django-import-export (Django admin only: it holds every row in memory) --------------------
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
@@ -340,7 +341,7 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 HEALTHZ_WORKER_TIMEOUT = float(env.str("HEALTHZ_WORKER_TIMEOUT", default="3"))
 
-# Exports (SPEC §7, docs/exports.md). Finished files and their jobs are deleted after
+# Exports (docs/exports.md). Finished files and their jobs are deleted after
 # EXPORT_RETENTION_DAYS. A running job whose worker has not reported for
 # EXPORT_HEARTBEAT_SECONDS (it beats every sixth of that) is requeued by `export_recover`
 # (beat, every minute), at most EXPORT_MAX_ATTEMPTS runs in all (docs/operations.md). The hard
@@ -357,7 +358,7 @@ EXPORT_COPY_BATCH_ORDERS = int_from_env("EXPORT_COPY_BATCH_ORDERS", default=100_
 EXPORT_WORK_MEM = env.str("EXPORT_WORK_MEM", default="64MB")  # PostgreSQL, per export query
 EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
 
-# TikTok file imports (SPEC §8): orders planned and written per batch (memory stays flat);
+# TikTok file imports (docs/imports.md): orders planned and written per batch (memory stays flat);
 # uploads up to IMPORT_INLINE_BYTES (a workbook: unpacked) are previewed and applied in the
 # request, larger ones by a worker while the page shows its progress. A running import
 # silent for IMPORT_HEARTBEAT_SECONDS is restarted by `import_recover` (beat, every minute),

@@ -1,4 +1,4 @@
-"""The embedded default for a laptop: SPEC §2's SQLite/filesystem-broker stack, DEBUG on."""
+"""The embedded default for a laptop: the SQLite/filesystem-broker stack, DEBUG on."""
 
 import secrets
 

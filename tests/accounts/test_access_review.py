@@ -1,4 +1,4 @@
-"""The access review page (SPEC §12): administrators review their own shops' members only."""
+"""The access review page: administrators review their own shops' members only."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""The account commands of SPEC §15, through call_command: results in the database, and every
+"""The account commands (README.md), through call_command: results in the database, and every
 bad argument is a one-line CommandError that changes nothing."""
 
 import csv

@@ -55,7 +55,8 @@ def test_unknown_role_is_refused_by_name_and_changes_nothing(shop):
 
 
 def test_model_wide_permission_never_opens_a_shop(shop, other_shop):
-    """The guardian global-permission leak (reference/pitfalls.md §1) stays closed."""
+    """The guardian global-permission leak stays closed: a model-wide permission (granted
+    through a group, say) never opens every shop."""
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_orders"))
     assert list(shops_for_user(user)) == []

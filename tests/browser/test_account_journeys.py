@@ -1,4 +1,4 @@
-"""Journeys of SPEC §4/§12 in a real browser: two-factor set-up (recovery codes copied and
+"""Account and security journeys in a real browser: two-factor set-up (recovery codes copied and
 downloaded) and sign-in; an administrator granting a role in Django admin that the new member
 then uses; an invitation by email that the invitee follows; the access review and the shop
 page in admin, on a desktop and on a phone."""

@@ -1,4 +1,4 @@
-"""The accountant's export journey of SPEC §7 in a real browser.
+"""The accountant's export journey in a real browser.
 
 The journey: filter the order list to last month, select all matching orders, "Export…" as
 Excel with the TikTok order SKU list, follow the job on /exports/ while a real Celery worker

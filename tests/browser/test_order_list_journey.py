@@ -1,4 +1,4 @@
-"""The order list of SPEC §5 in a real browser.
+"""The order list in a real browser.
 
 The journey: filter by status and last month, search two order ids at once, save the view as
 the default, open Orders again and get it back. Beside it: on a phone the table collapses into

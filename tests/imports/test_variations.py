@@ -1,4 +1,4 @@
-"""TikTok files as they really vary (issue 14; reference/tiktok.md §1.4 and §4): order-level
+"""TikTok files as they really vary (docs/tiktok.md): order-level
 cells written differently on each SKU row, currency prefixes and thousands separators per
 market, the Malaysian, Vietnamese, Brazilian and newer US files, Thai status words, and an
 XLSX whose header row is split. docs/imports.md lists which test covers which variation."""
@@ -29,18 +29,18 @@ def _up_to_phone(header: list[str]) -> list[str]:
     return header[: header.index("Phone #") + 1]
 
 
-# Malaysia's address part (reference/tiktok.md §4.3): State, Post Town, no Zipcode.
+# Malaysia's address part: State, Post Town, no Zipcode.
 MY_HEADER = _up_to_phone(SKU_LIST_HEADER) + [
     "Country", "State", "Post Town", "Detail Address", "Additional address information",
     "Payment Method", "Weight(kg)", "Product Category", "Package ID", "Seller Note",
 ]  # fmt: skip
-# Vietnam's (§4.3): Province, District, Commune.
+# Vietnam's: Province, District, Commune.
 VN_HEADER = _up_to_phone(SKU_LIST_HEADER) + [
     "Country", "Province", "District", "Commune", "Detail Address",
     "Additional address information", "Payment Method", "Weight(kg)", "Product Category",
     "Package ID", "Seller Note", "Checked Status", "Checked Marked by",
 ]  # fmt: skip
-# The newer US file (§4.2): Address Line 1/2 instead of Detail Address, and two new columns
+# The newer US file: Address Line 1/2 instead of Detail Address, and two new columns
 # whose positions are unknown (here: one early, one late; columns are matched by name).
 NEW_US_HEADER = [
     {"Detail Address": "Address Line 1", "Additional address information": "Address Line 2"}.get(
@@ -50,7 +50,7 @@ NEW_US_HEADER = [
 ]
 NEW_US_HEADER.insert(NEW_US_HEADER.index("Seller SKU"), "Combined Listing")
 NEW_US_HEADER.insert(NEW_US_HEADER.index("Taxes"), "Co-Funded Shipping Fee Discount")
-# Other Thai files (§4.3): `Small Order Fee` after Taxes, `Order Channel`, `Creator Handle`.
+# Other Thai files: `Small Order Fee` after Taxes, `Order Channel`, `Creator Handle`.
 TH_OTHER_HEADER = list(TH_HEADER)
 TH_OTHER_HEADER.insert(TH_OTHER_HEADER.index("Taxes") + 1, "Small Order Fee")
 TH_OTHER_HEADER += ["Order Channel", "Creator Handle"]
@@ -218,7 +218,7 @@ def test_a_brazilian_file_with_comma_decimals_and_month_first_times(db):
     row = _one_item(
         "BRL 35,91",
         **{
-            "Created Time": "12/15/2025 9:30:33 AM\t",  # one-digit hour (reference §4.4)
+            "Created Time": "12/15/2025 9:30:33 AM\t",  # one-digit hour, as in Brazil's files
             "Paid Time": "12/15/2025 9:31:02 AM\t",
             "Country": "Brazil",
         },

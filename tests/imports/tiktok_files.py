@@ -1,5 +1,5 @@
 """TikTok "order SKU list" files made by test code (no binary fixtures): rows by header name,
-CSV with TikTok's BOM and description row, the regional headers of reference/tiktok.md §4.3,
+CSV with TikTok's BOM and description row, the regional headers of docs/tiktok.md,
 and XLSX with TikTok's quirks (stale dimension, header split over several `<row r="1">`).
 docs/imports.md lists which test covers which variation."""
 
@@ -62,7 +62,7 @@ def sku_csv(*rows, header=SKU_LIST_HEADER, description=True) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode()
 
 
-# The UK file: the US columns with the British address names (reference/tiktok.md §4.2-4.3).
+# The UK file: the US columns with the British address names.
 UK_HEADER = [
     {
         "Detail Address": "Address Line 1",
@@ -75,7 +75,7 @@ UK_HEADER = [
 ]
 
 
-# Thailand's 63 columns as the reference lists them (reference/tiktok.md §4.3): the US columns
+# Thailand's 63 columns as real Thai files have them: the US columns
 # up to Phone # without Retail Delivery Fee and Delivery Option Type, then its address and
 # tax-invoice columns.
 TH_HEADER = [
@@ -89,7 +89,7 @@ TH_HEADER = [
     "Tax Info - Email", "Tax Info - Phone Number", "Tax Info - Registered Address",
     "Tax Info - Address Type",
 ]  # fmt: skip
-# Indonesia: the address part and the extra fee columns (reference/tiktok.md §4.3).
+# Indonesia: the address part and the extra fee columns.
 ID_HEADER = [
     h for h in SKU_LIST_HEADER[: SKU_LIST_HEADER.index("Phone #") + 1]
 ] + [

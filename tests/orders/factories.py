@@ -1,5 +1,5 @@
 """Order factories built on demo.builder, so test orders obey the same money identities and
-timelines as the demo data (SPEC §3)."""
+timelines as the demo data."""
 
 import random
 from datetime import timedelta

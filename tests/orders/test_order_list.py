@@ -1,4 +1,4 @@
-"""/orders/: every filter of SPEC §5 through HTTP, against hand-computed expectations."""
+"""/orders/: every filter (docs/order-list.md) through HTTP, against hand-computed expectations."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal

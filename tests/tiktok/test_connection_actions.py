@@ -120,7 +120,7 @@ def test_administrators_hold_the_connections_permission_and_only_they(role_users
 
 def test_the_migration_gives_existing_administrators_the_permission(role_users, shop):
     ShopUserObjectPermission.objects.filter(permission__codename="manage_connections").delete()
-    migration = importlib.import_module("accounts.migrations.0007_manage_connections")
+    migration = importlib.import_module("accounts.migrations.0008_manage_connections")
     migration.grant_to_administrators(apps, None)
     holders = ShopUserObjectPermission.objects.filter(permission__codename="manage_connections")
     assert [row.user for row in holders] == [role_users["administrator"]]

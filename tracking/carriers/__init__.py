@@ -1,4 +1,4 @@
-"""Carrier tracking adapters (SPEC §9): one protocol, one module per provider.
+"""Carrier tracking adapters (docs/tracking.md): one protocol, one module per provider.
 
 `adapter_for(code)` builds a provider's adapter from the environment's configuration; which
 providers are configured, and which follows a shop's new parcels, is
@@ -14,7 +14,7 @@ from tracking.exceptions import NotConfigured
 
 
 def adapter_for(code: str) -> Adapter:
-    """The adapter for a provider code of SPEC §9, configured from settings."""
+    """The adapter for a provider code (`PROVIDERS`), configured from settings."""
     if code == "simulator":
         if not settings.TRACKING_SIMULATOR_ENABLED:
             raise NotConfigured("the simulated carrier is not enabled in these settings")

@@ -17,7 +17,7 @@ PARTS = ("list", "detail", "export", "tracking", "import")
 
 class Command(BaseCommand):
     help = (
-        "Measure SPEC §14 (order list, detail, exports) against baselines in the same run: "
+        "Measure the order list, detail and exports against baselines in the same run: "
         "raw SQL or COPY, and the straightforward Django implementation."
     )
 
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         if repeat < 5:
             raise CommandError("--repeat must be at least 5 for a p95.")
         if connection.vendor != "postgresql":
-            self.stderr.write("Warning: not PostgreSQL; SPEC §14 figures are for PostgreSQL.")
+            self.stderr.write("Warning: not PostgreSQL; the targets are for PostgreSQL.")
         if orders is not None:
             if orders < 1:
                 raise CommandError("--orders must be positive.")
