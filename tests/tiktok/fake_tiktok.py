@@ -78,6 +78,7 @@ class FakeTikTok(ThreadingHTTPServer):
         self.queued: dict[str, list] = {}
         self.orders: dict[str, dict] | None = None  # order id → object, once orders are given
         self.unseen: set[str] = set()  # ids the search does not show yet (TikTok's lag)
+        self.slow_pages: dict[str, float] = {}  # page token → seconds before the answer
 
     @property
     def url(self) -> str:
@@ -124,7 +125,8 @@ class Handler(BaseHTTPRequestHandler):
             status, payload, headers, delay = 401, fail(106001, "Invalid credentials."), {}, 0
         elif self.server.orders is not None and url.path in ORDER_PATHS:
             payload = orders_answer(self.server, url.path, query, body)
-            status, headers, delay = 200, {}, 0
+            slow = url.path == ORDER_SEARCH and query.get("page_token", "")
+            status, headers, delay = 200, {}, self.server.slow_pages.get(slow or "", 0)
         elif url.path in DEFAULTS:
             status, payload, headers, delay = 200, DEFAULTS[url.path], {}, 0
         else:
