@@ -70,9 +70,10 @@ ADDRESS = {  # recipient_address field → ours
     "postal_code": ("postal_code", 20),
     "region_code": ("region_code", 2),
 }
-# `district_info[].address_level`: L0 is the country; below it the levels name state, county
-# or district, and city (US: state, county, city). Where a level is missing the field stays "".
-ADDRESS_LEVELS = {"L1": "state", "L2": "district", "L3": "city"}
+# `district_info[]`: L0 is the country, L1 the state or province, L3 the city (US: state,
+# county, city). Which level is a district varies by market, so only a level TikTok names a
+# district fills ours; a US county is not one (TikTok's US files have no district either).
+ADDRESS_LEVELS = {"L1": "state", "L3": "city"}
 
 
 class OrderRefused(ValueError):
@@ -206,15 +207,17 @@ def _address(address: dict) -> dict:
     values["region_code"] = values["region_code"].upper()
     if not values["address_line1"]:
         values["address_line1"] = _text(address.get("address_detail"), 255)
-    levels = {
-        item.get("address_level"): item.get("address_name")
-        for item in address.get("district_info") or []
-        if isinstance(item, dict)
-    }
+    levels = [item for item in address.get("district_info") or [] if isinstance(item, dict)]
+    by_level = {item.get("address_level"): item.get("address_name") for item in levels}
     for level, name in ADDRESS_LEVELS.items():
-        values[name] = _text(levels.get(level), 120)
-    if not values["city"]:
-        values["city"] = _text(address.get("post_town"), 120)
+        values[name] = _text(by_level.get(level), 120)
+    values["city"] = values["city"] or _text(address.get("post_town"), 120)
+    districts = [
+        item.get("address_name")
+        for item in levels
+        if "district" in str(item.get("address_level_name") or "").lower()
+    ]
+    values["district"] = _text(districts[0] if districts else "", 120)
     return values
 
 

@@ -47,7 +47,7 @@ def test_an_order_object_becomes_our_order_in_tiktoks_field_names(shop):
     assert (order.tax, order.total_amount) == (Decimal("2.97"), Decimal("38.97"))
     assert (order.recipient_name, order.recipient_phone) == ("Maria Lopez", "(+1)213***89")
     assert (order.address_line1, order.address_line2) == ("1200 Sunset Blvd", "Apt 4")
-    assert (order.city, order.state, order.district) == ("Los Angeles", "CA", "LA")
+    assert (order.city, order.state, order.district) == ("Los Angeles", "CA", "")
     assert (order.postal_code, order.region_code) == ("90012", "US")
     assert (order.payment_method_name, order.delivery_option_name) == ("Visa", "Standard shipping")
     assert order.has_updated_recipient_address is False
@@ -258,6 +258,19 @@ def test_another_shops_order_is_refused_not_copied(shop):
 
     assert report.refused == [(ID, "the order belongs to another shop")]
     assert not Order.objects.filter(shop=shop).exists()
+
+
+def test_a_level_tiktok_names_a_district_fills_the_district():
+    obj = tiktok_order()
+    obj["recipient_address"]["district_info"] = [
+        {"address_level": "L0", "address_level_name": "Country", "address_name": "TH"},
+        {"address_level": "L1", "address_level_name": "Province", "address_name": "Bangkok"},
+        {"address_level": "L2", "address_level_name": "District", "address_name": "Bang Rak"},
+    ]
+
+    fields = tiktok_order_read(obj).fields
+
+    assert (fields["state"], fields["district"], fields["city"]) == ("Bangkok", "Bang Rak", "")
 
 
 def test_a_time_before_creation_is_refused():
