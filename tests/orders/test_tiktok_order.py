@@ -282,3 +282,17 @@ def test_zero_means_no_time_yet():
     order = tiktok_order_read(tiktok_order(delivery_time=0, rts_time="0"))
 
     assert order.fields["delivery_time"] is None and order.fields["rts_time"] is None
+
+
+def test_an_order_the_database_refuses_is_refused_alone(shop):
+    _store(shop, tiktok_order())
+    Order.objects.get(order_id=ID).lines.update(returned_quantity=2)  # from a file
+    fewer = tiktok_order(update=60, line_items=[line_item(n=1)])  # one unit left: 2 > 1
+    fewer["payment"].update(original_total_product_price="20.00", sub_total="18.00")
+
+    report = _store(shop, fewer, tiktok_order("576486316948490009"))
+
+    assert report.created == 1
+    assert report.refused == [(ID, "not stored (IntegrityError)")]
+    assert Order.objects.get(order_id=ID).lines.get().quantity == 2
+    assert Order.objects.filter(order_id="576486316948490009").exists()

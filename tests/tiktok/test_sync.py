@@ -15,6 +15,7 @@ from orders.statuses import OrderStatus
 from tests.orders.tiktok_objects import T0, shipped, tiktok_order
 from tests.tiktok.fake_tiktok import ORDER_DETAIL, ORDER_SEARCH, SHOP, fail
 from tiktok.models import ConnectionState, SyncJob, TikTokConnection
+from tiktok.selectors import sync_job_latest
 from tiktok.services import sync as sync_module
 from tiktok.services.sync import SyncLock, connection_sync, connections_sync_due
 from tiktok.services.tokens import connection_authorize
@@ -216,7 +217,7 @@ def test_a_crash_in_a_back_fill_leaves_the_job_at_the_window_it_was_in(
     with pytest.raises(RuntimeError):
         run(connection, api)
 
-    job = SyncJob.objects.get()
+    job = sync_job_latest(connection=connection)
     first = datetime.fromtimestamp(T0 + 3600, UTC)
     assert job.state == SyncJob.State.RUNNING
     assert first - timedelta(days=1) < job.position <= first
