@@ -74,6 +74,10 @@ ADDRESS = {  # recipient_address field → ours
 # county, city). Which level is a district varies by market, so only a level TikTok names a
 # district fills ours; a US county is not one (TikTok's US files have no district either).
 ADDRESS_LEVELS = {"L1": "state", "L3": "city"}
+# Our fields the recipient address fills.
+ADDRESS_FIELDS = frozenset(
+    {*(name for name, _ in ADDRESS.values()), *ADDRESS_LEVELS.values(), "district"}
+)
 
 
 class OrderRefused(ValueError):

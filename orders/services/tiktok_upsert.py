@@ -18,24 +18,11 @@ from accounts.models import Shop
 from orders.models import Order, OrderEvent, OrderLine, Package
 from orders.services.order_parts import order_parts_follow
 from orders.statuses import ActorType, EventKind
-from orders.tiktok_order import OrderRefused, TikTokOrder, tiktok_order_read
+from orders.tiktok_order import ADDRESS_FIELDS, OrderRefused, TikTokOrder, tiktok_order_read
 
 log = logging.getLogger(__name__)
 BATCH = 500
-ADDRESS_FIELDS = frozenset(
-    {
-        "recipient_name",
-        "recipient_phone",
-        "address_line1",
-        "address_line2",
-        "district",
-        "city",
-        "state",
-        "postal_code",
-        "region_code",
-        "has_updated_recipient_address",
-    }
-)
+ADDRESS_CHANGES = ADDRESS_FIELDS | {"has_updated_recipient_address"}
 
 
 @dataclass
@@ -230,8 +217,8 @@ def _reason(change: _Change) -> str:
     """What else changed, in a few words, for the timeline."""
     changed = set(change.fields) - {"status", "update_time"}
     parts = [
-        *(["recipient address"] if changed & ADDRESS_FIELDS else []),
-        *(["details"] if changed - ADDRESS_FIELDS else []),
+        *(["recipient address"] if changed & ADDRESS_CHANGES else []),
+        *(["details"] if changed - ADDRESS_CHANGES else []),
         *(["items"] if change.lines else []),
         *(["packages"] if change.packages else []),
     ]

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from imports.services import import_tiktok_file
-from orders.models import Order
+from orders.models import LATER_TIMES, PAYMENT_FIELDS, Order
 from orders.services.tiktok_upsert import tiktok_orders_upsert
+from orders.tiktok_order import ADDRESS_FIELDS
 from tests.accounts.factories import ShopFactory
 from tests.imports.tiktok_files import sku_csv, sku_row
 from tests.orders.tiktok_objects import line_item, shipped, tiktok_order
@@ -22,34 +23,12 @@ ORDER_FIELDS = (
     "order_type",
     "buyer_message",
     "seller_note",
-    "recipient_name",
-    "recipient_phone",
-    "address_line1",
-    "address_line2",
-    "district",
-    "city",
-    "state",
-    "postal_code",
-    "region_code",
+    *sorted(ADDRESS_FIELDS),
     "payment_method_name",
     "currency",
-    "original_total_product_price",
-    "seller_discount",
-    "platform_discount",
-    "sub_total",
-    "original_shipping_fee",
-    "shipping_fee_seller_discount",
-    "shipping_fee_platform_discount",
-    "shipping_fee",
-    "tax",
-    "retail_delivery_fee",
-    "total_amount",
+    *PAYMENT_FIELDS,
+    *(name for name in LATER_TIMES if name != "update_time"),  # a file has no update time
     "create_time",
-    "paid_time",
-    "rts_time",
-    "collection_time",
-    "delivery_time",
-    "cancel_time",
     "cancel_reason",
     "fulfillment_type",
     "delivery_option_name",
