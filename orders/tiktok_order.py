@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from orders.models import LATER_TIMES, PAYMENT_FIELDS
 from orders.statuses import (
+    LINE_STATUS_FOR_ORDER,
     CancelInitiator,
     FulfillmentType,
     LineStatus,
@@ -225,7 +226,7 @@ def _address(address: dict) -> dict:
     return values
 
 
-def _lines(obj: dict, order_id: str) -> tuple[list[LineValues], list[PackageValues]]:
+def _lines(obj: dict, status: str) -> tuple[list[LineValues], list[PackageValues]]:
     items = obj.get("line_items")
     if not isinstance(items, list) or not items:
         raise OrderRefused("no `line_items`")
@@ -242,7 +243,8 @@ def _lines(obj: dict, order_id: str) -> tuple[list[LineValues], list[PackageValu
         key = _text(package.get("id"), 32) if isinstance(package, dict) else ""
         if key and key not in packages:
             packages[key] = PackageValues(key, {"package_id": key})
-    return [_line(sku, units) for sku, units in by_sku.items()], list(packages.values())
+    lines = [_line(sku, units, status) for sku, units in by_sku.items()]
+    return lines, list(packages.values())
 
 
 def _package(item: dict) -> dict:
@@ -256,15 +258,17 @@ def _package(item: dict) -> dict:
     return values
 
 
-def _line(sku_id: str, units: list[dict]) -> LineValues:
+def _line(sku_id: str, units: list[dict], order_status: str) -> LineValues:
     first = units[0]
 
     def total(name: str) -> Decimal:
         return sum((amount(unit.get(name), f"line_items.{name}") for unit in units), Decimal(0))
 
-    statuses = [unit.get("display_status") for unit in units]
-    if any(status not in LineStatus.values for status in statuses):
+    statuses = [unit.get("display_status") or "" for unit in units]
+    if any(status not in ("", *LineStatus.values) for status in statuses):
         raise OrderRefused(f"line {sku_id}: unknown `display_status`")
+    if not any(statuses):  # not sent: what the order's status implies
+        statuses = [LINE_STATUS_FOR_ORDER[order_status] or LineStatus.AWAITING_SHIPMENT]
     # Units of one SKU in different states: the line says the least advanced live one.
     live = [s for s in LineStatus.values if s in statuses and s != LineStatus.CANCELLED]
     values = {
@@ -293,7 +297,7 @@ def tiktok_order_read(obj) -> TikTokOrder:
         raise OrderRefused(f"{order_id[:30]!r} is not an order id")
     try:
         fields = _order_fields(obj)
-        lines, packages = _lines(obj, order_id)
+        lines, packages = _lines(obj, fields["status"])
     except OrderRefused as refused:
         raise OrderRefused(refused.reason, order_id=order_id) from None
     except (ValueError, TypeError, AttributeError) as error:

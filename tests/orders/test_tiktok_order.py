@@ -273,6 +273,24 @@ def test_a_level_tiktok_names_a_district_fills_the_district():
     assert (fields["state"], fields["district"], fields["city"]) == ("Bangkok", "Bang Rak", "")
 
 
+def test_a_line_without_its_own_status_says_what_the_orders_implies():
+    obj = shipped(tiktok_order())
+    for item in obj["line_items"]:
+        del item["display_status"]
+
+    (line,) = tiktok_order_read(obj).lines
+
+    assert line.values["display_status"] == LineStatus.IN_TRANSIT
+
+
+def test_a_line_status_tiktok_never_sends_refuses_the_order():
+    obj = tiktok_order()
+    obj["line_items"][0]["display_status"] = "ON_HOLD"  # order-level only
+
+    with pytest.raises(OrderRefused, match="unknown `display_status`"):
+        tiktok_order_read(obj)
+
+
 def test_a_time_before_creation_is_refused():
     with pytest.raises(OrderRefused, match="before the order was created"):
         tiktok_order_read(tiktok_order(paid_time=T0 - 60))
