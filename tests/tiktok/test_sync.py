@@ -378,3 +378,31 @@ def test_the_beat_task_syncs_due_shops_through_the_registered_task(connection, t
         current_app.conf.task_always_eager = False
     assert Order.objects.filter(shop=connection.shop).count() == 2
     assert settings.CELERY_BEAT_SCHEDULE["tiktok-sync-due"]["schedule"] == 60.0
+
+
+def test_without_an_app_key_the_beat_queues_nothing(connection, monkeypatch, settings):
+    from tiktok.tasks import tiktok_sync_due
+
+    queued = []
+    monkeypatch.setattr("tiktok.tasks.tiktok_sync_shop.delay", queued.append)
+    settings.TIKTOK_APP_KEY = ""
+
+    assert tiktok_sync_due() == {"skipped": "TIKTOK_APP_KEY is not set"}
+    assert queued == []
+
+
+def test_sync_now_and_resync_queue_the_task_by_name_after_the_commit(
+    connection, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tiktok.services.sync import connection_sync_start
+
+    queued = []
+    monkeypatch.setattr("tiktok.tasks.tiktok_sync_shop.delay", lambda *a: queued.append(a))
+    since = datetime(2026, 1, 5, tzinfo=UTC)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        connection_sync_start(connection=connection)
+        connection_sync_start(connection=connection, since=since)
+        assert queued == []
+
+    assert queued == [(connection.pk,), (connection.pk, "2026-01-05T00:00:00+00:00")]
