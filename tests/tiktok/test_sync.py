@@ -406,3 +406,30 @@ def test_sync_now_and_resync_queue_the_task_by_name_after_the_commit(
         assert queued == []
 
     assert queued == [(connection.pk,), (connection.pk, "2026-01-05T00:00:00+00:00")]
+
+
+def test_a_resync_replacing_a_stopped_back_fill_reads_what_it_had_left(
+    connection, api, tiktok, monkeypatch
+):
+    tiktok.orders_set(*orders(3))  # a month ago, within the back-fill
+    monkeypatch.setattr(sync_module, "tiktok_orders_upsert", _dies)
+    with pytest.raises(RuntimeError):
+        run(connection, api)
+    monkeypatch.undo()
+    backfill = SyncJob.objects.get()
+
+    run(connection, api, since=timezone.now() - timedelta(days=2))
+
+    backfill.refresh_from_db()
+    resync = SyncJob.objects.get(kind=SyncJob.Kind.RESYNC)
+    assert backfill.state == SyncJob.State.REPLACED
+    assert resync.since == backfill.position and resync.state == SyncJob.State.DONE
+    assert Order.objects.count() == 3
+
+
+def test_a_connection_without_a_chosen_shop_is_not_synced(connection, api, tiktok):
+    TikTokConnection.objects.filter(pk=connection.pk).update(tiktok_shop_id="")
+
+    report = run(connection, api)
+
+    assert report.skipped == "no TikTok shop is chosen" and not tiktok.calls(ORDER_SEARCH)

@@ -105,11 +105,17 @@ def connection_sync(
         report.skipped = "a sync of this shop is running"
         return report
     try:
-        connection = TikTokConnection.objects.select_related("shop").get(pk=connection_id)
-        if connection.state != ConnectionState.CONNECTED or not connection.tiktok_shop_id:
+        connection = (
+            TikTokConnection.objects.select_related("shop").filter(pk=connection_id).first()
+        )
+        if connection is None:
+            report.skipped = "the connection no longer exists"
+        elif connection.state != ConnectionState.CONNECTED:
             report.skipped = f"the connection is {connection.get_state_display().lower()}"
-            return report
-        _run(connection, client or TikTokClient.from_settings(), since, report, lock)
+        elif not connection.tiktok_shop_id:
+            report.skipped = "no TikTok shop is chosen"
+        else:
+            _run(connection, client or TikTokClient.from_settings(), since, report, lock)
     finally:
         lock.release()
     return report
@@ -142,8 +148,8 @@ def _job_for(connection: TikTokConnection, since: datetime | None, now: datetime
         return running
     if since is None:
         kind, since = SyncJob.Kind.BACKFILL, now - timedelta(days=settings.TIKTOK_BACKFILL_DAYS)
-    else:
-        kind, since = SyncJob.Kind.RESYNC, min(since, now)
+    else:  # a re-sync also covers what a job it replaces had still to read
+        kind, since = SyncJob.Kind.RESYNC, min(since, now, *([running.position] if running else []))
     with transaction.atomic():
         if running:
             running.state, running.finished_at = SyncJob.State.REPLACED, now
