@@ -248,10 +248,14 @@ def _lines(obj: dict, status: str) -> tuple[list[LineValues], list[PackageValues
 
 
 def _package(item: dict) -> dict:
-    values = {
-        "package_id": _text(item.get("package_id"), 32),
-        "tracking_number": _text(item.get("tracking_number"), 64),
-        "shipping_provider_name": _text(item.get("shipping_provider_name"), 80),
+    values = {  # what TikTok does not say (yet) is left as stored
+        name: text
+        for name, source, length in (
+            ("package_id", "package_id", 32),
+            ("tracking_number", "tracking_number", 64),
+            ("shipping_provider_name", "shipping_provider_name", 80),
+        )
+        if (text := _text(item.get(source), length))
     }
     if item.get("package_status") in PackageStatus.values:
         values["package_status"] = item["package_status"]

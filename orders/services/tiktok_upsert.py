@@ -120,9 +120,12 @@ def _apply(shop: Shop, orders: list[TikTokOrder], source: str) -> UpsertReport:
     return report
 
 
-def _package_of(stored: list[Package], key: str) -> Package | None:
+def _package_of(stored: list[Package], key: str, values: dict | None = None) -> Package | None:
+    """The stored package TikTok's `key` names; given its values, also the one with the same
+    package id or tracking number (a parcel known by its number before TikTok gave its id)."""
+    names = {key} | {(values or {}).get(n) for n in ("package_id", "tracking_number")} - {"", None}
     for package in stored:
-        if key in (package.package_id, package.tracking_number):
+        if names & {package.package_id, package.tracking_number} - {""}:
             return package
     return None
 
@@ -144,7 +147,7 @@ def _compare(current: Order, order: TikTokOrder) -> _Change | None:
     packages = [
         (package, values)
         for values in order.packages
-        if (package := _package_of(list(current.packages.all()), values.key)) is None
+        if (package := _package_of(list(current.packages.all()), values.key, values.values)) is None
         or _differs(package, values.values)
     ]
     lines_by_sku = {line.sku_id: line for line in current.lines.all()}

@@ -98,6 +98,22 @@ def test_a_shipped_order_gets_its_package_with_its_lines_in_it(shop):
     assert order.collection_time == _at(T0 + 9000)
 
 
+def test_a_parcel_known_by_its_number_keeps_one_package_when_tiktok_gives_its_id(shop):
+    early = shipped(tiktok_order())
+    early["packages"] = []
+    for item in early["line_items"]:
+        del item["package_id"]
+    _store(shop, early)
+
+    _store(shop, shipped(tiktok_order(update=60)))
+
+    package = Order.objects.get(order_id=ID).packages.get()
+    assert (package.package_id, package.tracking_number) == (
+        "1153132168123859",
+        "9400111899223197428490",
+    )
+
+
 def test_the_same_object_twice_is_stored_once_with_one_event(shop):
     _store(shop, tiktok_order())
     again = _store(shop, tiktok_order())
