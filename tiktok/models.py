@@ -101,3 +101,53 @@ class OAuthStateUse(models.Model):
 
     def __str__(self) -> str:
         return f"state used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class SyncJob(models.Model):
+    """A back-fill (the first connection) or a re-sync from a date: the orders updated in
+    [since, until) read window by window. `position` is how far it has committed, so a run
+    that stops (an outage, a lost worker) is taken up where it stopped."""
+
+    class Kind(models.TextChoices):
+        BACKFILL = "backfill", "Back-fill"
+        RESYNC = "resync", "Re-sync"
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        REPLACED = "replaced", "Replaced by a later re-sync"
+
+    connection = models.ForeignKey(
+        TikTokConnection, on_delete=models.CASCADE, related_name="sync_jobs"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.RUNNING)
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    position = models.DateTimeField()
+    orders_stored = models.PositiveIntegerField(default=0)  # created or updated
+    orders_refused = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "TikTok sync job"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=Q(state="running"),
+                name="tiktok_one_running_sync_job",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.since:%Y-%m-%d} ({self.get_state_display()})"
+
+    @property
+    def progress(self) -> float:
+        """The share of the period committed, 0 to 1, for a progress bar."""
+        span = (self.until - self.since).total_seconds()
+        if self.state == self.State.DONE or span <= 0:
+            return 1.0
+        return min(1.0, max(0.0, (self.position - self.since).total_seconds() / span))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.access import shops_for_user, shops_in_view
 from accounts.models import AuditAction, AuditEvent, Shop, User
 from accounts.roles import Perm
-from tiktok.models import ConnectionState, TikTokConnection
+from tiktok.models import ConnectionState, SyncJob, TikTokConnection
 
 # The environment variables a portal needs before any shop can connect, with what each is.
 CREDENTIALS = (
@@ -168,3 +168,10 @@ def connection_page(*, shop: Shop, now: datetime | None = None) -> ConnectionPag
         if connection.sync_cursor and state == ConnectionState.CONNECTED:
             page.lag = max((now or timezone.now()) - connection.sync_cursor, timedelta(0))
     return page
+
+
+def sync_job_latest(*, connection: TikTokConnection) -> SyncJob | None:
+    """The back-fill or re-sync running now, else the last one: its `progress` (0 to 1) and
+    counts are committed window by window, so a page polling it sees them move."""
+    jobs = SyncJob.objects.filter(connection=connection)
+    return jobs.filter(state=SyncJob.State.RUNNING).first() or jobs.first()

@@ -16,3 +16,24 @@ def tiktok_tokens_refresh() -> dict:
     if not settings.TIKTOK_APP_KEY:
         return {"skipped": "TIKTOK_APP_KEY is not set", "states_purged": purged}
     return {**tokens_refresh_due(), "states_purged": purged}
+
+
+@shared_task(name="tiktok.tasks.tiktok_sync_shop", acks_late=True)  # a re-run stores nothing twice
+def tiktok_sync_shop(connection_id: int, since: str | None = None) -> dict:
+    """One shop's orders brought up to date with TikTok; `since` (ISO time): read again from
+    then on. Skipped while another sync of the shop runs."""
+    from tiktok.services.sync import connection_sync
+
+    return connection_sync(connection_id=connection_id, since=since).as_dict()
+
+
+@shared_task(name="tiktok.tasks.tiktok_sync_due")
+def tiktok_sync_due() -> dict:
+    """Beat, every minute: queue a sync of each connected shop not synced within the interval."""
+    from django.conf import settings
+
+    from tiktok.services.sync import connections_sync_due
+
+    if not settings.TIKTOK_APP_KEY:
+        return {"skipped": "TIKTOK_APP_KEY is not set"}
+    return connections_sync_due()

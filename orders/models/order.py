@@ -97,6 +97,8 @@ class Order(models.Model):
     is_sample_order = models.BooleanField(default=False)
     is_on_hold_order = models.BooleanField(default=False)
     is_buyer_request_cancel = models.BooleanField("buyer requested cancel", default=False)
+    # The buyer changed where the parcel goes after ordering (TikTok's flag, sync and webhooks).
+    has_updated_recipient_address = models.BooleanField(default=False)
     has_refund = models.BooleanField(
         default=False, help_text="A refund was asked for (any outcome); set by Refund.save."
     )

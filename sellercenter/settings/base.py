@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "imports-recover": {"task": "orders.tasks.import_recover_task", "schedule": 60.0},
     "imports-expire": {"task": "orders.tasks.import_expire_task", "schedule": 3600.0},
     "tiktok-tokens-refresh": {"task": "tiktok.tasks.tiktok_tokens_refresh", "schedule": 3600.0},
+    "tiktok-sync-due": {"task": "tiktok.tasks.tiktok_sync_due", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -305,6 +306,17 @@ TIKTOK_ORDER_DETAIL_VERSION = env.str("TIKTOK_ORDER_DETAIL_VERSION", default="20
 TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS = int_from_env(
     "TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS", default=15 * 60
 )
+# Incremental sync (docs/decisions.md "TikTok sync"): every minute the beat task queues a sync
+# of each connected shop not synced for TIKTOK_SYNC_INTERVAL_SECONDS. A sync reads the orders
+# updated since its cursor less TIKTOK_SYNC_OVERLAP_SECONDS (TikTok says an update may show up
+# outside the window asked for), in windows of at most TIKTOK_SYNC_WINDOW_HOURS. A first
+# connection back-fills the orders updated in the last TIKTOK_BACKFILL_DAYS. One sync per shop
+# at a time: a cache lock held while it runs, given up after TIKTOK_SYNC_LOCK_SECONDS unused.
+TIKTOK_SYNC_INTERVAL_SECONDS = int_from_env("TIKTOK_SYNC_INTERVAL_SECONDS", default=60)
+TIKTOK_SYNC_OVERLAP_SECONDS = int_from_env("TIKTOK_SYNC_OVERLAP_SECONDS", default=10 * 60)
+TIKTOK_SYNC_WINDOW_HOURS = int_from_env("TIKTOK_SYNC_WINDOW_HOURS", default=24)
+TIKTOK_BACKFILL_DAYS = int_from_env("TIKTOK_BACKFILL_DAYS", default=90)
+TIKTOK_SYNC_LOCK_SECONDS = int_from_env("TIKTOK_SYNC_LOCK_SECONDS", default=15 * 60)
 
 # --- django-import-export (Django admin only: it holds every row in memory) --------------------
 

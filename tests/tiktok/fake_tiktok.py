@@ -1,6 +1,7 @@
 """A small TikTok on localhost for the client's tests: a real HTTP server that checks each Open
 API request's signature itself (with hmac directly, not with the code under test), answers
-queued replies or a default per path, and records what it was asked."""
+queued replies or a default per path, and records what it was asked. Given orders (`orders`),
+it searches them by update time with page tokens and answers their details, as TikTok does."""
 
 import hashlib
 import hmac
@@ -80,6 +81,10 @@ class FakeTikTok(ThreadingHTTPServer):
         self.queued: dict[str, list] = {}
         self.redirect_url = ""  # the portal's callback, where the authorization page sends back
 
+        self.orders: dict[str, dict] | None = None  # order id → object, once orders are given
+        self.unseen: set[str] = set()  # ids the search does not show yet (TikTok's lag)
+        self.slow_pages: dict[str, float] = {}  # page token → seconds before the answer
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_port}"
@@ -88,6 +93,11 @@ class FakeTikTok(ThreadingHTTPServer):
         """Answer the next `times` calls of `path` so (bytes are sent as an HTML page)."""
         for _ in range(times):
             self.queued.setdefault(path, []).append((status, body, headers or {}, delay))
+
+    def orders_set(self, *objects: dict) -> None:
+        """Serve these order objects (replacing any of the same id) from search and detail."""
+        self.orders = self.orders or {}
+        self.orders.update({obj["id"]: obj for obj in objects})
 
     def calls(self, path) -> list[dict]:
         return [request for request in self.requests if request["path"] == path]
@@ -120,6 +130,10 @@ class Handler(BaseHTTPRequestHandler):
             status, payload, headers, delay = queue.pop(0)
         elif signed and not sign_ok:
             status, payload, headers, delay = 401, fail(106001, "Invalid credentials."), {}, 0
+        elif self.server.orders is not None and url.path in ORDER_PATHS:
+            payload = orders_answer(self.server, url.path, query, body)
+            slow = url.path == ORDER_SEARCH and query.get("page_token", "")
+            status, headers, delay = 200, {}, self.server.slow_pages.get(slow or "", 0)
         elif url.path in DEFAULTS:
             status, payload, headers, delay = 200, DEFAULTS[url.path], {}, 0
         else:
@@ -150,6 +164,39 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+ORDER_SEARCH = "/order/202309/orders/search"
+ORDER_DETAIL = "/order/202309/orders"
+ORDER_PATHS = {ORDER_SEARCH, ORDER_DETAIL}
+
+
+def orders_answer(server: FakeTikTok, path: str, query: dict, body: bytes) -> dict:
+    """Search: the orders updated in [ge, lt), oldest first, `page_size` a page, the page
+    token an offset; detail: the objects of the ids asked for that exist."""
+    if path == ORDER_DETAIL:
+        ids = query.get("ids", "").split(",")
+        return ok({"orders": [server.orders[i] for i in ids if i in server.orders]})
+    window = json.loads(body or b"{}")
+    ge, lt = window.get("update_time_ge", 0), window.get("update_time_lt", 2**40)
+    found = sorted(
+        (
+            obj
+            for obj in server.orders.values()
+            if ge <= obj["update_time"] < lt and obj["id"] not in server.unseen
+        ),
+        key=lambda obj: (obj["update_time"], obj["id"]),
+    )
+    start, size = int(query.get("page_token") or 0), int(query["page_size"])
+    rest = start + size < len(found)
+    listed = [{"id": obj["id"], "update_time": obj["update_time"]} for obj in found]
+    return ok(
+        {
+            "orders": listed[start : start + size],
+            "next_page_token": str(start + size) if rest else "",
+            "total_count": len(found),
+        }
+    )
 
 
 def start() -> tuple[FakeTikTok, threading.Thread]:

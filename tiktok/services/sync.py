@@ -1,0 +1,265 @@
+"""Incremental sync of a connected shop's orders: TikTok's orders updated since the cursor,
+window by window, stored through the one mapping (orders.services.tiktok_upsert).
+
+A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), its
+orders' details fetched 50 at a time and stored as they come. The shop's cursor (and a job's
+position) moves to `lt` only once every page of the window is stored, so a run that stops
+halfway (a crash, a killed worker, TikTok down) is run again from the same place: what it had
+stored is found identical and changes nothing, what it had not is stored then. Each window
+starts TIKTOK_SYNC_OVERLAP_SECONDS before the cursor, because TikTok says an order's update
+may show up outside the window asked for. docs/decisions.md "TikTok sync".
+"""
+
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.enqueue import registered_task
+from orders.services.tiktok_upsert import UpsertReport, tiktok_orders_upsert
+from tiktok.client import ORDER_DETAIL_MAX_IDS, ORDER_SEARCH_MAX_PAGE, TikTokClient
+from tiktok.exceptions import ConnectionUnusable, TikTokError
+from tiktok.models import ConnectionState, SyncJob, TikTokConnection
+from tiktok.services.connections import connection_error_record
+from tiktok.services.tokens import connection_call
+
+log = logging.getLogger(__name__)
+SYNC_TASK = "tiktok.tasks.tiktok_sync_shop"  # the task's registered name
+SOURCE = "sync"
+
+
+def _lock_key(connection_id: int) -> str:
+    return f"tiktok:sync-lock:{connection_id}"
+
+
+def _queued_key(connection_id: int) -> str:
+    return f"tiktok:sync-queued:{connection_id}"
+
+
+class SyncLock:
+    """One sync per shop at a time, across workers: a cache key only its holder deletes,
+    kept alive window by window, expiring on its own when a killed worker left it."""
+
+    def __init__(self, connection_id: int):
+        self.key, self.token = _lock_key(connection_id), uuid.uuid4().hex
+
+    def acquire(self) -> bool:
+        return cache.add(self.key, self.token, timeout=settings.TIKTOK_SYNC_LOCK_SECONDS)
+
+    def keep(self) -> None:
+        cache.touch(self.key, timeout=settings.TIKTOK_SYNC_LOCK_SECONDS)
+
+    def release(self) -> None:
+        if cache.get(self.key) == self.token:
+            cache.delete(self.key)
+
+
+@dataclass
+class SyncReport:
+    windows: int = 0
+    pages: int = 0
+    orders: UpsertReport = field(default_factory=UpsertReport)
+    skipped: str = ""
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "windows": self.windows,
+            "pages": self.pages,
+            **self.orders.as_dict(),
+            **({"skipped": self.skipped} if self.skipped else {}),
+            **({"error": self.error} if self.error else {}),
+        }
+
+
+def sync_windows(ge: datetime, lt: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """[ge, lt) cut into windows of at most TIKTOK_SYNC_WINDOW_HOURS."""
+    step = timedelta(hours=settings.TIKTOK_SYNC_WINDOW_HOURS)
+    while ge < lt:
+        yield ge, min(ge + step, lt)
+        ge += step
+
+
+def connection_sync(
+    *,
+    connection_id: int,
+    since: datetime | str | None = None,
+    client: TikTokClient | None = None,
+) -> SyncReport:
+    """Bring the shop's orders up to date with TikTok; with `since`, read again every order
+    updated from then on (a re-sync job). Skipped while another sync of the shop runs."""
+    if isinstance(since, str):
+        since = parse_datetime(since)
+    report = SyncReport()
+    cache.delete(_queued_key(connection_id))
+    lock = SyncLock(connection_id)
+    if not lock.acquire():
+        report.skipped = "a sync of this shop is running"
+        return report
+    try:
+        connection = (
+            TikTokConnection.objects.select_related("shop").filter(pk=connection_id).first()
+        )
+        if connection is None:
+            report.skipped = "the connection no longer exists"
+        elif connection.state != ConnectionState.CONNECTED:
+            report.skipped = f"the connection is {connection.get_state_display().lower()}"
+        elif not connection.tiktok_shop_id:
+            report.skipped = "no TikTok shop is chosen"
+        else:
+            _run(connection, client or TikTokClient.from_settings(), since, report, lock)
+    finally:
+        lock.release()
+    return report
+
+
+def _run(connection, client, since, report: SyncReport, lock: SyncLock) -> None:
+    try:
+        job = _job_for(connection, since, timezone.now())
+        if job is not None:
+            for ge, lt in sync_windows(job.position, job.until):
+                _window(connection, client, ge, lt, report, lock, job)
+            _job_done(job)
+        connection.refresh_from_db(fields=["sync_cursor"])
+        overlap = timedelta(seconds=settings.TIKTOK_SYNC_OVERLAP_SECONDS)
+        for ge, lt in sync_windows(connection.sync_cursor - overlap, timezone.now()):
+            _window(connection, client, ge, lt, report, lock, None)
+    except ConnectionUnusable as error:  # marked by connection_call, audited there
+        report.error = str(error)
+    except TikTokError as error:
+        log.warning("tiktok sync of shop %s stopped: %s", connection.shop.slug, error)
+        connection_error_record(connection=connection, error=error)
+        report.error = str(error)
+
+
+def _job_for(connection: TikTokConnection, since: datetime | None, now: datetime):
+    """The job this run works on: a new re-sync from `since`, the one still running, or a
+    back-fill when the shop was never synced; None when only the cursor moves on."""
+    running = connection.sync_jobs.filter(state=SyncJob.State.RUNNING).first()
+    if since is None and (running or connection.sync_cursor):
+        return running
+    if since is None:
+        kind, since = SyncJob.Kind.BACKFILL, now - timedelta(days=settings.TIKTOK_BACKFILL_DAYS)
+    else:  # a re-sync also covers what a job it replaces had still to read
+        kind, since = SyncJob.Kind.RESYNC, min(since, now, *([running.position] if running else []))
+    with transaction.atomic():
+        if running:
+            running.state, running.finished_at = SyncJob.State.REPLACED, now
+            running.save(update_fields=["state", "finished_at"])
+        return SyncJob.objects.create(
+            connection=connection, kind=kind, since=since, until=now, position=since
+        )
+
+
+def _job_done(job: SyncJob) -> None:
+    job.state, job.finished_at = SyncJob.State.DONE, timezone.now()
+    job.save(update_fields=["state", "finished_at"])
+
+
+def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job) -> None:
+    """Every order updated in [ge, lt), stored; then the cursor (or the job) moves to lt."""
+    stored = UpsertReport()
+    page_token = ""
+    while True:
+        page = connection_call(
+            connection=connection,
+            client=client,
+            call=lambda access, token=page_token: client.search_orders(
+                access_token=access,
+                shop_cipher=connection.shop_cipher,
+                update_time_ge=ge,
+                update_time_lt=lt,
+                page_size=ORDER_SEARCH_MAX_PAGE,
+                page_token=token,
+            ),
+        )
+        ids = list(dict.fromkeys(str(order.get("id") or "") for order in page.orders))
+        for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
+            chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
+            stored.add(_details_store(connection, client, chunk))
+        report.pages += 1
+        lock.keep()
+        page_token = page.next_page_token
+        if not page_token:
+            break
+    _window_commit(connection, lt, stored, job)
+    report.windows += 1
+    report.orders.add(stored)
+
+
+def _details_store(connection, client, ids: list[str]) -> UpsertReport:
+    ids = [order_id for order_id in ids if order_id]
+    if not ids:
+        return UpsertReport()
+    objects = connection_call(
+        connection=connection,
+        client=client,
+        call=lambda access: client.get_order_detail(
+            access_token=access, shop_cipher=connection.shop_cipher, order_ids=ids
+        ),
+    )
+    return tiktok_orders_upsert(shop=connection.shop, objects=objects, source=SOURCE)
+
+
+def _window_commit(connection, lt: datetime, stored: UpsertReport, job) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        locked = TikTokConnection.objects.select_for_update().get(pk=connection.pk)
+        cursor = max(locked.sync_cursor, lt) if locked.sync_cursor else lt
+        TikTokConnection.objects.filter(pk=locked.pk).update(
+            sync_cursor=cursor, last_synced_at=now, updated_at=now
+        )
+        if job is not None:
+            SyncJob.objects.filter(pk=job.pk).update(
+                position=lt,
+                orders_stored=F("orders_stored") + stored.created + stored.updated,
+                orders_refused=F("orders_refused") + len(stored.refused),
+            )
+            job.position = lt
+    connection.sync_cursor, connection.last_synced_at = cursor, now
+    if stored.refused:
+        order_id, reason = stored.refused[0]
+        more = f" (and {len(stored.refused) - 1} more)" if len(stored.refused) > 1 else ""
+        connection_error_record(
+            connection=connection, error=OrderNotStored(f"order {order_id}: {reason}{more}")
+        )
+
+
+class OrderNotStored(Exception):
+    """An order TikTok sent that was refused (its reason is logged with the shop)."""
+
+
+def connections_sync_due(*, now: datetime | None = None) -> dict:
+    """Queue a sync of every connected shop not synced (nor failed) within the interval,
+    unless one is queued or running already."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.TIKTOK_SYNC_INTERVAL_SECONDS)
+    due = (
+        TikTokConnection.objects.filter(state=ConnectionState.CONNECTED)
+        .exclude(tiktok_shop_id="")
+        .filter(Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=since))
+        .filter(Q(last_error_at__isnull=True) | Q(last_error_at__lt=since))
+        .values_list("pk", flat=True)
+    )
+    counts = {"queued": 0, "running": 0}
+    for pk in list(due):
+        if cache.get(_lock_key(pk)) is not None:
+            counts["running"] += 1
+        elif cache.add(_queued_key(pk), 1, timeout=settings.TIKTOK_SYNC_LOCK_SECONDS):
+            registered_task(SYNC_TASK).delay(pk)
+            counts["queued"] += 1
+    return counts
+
+
+def connection_sync_start(*, connection: TikTokConnection, since: datetime | None = None) -> None:
+    """Queue a sync of the shop now ("Sync now"), or a re-sync from `since`, once committed."""
+    args = (connection.pk, since.isoformat()) if since else (connection.pk,)
+    registered_task(SYNC_TASK).delay_on_commit(*args)
