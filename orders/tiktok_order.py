@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from orders.models import LATER_TIMES, PAYMENT_FIELDS
+from orders.models import LATER_TIMES, PAYMENT_FIELDS, RECIPIENT_FIELDS, SHIPPING_ADDRESS_FIELDS
 from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
     CancelInitiator,
@@ -75,10 +75,8 @@ ADDRESS = {  # recipient_address field → ours
 # county, city). Which level is a district varies by market, so only a level TikTok names a
 # district fills ours; a US county is not one (TikTok's US files have no district either).
 ADDRESS_LEVELS = {"L1": "state", "L3": "city"}
-# Our fields the recipient address fills.
-ADDRESS_FIELDS = frozenset(
-    {*(name for name, _ in ADDRESS.values()), *ADDRESS_LEVELS.values(), "district"}
-)
+# Our fields the recipient address fills: the recipient and the shipping address.
+ADDRESS_FIELDS = frozenset((*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS))
 
 
 class OrderRefused(ValueError):

@@ -330,3 +330,11 @@ def test_an_order_the_database_refuses_is_refused_alone(shop):
     assert report.refused == [(ID, "not stored (IntegrityError)")]
     assert Order.objects.get(order_id=ID).lines.get().quantity == 2
     assert Order.objects.filter(order_id="576486316948490009").exists()
+
+
+def test_the_sync_owns_exactly_the_declared_recipient_and_shipping_address_fields():
+    from orders.models import RECIPIENT_FIELDS, SHIPPING_ADDRESS_FIELDS
+    from orders.tiktok_order import ADDRESS, ADDRESS_FIELDS, ADDRESS_LEVELS
+
+    mapped = {name for name, _ in ADDRESS.values()} | set(ADDRESS_LEVELS.values()) | {"district"}
+    assert ADDRESS_FIELDS == mapped == {*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS}
