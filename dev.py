@@ -2,7 +2,7 @@
 """One entry point for a newcomer's machine; needs only Python 3.11+.
 
     python3 dev.py run    install, migrate, seed an empty database, start web, worker, beat
-                          and the simulated carrier
+                          and the simulated carrier and TikTok Shop (the demo US shop connected)
     python3 dev.py test   install, then run the whole test suite (extra args go to pytest)
 
 Both are idempotent: the virtual environment is reused while pyproject.toml and
@@ -55,12 +55,35 @@ def manage(*args: str) -> None:
     run(PYTHON, "manage.py", *args)
 
 
+def manage_quietly(*args: str) -> int:
+    """A management command whose failure the demo survives: its exit code."""
+    return subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT).returncode
+
+
+TIKTOK_SIMULATOR_PORT = "8766"
+
+
+def _tiktok_simulator_env() -> dict:
+    """The TikTok app settings that point the portal at `manage.py tiktok_simulator` (its
+    public demo credentials, docs/tiktok-simulator.md); set them yourself to use another."""
+    host = f"http://127.0.0.1:{TIKTOK_SIMULATOR_PORT}"
+    return {
+        "TIKTOK_APP_KEY": "simulator-app-key",
+        "TIKTOK_APP_SECRET": "simulator-app-secret",
+        "TIKTOK_SERVICE_ID": "7000000000000000001",
+        "TIKTOK_API_HOST": host,
+        "TIKTOK_AUTH_HOST": host,
+        "TIKTOK_AUTHORIZE_URL": f"{host}/open/authorize",
+        "TIKTOK_AUTHORIZE_URL_US": f"{host}/open/authorize",
+    }
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
 def serve() -> int:
-    """Migrate, seed if empty, then run web, worker, beat and the simulated carrier until Ctrl-C."""
+    """Migrate, seed if empty, then run web, worker, beat and the simulators until Ctrl-C."""
     signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
     signal.signal(signal.SIGTERM, _interrupt)
     install()
@@ -72,6 +95,9 @@ def serve() -> int:
     say("Preparing demo data (only when the database is empty)")
     manage("seed_demo", "--if-empty")
     port = os.environ.get("PORT", "8000")
+    # The demo's TikTok Shop is the simulator: every process below talks to it.
+    for name, value in _tiktok_simulator_env().items():
+        os.environ.setdefault(name, value)
     celery = [str(PYTHON), "-m", "celery", "-A", "sellercenter"]
     processes = {
         "web": [str(PYTHON), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -89,13 +115,28 @@ def serve() -> int:
         # The demo's tracking provider: parcels given a tracking number on an order page
         # advance about a simulated hour every six seconds.
         "carrier": [str(PYTHON), "manage.py", "carrier_simulator", "--speed", "600"],
+        # The demo's TikTok Shop: new orders every few seconds, each stage ten times faster.
+        "tiktok": [
+            str(PYTHON),
+            "manage.py",
+            "tiktok_simulator",
+            "--port",
+            TIKTOK_SIMULATOR_PORT,
+            "--speed",
+            "600",
+            "--redirect-url",
+            f"http://127.0.0.1:{port}/tiktok/callback/",
+        ],
     }
     running = {
         name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
         for name, cmd in processes.items()
     }
+    say("Connecting the demo US shop to the simulated TikTok Shop")
+    if manage_quietly("tiktok_demo_connect") != 0:
+        print("The demo shop could not be connected; connect it on its TikTok Shop page.")
     say(f"Seller Center is running at http://127.0.0.1:{port}/")
-    say("Ctrl-C stops web, worker, beat and the simulated carrier")
+    say("Ctrl-C stops web, worker, beat and the simulated carrier and TikTok Shop")
     exit_code = 0
     try:
         while True:
@@ -106,7 +147,7 @@ def serve() -> int:
                     raise KeyboardInterrupt
             time.sleep(0.5)
     except KeyboardInterrupt:
-        say("Stopping web, worker, beat and the simulated carrier")
+        say("Stopping web, worker, beat and the simulators")
     finally:
         # A second Ctrl-C (or `timeout`, which signals twice) must not cut the shutdown short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
