@@ -56,14 +56,13 @@ def test_code_cites_only_what_the_repository_holds():
     assert _citations(_tracked(*CODE)) == []
 
 
-def test_code_outside_the_tests_cites_no_issue_numbers():
-    """An issue says why a change was made; the code says what holds now. (Test docstrings may
-    still name the issue whose review they come from.)"""
+def test_code_cites_no_issue_numbers():
+    """An issue says why a change was made; the code, and a test's docstring, say the rule that
+    holds now."""
     issue = re.compile(r"\bissue " + r"[0-9]+", re.IGNORECASE)
     cited = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in _tracked(*CODE)
-        if not path.is_relative_to(ROOT / "tests")
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
         if issue.search(line)
     ]
