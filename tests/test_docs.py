@@ -56,14 +56,13 @@ def test_code_cites_only_what_the_repository_holds():
     assert _citations(_tracked(*CODE)) == []
 
 
-def test_code_outside_the_tests_cites_no_issue_numbers():
-    """An issue says why a change was made; the code says what holds now. (Test docstrings may
-    still name the issue whose review they come from.)"""
+def test_code_cites_no_issue_numbers():
+    """An issue says why a change was made; the code, and a test's docstring, say the rule that
+    holds now."""
     issue = re.compile(r"\bissue " + r"[0-9]+", re.IGNORECASE)
     cited = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in _tracked(*CODE)
-        if not path.is_relative_to(ROOT / "tests")
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
         if issue.search(line)
     ]
@@ -103,18 +102,38 @@ def _backticked() -> list[str]:
 TOP = {entry.name for entry in ROOT.iterdir()}
 
 
-def test_architecture_paths_exist():
-    """Every file or folder the page names from the top of the repository is there."""
-    paths = [
+def _paths(text: str) -> list[str]:
+    """The backticked paths from the top of the repository (`orders/models/`), without the
+    run-time folder `var/`, which a fresh checkout does not have."""
+    return [
         token
-        for token in _backticked()
+        for token in re.findall(r"`([^`\s]+)`", text)
         if "/" in token
-        and token.split("/")[0] in TOP
+        and token.split("/")[0] in TOP - {"var"}
         and re.fullmatch(r"[\w./-]+", token)
         and not token.startswith("/")
     ]
+
+
+def test_architecture_paths_exist():
+    """Every file or folder the page names from the top of the repository is there."""
+    paths = _paths(ARCHITECTURE.read_text())
     assert paths, "the page names no paths: has its format changed?"
     assert [path for path in paths if not (ROOT / path).exists()] == []
+
+
+def test_docs_and_readme_paths_exist():
+    """The other pages of docs/ and the README name files that are there. docs/decisions.md is
+    left out: it records each choice as the tree was when it was made."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    missing = [
+        f"{page.relative_to(ROOT)}: {path}"
+        for page in pages
+        if page.name != "decisions.md"
+        for path in _paths(page.read_text())
+        if not (ROOT / path).exists()
+    ]
+    assert missing == []
 
 
 def _resolves(dotted: str) -> bool:
@@ -153,3 +172,75 @@ def test_architecture_dotted_names_resolve():
     ]
     assert names, "the page names no modules: has its format changed?"
     assert [name for name in names if not _resolves(name)] == []
+
+
+def _app_rows() -> dict[str, str]:
+    """The rows of the page's table of apps, by app: `| `orders/` | subject | modules |`."""
+    rows = re.findall(r"^\| `(\w+)/` \|(.*)$", ARCHITECTURE.read_text(), re.MULTILINE)
+    return dict(rows)
+
+
+def _undescribed(app: str, row: str) -> list[str]:
+    """The modules, packages and commands of `app` that its row does not name in backticks."""
+    named = set(re.findall(r"`([^`\s]+)`", row))
+    tails = {token.rstrip("/").rsplit("/", 1)[-1] for token in named}
+    missing = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        relative = path.relative_to(ROOT / app)
+        if "migrations" in relative.parts or path.name in ("__init__.py", "apps.py"):
+            continue
+        if relative.parts[:2] == ("management", "commands"):
+            if not {path.stem, path.name} & tails:
+                missing.append(f"command {path.stem}")
+            continue
+        if path.name not in tails:
+            missing.append(str(relative))
+        for package in relative.parts[:-1]:
+            if package not in tails and package != "management":
+                missing.append(f"{package}/")
+    return sorted(set(missing))
+
+
+def test_architecture_describes_every_module_of_every_app():
+    """Each app's row of the table names each of its modules (by file name), its packages and
+    its commands, so a module added, moved or renamed shows up here."""
+    apps = set(_local_apps()) | {"sellercenter"}
+    rows = _app_rows()
+    assert apps <= set(rows)
+    missing = {app: _undescribed(app, rows[app]) for app in sorted(apps)}
+    assert {app: names for app, names in missing.items() if names} == {}
+
+
+def _journeys() -> list[list[str]]:
+    """The cells of the table "Where to find things", one list per journey."""
+    text = ARCHITECTURE.read_text().split("## Where to find things", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]]
+
+
+def test_architecture_journeys_name_what_the_code_has():
+    """A bare name after a dotted one in a cell (`orders.views.order_list.order_list`,
+    `order_counts`) is a neighbour of the dotted one in its module, and the model column names
+    models."""
+    journeys = _journeys()
+    assert len(journeys) > 10, "the journey table has changed shape"
+    models = {model.__name__ for model in django_apps.get_models()}
+    wrong = []
+    for journey, _url, view, reads, model in journeys:
+        for cell in (view, reads):
+            module = None
+            for token in re.findall(r"`([^`\s]+)`", cell):
+                if re.fullmatch(r"[a-z_]+(\.[A-Za-z_]+)+", token):
+                    module = token.rsplit(".", 1)[0]
+                elif (
+                    re.fullmatch(r"[a-z_]+", token)
+                    and module
+                    and not _resolves(f"{module}.{token}")
+                ):
+                    wrong.append(f"{journey}: {module}.{token}")
+        wrong += [
+            f"{journey}: model {name}"
+            for name in re.findall(r"`([^`\s]+)`", model)
+            if name not in models
+        ]
+    assert wrong == []

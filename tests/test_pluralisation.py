@@ -1,4 +1,4 @@
-"""Counts of one read as one (issue 14, item 15): the main pages, rendered with one order,
+"""Counts of one read as one: the main pages, rendered with one order,
 one row, one member, hold no "1 orders", "1 rows" or "1 items"."""
 
 import re

@@ -1,5 +1,5 @@
-"""Every status, tracking state, refund state and timeline code is shown in words (issue 14
-item 7): each page, admin list, email and our own export templates render with every code of
+"""Every status, tracking state, refund state and timeline code is shown in words:
+each page, admin list, email and our own export templates render with every code of
 every vocabulary present, and none of the codes appears in what a person reads. TikTok's own
 export template keeps TikTok's words."""
 

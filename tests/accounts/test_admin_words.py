@@ -1,4 +1,4 @@
-"""Django admin in words, as the portal is (issue 14 item 7): app headings people can read,
+"""Django admin in words, as the portal is: app headings people can read,
 a saved view's filters as the order list's chips say them."""
 
 import pytest

@@ -106,9 +106,9 @@ def test_refund_above_the_limit_is_approved_by_an_administrator(
 
 
 def test_a_delivered_order_on_a_phone_for_someone_of_two_shops(phone_page, shop, cs_agent):
-    """Issue 14: lines follow the order (item 8), the timeline speaks in words (7), each time
-    names its shop's zone for a user of two shops, replies fit a delivered order, and the
-    items table fits a 390 px screen (15)."""
+    """Lines follow the order, the timeline speaks in words, each time names its shop's zone
+    for a user of two shops, replies fit a delivered order, and the items table fits a 390 px
+    screen."""
     kl = ShopFactory(
         slug="kl-shop", name="KL Shop", market="MY", currency="MYR", timezone="Asia/Kuala_Lumpur"
     )
@@ -156,9 +156,9 @@ def test_a_delivered_order_on_a_phone_for_someone_of_two_shops(phone_page, shop,
 def test_the_order_page_offers_each_role_only_what_it_may_do(
     new_page, shop, admin, cs_agent, packer, accountant
 ):
-    """Review of issue 14: no refund or tracking form on an unpaid order (F4), a waiting refund
-    says who decides (F5), refund lines name the currency (F16), the packing slip is for those
-    who fulfil (F17), and an address without a street has no empty line (F20)."""
+    """No refund or tracking form on an unpaid order, a waiting refund says who decides, refund
+    lines name the currency, the packing slip is for those who fulfil, and an address without
+    a street has no empty line."""
     unpaid = OrderFactory(shop=shop, status="UNPAID", order_id="576800000000000011")
     waiting = OrderFactory(
         shop=shop,

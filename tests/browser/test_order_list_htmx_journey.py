@@ -1,4 +1,4 @@
-"""The order list's htmx behaviour in a real browser (issue 14).
+"""The order list's htmx behaviour in a real browser.
 
 Filters changed faster than the server answers leave no error in the console (a superseded
 request is cancelled quietly); stepping through a select with the arrow keys loads results

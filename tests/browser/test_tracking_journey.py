@@ -81,7 +81,7 @@ def test_tracking_history_updates_while_the_page_is_open(
     expect(scan).to_be_visible(timeout=15_000)
     expect(section.locator(".badge", has_text="In transit").first).to_be_visible()
     expect(page.locator("#order-status")).to_have_text("In transit")  # the header's badge too
-    # The items follow the order, in place too (issue 14 item 8).
+    # The items follow the order, in place too.
     expect(page.locator("#items .badge").first).to_have_text("In transit")
     expect(page.locator("#items").get_by_text("Awaiting collection")).to_have_count(0)
     # Where the packer may move it refreshes too: in transit, nowhere (the carrier goes on),

@@ -1,4 +1,4 @@
-"""Files an accountant can open (issue 14, item 14): Excel columns as wide as their content
+"""Files an accountant can open: Excel columns as wide as their content
 with a filter on the header row; the orders report's times as real date-times in Excel and
 ISO 8601 in CSV, its header naming the zone; ids without TikTok's trailing tab outside
 TikTok's template, which keeps it."""

@@ -1,5 +1,5 @@
 """Header cells are as formula-safe as data cells, and an export of nothing is a finished file
-holding the header row (issue 13, items 4 and 5)."""
+holding the header row."""
 
 import pytest
 

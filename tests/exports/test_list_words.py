@@ -1,4 +1,4 @@
-"""The export pages as an accountant reads them (issue 14, item 14): requested times in the
+"""The export pages as an accountant reads them: requested times in the
 shops' zone, filters in words, and how many orders an export holds before it starts."""
 
 from datetime import UTC, datetime

@@ -1,4 +1,4 @@
-"""Hostile uploads (issue 13): zip bombs of each kind, a zip directory that lies, absurd
+"""Hostile uploads: zip bombs of each kind, a zip directory that lies, absurd
 widths, rows and cells. Each is generated here, small on disk, and must be refused with a
 message naming the bound, quickly, leaving no order, no job to apply and no stored upload."""
 

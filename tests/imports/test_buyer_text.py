@@ -1,4 +1,4 @@
-"""Buyer-entered text is data (issue 14): a buyer message, seller note, recipient, address line
+"""Buyer-entered text is data: a buyer message, seller note, recipient, address line
 or product name that looks like a spreadsheet formula imports verbatim, is a notice (not a bad
 row) on the preview, is escaped on the order pages and neutralised in every export file."""
 
@@ -94,7 +94,8 @@ def test_the_command_says_how_many_cells_look_like_formulas(shop, tmp_path, caps
 
 
 def test_text_beginning_with_plus_minus_or_at_is_noted_too(client, admin, shop):
-    """Issue 14 item 2 names = + - @: what exports write behind a ' is what the notice lists."""
+    """Text beginning with + - or @, not only =, is noted: what the notice lists is what exports
+    write behind a '."""
     typed = {"Seller Note": "+ gift wrap", "Recipient": "@Mikayla", "Buyer Message": "-hurry"}
     source = sku_csv(sku_row(**typed, **{"Phone #": "+44 7700 900123"}))
     report = import_tiktok_file(shop=shop, source=source, name="orders.csv", dry_run=True)

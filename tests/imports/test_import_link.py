@@ -1,5 +1,5 @@
 """After an import, "view the imported orders" lists exactly the orders that import created or
-updated (issue 14, item 15): the order list's `import_job` filter, scoped to the user's shops."""
+updated: the order list's `import_job` filter, scoped to the user's shops."""
 
 import re
 

@@ -1,5 +1,5 @@
 """Payment method, country, carrier and delivery option are lists built from the shop's own
-orders, and a value that is not in the list is refused in words (issue 14, item 15)."""
+orders, and a value that is not in the list is refused in words."""
 
 import re
 from html import unescape

@@ -1,5 +1,5 @@
 """/orders/ through HTTP: the All tab's number, the URLs the page builds and pushes, row
-checkboxes per role, the pagination's total, and More filters left closed (issue 14)."""
+checkboxes per role, the pagination's total, and More filters left closed."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""An order's lines and packages follow its status (issue 14 item 8): a delivered order's
+"""An order's lines and packages follow its status: a delivered order's
 items no longer say "Awaiting shipment"."""
 
 import pytest

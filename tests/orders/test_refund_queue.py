@@ -1,5 +1,5 @@
 """Refunds waiting for approval: the administrator's queue, customer service's "pending" view,
-and one set of needs-action rules behind the overview and the list (issue 14, item 12)."""
+and one set of needs-action rules behind the overview and the list."""
 
 import re
 from datetime import timedelta

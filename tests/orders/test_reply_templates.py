@@ -1,4 +1,4 @@
-"""Ready-made replies fit the order's state (issue 14 item 15): no "your order is on its way"
+"""Ready-made replies fit the order's state: no "your order is on its way"
 for an order not shipped or cancelled, no "we expect to ship it" once it has shipped."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""A user of two shops sees each time with its shop's zone named (issue 14 item 15); a user
+"""A user of two shops sees each time with its shop's zone named; a user
 of one shop reads the times as before, the page naming the zone once."""
 
 from datetime import UTC, datetime

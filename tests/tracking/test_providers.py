@@ -1,5 +1,5 @@
 """Which tracking provider follows a parcel, and that the public simulator key moves nothing
-outside the demo: the simulator exists only where the settings enable it (issue 13, item 1)."""
+outside the demo: the simulator exists only where the settings enable it."""
 
 import hashlib
 import json

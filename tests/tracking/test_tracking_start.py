@@ -1,4 +1,4 @@
-"""A new tracking number is registered and asked about at once (issue 14 item 9), not ~24
+"""A new tracking number is registered and asked about at once, not ~24
 minutes later at the dispatcher's next pass after its registration retry."""
 
 import threading
