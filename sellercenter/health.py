@@ -73,6 +73,14 @@ def _tracking() -> dict:
     }
 
 
+def _tiktok() -> dict:
+    """Informational: each TikTok connection's sync lag and failure; TikTok being down must
+    not take the portal out of its load balancer."""
+    from tiktok.selectors import connections_health
+
+    return {"connections": connections_health()}
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -83,6 +91,7 @@ def healthz(request):
     )
     beat = _timed(_beat)  # reported, but beat being down does not fail the probe
     tracking = _timed(_tracking)  # likewise a degraded tracking provider
+    tiktok = _timed(_tiktok)  # and a TikTok sync that lags or fails
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {
@@ -90,6 +99,7 @@ def healthz(request):
             "checks": checks,
             "beat": beat,
             "tracking": tracking,
+            "tiktok": tiktok,
         },
         status=200 if healthy else 503,
     )

@@ -175,3 +175,25 @@ def sync_job_latest(*, connection: TikTokConnection) -> SyncJob | None:
     counts are committed window by window, so a page polling it sees them move."""
     jobs = SyncJob.objects.filter(connection=connection)
     return jobs.filter(state=SyncJob.State.RUNNING).first() or jobs.first()
+
+
+def connections_health(*, now: datetime | None = None) -> dict:
+    """For /healthz: each linked connection (by id) with its state, how far its sync is behind
+    (seconds since the cursor) and whether its last attempt failed. No names, no error text:
+    the probe is not signed in."""
+    now = now or timezone.now()
+    health = {}
+    linked = TikTokConnection.objects.exclude(tiktok_shop_id="").exclude(
+        state=ConnectionState.DISCONNECTED
+    )
+    for connection in linked.order_by("pk"):
+        cursor, synced = connection.sync_cursor, connection.last_synced_at
+        failed = connection.last_error_at is not None and (
+            synced is None or connection.last_error_at > synced
+        )
+        health[str(connection.pk)] = {
+            "state": connection.state,
+            "lag_seconds": round((now - cursor).total_seconds()) if cursor else None,
+            "failing": failed,
+        }
+    return health
