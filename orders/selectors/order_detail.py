@@ -11,11 +11,11 @@ from accounts.models import User
 from accounts.roles import Perm
 from accounts.tracking_providers import configured_providers
 from orders.exceptions import AmbiguousOrder
-from orders.models import Order, OrderLine, Package, Refund
+from orders.models import Order, OrderEvent, OrderLine, Package, Refund
 from orders.risk import Risk, order_risks, row_risks, with_row_risks
 from orders.selectors import order_list_for_user
 from orders.selectors.timeline import TimelineEntry, timeline_entries
-from orders.statuses import FINAL_TRACKING_STATUSES
+from orders.statuses import FINAL_TRACKING_STATUSES, ActorType, EventKind
 
 # (label, payment field) in the order TikTok's breakdown adds up.
 MONEY_ROWS = (
@@ -52,6 +52,14 @@ TIMESTAMPS = (
 )
 
 
+@dataclass(frozen=True)
+class OrderSource:
+    """Where an order came from and when that source last changed it (in the shop's zone)."""
+
+    label: str
+    updated_at: datetime
+
+
 @dataclass
 class OrderDetail:
     order: Order
@@ -68,6 +76,7 @@ class OrderDetail:
     shipping_lines: list[str]
     billing_lines: list[str]
     name_zones: bool = False  # the user has several shops: each time names its zone
+    source: OrderSource | None = None  # where the order came from, when not made here
 
     @property
     def tracking_live(self) -> bool:
@@ -115,6 +124,23 @@ def order_for_user(*, user: User, order_id: str, shop: str = "") -> Order:
     return order
 
 
+def order_source(events: list[OrderEvent], zone) -> OrderSource | None:
+    """TikTok Shop (its sync or its webhooks), else a TikTok order file, else None: the order
+    was made here."""
+    from_tiktok = [
+        e
+        for e in events
+        if e.actor_type == ActorType.TIKTOK and e.payload.get("source") in ("sync", "webhook")
+    ]
+    if from_tiktok:
+        return OrderSource("TikTok Shop", max(e.occurred_at for e in from_tiktok).astimezone(zone))
+    imported = [e for e in events if e.kind == EventKind.IMPORTED]
+    if imported:
+        latest = max(e.occurred_at for e in imported).astimezone(zone)
+        return OrderSource("a TikTok order file", latest)
+    return None
+
+
 def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> OrderDetail:
     """Everything the detail page shows about the order, as `user` may see it."""
     order = order_for_user(user=user, order_id=order_id, shop=shop)
@@ -133,7 +159,8 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         known = package.tracking_provider in providers
         package.followed = travelling and known
         package.unfollowed = travelling and not known and bool(package.tracking_number)
-    timeline = timeline_entries(order.events.select_related("actor"), packages, zone)
+    events = list(order.events.select_related("actor"))
+    timeline = timeline_entries(events, packages, zone)
     return OrderDetail(
         order=order,
         unmasked=unmasked,
@@ -142,6 +169,7 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
         packages=packages,
         refunds=list(order.refunds.select_related("requested_by", "approved_by")),
         timeline=timeline,
+        source=order_source(events, zone),
         money=[
             (label, getattr(order, field), field in DISCOUNTS)
             for label, field in MONEY_ROWS
