@@ -14,6 +14,7 @@ from tests.tiktok.webhooks import ORDER, Queue, post
 from tiktok.models import TikTokWebhookEvent
 from tiktok.services import webhooks as webhooks_module
 from tiktok.services.tokens import connection_authorize
+from tiktok.services.webhook_apply import webhook_order_ids
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -65,3 +66,14 @@ def test_signed_notifications_are_taken_or_refused_and_never_fail(
         assert TikTokWebhookEvent.objects.count() == recorded and not queue
     for result in queue.run():
         assert isinstance(result, dict)
+
+
+def test_only_order_ids_that_are_digits_are_asked_for():
+    envelope = {
+        "data": {
+            "order_id": "\u00b2",  # str.isdigit() says yes; TikTok's ids are ASCII digits
+            "package_list": [{"order_id_list": [12, True, "1" * 40, "12", None]}, "x"],
+        }
+    }
+    assert webhook_order_ids(envelope) == ["12"]
+    assert webhook_order_ids({"data": ["not", "an", "object"]}) == []

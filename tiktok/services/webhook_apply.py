@@ -46,7 +46,7 @@ def webhook_order_ids(envelope: dict) -> list[str]:
         if isinstance(package, dict) and isinstance(package.get("order_id_list"), list):
             ids.extend(package["order_id_list"])
     found = [str(i) for i in ids if isinstance(i, (str, int)) and not isinstance(i, bool)]
-    return [i for i in dict.fromkeys(found) if i.isdigit() and len(i) <= 32]
+    return [i for i in dict.fromkeys(found) if i.isascii() and i.isdigit() and len(i) <= 32]
 
 
 def tiktok_webhook_apply(
