@@ -126,6 +126,8 @@ def serve() -> int:
             "600",
             "--redirect-url",
             f"http://127.0.0.1:{port}/tiktok/callback/",
+            "--webhook-url",
+            f"http://127.0.0.1:{port}/webhooks/tiktok/",
         ],
     }
     running = {

@@ -221,6 +221,7 @@ class AuditAction(models.TextChoices):
     TIKTOK_DISCONNECTED = "tiktok_disconnected", "TikTok Shop disconnected"
     TIKTOK_TOKEN_FAILED = "tiktok_token_failed", "TikTok authorization failed"
     TIKTOK_RESYNC = "tiktok_resync", "TikTok re-sync started"
+    TIKTOK_REVOKED = "tiktok_revoked", "TikTok Shop access removed by the seller"
 
 
 class AuditEvent(models.Model):

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from orders import views as order_views
 from sellercenter import errors, health
+from tiktok.views import tiktok_webhook
 from tracking.views import carrier_webhook
 
 admin.site.site_header = "Seller Center administration"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
+    path("webhooks/tiktok/", tiktok_webhook, name="tiktok_webhook"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).

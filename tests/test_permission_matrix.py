@@ -117,6 +117,15 @@ PORTAL = {
         ),
         "GET": Ask(everyone(405), kwargs=lambda world, who: {"provider": "simulator"}),
     },
+    "tiktok_webhook": {
+        # No sign-in: TikTok's signature is the credential, so an unsigned body is refused.
+        "POST": Ask(
+            everyone(401),
+            data={"type": 1, "shop_id": "7000714532876273420", "data": {"order_id": "1"}},
+            content_type="application/json",
+        ),
+        "GET": Ask(everyone(405)),
+    },
     # Sign-in, two-factor, passwords
     "accounts:login": {
         "GET": Ask(everyone(302, anonymous=200)),  # signed in: on to the home page

@@ -51,6 +51,10 @@ class TikTokConnection(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # TikTok's warning that the seller's authorization runs out (a webhook): when, and when the
+    # shop's administrators were last told. Cleared by authorizing again.
+    authorization_expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,3 +155,19 @@ class SyncJob(models.Model):
         if self.state == self.State.DONE or span <= 0:
             return 1.0
         return min(1.0, max(0.0, (self.position - self.since).total_seconds() / span))
+
+
+class TikTokWebhookEvent(models.Model):
+    """A TikTok notification already taken: TikTok delivers one again when an answer is late
+    or lost, and the repeat is dropped by its notification id."""
+
+    notification_id = models.CharField(max_length=64, unique=True)
+    type = models.PositiveIntegerField()
+    tiktok_shop_id = models.CharField("TikTok shop id", max_length=32)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "TikTok webhook event"
+
+    def __str__(self) -> str:
+        return f"type {self.type} {self.notification_id}"

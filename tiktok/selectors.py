@@ -37,6 +37,7 @@ TIKTOK_EVENTS = (
     AuditAction.TIKTOK_DISCONNECTED,
     AuditAction.TIKTOK_TOKEN_FAILED,
     AuditAction.TIKTOK_RESYNC,
+    AuditAction.TIKTOK_REVOKED,
 )
 HISTORY = 8
 
@@ -101,9 +102,20 @@ class ConnectionPage:
         return self.state == ConnectionState.CONNECTED
 
     @property
+    def expires_at(self) -> datetime | None:
+        """When TikTok said the seller's authorization runs out (while it still reads)."""
+        if self.connection is None or self.state != ConnectionState.CONNECTED:
+            return None
+        return self.connection.authorization_expires_at
+
+    @property
     def can_connect(self) -> bool:
-        # Connected but lacking a scope: authorizing again is how the seller grants it.
-        return self.configured and (self.state != ConnectionState.CONNECTED or self.missing_scopes)
+        # Connected but lacking a scope, or about to expire: authorizing again renews it.
+        return self.configured and (
+            self.state != ConnectionState.CONNECTED
+            or bool(self.missing_scopes)
+            or self.expires_at is not None
+        )
 
     @property
     def can_disconnect(self) -> bool:

@@ -37,3 +37,12 @@ def tiktok_sync_due() -> dict:
     if not settings.TIKTOK_APP_KEY:
         return {"skipped": "TIKTOK_APP_KEY is not set"}
     return connections_sync_due()
+
+
+@shared_task(name="tiktok.tasks.tiktok_webhook_apply", acks_late=True)  # a re-run changes nothing
+def tiktok_webhook_apply(connection_id: int, envelope: dict) -> dict:
+    """Act on one TikTok notification, already verified and taken once by the webhook view:
+    re-fetch the orders it names, or mark the connection revoked, or warn of its expiry."""
+    from tiktok.services.webhook_apply import tiktok_webhook_apply as apply
+
+    return apply(connection_id=connection_id, envelope=envelope)

@@ -3,8 +3,9 @@ the connection, asks for a sync and disconnects. What each step does: docs/tikto
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import MissingShopPermission, permission_required, shops_for_user
@@ -28,6 +29,7 @@ from tiktok.services.linking import (
     connection_shop_link,
 )
 from tiktok.services.resync import SyncUnavailable, connection_sync_request
+from tiktok.services.webhooks import WebhookRefused, tiktok_webhook_receive
 
 MANAGE = Perm.MANAGE_CONNECTIONS
 
@@ -172,3 +174,18 @@ def connection_disconnect_view(request, shop):
         connection_disconnect(connection=connection, actor=request.user, request=request)
         messages.success(request, "Disconnected: the portal no longer reads this TikTok shop.")
     return _back(shop)
+
+
+@csrf_exempt
+@require_POST
+def tiktok_webhook(request):
+    """/webhooks/tiktok/: TikTok's notifications. No sign-in: the signature is the credential.
+    TikTok wants 200 (or 401) with an empty body within three seconds; the work is a task's."""
+    try:
+        tiktok_webhook_receive(
+            body=request.body, authorization=request.headers.get("Authorization")
+        )
+    except WebhookRefused as refused:
+        text = "" if refused.status == 401 else str(refused)
+        return HttpResponse(text, status=refused.status, content_type="text/plain")
+    return HttpResponse(status=200)

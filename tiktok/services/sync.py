@@ -184,7 +184,7 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
         ids = list(dict.fromkeys(str(order.get("id") or "") for order in page.orders))
         for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
             chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
-            stored.add(_details_store(connection, client, chunk))
+            stored.add(order_details_store(connection, client, chunk))
         report.pages += 1
         lock.keep()
         page_token = page.next_page_token
@@ -195,7 +195,9 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
     report.orders.add(stored)
 
 
-def _details_store(connection, client, ids: list[str]) -> UpsertReport:
+def order_details_store(connection, client, ids: list[str], source: str = SOURCE) -> UpsertReport:
+    """Fetch these orders' details (at most ORDER_DETAIL_MAX_IDS) and store them; `source`
+    ("sync", "webhook") says in the timeline what made the portal ask."""
     ids = [order_id for order_id in ids if order_id]
     if not ids:
         return UpsertReport()
@@ -206,7 +208,7 @@ def _details_store(connection, client, ids: list[str]) -> UpsertReport:
             access_token=access, shop_cipher=connection.shop_cipher, order_ids=ids
         ),
     )
-    return tiktok_orders_upsert(shop=connection.shop, objects=objects, source=SOURCE)
+    return tiktok_orders_upsert(shop=connection.shop, objects=objects, source=source)
 
 
 def _window_commit(connection, lt: datetime, stored: UpsertReport, job) -> None:

@@ -78,6 +78,8 @@ def connection_authorize(
             connection.state = ConnectionState.CONNECTED
             connection.connected_at = timezone.now()
         _store_grant(connection, grant)
+        # A new authorization: TikTok's warning about the one before no longer holds.
+        connection.authorization_expires_at = connection.expiry_warned_at = None
         connection.save()
     return connection
 
