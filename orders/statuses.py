@@ -196,3 +196,26 @@ def status_label(choices: type[models.TextChoices], code) -> str:
 def words(vocabulary: str, code) -> str:
     """`code` of the vocabulary named `vocabulary` (a key of VOCABULARIES) in words."""
     return status_label(VOCABULARIES[vocabulary], code)
+
+
+def part_status_followed(current: str, order_status: str, *, package: bool = False) -> str:
+    """What a line's status (a package's, with `package`) becomes once its order is in
+    `order_status`: parts only move forward; a cancelled one stays cancelled, and cancelling
+    the order cancels only those not delivered yet."""
+    choices, table, delivered = (
+        (PackageStatus, PACKAGE_STATUS_FOR_ORDER, PackageStatus.COMPLETED)
+        if package
+        else (LineStatus, LINE_STATUS_FOR_ORDER, LineStatus.DELIVERED)
+    )
+    target = table[OrderStatus(order_status)]
+    if not target or current in part_statuses_kept(choices, target, delivered):
+        return current
+    return target
+
+
+def part_statuses_kept(choices, target: str, delivered: str) -> list[str]:
+    """Statuses a line or package keeps when its order's parts move to `target`."""
+    progress = [code for code in choices.values if code != choices.CANCELLED]
+    if target == choices.CANCELLED:
+        return [choices.CANCELLED, *progress[progress.index(delivered) :]]
+    return [choices.CANCELLED, *progress[progress.index(target) :]]

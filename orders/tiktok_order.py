@@ -26,6 +26,7 @@ from orders.statuses import (
     OrderStatus,
     OrderType,
     PackageStatus,
+    part_status_followed,
 )
 
 ORDER_ID = re.compile(r"\d{18,19}")
@@ -304,4 +305,15 @@ def tiktok_order_read(obj) -> TikTokOrder:
         raise OrderRefused(refused.reason, order_id=order_id) from None
     except (ValueError, TypeError, AttributeError) as error:
         raise OrderRefused(f"unreadable ({error})", order_id=order_id) from None
+    # Stored as following the order's status makes them, so that the same object again
+    # compares equal (TikTok's parts can lag behind its order).
+    for line in lines:
+        line.values["display_status"] = part_status_followed(
+            line.values["display_status"], fields["status"]
+        )
+    for parcel in packages:
+        if "package_status" in parcel.values:
+            parcel.values["package_status"] = part_status_followed(
+                parcel.values["package_status"], fields["status"], package=True
+            )
     return TikTokOrder(order_id=order_id, fields=fields, lines=lines, packages=packages)

@@ -8,8 +8,6 @@ and cancelling the order cancels only those not delivered yet.
 
 from collections.abc import Iterable
 
-from django.db import models
-
 from orders.models import OrderLine, Package
 from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
@@ -17,15 +15,8 @@ from orders.statuses import (
     LineStatus,
     OrderStatus,
     PackageStatus,
+    part_statuses_kept,
 )
-
-
-def _untouched(choices: type[models.TextChoices], target: str, delivered: str) -> list[str]:
-    """Statuses a line or package keeps when its order's parts move to `target`."""
-    progress = [code for code in choices.values if code != choices.CANCELLED]
-    if target == choices.CANCELLED:
-        return [choices.CANCELLED, *progress[progress.index(delivered) :]]
-    return [choices.CANCELLED, *progress[progress.index(target) :]]
 
 
 def order_parts_follow(*, status: str, order_ids: Iterable[int]) -> None:
@@ -35,12 +26,12 @@ def order_parts_follow(*, status: str, order_ids: Iterable[int]) -> None:
         return
     status = OrderStatus(status)
     if line_status := LINE_STATUS_FOR_ORDER[status]:
-        kept = _untouched(LineStatus, line_status, LineStatus.DELIVERED)
+        kept = part_statuses_kept(LineStatus, line_status, LineStatus.DELIVERED)
         OrderLine.objects.filter(order_id__in=order_ids).exclude(display_status__in=kept).update(
             display_status=line_status
         )
     if package_status := PACKAGE_STATUS_FOR_ORDER[status]:
-        kept = _untouched(PackageStatus, package_status, PackageStatus.COMPLETED)
+        kept = part_statuses_kept(PackageStatus, package_status, PackageStatus.COMPLETED)
         Package.objects.filter(order_id__in=order_ids).exclude(package_status__in=kept).update(
             package_status=package_status
         )

@@ -338,3 +338,19 @@ def test_the_sync_owns_exactly_the_declared_recipient_and_shipping_address_field
 
     mapped = {name for name, _ in ADDRESS.values()} | set(ADDRESS_LEVELS.values()) | {"district"}
     assert ADDRESS_FIELDS == mapped == {*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS}
+
+
+def test_an_order_whose_lines_lag_behind_its_status_is_unchanged_the_second_time(shop):
+    # TikTok cancels the order while its line items still say they await shipment.
+    lagging = tiktok_order(status="CANCELLED", cancel_time=T0 + 600, cancel_reason="Out of stock")
+    for item in lagging["line_items"]:
+        item["display_status"] = "AWAITING_SHIPMENT"
+    _store(shop, lagging)
+    events = Order.objects.get(order_id=ID).events.count()
+
+    again = _store(shop, lagging)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    order = Order.objects.get(order_id=ID)
+    assert order.events.count() == events
+    assert set(order.lines.values_list("display_status", flat=True)) == {LineStatus.CANCELLED}
