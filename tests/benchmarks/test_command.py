@@ -39,3 +39,20 @@ def test_the_list_benchmark_runs_on_a_small_demo_and_prints_a_table():
 def test_bad_arguments_are_refused(args, message):
     with pytest.raises(CommandError, match=message):
         _benchmark(*args)
+
+
+@pytest.mark.django_db(transaction=True)  # the back-fill runs in a forked process
+def test_the_tiktok_benchmark_back_fills_from_the_simulator_and_leaves_no_orders_behind():
+    from orders.models import Order
+
+    table = _benchmark("--parts", "tiktok", "--orders", "20", "--tiktok-orders", "60")
+    row = next(line for line in table.splitlines() if line.startswith("| back-fill"))
+    created = int(row.split("(")[1].split(" created")[0])
+    assert created > 0 and "0 refused" in row
+    assert f"| {created:,} |" in row  # the orders column counts what was stored
+    assert not Order.objects.filter(shop__slug="bench-tiktok").exists()
+
+
+def test_the_tiktok_benchmark_refuses_no_orders():
+    with pytest.raises(CommandError, match="--tiktok-orders must be positive"):
+        _benchmark("--parts", "tiktok", "--tiktok-orders", "0", "--orders", "20")

@@ -8,11 +8,12 @@ from accounts.models import User
 from benchmarks.exports import benchmark_export, render_export_markdown
 from benchmarks.imports import benchmark_import, render_import_markdown
 from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
+from benchmarks.tiktok import benchmark_tiktok, render_tiktok_markdown
 from benchmarks.tracking import benchmark_tracking, render_tracking_markdown
 from demo.seed import demo_seed
 from orders.models import Order
 
-PARTS = ("list", "detail", "export", "tracking", "import")
+PARTS = ("list", "detail", "export", "tracking", "import", "tiktok")
 
 
 class Command(BaseCommand):
@@ -47,6 +48,12 @@ class Command(BaseCommand):
             "--rows", type=int, default=100_000, help="Import: rows in the imported file."
         )
         parser.add_argument(
+            "--tiktok-orders",
+            type=int,
+            default=100_000,
+            help="TikTok: orders the simulator holds for the back-fill.",
+        )
+        parser.add_argument(
             "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
         )
         parser.add_argument(
@@ -77,6 +84,7 @@ class Command(BaseCommand):
         small,
         packages,
         rows,
+        tiktok_orders,
         **options,
     ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
@@ -113,6 +121,12 @@ class Command(BaseCommand):
             if packages < 1:
                 raise CommandError("--packages must be positive.")
             tables.append(render_tracking_markdown(benchmark_tracking(packages=packages)))
+        if "tiktok" in chosen:
+            if tiktok_orders < 1:
+                raise CommandError("--tiktok-orders must be positive.")
+            tables.append(
+                render_tiktok_markdown(benchmark_tiktok(user=person, orders=tiktok_orders))
+            )
         if "import" in chosen:
             if rows < 100:
                 raise CommandError("--rows must be at least 100.")
