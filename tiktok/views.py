@@ -28,7 +28,7 @@ from tiktok.services.linking import (
     connection_disconnect,
     connection_shop_link,
 )
-from tiktok.services.resync import SyncUnavailable, connection_sync_request
+from tiktok.services.resync import connection_sync_request
 from tiktok.services.webhooks import WebhookRefused, tiktok_webhook_receive
 
 MANAGE = Perm.MANAGE_CONNECTIONS
@@ -156,7 +156,7 @@ def connection_sync(request, shop):
             actor=request.user,
             request=request,
         )
-    except (ConnectRefused, SyncUnavailable) as refused:
+    except ConnectRefused as refused:
         messages.error(request, str(refused))
     else:
         words = f"from {since:%b %-d, %Y}" if since else "of recent changes"

@@ -405,7 +405,7 @@ def test_sync_now_and_resync_queue_the_task_by_name_after_the_commit(
         connection_sync_start(connection=connection, since=since)
         assert queued == []
 
-    assert queued == [(connection.pk,), (connection.pk, "2026-01-05T00:00:00+00:00")]
+    assert queued == [(connection.pk, None), (connection.pk, "2026-01-05T00:00:00+00:00")]
 
 
 def test_a_resync_replacing_a_stopped_back_fill_reads_what_it_had_left(

@@ -7,21 +7,14 @@ connection's id and, for a re-sync, the start as an ISO 8601 time in the shop's 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from celery.exceptions import NotRegistered
 from django.db import transaction
 from django.http import HttpRequest
 
-from accounts.enqueue import registered_task
 from accounts.models import AuditAction, User
 from tiktok.exceptions import ConnectRefused
 from tiktok.models import ConnectionState, TikTokConnection
 from tiktok.services.connections import connection_audit
-
-SYNC_TASK = "tiktok.tasks.tiktok_sync_shop"
-
-
-class SyncUnavailable(Exception):
-    """This portal has no sync task yet: nothing was started."""
+from tiktok.services.sync import connection_sync_start
 
 
 def connection_sync_request(
@@ -39,12 +32,6 @@ def connection_sync_request(
         or not connection.tiktok_shop_id
     ):
         raise ConnectRefused("Connect a TikTok shop first: there is nothing to sync.")
-    try:
-        task = registered_task(SYNC_TASK)
-    except NotRegistered:
-        raise SyncUnavailable(
-            "Syncing from TikTok is not available in this portal yet: nothing was started."
-        ) from None
     start = None
     if since is not None:
         start = datetime.combine(since, time.min, tzinfo=ZoneInfo(connection.shop.timezone))
@@ -57,5 +44,5 @@ def connection_sync_request(
                 request=request,
                 payload={"since": start.isoformat()},
             )
-        task.delay_on_commit(connection.pk, start.isoformat() if start else None)
+        connection_sync_start(connection=connection, since=start)
     return start

@@ -263,5 +263,5 @@ def connections_sync_due(*, now: datetime | None = None) -> dict:
 
 def connection_sync_start(*, connection: TikTokConnection, since: datetime | None = None) -> None:
     """Queue a sync of the shop now ("Sync now"), or a re-sync from `since`, once committed."""
-    args = (connection.pk, since.isoformat()) if since else (connection.pk,)
-    registered_task(SYNC_TASK).delay_on_commit(*args)
+    since_text = since.isoformat() if since else None
+    registered_task(SYNC_TASK).delay_on_commit(connection.pk, since_text)
