@@ -119,6 +119,7 @@ class ActorType(models.TextChoices):
 class EventKind(models.TextChoices):
     CREATED = "created", "Order created"
     STATUS_CHANGED = "status_changed", "Status changed"
+    UPDATED = "updated", "Details updated"  # by TikTok, its status unchanged
     TRACKING_UPDATED = "tracking_updated", "Tracking updated"
     NOTE = "note", "Internal note"
     MESSAGE_FROM_BUYER = "message_in", "Message from buyer"

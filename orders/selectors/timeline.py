@@ -27,6 +27,19 @@ def _change(vocabulary: str, payload: dict) -> str:
     return after or before
 
 
+def _parts(payload: dict) -> str:
+    """What TikTok changed besides the status: "Recipient address and items updated"."""
+    parts = payload.get("parts") or []
+    if not parts:
+        return ""
+    named = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"{named[0].upper()}{named[1:]} updated"
+
+
+# How TikTok told the portal of a change, said after "TikTok" in the timeline.
+TIKTOK_SOURCES = ("sync", "webhook")
+
+
 def event_detail(event: OrderEvent) -> str:
     """What happened, in words, from the event's payload."""
     payload = event.payload or {}
@@ -35,6 +48,10 @@ def event_detail(event: OrderEvent) -> str:
         detail = _change("order", payload)
         if payload.get("reason"):
             detail += f" ({payload['reason']})"
+        if parts := _parts(payload):
+            detail += f"; {parts[0].lower()}{parts[1:]}"
+    elif kind == EventKind.UPDATED:
+        detail = _parts(payload)
     elif kind == EventKind.TRACKING_UPDATED:
         number = payload.get("tracking_number", "")
         if "to" in payload:  # the carrier's news
@@ -71,7 +88,11 @@ def event_actor(event: OrderEvent) -> str:
         return event.actor.get_full_name()
     if event.actor_type == ActorType.USER:
         return "A removed member"
-    return words("actor", event.actor_type)
+    actor = words("actor", event.actor_type)
+    source = (event.payload or {}).get("source")
+    if event.actor_type == ActorType.TIKTOK and source in TIKTOK_SOURCES:
+        return f"{actor} ({source})"
+    return actor
 
 
 def timeline_entries(events, packages: list[Package], zone) -> list[TimelineEntry]:

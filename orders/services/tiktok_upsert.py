@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import Shop
-from orders.models import Order, OrderEvent, OrderLine, Package
+from orders.models import LATER_TIMES, Order, OrderEvent, OrderLine, Package
 from orders.services.order_parts import order_parts_follow
 from orders.statuses import ActorType, EventKind
 from orders.tiktok_order import ADDRESS_FIELDS, OrderRefused, TikTokOrder, tiktok_order_read
@@ -216,16 +216,18 @@ def _create_all(shop: Shop, orders: list[TikTokOrder], source: str) -> None:
     )
 
 
-def _reason(change: _Change) -> str:
-    """What else changed, in a few words, for the timeline."""
+def _changed_parts(change: _Change) -> list[str]:
+    """What changed besides the status, in a few words, for the timeline; the times a move
+    brings (shipped, delivered, cancelled at) are part of the move."""
     changed = set(change.fields) - {"status", "update_time"}
-    parts = [
+    if "status" in change.fields:
+        changed -= set(LATER_TIMES)
+    return [
         *(["recipient address"] if changed & ADDRESS_CHANGES else []),
         *(["details"] if changed - ADDRESS_CHANGES else []),
         *(["items"] if change.lines else []),
         *(["packages"] if change.packages else []),
     ]
-    return "from TikTok" + (f": {', '.join(parts)} updated" if parts else "")
 
 
 def _update_all(changes: list[_Change], source: str) -> None:
@@ -274,9 +276,10 @@ def _update_all(changes: list[_Change], source: str) -> None:
             "to": current.status,
             "changed": sorted(change.fields),
             "lines": sorted(values.sku_id for _, values in change.lines),
-            "reason": _reason(change),
+            "parts": _changed_parts(change),
         }
-        events.append(_event(current, EventKind.STATUS_CHANGED, payload, source))
+        kind = EventKind.STATUS_CHANGED if current.status != before else EventKind.UPDATED
+        events.append(_event(current, kind, payload, source))
     Order.objects.bulk_update(
         [change.stored for change in changes], sorted({*fields, "modified_at"}), batch_size=BATCH
     )

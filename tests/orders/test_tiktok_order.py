@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import Order
-from orders.selectors.timeline import event_detail
+from orders.selectors.timeline import event_actor, event_detail, event_title
 from orders.services.tiktok_upsert import tiktok_orders_upsert
 from orders.statuses import ActorType, EventKind, LineStatus, OrderStatus, PackageStatus
 from orders.tiktok_order import OrderRefused, tiktok_order_read
@@ -143,7 +143,8 @@ def test_a_newer_update_moves_the_order_its_lines_and_packages_and_says_so(shop)
         "sync",
     )
     assert event.occurred_at == _at(T0 + 4200)
-    assert event_detail(event).startswith("Awaiting shipment → In transit (from TikTok")
+    assert event_detail(event) == "Awaiting shipment → In transit; items and packages updated"
+    assert event_actor(event) == "TikTok (sync)"
 
 
 def test_an_older_update_never_overwrites_a_newer_one(shop):
@@ -171,9 +172,23 @@ def test_an_address_change_sets_tiktoks_flag_and_the_timeline_names_it(shop):
 
     order = Order.objects.get(order_id=ID)
     assert (order.address_line1, order.has_updated_recipient_address) == ("77 Ocean Ave", True)
-    event = order.events.get(kind=EventKind.STATUS_CHANGED)
+    event = order.events.get(kind=EventKind.UPDATED)  # the status did not change
     assert "address_line1" in event.payload["changed"]
-    assert "recipient address updated" in event_detail(event)
+    assert (event_title(event), event_detail(event)) == (
+        "Details updated",
+        "Recipient address updated",
+    )
+    assert not order.events.filter(kind=EventKind.STATUS_CHANGED).exists()
+
+
+def test_a_webhook_change_is_attributed_to_tiktoks_webhook(shop):
+    _store(shop, tiktok_order())
+    tiktok_orders_upsert(
+        shop=shop, objects=[tiktok_order(update=60, seller_note="Gift wrap")], source="webhook"
+    )
+
+    event = Order.objects.get(order_id=ID).events.get(kind=EventKind.UPDATED)
+    assert (event_detail(event), event_actor(event)) == ("Details updated", "TikTok (webhook)")
 
 
 def test_an_order_without_an_address_yet_keeps_the_stored_one(shop):
