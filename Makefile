@@ -18,7 +18,7 @@ format:
 
 check:          ## migrations complete, production settings sane
 	.venv/bin/python manage.py makemigrations --check --dry-run
-	.venv/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	.venv/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml docker-compose.staging.yml
 
 screenshots:    ## refresh docs/screenshots from the browser tests
 	SCREENSHOTS_TO_DOCS=1 python3 dev.py test tests/browser

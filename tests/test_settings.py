@@ -106,3 +106,20 @@ def test_production_has_no_demo_and_no_benchmarks():
     assert "    track_poll\n" in result.stdout  # what production does have is listed
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {"demo/", "benchmarks/"} <= set(ignored)
+
+
+def _patterns(path) -> set[str]:
+    return {line for line in path.read_text().splitlines() if line and not line.startswith("#")}
+
+
+def test_the_staging_simulator_image_is_the_portals_with_the_demo_only():
+    """The simulator's build context leaves out what the portal's does, demo/ apart, and its
+    compose service runs the simulator command the portal's tests use."""
+    root = _patterns(ROOT / ".dockerignore")
+    simulator = _patterns(ROOT / "staging" / "simulator.Dockerfile.dockerignore")
+    assert simulator == root - {"demo/"}
+    dockerfile = (ROOT / "staging" / "simulator.Dockerfile").read_text()
+    assert '"manage.py", "tiktok_simulator"' in dockerfile
+    compose = (ROOT / "docker-compose.staging.yml").read_text()
+    assert "dockerfile: staging/simulator.Dockerfile" in compose
+    assert "--webhook-url=http://web:8000/webhooks/tiktok/" in compose
