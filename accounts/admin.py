@@ -106,13 +106,12 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
         "member_count",
     )
     list_filter = ("market", "currency", "require_two_factor")
-    search_fields = ("name", "slug", "tiktok_shop_id")
+    search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("roles_and_permissions", "created_at")
     inlines = [ShopMembershipInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "market", "currency", "timezone")}),
-        ("TikTok", {"fields": ("tiktok_shop_id", "tiktok_shop_cipher")}),
         ("Policy", {"fields": ("require_two_factor", "refund_limit", "tracking_provider")}),
         ("Roles", {"fields": ("roles_and_permissions",)}),
     )
@@ -122,9 +121,7 @@ class ShopAdmin(ShopScopedAdminMixin, MembershipsThroughServiceMixin, admin.Mode
         return type(form.__name__, (form,), {"user": request.user})
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = (
-            () if request.user.is_superuser else ("slug", "tiktok_shop_id", "tiktok_shop_cipher")
-        )
+        fixed = () if request.user.is_superuser else ("slug",)
         return (*super().get_readonly_fields(request, obj), *fixed)
 
     def get_prepopulated_fields(self, request, obj=None):

@@ -119,8 +119,6 @@ class Shop(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code, e.g. USD.")],
     )
     timezone = models.CharField(max_length=64, validators=[validate_time_zone])
-    tiktok_shop_id = models.CharField("TikTok shop id", max_length=32, blank=True)
-    tiktok_shop_cipher = models.CharField("TikTok shop cipher", max_length=128, blank=True)
     require_two_factor = models.BooleanField("require two-factor for staff", default=False)
     tracking_provider = models.CharField(
         max_length=16,

@@ -29,7 +29,6 @@ DEMO_SHOPS = (
         "market": "US",
         "currency": "USD",
         "timezone": "America/Los_Angeles",
-        "tiktok_shop_id": "7494049642642441621",
         "refund_limit": 50,
     },
     {
@@ -38,7 +37,6 @@ DEMO_SHOPS = (
         "market": "GB",
         "currency": "GBP",
         "timezone": "Europe/London",
-        "tiktok_shop_id": "7495540735365777507",
         "refund_limit": 40,
     },
 )
