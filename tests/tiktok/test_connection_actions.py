@@ -43,6 +43,17 @@ def sync_task(monkeypatch):
     return task
 
 
+def test_linking_a_shop_starts_its_first_sync_at_once(
+    client, admin, shop, connect_settings, sync_task, django_capture_on_commit_callbacks
+):
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        connect(client, shop)
+
+    connection = TikTokConnection.objects.get(shop=shop)
+    assert sync_task.sent == [(connection.pk, None)]  # not a minute later, with beat
+
+
 def test_sync_now_queues_the_sync_of_the_connection(client, shop, connected, sync_task):
     response = client.post(page_url(shop, "sync"), follow=True)
     assert sync_task.sent == [(connected.pk, None)]

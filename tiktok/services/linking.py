@@ -30,6 +30,7 @@ from tiktok.services.connections import (
     token_failure_audit,
 )
 from tiktok.services.oauth import authorize_url, oauth_state_consume, oauth_state_issue
+from tiktok.services.sync import connection_sync_start
 from tiktok.services.tokens import connection_authorize, connection_call
 
 
@@ -159,7 +160,8 @@ def connection_shop_link(
     request: HttpRequest | None = None,
 ) -> TikTokConnection:
     """Link the portal shop to one TikTok shop (id, cipher, name, region, seller type), audited
-    as a connection. Another TikTok shop than before starts the sync afresh."""
+    as a connection, and start its sync at once (the first one back-fills). Another TikTok
+    shop than before starts the sync afresh."""
     elsewhere = TikTokConnection.objects.filter(tiktok_shop_id=tiktok_shop.id).exclude(
         pk=connection.pk
     )
@@ -190,6 +192,7 @@ def connection_shop_link(
                     "granted_scopes": list(connection.granted_scopes or []),
                 },
             )
+            connection_sync_start(connection=connection)
     except IntegrityError:  # linked by another portal shop in the same instant
         connection.refresh_from_db()
         raise ConnectRefused(_linked_elsewhere(tiktok_shop)) from None
