@@ -27,6 +27,7 @@ from demo.tiktok_simulator.search import (
 REQUEST_ID_CLOCK = timedelta(hours=8)
 AUTHORIZE_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorize {app} – TikTok Shop (simulated)</title>
+<link rel="icon" href="data:,">
 <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}}
 li{{margin:.3rem 0}}button{{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}}</style>
 </head><body>

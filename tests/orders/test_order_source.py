@@ -19,7 +19,7 @@ def test_an_order_from_tiktok_says_so_with_its_last_change_in_the_shops_zone(cli
     client.force_login(admin)
     line = _source_line(client, "576486316948490001")
     changed = datetime.fromtimestamp(T0 + 3600 + 3600, UTC).astimezone(shop.zone)  # its update
-    assert line.endswith(f"From TikTok Shop · last updated from it {changed:%b %-d, %Y %H:%M}")
+    assert line.endswith(f"From TikTok Shop · last change {changed:%b %-d, %Y %H:%M}")
 
 
 def test_an_order_made_here_has_no_source_line(client, admin, shop):
