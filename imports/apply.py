@@ -65,10 +65,11 @@ def apply_batch(
         orders=[plan.order for plan in plans],
         by=UpsertBy.tiktok_file(zone=shop.zone, job=job),
         write=write,
+        outcomes=report.outcomes is not None,
     )
     for name in ("created", "updated", "unchanged", "older"):
         setattr(report, name, getattr(report, name) + getattr(upserted, name))
-    if report.outcomes is not None:
+    if upserted.outcomes is not None:
         report.outcomes.extend(upserted.outcomes)
     rows = {plan.order_id: plan.rows[0] for plan in plans}
     for order_id, reason in upserted.refused:

@@ -35,17 +35,19 @@ class UpsertReport:
     unchanged: int = 0
     older: int = 0  # older than what is stored: left alone
     refused: list[tuple[str, str]] = field(default_factory=list)  # (order id, reason)
-    outcomes: list[tuple[str, str]] = field(default_factory=list)  # (order id, outcome)
+    outcomes: list[tuple[str, str]] | None = None  # (order id, outcome), when asked for
 
     def count(self, order_id: str, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
-        self.outcomes.append((order_id, outcome))
+        if self.outcomes is not None:
+            self.outcomes.append((order_id, outcome))
 
     def add(self, other: "UpsertReport") -> None:
         for name in ("created", "updated", "unchanged", "older"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.refused.extend(other.refused)
-        self.outcomes.extend(other.outcomes)
+        if self.outcomes is not None and other.outcomes is not None:
+            self.outcomes.extend(other.outcomes)
 
     def as_dict(self) -> dict:
         counts = {n: getattr(self, n) for n in ("created", "updated", "unchanged", "older")}
@@ -71,21 +73,27 @@ def tiktok_orders_upsert(*, shop: Shop, objects: list, source: str) -> UpsertRep
 
 
 def orders_upsert(
-    *, shop: Shop, orders: list[TikTokOrder], by: UpsertBy, write: bool = True
+    *,
+    shop: Shop,
+    orders: list[TikTokOrder],
+    by: UpsertBy,
+    write: bool = True,
+    outcomes: bool = False,
 ) -> UpsertReport:
     """Store these orders of `shop` (one per order id), brought `by` TikTok's API or a file;
-    without `write`, only count what storing them would do (a file's preview)."""
+    without `write`, only count what storing them would do (a file's preview). `outcomes`
+    lists what happened to each order."""
     if not write:
-        return _apply(shop, orders, by, write=False)
+        return _apply(shop, orders, by, write=False, outcomes=outcomes)
     try:
         with transaction.atomic():
-            return _apply(shop, orders, by)
+            return _apply(shop, orders, by, outcomes=outcomes)
     except DatabaseError:
-        report = UpsertReport()
+        report = UpsertReport(outcomes=[] if outcomes else None)
         for order in orders:  # what the database refused is found alone, the rest stored
             try:
                 with transaction.atomic():
-                    report.add(_apply(shop, [order], by))
+                    report.add(_apply(shop, [order], by, outcomes=outcomes))
             except DatabaseError as error:
                 _refuse(report, shop, order.order_id, f"not stored ({type(error).__name__})")
         return report
@@ -115,8 +123,8 @@ def _stored(shop: Shop, ids: list[str], by: UpsertBy, *, write: bool) -> dict[st
     return {order.order_id: order for order in rows}
 
 
-def _apply(shop: Shop, orders: list[TikTokOrder], by: UpsertBy, *, write=True) -> UpsertReport:
-    report = UpsertReport()
+def _apply(shop: Shop, orders: list[TikTokOrder], by: UpsertBy, *, write=True, outcomes=False):
+    report = UpsertReport(outcomes=[] if outcomes else None)
     ids = [order.order_id for order in orders]
     elsewhere = set(
         Order.objects.filter(order_id__in=ids).exclude(shop=shop).values_list("order_id", flat=True)
