@@ -28,7 +28,7 @@ from orders.statuses import (
     PackageStatus,
     part_status_followed,
 )
-from orders.tiktok_values import amount, tiktok_choice, tiktok_text, unix_time
+from orders.tiktok_values import amount, codes, tiktok_choice, tiktok_text, unix_time
 
 ORDER_ID = re.compile(r"\d{18,19}")
 # Amounts every order's `payment` carries; the others are market-specific and 0 when absent.
@@ -113,7 +113,7 @@ API_LINE_FIELDS = frozenset(
 def _order_fields(obj: dict) -> dict:
     fields: dict = {}
     status = obj.get("status")
-    if status not in OrderStatus.values:
+    if status not in codes(OrderStatus):
         raise OrderRefused(f"unknown status {str(status)[:30]!r}")
     fields["status"] = status
     fields["order_type"] = tiktok_choice(obj.get("order_type"), OrderType, OrderType.NORMAL)
@@ -220,7 +220,7 @@ def _package(item: dict) -> dict:
         )
         if (text := tiktok_text(item.get(source), length))
     }
-    if item.get("package_status") in PackageStatus.values:
+    if item.get("package_status") in codes(PackageStatus):
         values["package_status"] = item["package_status"]
     return values
 
@@ -232,12 +232,12 @@ def _line(sku_id: str, units: list[dict], order_status: str) -> LineValues:
         return sum((amount(unit.get(name), f"line_items.{name}") for unit in units), Decimal(0))
 
     statuses = [unit.get("display_status") or "" for unit in units]
-    if any(status not in ("", *LineStatus.values) for status in statuses):
+    if any(status not in ("", *codes(LineStatus)) for status in statuses):
         raise OrderRefused(f"line {sku_id}: unknown `display_status`")
     if not any(statuses):  # not sent: what the order's status implies
         statuses = [LINE_STATUS_FOR_ORDER[order_status] or LineStatus.AWAITING_SHIPMENT]
     # Units of one SKU in different states: the line says the least advanced live one.
-    live = [s for s in LineStatus.values if s in statuses and s != LineStatus.CANCELLED]
+    live = [s for s in codes(LineStatus) if s in statuses and s != LineStatus.CANCELLED]
     values = {
         "seller_sku": tiktok_text(first.get("seller_sku"), 64),
         "product_id": tiktok_text(first.get("product_id"), 32),

@@ -3,6 +3,7 @@ choices. What cannot be read as TikTok documents it refuses the order (OrderRefu
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from orders.order_values import OrderRefused
 
@@ -52,5 +53,12 @@ def amount(value, name: str, *, required: bool = True) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+@cache
+def codes(choices) -> tuple[str, ...]:
+    """The codes of a Django choices class, in order; Django builds `.values` anew on every
+    read, which reading thousands of orders would pay each time."""
+    return tuple(choices.values)
+
+
 def tiktok_choice(value, choices, default=""):
-    return value if value in choices.values else default
+    return value if value in codes(choices) else default
