@@ -2,7 +2,7 @@
 ours (orders.tiktok_order), so that a file and the sync give the same rows for one order.
 
 The planned fields are written back in the API object's shape (statuses, Unix seconds,
-decimal strings, the recipient address) and read as the API's are. A file has columns the
+amounts, the recipient address) and read as the API's are. A file has columns the
 API has no field for (the buyer's username, the warehouse, the refunded amount; a line's
 category and returned quantity): those are passed on as the file's own. A file without a
 column says nothing of its field, which then stays as stored.
@@ -23,6 +23,7 @@ from orders.tiktok_order import (
     package_key,
     tiktok_file_order_read,
 )
+from orders.tiktok_values import ZERO
 
 TEXT_SOURCES = {ours: theirs for theirs, (ours, _) in TEXTS.items()}
 ADDRESS_SOURCES = {ours: theirs for theirs, (ours, _) in ADDRESS.items()}
@@ -81,7 +82,7 @@ def _object(plan: OrderPlan, currency: str) -> dict:
         **{theirs: fields[ours] for ours, theirs in TEXT_SOURCES.items() if ours in fields},
         "payment": {
             "currency": currency,
-            **{name: str(fields.get(name, "0.00")) for name in PAYMENT_FIELDS},
+            **{name: fields.get(name, ZERO) for name in PAYMENT_FIELDS},
         },
         "line_items": [_package_item(plan, line) for line in plan.lines],
     }

@@ -10,6 +10,7 @@ from orders.order_values import OrderRefused
 # A Unix time in seconds lies between these (2001 and 5138): smaller is a duration, larger
 # milliseconds; both are refused, never guessed.
 UNIX_SECONDS_MIN, UNIX_SECONDS_MAX = 1_000_000_000, 100_000_000_000
+CENT, ZERO, TOO_LARGE = Decimal("0.01"), Decimal("0.00"), Decimal("1e12")
 
 
 def tiktok_text(value, length: int) -> str:
@@ -35,22 +36,26 @@ def unix_time(value, name: str) -> datetime | None:
 
 
 def amount(value, name: str, *, required: bool = True) -> Decimal:
-    """A non-negative decimal string of at most 2 places ("35.97")."""
-    if value in (None, ""):
+    """A non-negative decimal string of at most 2 places ("35.97"); a Decimal is a file's
+    cell already read as one."""
+    if type(value) is Decimal:
+        number = value
+    elif value in (None, ""):
         if required:
             raise OrderRefused(f"`{name}` is missing")
-        return Decimal("0.00")
-    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ZERO
+    elif isinstance(value, bool) or not isinstance(value, (str, int)):
         raise OrderRefused(f"`{name}` is not a decimal string")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise OrderRefused(f"`{name}` is {str(value)[:20]!r}, not an amount") from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+    else:
+        try:
+            number = Decimal(value.strip() if isinstance(value, str) else value)
+        except InvalidOperation:
+            raise OrderRefused(f"`{name}` is {str(value)[:20]!r}, not an amount") from None
+    if not number.is_finite() or number < 0 or number != (cents := number.quantize(CENT)):
         raise OrderRefused(f"`{name}` is {value!r}, not an amount we keep")
-    if number >= Decimal("1e12"):
+    if number >= TOO_LARGE:
         raise OrderRefused(f"`{name}` is {value!r}, too large")
-    return number.quantize(Decimal("0.01"))
+    return cents
 
 
 @cache

@@ -60,10 +60,12 @@ def package_of(stored: list[Package], key: str, values: dict | None = None) -> P
 def _same(stored, given, zone: ZoneInfo | None) -> bool:
     """Equal as the source can say it: exactly from the API; from a file, times to the second
     (files have no fractions), either instant of a local time that a DST fall-back repeats."""
-    if zone is not None and isinstance(stored, datetime) and isinstance(given, datetime):
-        stored = stored.replace(microsecond=0)
-        return stored == given.replace(microsecond=0) or stored == other_reading(given, zone)
-    return stored == given
+    if stored == given:
+        return True
+    if zone is None or not isinstance(stored, datetime) or not isinstance(given, datetime):
+        return False
+    stored = stored.replace(microsecond=0)
+    return stored == given.replace(microsecond=0) or stored == other_reading(given, zone)
 
 
 def _differs(row, values: dict, zone=None) -> bool:
