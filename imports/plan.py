@@ -10,7 +10,6 @@ the sums of its lines' SKU columns. Only the columns a file has are read: a file
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -32,6 +31,8 @@ from imports.columns import (
 from imports.read import HEADERS, ORDER_ID, FormulaCell, SheetFile
 from imports.values import local_time, money, same_value
 from orders.models import LATER_TIMES
+from orders.periods import other_reading
+from orders.tiktok_order import TikTokOrder
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, our column name → cell)
 
@@ -58,6 +59,7 @@ class OrderPlan:
     packages: dict[str, dict] = field(default_factory=dict)  # tracking number → package
     errors: list[RowError] = field(default_factory=list)
     notices: list["Notice"] = field(default_factory=list)
+    order: TikTokOrder | None = None  # as the one mapping reads it (imports/as_tiktok.py)
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,6 @@ def notice_words(count: int) -> str:
         f"{count:,} {begins} with = + - or @ and {'is' if count == 1 else 'are'} kept as typed; "
         f"exports write {them} behind a ' so spreadsheets show {them} as text."
     )
-
-
-def other_reading(value: datetime, zone: ZoneInfo) -> datetime | None:
-    """The other instant a file's local time names in the hour a DST fall-back repeats (TikTok's
-    files carry no offset; the first one is read), or None when the time is not ambiguous."""
-    wall = value.astimezone(zone).replace(tzinfo=None)
-    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if first == second:
-        return None
-    return second if value == first else first
 
 
 def _check_order(plan: OrderPlan, zone: ZoneInfo) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import AuditAction, Shop
 from accounts.services import audit_record
 from imports.apply import ImportRefused, apply_batch, mark_owned_elsewhere
+from imports.as_tiktok import plans_read
 from imports.plan import Formats, OrderGroups, plan_order
 from imports.read import SheetFile, UnreadableFile
 from imports.report import ImportReport
@@ -52,6 +53,7 @@ def import_tiktok_file(
         for groups in batches:
             plans = [plan_order(group, formats) for group in groups]
             mark_owned_elsewhere(shop, plans, actor=actor)
+            plans_read(plans, shop.currency)
             good = [plan for plan in plans if not plan.errors]
             report.errors.extend(error for plan in plans for error in plan.errors)
             report.note([notice for plan in plans for notice in plan.notices])

@@ -4,7 +4,7 @@ An order created at 23:30 local time on the last day of a month belongs to that 
 start at local midnight, whatever the offset, including across daylight-saving changes.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PERIODS = {
@@ -64,3 +64,14 @@ def dates_range(
     start = local_midnight(date_from, zone) if date_from else None
     end = local_midnight(date_to + timedelta(days=1), zone) if date_to else None
     return start, end
+
+
+def other_reading(value: datetime, zone: ZoneInfo) -> datetime | None:
+    """The other instant a file's local time names in the hour a DST fall-back repeats (TikTok's
+    files carry no offset; the first one is read), or None when the time is not ambiguous."""
+    wall = value.astimezone(zone).replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first == second:
+        return None
+    return second if value == first else first

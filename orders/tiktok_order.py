@@ -13,11 +13,11 @@ would be stored as truth.
 """
 
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Collection
+from decimal import Decimal
 
 from orders.models import LATER_TIMES, PAYMENT_FIELDS, RECIPIENT_FIELDS, SHIPPING_ADDRESS_FIELDS
+from orders.order_values import LineValues, OrderRefused, PackageValues, TikTokOrder
 from orders.statuses import (
     LINE_STATUS_FOR_ORDER,
     CancelInitiator,
@@ -28,11 +28,9 @@ from orders.statuses import (
     PackageStatus,
     part_status_followed,
 )
+from orders.tiktok_values import amount, codes, tiktok_choice, tiktok_text, unix_time
 
 ORDER_ID = re.compile(r"\d{18,19}")
-# A Unix time in seconds lies between these (2001 and 5138): smaller is a duration, larger
-# milliseconds; both are refused, never guessed.
-UNIX_SECONDS_MIN, UNIX_SECONDS_MAX = 1_000_000_000, 100_000_000_000
 # Amounts every order's `payment` carries; the others are market-specific and 0 when absent.
 OPTIONAL_MONEY = ("tax", "retail_delivery_fee")
 REQUIRED_MONEY = tuple(name for name in PAYMENT_FIELDS if name not in OPTIONAL_MONEY)
@@ -78,95 +76,47 @@ ADDRESS = {  # recipient_address field → ours
 ADDRESS_LEVELS = {"L1": "state", "L3": "city"}
 # Our fields the recipient address fills: the recipient and the shipping address.
 ADDRESS_FIELDS = frozenset((*RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS))
-
-
-class OrderRefused(ValueError):
-    """TikTok's order cannot be read as documented; `order_id` says which, when known."""
-
-    def __init__(self, reason: str, *, order_id: str = ""):
-        super().__init__(reason)
-        self.reason, self.order_id = reason, order_id
-
-
-@dataclass
-class LineValues:
-    """One SKU of the order: TikTok sends one line item per unit, grouped here by `sku_id`."""
-
-    sku_id: str
-    values: dict  # OrderLine fields
-    package_key: str = ""  # the package (id, else tracking number) of its first unit
-
-
-@dataclass
-class PackageValues:
-    key: str  # TikTok's package id, or the tracking number when it has none yet
-    values: dict  # Package fields
-
-
-@dataclass
-class TikTokOrder:
-    order_id: str
-    fields: dict  # Order fields the object carries
-    lines: list[LineValues] = field(default_factory=list)
-    packages: list[PackageValues] = field(default_factory=list)
-
-    @property
-    def update_time(self) -> datetime:
-        return self.fields["update_time"]
-
-
-def _text(value, length: int) -> str:
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | str):
-        return str(value).strip()[:length]
-    raise ValueError(f"{type(value).__name__}, not text")
-
-
-def unix_time(value, name: str) -> datetime | None:
-    """A Unix time in seconds; 0 or absent is none (TikTok sends 0 for "not yet")."""
-    if value in (None, "", 0, "0"):
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise OrderRefused(f"`{name}` is not a Unix time")
-    if not UNIX_SECONDS_MIN <= value < UNIX_SECONDS_MAX:
-        unit = "milliseconds" if value >= UNIX_SECONDS_MAX else "not a time"
-        raise OrderRefused(f"`{name}` is {value}: {unit}, not Unix seconds")
-    return datetime.fromtimestamp(value, UTC)
-
-
-def amount(value, name: str, *, required: bool = True) -> Decimal:
-    """A non-negative decimal string of at most 2 places ("35.97")."""
-    if value in (None, ""):
-        if required:
-            raise OrderRefused(f"`{name}` is missing")
-        return Decimal("0.00")
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise OrderRefused(f"`{name}` is not a decimal string")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise OrderRefused(f"`{name}` is {str(value)[:20]!r}, not an amount") from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
-        raise OrderRefused(f"`{name}` is {value!r}, not an amount we keep")
-    if number >= Decimal("1e12"):
-        raise OrderRefused(f"`{name}` is {value!r}, too large")
-    return number.quantize(Decimal("0.01"))
-
-
-def _choice(value, choices, default=""):
-    return value if value in choices.values else default
+# What TikTok's order object can say of an order and of a line. A file says more (the buyer's
+# username, the warehouse, the refunded amount; a line's category and returned quantity):
+# those are the file's alone, which no sync ever corrects.
+API_ORDER_FIELDS = frozenset(
+    (
+        "status",
+        "order_type",
+        "currency",
+        "cancellation_initiator",
+        "fulfillment_type",
+        *TIMES,
+        *(name for name, _ in TEXTS.values()),
+        *FLAGS,
+        *PAYMENT_FIELDS,
+        *ADDRESS_FIELDS,
+    )
+)
+API_LINE_FIELDS = frozenset(
+    (
+        "seller_sku",
+        "product_id",
+        "product_name",
+        "variation",
+        "quantity",
+        "unit_original_price",
+        "subtotal_before_discount",
+        "platform_discount",
+        "seller_discount",
+        "subtotal_after_discount",
+        "display_status",
+    )
+)
 
 
 def _order_fields(obj: dict) -> dict:
     fields: dict = {}
     status = obj.get("status")
-    if status not in OrderStatus.values:
+    if status not in codes(OrderStatus):
         raise OrderRefused(f"unknown status {str(status)[:30]!r}")
     fields["status"] = status
-    fields["order_type"] = _choice(obj.get("order_type"), OrderType, OrderType.NORMAL)
+    fields["order_type"] = tiktok_choice(obj.get("order_type"), OrderType, OrderType.NORMAL)
     for name in TIMES:
         if name in obj:
             fields[name] = unix_time(obj.get(name), name)
@@ -178,14 +128,16 @@ def _order_fields(obj: dict) -> dict:
             raise OrderRefused(f"`{name}` is before the order was created")
     for source, (name, length) in TEXTS.items():
         if source in obj:
-            fields[name] = _text(obj[source], length)
+            fields[name] = tiktok_text(obj[source], length)
     for name in FLAGS:
         if name in obj:
             fields[name] = obj[name] is True
     if "cancellation_initiator" in obj:
-        fields["cancellation_initiator"] = _choice(obj["cancellation_initiator"], CancelInitiator)
+        fields["cancellation_initiator"] = tiktok_choice(
+            obj["cancellation_initiator"], CancelInitiator
+        )
     if "fulfillment_type" in obj:
-        fields["fulfillment_type"] = _choice(
+        fields["fulfillment_type"] = tiktok_choice(
             obj["fulfillment_type"], FulfillmentType, FulfillmentType.BY_SELLER
         )
     fields.update(_payment(obj.get("payment")))
@@ -207,21 +159,21 @@ def _payment(payment) -> dict:
 
 
 def _address(address: dict) -> dict:
-    values = {name: _text(address.get(source), n) for source, (name, n) in ADDRESS.items()}
+    values = {name: tiktok_text(address.get(source), n) for source, (name, n) in ADDRESS.items()}
     values["region_code"] = values["region_code"].upper()
     if not values["address_line1"]:
-        values["address_line1"] = _text(address.get("address_detail"), 255)
+        values["address_line1"] = tiktok_text(address.get("address_detail"), 255)
     levels = [item for item in address.get("district_info") or [] if isinstance(item, dict)]
     by_level = {item.get("address_level"): item.get("address_name") for item in levels}
     for level, name in ADDRESS_LEVELS.items():
-        values[name] = _text(by_level.get(level), 120)
-    values["city"] = values["city"] or _text(address.get("post_town"), 120)
+        values[name] = tiktok_text(by_level.get(level), 120)
+    values["city"] = values["city"] or tiktok_text(address.get("post_town"), 120)
     districts = [
         item.get("address_name")
         for item in levels
         if "district" in str(item.get("address_level_name") or "").lower()
     ]
-    values["district"] = _text(districts[0] if districts else "", 120)
+    values["district"] = tiktok_text(districts[0] if districts else "", 120)
     return values
 
 
@@ -232,18 +184,30 @@ def _lines(obj: dict, status: str) -> tuple[list[LineValues], list[PackageValues
     by_sku: dict[str, list[dict]] = {}
     packages: dict[str, PackageValues] = {}
     for item in items:
-        if not isinstance(item, dict) or not _text(item.get("sku_id"), 32):
+        if not isinstance(item, dict) or not tiktok_text(item.get("sku_id"), 32):
             raise OrderRefused("a line item without `sku_id`")
-        by_sku.setdefault(_text(item["sku_id"], 32), []).append(item)
-        key = _text(item.get("package_id"), 32) or _text(item.get("tracking_number"), 64)
-        if key and key not in packages:
-            packages[key] = PackageValues(key, _package(item))
+        by_sku.setdefault(tiktok_text(item["sku_id"], 32), []).append(item)
+    packages = _packages(items)
     for package in obj.get("packages") or []:  # ids TikTok assigned before shipping
-        key = _text(package.get("id"), 32) if isinstance(package, dict) else ""
+        key = tiktok_text(package.get("id"), 32) if isinstance(package, dict) else ""
         if key and key not in packages:
             packages[key] = PackageValues(key, {"package_id": key})
     lines = [_line(sku, units, status) for sku, units in by_sku.items()]
     return lines, list(packages.values())
+
+
+def package_key(item: dict) -> str:
+    """The package a line item is in: TikTok's package id, else its tracking number."""
+    return tiktok_text(item.get("package_id"), 32) or tiktok_text(item.get("tracking_number"), 64)
+
+
+def _packages(items: list[dict]) -> dict[str, PackageValues]:
+    packages: dict[str, PackageValues] = {}
+    for item in items:
+        key = package_key(item)
+        if key and key not in packages:
+            packages[key] = PackageValues(key, _package(item))
+    return packages
 
 
 def _package(item: dict) -> dict:
@@ -254,9 +218,9 @@ def _package(item: dict) -> dict:
             ("tracking_number", "tracking_number", 64),
             ("shipping_provider_name", "shipping_provider_name", 80),
         )
-        if (text := _text(item.get(source), length))
+        if (text := tiktok_text(item.get(source), length))
     }
-    if item.get("package_status") in PackageStatus.values:
+    if item.get("package_status") in codes(PackageStatus):
         values["package_status"] = item["package_status"]
     return values
 
@@ -268,17 +232,17 @@ def _line(sku_id: str, units: list[dict], order_status: str) -> LineValues:
         return sum((amount(unit.get(name), f"line_items.{name}") for unit in units), Decimal(0))
 
     statuses = [unit.get("display_status") or "" for unit in units]
-    if any(status not in ("", *LineStatus.values) for status in statuses):
+    if any(status not in ("", *codes(LineStatus)) for status in statuses):
         raise OrderRefused(f"line {sku_id}: unknown `display_status`")
     if not any(statuses):  # not sent: what the order's status implies
         statuses = [LINE_STATUS_FOR_ORDER[order_status] or LineStatus.AWAITING_SHIPMENT]
     # Units of one SKU in different states: the line says the least advanced live one.
-    live = [s for s in LineStatus.values if s in statuses and s != LineStatus.CANCELLED]
+    live = [s for s in codes(LineStatus) if s in statuses and s != LineStatus.CANCELLED]
     values = {
-        "seller_sku": _text(first.get("seller_sku"), 64),
-        "product_id": _text(first.get("product_id"), 32),
-        "product_name": _text(first.get("product_name"), 255) or sku_id,
-        "variation": _text(first.get("sku_name"), 120),
+        "seller_sku": tiktok_text(first.get("seller_sku"), 64),
+        "product_id": tiktok_text(first.get("product_id"), 32),
+        "product_name": tiktok_text(first.get("product_name"), 255) or sku_id,
+        "variation": tiktok_text(first.get("sku_name"), 120),
         "quantity": len(units),
         "unit_original_price": amount(first.get("original_price"), "line_items.original_price"),
         "subtotal_before_discount": total("original_price"),
@@ -287,17 +251,12 @@ def _line(sku_id: str, units: list[dict], order_status: str) -> LineValues:
         "subtotal_after_discount": total("sale_price"),
         "display_status": live[0] if live else LineStatus.CANCELLED,
     }
-    key = _text(first.get("package_id"), 32) or _text(first.get("tracking_number"), 64)
-    return LineValues(sku_id=sku_id, values=values, package_key=key)
+    return LineValues(sku_id=sku_id, values=values, package_key=package_key(first))
 
 
 def tiktok_order_read(obj) -> TikTokOrder:
     """Our rows for one TikTok order object; raises OrderRefused saying why it cannot be."""
-    if not isinstance(obj, dict):
-        raise OrderRefused("not an order object")
-    order_id = _text(obj.get("id"), 40)
-    if not ORDER_ID.fullmatch(order_id):
-        raise OrderRefused(f"{order_id[:30]!r} is not an order id")
+    order_id = _order_id(obj)
     try:
         fields = _order_fields(obj)
         lines, packages = _lines(obj, fields["status"])
@@ -305,15 +264,52 @@ def tiktok_order_read(obj) -> TikTokOrder:
         raise OrderRefused(refused.reason, order_id=order_id) from None
     except (ValueError, TypeError, AttributeError) as error:
         raise OrderRefused(f"unreadable ({error})", order_id=order_id) from None
-    # Stored as following the order's status makes them, so that the same object again
-    # compares equal (TikTok's parts can lag behind its order).
-    for line in lines:
-        line.values["display_status"] = part_status_followed(
-            line.values["display_status"], fields["status"]
-        )
-    for parcel in packages:
+    return _followed(TikTokOrder(order_id=order_id, fields=fields, lines=lines, packages=packages))
+
+
+def tiktok_file_order_read(
+    obj, lines: list[LineValues], *, known: Collection[str], own: dict
+) -> TikTokOrder:
+    """Our rows for an order as TikTok's order file gives it, read by the same code as the API's.
+
+    `obj` is the order in the API object's shape, its `line_items` one per SKU for their
+    packages; `lines` are its SKUs as lines already (a file gives a SKU's quantity and totals,
+    the API one line item per unit). Only the `known` fields are kept (those the file has
+    columns for: the others stay as stored), with `own`, what only a file says.
+    """
+    order_id = _order_id(obj)
+    try:
+        fields = _order_fields(obj)
+        packages = list(_packages(obj.get("line_items") or []).values())
+    except OrderRefused as refused:
+        raise OrderRefused(refused.reason, order_id=order_id) from None
+    except (ValueError, TypeError, AttributeError) as error:
+        raise OrderRefused(f"unreadable ({error})", order_id=order_id) from None
+    fields = {name: value for name, value in fields.items() if name in known} | own
+    return _followed(TikTokOrder(order_id=order_id, fields=fields, lines=lines, packages=packages))
+
+
+def _order_id(obj) -> str:
+    if not isinstance(obj, dict):
+        raise OrderRefused("not an order object")
+    order_id = tiktok_text(obj.get("id"), 40)
+    if not ORDER_ID.fullmatch(order_id):
+        raise OrderRefused(f"{order_id[:30]!r} is not an order id")
+    return order_id
+
+
+def _followed(order: TikTokOrder) -> TikTokOrder:
+    """Parts stored as following the order's status makes them, so that the same object
+    again compares equal (TikTok's parts can lag behind its order)."""
+    status = order.fields["status"]
+    for line in order.lines:
+        if "display_status" in line.values:
+            line.values["display_status"] = part_status_followed(
+                line.values["display_status"], status
+            )
+    for parcel in order.packages:
         if "package_status" in parcel.values:
             parcel.values["package_status"] = part_status_followed(
-                parcel.values["package_status"], fields["status"], package=True
+                parcel.values["package_status"], status, package=True
             )
-    return TikTokOrder(order_id=order_id, fields=fields, lines=lines, packages=packages)
+    return order
