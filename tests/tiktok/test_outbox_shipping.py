@@ -325,3 +325,48 @@ def test_a_connection_needing_authorization_refuses_to_ship(client, packer, shop
     )
     assert "authorize the portal again" in response.content.decode()
     assert not order.packages.exists() and not TikTokAction.objects.exists()
+
+
+def test_a_connection_lost_before_sending_gives_up_and_undoes(
+    client, packer, shop, world, settings, django_capture_on_commit_callbacks
+):
+    settings.TIKTOK_ACTION_REQUEUE_MAX_SECONDS = -1
+    connection = world.connect(shop, US)
+    sim_order, order = world.order(connection, US)
+    client.force_login(packer)
+    assert "USPS" in page(client, order)
+    world.sim.fault_add("unavailable")
+    ship(client, order, capture=django_capture_on_commit_callbacks)
+    connection.state = "needs_reauthorization"  # the seller's authorization ended meanwhile
+    connection.save()
+
+    assert action_send_now(action_id=TikTokAction.objects.get().pk) == "failed"
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT and not order.packages.exists()
+    event = OrderEvent.objects.get(order=order, kind=EventKind.REFUSED)
+    assert "needs attention on the TikTok Shop page" in event.payload["message"]
+    assert sim_order.data["status"] == "AWAITING_SHIPMENT"
+
+
+def test_tiktok_down_for_good_gives_up_after_the_last_attempt(
+    client, packer, shop, world, settings, django_capture_on_commit_callbacks
+):
+    settings.TIKTOK_ACTION_REQUEUE_MAX_SECONDS = -1
+    settings.TIKTOK_ACTION_MAX_ATTEMPTS = 2
+    connection = world.connect(shop, US)
+    _, order = world.order(connection, US)
+    client.force_login(packer)
+    assert "USPS" in page(client, order)
+    world.sim.fault_add("unavailable", 10)
+    ship(client, order, capture=django_capture_on_commit_callbacks)
+    action = TikTokAction.objects.get()
+    assert action.state == "pending"
+
+    assert action_send_now(action_id=action.pk) == "failed"
+
+    action.refresh_from_db()
+    assert action.attempts == 2
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT and not order.packages.exists()
+    assert "did not answer after 2 attempts" in page(client, order)
