@@ -61,6 +61,8 @@ class StatusForm(forms.Form):
 class TrackingForm(forms.Form):
     carrier = PlainTextField(required=False, max_length=80)
     tracking_number = PlainTextField(required=False, max_length=40)
+    # A connected shop's carrier: the marketplace's provider id, from its list.
+    shipping_provider_id = PlainTextField(required=False, max_length=32)
 
 
 class RefundDecisionForm(forms.Form):

@@ -126,6 +126,7 @@ class EventKind(models.TextChoices):
     MESSAGE_TO_BUYER = "message_out", "Message to buyer"
     REFUND = "refund", "Refund"
     IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused by TikTok"  # an action TikTok did not accept, undone here
 
 
 class RefundStatus(models.TextChoices):

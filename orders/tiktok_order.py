@@ -54,6 +54,8 @@ TEXTS = {  # TikTok's field → ours, with our column's length
     "cancel_reason": ("cancel_reason", 255),
     "payment_method_name": ("payment_method_name", 80),
     "delivery_option_name": ("delivery_option_name", 80),
+    "delivery_option_id": ("delivery_option_id", 32),
+    "shipping_type": ("shipping_type", 8),
 }
 FLAGS = (
     "is_cod",

@@ -1,4 +1,5 @@
-"""The TikTok Shop connection: the signed Open API client, tokens, sync and webhooks."""
+"""The TikTok Shop connection: the signed Open API client, tokens, sync, webhooks and the
+outbox of actions that must reach TikTok."""
 
 from django.apps import AppConfig
 
@@ -6,3 +7,10 @@ from django.apps import AppConfig
 class TikTokConfig(AppConfig):
     name = "tiktok"
     verbose_name = "TikTok Shop"
+
+    def ready(self):
+        # The order services reach TikTok through this hook: orders never imports tiktok.
+        from orders.platform import platform_register
+        from tiktok.services.platform import TikTokPlatform
+
+        platform_register(TikTokPlatform())

@@ -19,6 +19,7 @@ import requests
 from django.conf import settings
 
 from tiktok.exceptions import NotConfigured, TikTokError, Unavailable
+from tiktok.fulfilment_calls import FulfilmentCalls
 from tiktok.responses import (
     envelope_or_error,
     is_rate_limit,
@@ -47,7 +48,7 @@ ORDER_DETAIL_MAX_IDS = 50
 ORDER_SEARCH_MAX_PAGE = 100
 
 
-class TikTokClient:
+class TikTokClient(FulfilmentCalls):
     """One app's calls to TikTok; safe to share between calls of one thread."""
 
     def __init__(
@@ -180,7 +181,9 @@ class TikTokClient:
         shop_cipher: str = "",
         query: dict | None = None,
         body: dict | None = None,
+        write: bool = False,
     ) -> dict:
+        """`write`: a call that changes something on TikTok, retried only on a rate limit."""
         # Serialized once: the bytes signed are the bytes sent. No body, nothing signed.
         raw = json.dumps(body, separators=(",", ":")).encode() if body else b""
         extra = {key: value for key, value in (query or {}).items() if value not in ("", None)}
@@ -196,7 +199,7 @@ class TikTokClient:
             return params
 
         headers = {"x-tts-access-token": access_token, "Content-Type": "application/json"}
-        return self._send(method, self.api_host, path, prepare, headers, raw, reads=True)
+        return self._send(method, self.api_host, path, prepare, headers, raw, reads=not write)
 
     def _token_call(self, path: str, query: dict) -> dict:
         def prepare() -> dict:
@@ -208,8 +211,9 @@ class TikTokClient:
         """Call until an answer, retrying what may be retried; raise the last error.
 
         Reads are retried on 429, 5xx, TikTok's rate-limit and internal-error codes and on
-        network failures. Token calls only on a rate limit, where TikTok did not act: a refresh
-        whose answer was lost may have replaced the refresh token already.
+        network failures. Token calls and writes only on a rate limit, where TikTok did not
+        act: a refresh whose answer was lost may have replaced the refresh token already, and
+        a shipment whose answer was lost may be shipped.
         """
         for attempt in range(self.max_retries + 1):
             wait = None

@@ -171,3 +171,61 @@ class TikTokWebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"type {self.type} {self.notification_id}"
+
+
+class TikTokAction(models.Model):
+    """One thing a person did here that TikTok must hear of (the outbox): written in the
+    transaction of the local change, sent after commit by a task, retried while TikTok does
+    not answer, and undone here when TikTok refuses. One row per action: a retry re-reads
+    TikTok's order before sending again (docs/decisions.md "Actions reach TikTok")."""
+
+    class Kind(models.TextChoices):
+        SHIP = "ship", "Ship with a tracking number"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        DONE = "done", "Done on TikTok"
+        REFUSED = "refused", "Refused by TikTok"
+        FAILED = "failed", "Given up"
+
+    connection = models.ForeignKey(
+        TikTokConnection, on_delete=models.CASCADE, related_name="actions"
+    )
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What to send (ids, tracking number, endpoint) and what to restore if TikTok refuses.
+    payload = models.JSONField(default=dict)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when the last send began
+    # TikTok's last answer: its code, message and request id (0 and "Success" when done).
+    response_code = models.BigIntegerField(null=True, blank=True)
+    response_message = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)  # a transient failure, in words
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)  # when TikTok's final answer came
+
+    class Meta:
+        verbose_name = "TikTok action"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A double click or two people at once: one shipment of an order on its way.
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="tiktok_one_open_action_per_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="tiktok_action_due_idx"),
+            models.Index(fields=["order", "-created_at"], name="tiktok_action_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · order {self.order_id} ({self.get_state_display()})"

@@ -46,3 +46,20 @@ def tiktok_webhook_apply(connection_id: int, envelope: dict) -> dict:
     from tiktok.services.webhook_apply import tiktok_webhook_apply as apply
 
     return apply(connection_id=connection_id, envelope=envelope)
+
+
+@shared_task(name="tiktok.tasks.tiktok_action_send", acks_late=True)  # a claimed row sends once
+def tiktok_action_send(action_id: int) -> str:
+    """One attempt at an outbox row (a shipment): sent, retried later, or settled."""
+    from tiktok.services.actions import action_send_now
+
+    return action_send_now(action_id=action_id)
+
+
+@shared_task(name="tiktok.tasks.tiktok_actions_due")
+def tiktok_actions_due() -> dict:
+    """Beat, every minute: queue the outbox rows due for a retry and those a dead worker left
+    "sending"."""
+    from tiktok.services.outbox import actions_due
+
+    return actions_due()

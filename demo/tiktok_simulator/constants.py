@@ -23,6 +23,13 @@ ENDPOINTS = {
     ("GET", ORDER_DETAIL_PATHS[1]): ("seller.order.info", True),
     ("POST", CANCELLATION_SEARCH_PATH): ("seller.return_refund.basic", True),
     ("POST", RETURN_SEARCH_PATH): ("seller.return_refund.basic", True),
+    # fulfilment.py; paths with ids in them are matched by their template
+    ("GET", "/logistics/202309/delivery_options/{delivery_option_id}/shipping_providers"): (
+        "seller.logistics",
+        True,
+    ),
+    ("POST", "/fulfillment/202309/orders/{order_id}/packages"): ("seller.fulfillment.basic", True),
+    ("POST", "/fulfillment/202309/packages/{package_id}/ship"): ("seller.fulfillment.basic", True),
 }
 GRANTED_SCOPES = (
     "seller.authorization.info",

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.fulfilment import path_template
 from demo.tiktok_simulator.signing import request_sign_valid
 
 VERSIONED_PATH = re.compile(r"^/(?P<category>[a-z_]+)/(?P<version>\d{6})/(?P<rest>.+)$")
@@ -49,9 +50,10 @@ class TokenBucket:
 
 
 def _route_error(call: Call) -> str | None:
-    if (call.method, call.path) in c.ENDPOINTS:
+    route = path_template(call.path)  # a path with ids in it: its endpoint's template
+    if (call.method, route) in c.ENDPOINTS:
         return None
-    if any(path == call.path for _, path in c.ENDPOINTS):
+    if any(path == route for _, path in c.ENDPOINTS):
         return "invalid_method"
     match = VERSIONED_PATH.match(call.path)
     if match:
@@ -89,7 +91,8 @@ def gateway_check(call: Call, *, accounts, limiter: TokenBucket, now: float) -> 
     error, call.grant = accounts.access_check(call.headers.get("x-tts-access-token"), now)
     if error:
         return error
-    scope, shop_scoped = c.ENDPOINTS[(call.method, call.path)]
+    route = path_template(call.path)
+    scope, shop_scoped = c.ENDPOINTS[(call.method, route)]
     if scope not in call.grant.scopes:
         return "missing_scope"
     cipher = call.query.get("shop_cipher")
@@ -105,7 +108,7 @@ def gateway_check(call: Call, *, accounts, limiter: TokenBucket, now: float) -> 
         "application/json"
     ):
         return "content_type"
-    key = (accounts.app_key, cipher, call.path if c.RATE_LIMIT_PER_ENDPOINT else None)
+    key = (accounts.app_key, cipher, route if c.RATE_LIMIT_PER_ENDPOINT else None)
     if not limiter.take(key):
         return "rate_limited"
     return None

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo.tiktok_simulator import constants as c
 from demo.tiktok_simulator.control import FAULT_ANSWERS, FAULT_SLOW_SECONDS, control_answer
+from demo.tiktok_simulator.fulfilment import BusinessError, fulfilment_answer
 from demo.tiktok_simulator.gateway import Call, TokenBucket, gateway_check
 from demo.tiktok_simulator.search import (
     BadRequest,
@@ -181,6 +182,8 @@ def make_handler(sim: Simulator):
                 data = self._business(call)
             except BadRequest as problem:
                 return self._error("invalid_param", str(problem))
+            except BusinessError as refusal:  # TikTok's business codes come on HTTP 200
+                return self._envelope(200, refusal.code, refusal.message, None)
             self._envelope(200, 0, "Success", data)
 
         def _business(self, call: Call) -> dict:
@@ -198,6 +201,8 @@ def make_handler(sim: Simulator):
                 raise BadRequest("the body is not JSON") from None
             if not isinstance(body, dict):
                 raise BadRequest("the body must be a JSON object")
+            if (shipped := fulfilment_answer(world, call, body)) is not None:
+                return shipped
             search = {
                 c.ORDER_SEARCH_PATH: orders_search,
                 c.CANCELLATION_SEARCH_PATH: cancellations_search,

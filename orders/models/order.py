@@ -91,6 +91,10 @@ class Order(models.Model):
         max_length=40, choices=FulfillmentType.choices, default=FulfillmentType.BY_SELLER
     )
     delivery_option_name = models.CharField(max_length=80, blank=True)
+    # TikTok's delivery option (its shipping providers are listed per option) and who ships:
+    # SELLER (the seller's carrier, a tracking number) or TIKTOK (labels, pick-up); "" unknown.
+    delivery_option_id = models.CharField("delivery option ID", max_length=32, blank=True)
+    shipping_type = models.CharField(max_length=8, blank=True)
     warehouse_name = models.CharField(max_length=120, blank=True)
 
     is_cod = models.BooleanField("cash on delivery", default=False)

@@ -70,6 +70,11 @@ def event_detail(event: OrderEvent) -> str:
             detail = detail or "Details updated from TikTok's file"
     elif kind == EventKind.CREATED:
         detail = words("order", payload.get("status"))
+    elif kind == EventKind.REFUSED:
+        detail = str(payload.get("message", ""))
+        if payload.get("restored_status"):
+            restored = words("order", payload["restored_status"]).lower()
+            detail += f" The parcel was taken off; the order is {restored} again."
     else:
         detail = str(payload.get("body", ""))
     return detail.strip()

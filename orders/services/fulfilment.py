@@ -1,5 +1,10 @@
 """Fulfilment from the order page: a parcel's tracking number (a status change is
-`orders.services.status.order_status_change`)."""
+`orders.services.status.order_status_change`).
+
+For a shop connected to its marketplace (orders.platform), the carrier is one the platform
+allows for the order and the platform is told in the same transaction (its outbox); if it
+refuses, `order_shipment_undo` takes the parcel off again and the timeline says why.
+"""
 
 import logging
 import re
@@ -13,6 +18,7 @@ from accounts.roles import Perm
 from accounts.tracking_providers import provider_for_shop
 from orders.exceptions import FulfilmentRefused
 from orders.models import Order, Package
+from orders.platform import Carrier, OrderPlatform, PlatformUnavailable, platform_for
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.services.status import order_status_change
 from orders.statuses import (
@@ -30,7 +36,13 @@ TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
 def tracking_allowed(order: Order) -> bool:
-    """May the order get a new tracking number in its status?"""
+    """May the order get a new tracking number in its status? On a marketplace, only while
+    it awaits shipment there (it ships once)."""
+    platform = platform_for(order)
+    if platform is not None:
+        return order.status == OrderStatus.AWAITING_SHIPMENT and not platform.shipping_refusal(
+            order
+        )
     return order.status in UNSHIPPED
 
 
@@ -40,34 +52,59 @@ def _require_perm(order: Order, actor) -> None:
     )
 
 
+def _carrier_chosen(platform: OrderPlatform, order: Order, provider_id: str) -> Carrier:
+    refusal = platform.shipping_refusal(order)
+    if refusal:
+        raise FulfilmentRefused(refusal)
+    if not provider_id:
+        raise FulfilmentRefused(f"Choose the carrier from {platform.name}'s list.")
+    try:
+        carriers = platform.carriers(order)
+    except PlatformUnavailable as error:
+        raise FulfilmentRefused(str(error)) from None
+    for carrier in carriers:
+        if carrier.id == provider_id:
+            return carrier
+    raise FulfilmentRefused(
+        f"{platform.name} does not allow that carrier for this order's delivery option: "
+        "choose one from the list."
+    )
+
+
 @transaction.atomic
-def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: str) -> Package:
+def order_tracking_add(
+    *, order: Order, actor, carrier: str, tracking_number: str, shipping_provider_id: str = ""
+) -> Package:
     """Record the parcel the seller handed to a carrier. An order awaiting shipment then
-    awaits collection, as on TikTok once a package is shipped."""
+    awaits collection, as on TikTok once a package is shipped. For a connected shop the
+    carrier is `shipping_provider_id` from the platform's list, and the platform is told."""
     _require_perm(order, actor)
+    platform = platform_for(order)
     carrier, tracking_number = carrier.strip(), tracking_number.strip().upper()
+    chosen = None
+    if platform is not None:
+        chosen = _carrier_chosen(platform, order, shipping_provider_id.strip())
+        carrier = chosen.name[:80]
     if not carrier or len(carrier) > 80:
         raise FulfilmentRefused("Name the carrier (at most 80 characters).")
     if not TRACKING_NUMBER.match(tracking_number):
         raise FulfilmentRefused("A tracking number has 6–40 letters, digits or dashes.")
-    if not tracking_allowed(order):
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not tracking_allowed(locked):
         raise FulfilmentRefused(
-            f"An order that is {order.get_status_display().lower()} "
+            f"An order that is {locked.get_status_display().lower()} "
             "cannot get a new tracking number."
         )
-    locked = Order.objects.select_for_update().get(pk=order.pk)
     package = locked.packages.filter(tracking_number=tracking_number).first()
     if package is not None:
         return package  # the same parcel again: nothing new to record
-    package = Package.objects.create(
-        order=locked,
-        shipping_provider_name=carrier,
-        tracking_number=tracking_number,
-        tracking_provider=provider_for_shop(locked.shop),
-        package_status=PackageStatus.PROCESSING,
-        tracking_status=TrackingStatus.PENDING,
-        next_poll_at=timezone.now(),
-    )
+    previous = {
+        "status": locked.status,
+        "update_time": locked.update_time.isoformat(),
+        "rts_time": locked.rts_time.isoformat() if locked.rts_time else None,
+    }
+    package, created = _package_for(locked, carrier, tracking_number, platform is not None)
+    previous["package_created"] = created
     locked.lines.filter(package__isnull=True).update(package=package)
     if package.tracking_provider:
         transaction.on_commit(lambda: _track_now(package.pk))
@@ -84,8 +121,35 @@ def order_tracking_add(*, order: Order, actor, carrier: str, tracking_number: st
             actor_type=ActorType.USER,
             actor=actor,
         )
+    if platform is not None:
+        try:
+            platform.shipment_record(
+                order=locked, package=package, carrier=chosen, actor=actor, previous=previous
+            )
+        except PlatformUnavailable as error:
+            raise FulfilmentRefused(str(error)) from None
     order.refresh_from_db()
     return package
+
+
+def _package_for(order: Order, carrier: str, tracking_number: str, reuse: bool):
+    """(package, created): a marketplace's package still without a number (TikTok gives one
+    at payment outside the US) takes it; otherwise a new parcel."""
+    values = {
+        "shipping_provider_name": carrier,
+        "tracking_number": tracking_number,
+        "tracking_provider": provider_for_shop(order.shop),
+        "package_status": PackageStatus.PROCESSING,
+        "tracking_status": TrackingStatus.PENDING,
+        "next_poll_at": timezone.now(),
+    }
+    waiting = order.packages.filter(tracking_number="").exclude(package_id="").first()
+    if reuse and waiting is not None:
+        for name, value in values.items():
+            setattr(waiting, name, value)
+        waiting.save(update_fields=list(values))
+        return waiting, False
+    return Package.objects.create(order=order, **values), True
 
 
 def _track_now(package_id: int) -> None:

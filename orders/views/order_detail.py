@@ -26,6 +26,7 @@ from orders.forms import (
     TrackingForm,
 )
 from orders.links import order_url
+from orders.platform import PlatformUnavailable, platform_for
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
 from orders.services import fulfilment, notes, refunds
 from orders.services import messages as buyer_messages
@@ -82,11 +83,30 @@ def _fulfilment_choices(request, detail) -> dict:
     order = detail.order
     allowed = allowed_next_statuses(order.status, tracked=detail.has_tracking_number)
     can_fulfil = user_has_shop_perm(request.user, order.shop, Perm.CHANGE_ORDER_STATUS)
+    can_add_tracking = can_fulfil and fulfilment.tracking_allowed(order)
     return {
         "can_fulfil": can_fulfil,
-        "can_add_tracking": can_fulfil and fulfilment.tracking_allowed(order),
+        "can_add_tracking": can_add_tracking,
         "next_statuses": [(s.value, s.label) for s in OrderStatus if s in allowed],
+        **_platform_choices(order, can_fulfil, can_add_tracking),
     }
+
+
+def _platform_choices(order, can_fulfil: bool, can_add_tracking: bool) -> dict:
+    """For a connected shop: the marketplace's carriers for the order (or why there are
+    none), and what the marketplace said of the last action."""
+    platform = platform_for(order)
+    if platform is None:
+        return {}
+    choices = {"platform": platform.name, "platform_notice": platform.notice(order)}
+    if can_fulfil and not can_add_tracking:
+        choices["shipping_refusal"] = platform.shipping_refusal(order)
+    if can_add_tracking:
+        try:
+            choices["carriers"] = platform.carriers(order)
+        except PlatformUnavailable as error:
+            choices["carriers_error"] = str(error)
+    return choices
 
 
 @permission_required(Perm.VIEW_ORDERS)
@@ -195,10 +215,14 @@ def order_tracking_add(request, order_id: str):
             actor=request.user,
             carrier=data["carrier"],
             tracking_number=data["tracking_number"],
+            shipping_provider_id=data["shipping_provider_id"],
         )
-        return (
-            f"Tracking number {package.tracking_number} ({package.shipping_provider_name}) added."
-        )
+        parcel = f"{package.tracking_number} ({package.shipping_provider_name})"
+        added = f"Tracking number {parcel} added"
+        platform = platform_for(order)
+        if platform is None:
+            return added + "."
+        return f"{added}; it is being sent to {platform.name}, whose answer appears on this page."
 
     return _fulfilment_action(request, order_id, act)
 

@@ -250,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     "imports-expire": {"task": "orders.tasks.import_expire_task", "schedule": 3600.0},
     "tiktok-tokens-refresh": {"task": "tiktok.tasks.tiktok_tokens_refresh", "schedule": 3600.0},
     "tiktok-sync-due": {"task": "tiktok.tasks.tiktok_sync_due", "schedule": 60.0},
+    "tiktok-actions-due": {"task": "tiktok.tasks.tiktok_actions_due", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -317,6 +318,20 @@ TIKTOK_SYNC_OVERLAP_SECONDS = int_from_env("TIKTOK_SYNC_OVERLAP_SECONDS", defaul
 TIKTOK_SYNC_WINDOW_HOURS = int_from_env("TIKTOK_SYNC_WINDOW_HOURS", default=24)
 TIKTOK_BACKFILL_DAYS = int_from_env("TIKTOK_BACKFILL_DAYS", default=90)
 TIKTOK_SYNC_LOCK_SECONDS = int_from_env("TIKTOK_SYNC_LOCK_SECONDS", default=15 * 60)
+# The outbox (tiktok/services/outbox.py; docs/decisions.md "Actions reach TikTok: the outbox"):
+# a send TikTok did not answer is tried again after TIKTOK_ACTION_BACKOFF_SECONDS × 2^(attempt-1)
+# plus jitter, at most TIKTOK_ACTION_BACKOFF_CAP_SECONDS apart, TIKTOK_ACTION_MAX_ATTEMPTS times
+# in all, then given up (the local change undone). A retry within TIKTOK_ACTION_REQUEUE_MAX_SECONDS
+# is queued with a countdown; later ones wait for the beat pass. A row "sending" for longer than
+# TIKTOK_ACTION_STUCK_SECONDS lost its worker and is taken again, TikTok's order re-read first.
+TIKTOK_ACTION_BACKOFF_SECONDS = int_from_env("TIKTOK_ACTION_BACKOFF_SECONDS", default=30)
+TIKTOK_ACTION_BACKOFF_CAP_SECONDS = int_from_env("TIKTOK_ACTION_BACKOFF_CAP_SECONDS", default=3600)
+TIKTOK_ACTION_MAX_ATTEMPTS = int_from_env("TIKTOK_ACTION_MAX_ATTEMPTS", default=10)
+TIKTOK_ACTION_REQUEUE_MAX_SECONDS = int_from_env("TIKTOK_ACTION_REQUEUE_MAX_SECONDS", default=300)
+TIKTOK_ACTION_STUCK_SECONDS = int_from_env("TIKTOK_ACTION_STUCK_SECONDS", default=10 * 60)
+TIKTOK_ACTION_QUEUE = env.str("TIKTOK_ACTION_QUEUE", default="celery")  # the worker's default
+# TikTok's shipping providers of a delivery option change rarely: kept this long per option.
+TIKTOK_PROVIDERS_CACHE_SECONDS = int_from_env("TIKTOK_PROVIDERS_CACHE_SECONDS", default=6 * 3600)
 
 # --- django-import-export (Django admin only: it holds every row in memory) --------------------
 

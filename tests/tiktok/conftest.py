@@ -5,6 +5,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.tiktok.fake_tiktok import APP_KEY, APP_SECRET, start
+from tests.tiktok.outbox_world import world  # noqa: F401 - a fixture of these tests
 from tests.tiktok.pages import tiktok_point_at
 from tiktok.client import TikTokClient
 

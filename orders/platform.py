@@ -1,0 +1,72 @@
+"""The marketplace a shop sells on, as the orders app sees it: a hook that another app fills.
+
+`orders` must not import the app that talks to TikTok (it sits above `orders`), yet a person's
+action on the order page must reach TikTok in the same transaction as the local change. So the
+order services ask this registry: `platform_for(order)` is the registered platform when the
+order's shop is connected to it, else None, and then the services keep their local behaviour.
+The TikTok app registers its platform in its AppConfig.ready (docs/decisions.md "Actions
+reach TikTok: the outbox").
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """A shipping provider the platform allows for an order: its id there and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PlatformNotice:
+    """What the order page says about the platform's side of an action (waiting, retried,
+    refused), in a seller's words; `tone` is a message style of the page: "info",
+    "success", "warning" or "error"."""
+
+    text: str
+    tone: str = "info"
+
+
+class PlatformUnavailable(Exception):
+    """The platform could not be asked (down, not connected); the message says so to a person."""
+
+
+class OrderPlatform(Protocol):
+    name: str
+
+    def connected(self, order) -> bool:
+        """Do the order's actions go to the platform? False: local behaviour."""
+
+    def shipping_refusal(self, order) -> str:
+        """Why the seller may not ship this order with a tracking number on the platform
+        (TikTok ships it itself, say), or "" when they may."""
+
+    def carriers(self, order) -> list[Carrier]:
+        """The providers allowed for the order; raises PlatformUnavailable."""
+
+    def shipment_record(self, *, order, package, carrier: Carrier, actor, previous: dict) -> None:
+        """Called inside the transaction that added `package`: the platform is told after
+        commit. `previous` is what to restore if the platform refuses."""
+
+    def notice(self, order) -> PlatformNotice | None:
+        """The platform's side of the order's latest action, for the order page."""
+
+
+_platforms: list[OrderPlatform] = []
+
+
+def platform_register(platform: OrderPlatform) -> None:
+    """Add a platform (once per name: an app's ready() may run twice in tests)."""
+    _platforms[:] = [p for p in _platforms if p.name != platform.name]
+    _platforms.append(platform)
+
+
+def platform_for(order) -> OrderPlatform | None:
+    """The platform the order's actions go to, or None for a shop acting locally only."""
+    for platform in _platforms:
+        if platform.connected(order):
+            return platform
+    return None
