@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -116,7 +117,8 @@ def test_a_delivered_order_on_a_phone_for_someone_of_two_shops(phone_page, shop,
     order = OrderFactory(shop=shop, status="IN_TRANSIT", order_id="576800000000000003")
     order.lines.update(display_status="AWAITING_SHIPMENT")  # as orders stored before were
     order.packages.update(tracking_status="DELIVERED")  # the carrier's news, then the order's
-    order_status_change(order=order, new_status="DELIVERED", actor_type=ActorType.CARRIER)
+    with transaction.atomic():  # as the carrier's task does: the service locks the order
+        order_status_change(order=order, new_status="DELIVERED", actor_type=ActorType.CARRIER)
     page = phone_page
     sign_in(page, cs_agent.email)
     page.wait_for_url(HOME)
