@@ -22,6 +22,7 @@ from orders.exceptions import (
     UnknownStatus,
 )
 from orders.models import Order, OrderEvent
+from orders.platform import platform_for
 from orders.services.actions import require_shop_perm
 from orders.services.order_parts import order_parts_follow
 from orders.statuses import ActorType, EventKind, OrderStatus
@@ -96,6 +97,24 @@ def _parse(status: str) -> OrderStatus:
 
 
 @transaction.atomic
+def order_status_choose(*, order: Order, actor, new_status: str, reason: str = "") -> None:
+    """A person's choice of the order's next status on its page. A shop connected to its
+    marketplace is refused: the marketplace sets the status, and a move made here only would
+    be a status TikTok never heard of, undone by the next sync."""
+    platform = platform_for(order)
+    if platform is not None:
+        raise FulfilmentRefused(platform_status_owner(platform.name))
+    order_status_change(order=order, actor=actor, new_status=new_status, reason=reason)
+
+
+def platform_status_owner(name: str) -> str:
+    """Why a connected shop's order has no "Move to" here, in a seller's words."""
+    return (
+        f"{name} sets this order's status: it changes here when it changes on {name}. "
+        f"To cancel the order, cancel it on {name}."
+    )
+
+
 def order_status_change(
     *,
     order: Order,

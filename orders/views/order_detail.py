@@ -31,7 +31,11 @@ from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user,
 from orders.services import fulfilment, notes, refunds
 from orders.services import messages as buyer_messages
 from orders.services.audit import buyer_data_view_record
-from orders.services.status import allowed_next_statuses, order_status_change
+from orders.services.status import (
+    allowed_next_statuses,
+    order_status_choose,
+    platform_status_owner,
+)
 from orders.statuses import OrderStatus, RefundStatus
 
 
@@ -88,6 +92,7 @@ def _fulfilment_choices(request, detail) -> dict:
         "can_fulfil": can_fulfil,
         "can_add_tracking": can_add_tracking,
         "next_statuses": [(s.value, s.label) for s in OrderStatus if s in allowed],
+        "status_owner": "",
         **_platform_choices(order, can_fulfil, can_add_tracking),
     }
 
@@ -98,7 +103,12 @@ def _platform_choices(order, can_fulfil: bool, can_add_tracking: bool) -> dict:
     platform = platform_for(order)
     if platform is None:
         return {}
-    choices = {"platform": platform.name, "platform_notice": platform.notice(order)}
+    choices = {
+        "platform": platform.name,
+        "platform_notice": platform.notice(order),
+        "next_statuses": [],  # the marketplace sets the status (order_status_choose)
+        "status_owner": platform_status_owner(platform.name) if can_fulfil else "",
+    }
     if can_fulfil and not can_add_tracking:
         choices["shipping_refusal"] = platform.shipping_refusal(order)
     if can_add_tracking:
@@ -193,7 +203,7 @@ def order_status_update(request, order_id: str):
 
     def act(order):
         data = _valid(StatusForm(request.POST), fulfilment.FulfilmentRefused)
-        order_status_change(
+        order_status_choose(
             order=order, actor=request.user, new_status=data["status"], reason=data["reason"]
         )
         order.refresh_from_db()

@@ -2,6 +2,7 @@
 offered, the tracking number reaches the simulated TikTok through the outbox, and TikTok's
 answer (accepted, refused, not answering) shows on the page and in the timeline."""
 
+import html
 import time
 
 import pytest
@@ -370,3 +371,23 @@ def test_tiktok_down_for_good_gives_up_after_the_last_attempt(
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_SHIPMENT and not order.packages.exists()
     assert "did not answer after 2 attempts" in page(client, order)
+
+
+def test_a_connected_shop_s_status_is_tiktok_s_to_set(client, packer, shop, world):
+    connection = world.connect(shop, US)
+    _, order = world.order(connection, US)
+    client.force_login(packer)
+    shown = html.unescape(page(client, order))
+    assert "Move to" not in shown and 'id="status-owner"' in shown
+    assert "TikTok sets this order's status" in shown
+
+    response = client.post(
+        f"/orders/{order.order_id}/status/",
+        {"status": "CANCELLED", "reason": "Out of stock"},
+        follow=True,
+    )
+
+    assert "Nothing changed: TikTok sets this order's status" in html.unescape(response.text)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT
+    assert not order.events.filter(kind=EventKind.STATUS_CHANGED).exists()
