@@ -104,7 +104,7 @@ def portal_env(simulator: str) -> dict:
     """The environment of a portal process on this database, talking to `simulator`."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "DJANGO_DEBUG": "false",  # as production runs
         "DATABASE_URL": database_url(),
         **simulated_settings(simulator),
