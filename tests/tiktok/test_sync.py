@@ -212,6 +212,7 @@ def test_a_crash_after_the_first_page_moves_nothing_and_the_rerun_stores_once(
         calls.append(kwargs)
         return real(**kwargs)
 
+    settings.TIKTOK_SYNC_BATCH_ORDERS = 100  # a page a transaction
     monkeypatch.setattr(sync_module, "tiktok_orders_upsert", dies_after_the_first_page)
     with pytest.raises(RuntimeError):
         run(connection, api)

@@ -1,8 +1,10 @@
 """Incremental sync of a connected shop's orders: TikTok's orders updated since the cursor,
 window by window, stored through the one mapping (orders.services.tiktok_upsert).
 
-A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), each
-page's details fetched 50 at a time and the page stored in one transaction. The shop's cursor
+A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), the
+details fetched 50 at a time and stored TIKTOK_SYNC_BATCH_ORDERS (five pages) a transaction,
+the window's last batch being what is left; fewer, larger transactions are much of what a
+back-fill gained (docs/benchmarks.md). The shop's cursor
 (and a job's position) moves to `lt` only once every page of the window is stored, so a run
 that stops halfway (a crash, a killed worker, TikTok down) is run again from the same place:
 what it had stored is found identical and changes nothing, what it had not is stored then.
@@ -186,7 +188,7 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
     """Every order updated in [ge, lt), stored; then the cursor (or the job) moves to lt.
     Returns how many orders the window held."""
     stored = UpsertReport()
-    found = 0
+    found, ids = 0, []
     page_token = ""
     while True:
         page = connection_call(
@@ -201,12 +203,13 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
                 page_token=token,
             ),
         )
-        ids = list(dict.fromkeys(str(order.get("id") or "") for order in page.orders))
-        stored.add(order_details_store(connection, client, ids))
-        found += len(ids)
+        ids += dict.fromkeys(str(order.get("id") or "") for order in page.orders)
+        page_token = page.next_page_token
+        if len(ids) >= settings.TIKTOK_SYNC_BATCH_ORDERS or not page_token:
+            stored.add(order_details_store(connection, client, ids))
+            found, ids = found + len(ids), []
         report.pages += 1
         lock.keep()
-        page_token = page.next_page_token
         if not page_token:
             break
     _window_commit(connection, lt, stored, job)
@@ -217,8 +220,7 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
 
 def order_details_store(connection, client, ids: list[str], source: str = SOURCE) -> UpsertReport:
     """Fetch these orders' details (ORDER_DETAIL_MAX_IDS a call) and store them in one
-    transaction (a search page is 100 orders: two calls, one store); `source` ("sync",
-    "webhook") says in the timeline what made the portal ask."""
+    transaction; `source` ("sync", "webhook") says in the timeline what made the portal ask."""
     ids = [order_id for order_id in ids if order_id]
     objects = []
     for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
