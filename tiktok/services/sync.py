@@ -4,10 +4,10 @@ window by window, stored through the one mapping (orders.services.tiktok_upsert)
 A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), the
 details fetched 50 at a time and stored TIKTOK_SYNC_BATCH_ORDERS (five pages) a transaction,
 the window's last batch being what is left; fewer, larger transactions are much of what a
-back-fill gained (docs/benchmarks.md). The shop's cursor
-(and a job's position) moves to `lt` only once every page of the window is stored, so a run
-that stops halfway (a crash, a killed worker, TikTok down) is run again from the same place:
-what it had stored is found identical and changes nothing, what it had not is stored then.
+back-fill gained (docs/benchmarks.md). The shop's cursor (and a job's position) moves to `lt`
+only once every batch of the window is stored, so a run that stops halfway (a crash, a killed
+worker, TikTok down) is run again from the same place: what it had stored is found identical
+and changes nothing, what it had not is stored then.
 A run starts TIKTOK_SYNC_OVERLAP_SECONDS before the cursor, because TikTok says an order's
 update may show up outside the window asked for. Windows are sized by what they hold: the
 first lasts TIKTOK_SYNC_WINDOW_HOURS, each next one is stretched or shrunk so that it would
