@@ -130,11 +130,13 @@ def running(command: list[str], env: dict):
 
 
 def web_command(port: int) -> list[str]:
-    """gunicorn as docs/operations.md runs it (gthread, threads per worker), on `port`."""
+    """gunicorn with the gthread worker class docs/operations.md chose, on `port`: one process
+    of four threads, so that the warm-up in `wait_ready` warms all of it (a cold process's
+    first webhook can outlast the simulator's 3 s, and TikTok retries only minutes later)."""
     return [
         sys.executable, "-m", "gunicorn", "sellercenter.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-        "--workers", "2", "--threads", "2", "--log-level", "warning",
+        "--workers", "1", "--threads", "4", "--log-level", "warning",
     ]  # fmt: skip
 
 
@@ -142,17 +144,23 @@ def worker_command() -> list[str]:
     """One worker process on the default queue, where the TikTok tasks go."""
     return [
         sys.executable, "-m", "celery", "-A", "sellercenter", "worker", "--pool", "solo",
-        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "WARNING",
+        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "INFO",  # tasks in the log
         "--without-mingle", "--without-gossip", "--hostname", f"bench-{os.getpid()}@%h",
     ]  # fmt: skip
 
 
-def wait_ready(server: subprocess.Popen, url: str, worker: subprocess.Popen) -> None:
-    """Until the server answers `url` and the worker a ping through the broker."""
+def _warm(url: str, webhook: str) -> bool:
+    """The page answers, and an unsigned notification is refused (its view is loaded)."""
+    return requests.get(url, timeout=5).ok and requests.post(webhook, timeout=5).status_code == 401
+
+
+def wait_ready(server: subprocess.Popen, url: str, webhook: str, worker: subprocess.Popen):
+    """Until the server answers `url` and `webhook`, and the worker a ping through the broker
+    (which it takes after whatever was queued before it)."""
     ping = registered_task("sellercenter.tasks.ping")
     deadline = time.monotonic() + 120
     for name, process, check in (
-        ("web server", server, lambda: requests.get(url, timeout=2).ok),
+        ("web server", server, lambda: _warm(url, webhook)),
         ("worker", worker, lambda: ping.apply_async(expires=10).get(timeout=3) == "pong"),
     ):
         while True:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from accounts.models import User
 from benchmarks.tiktok import US_SHOP, tiktok_target, tiktok_target_empty
 from benchmarks.tiktok_processes import (
+    LOG,
     SimulatorProcess,
     free_port,
     portal_env,
@@ -74,9 +75,12 @@ def _shown(session, portal: str, order_id: str, status: str, reads: list | None 
 def _stored(shop, ids: list[str], timeout: float) -> None:
     """Until every new order has come through its own webhook."""
     deadline = time.monotonic() + timeout
-    while Order.objects.filter(shop=shop, order_id__in=ids).count() < len(ids):
+    while (found := Order.objects.filter(shop=shop, order_id__in=ids).count()) < len(ids):
         if time.monotonic() > deadline:
-            raise RuntimeError("the simulator's new orders did not reach the portal in time")
+            raise RuntimeError(
+                f"{found} of the simulator's {len(ids)} new orders reached the portal within "
+                f"{timeout:.0f} s; the server's and the worker's log: {LOG}"
+            )
         time.sleep(0.2)
 
 
@@ -109,7 +113,8 @@ def benchmark_tiktok_webhooks(*, user: User, count: int) -> WebhookTiming:
         with simulator, override_settings(**simulated_settings(simulator.base)):
             env = portal_env(simulator.base)
             with running(web_command(port), env) as web, running(worker_command(), env) as worker:
-                wait_ready(web, portal + reverse("accounts:login"), worker)
+                hook = f"{portal}/webhooks/tiktok/"
+                wait_ready(web, portal + reverse("accounts:login"), hook, worker)
                 shop = tiktok_target(user)
                 simulator_connect(shop=shop, user=user)
                 ids = simulator.control("orders", shop=0, count=count)["order_ids"]
