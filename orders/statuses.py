@@ -1,5 +1,7 @@
 """TikTok Shop's status vocabularies (docs/tiktok.md) and our tracking one (docs/tracking.md)."""
 
+from functools import cache
+
 from django.db import models
 
 
@@ -215,9 +217,10 @@ def part_status_followed(current: str, order_status: str, *, package: bool = Fal
     return target
 
 
-def part_statuses_kept(choices, target: str, delivered: str) -> list[str]:
+@cache  # asked for every line and package stored; Django builds `.values` anew each time
+def part_statuses_kept(choices, target: str, delivered: str) -> tuple[str, ...]:
     """Statuses a line or package keeps when its order's parts move to `target`."""
     progress = [code for code in choices.values if code != choices.CANCELLED]
     if target == choices.CANCELLED:
-        return [choices.CANCELLED, *progress[progress.index(delivered) :]]
-    return [choices.CANCELLED, *progress[progress.index(target) :]]
+        return (choices.CANCELLED, *progress[progress.index(delivered) :])
+    return (choices.CANCELLED, *progress[progress.index(target) :])

@@ -6,19 +6,10 @@ import sys
 import time
 from pathlib import Path
 
-from django.db import connection
+from benchmarks.tiktok_processes import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "test-output" / "celery-worker.log"
-
-
-def _database_url() -> str:
-    """The test database, as a URL the worker process can open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def start_worker(
@@ -29,7 +20,7 @@ def start_worker(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sellercenter.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         **(env or {}),
     }
     with LOG.open("ab") as log:

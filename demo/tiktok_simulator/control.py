@@ -2,6 +2,7 @@
 
 GET  /simulator/status                    orders, notifications, refusals, webhook counts
 POST /simulator/orders?shop=0&count=1     new orders now
+POST /simulator/orders/advance?id=…       that order's next step now (and its notifications)
 POST /simulator/deauthorize               the seller revokes the app: tokens die, type 6
 POST /simulator/expiring?days=30          the authorization-expiring warning, type 7
 POST /simulator/faults?kind=html&count=3  the next Open API calls go wrong (FAULTS)
@@ -54,6 +55,11 @@ def control_answer(sim, method: str, path: str, query: dict) -> dict | None:
         shop = _number(query, "shop", 0, len(accounts.shops) - 1)
         count = _number(query, "count", 1, 1000)
         return {"order_ids": [world.order_create(shop).id for _ in range(count)]}
+    if (method, path) == ("POST", "/simulator/orders/advance"):
+        order = world.order_advance(query.get("id", ""))
+        if order is None:
+            raise BadRequest("id must name an order that has a step left")
+        return {"id": order.id, "status": order.data["status"]}
     if (method, path) == ("POST", "/simulator/deauthorize"):
         accounts.revoke()
         for shop in accounts.shops:

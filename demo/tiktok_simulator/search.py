@@ -91,6 +91,12 @@ def _list(body: dict, name: str) -> set:
     return set(value)
 
 
+def _updated_in_range(world, shop_id: str, body: dict):
+    """The orders whose update time is in the body's range (lazily: the range is checked
+    after the page parameters, as TikTok checks them)."""
+    yield from world.orders_updated(shop_id, *_range(body, "update_time", world.clock()))
+
+
 def orders_search(world, shop_id: str, query: dict, body: dict) -> dict:
     """A page of orders; `orders` holds each order already encoded as JSON."""
     status = body.get("order_status")
@@ -102,7 +108,7 @@ def orders_search(world, shop_id: str, query: dict, body: dict) -> dict:
     wanted = {("user_id" if k == "buyer_user_id" else k): v for k, v in wanted.items()}
     rows = (
         order.data
-        for order in world.by_shop.get(shop_id, ())
+        for order in _updated_in_range(world, shop_id, body)
         if (not status or order.data["status"] == status)
         and all(order.data[k] == v for k, v in wanted.items())
     )

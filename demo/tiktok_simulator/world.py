@@ -8,6 +8,7 @@ import heapq
 import random
 import threading
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 
 from demo.tiktok_simulator import constants as c
@@ -39,6 +40,9 @@ class World:
         self.epoch = int(self.start)  # ids differ between runs: a restart reuses none
         self.orders: dict[str, SimOrder] = {}
         self.by_shop: dict[str, list[SimOrder]] = {shop.id: [] for shop in self.shops}
+        # Each shop's orders by update time, as (times, orders): an order is noted again at
+        # each new update time, and an entry whose time is no longer its order's is stale.
+        self.updates: dict[str, tuple[list, list]] = {shop.id: ([], []) for shop in self.shops}
         self.counts = [0] * len(self.shops)
         self.heap: list = []
         self.pushed = 0
@@ -74,6 +78,7 @@ class World:
         order.plan, order.pace = plan, pace
         self.orders[order.id] = order
         self.by_shop[shop.id].append(order)
+        self._updated(order)
         self._note(order, *status_note(order), at)
         self._next_step(order)
         return order
@@ -106,12 +111,50 @@ class World:
                     continue
                 order, action, arg = payload
                 order.cached = None
+                before = order.data["update_time"]
                 for webhook_type, data in step_apply(order, int(at), action, arg, order.pace):
                     self._note(order, webhook_type, data, at)
+                if order.data["update_time"] != before:
+                    self._updated(order)
                 if order.plan:
                     self._next_step(order)
                 else:
                     order.settle()
+
+    def _updated(self, order: SimOrder) -> None:
+        times, orders = self.updates[order.shop.id]
+        at = order.data["update_time"]
+        place = len(times) if not times or times[-1] <= at else bisect_left(times, at)
+        times.insert(place, at)  # time only moves on: nearly always at the end
+        orders.insert(place, order)
+
+    def orders_updated(self, shop_id: str, ge: int, lt: int) -> list[SimOrder]:
+        """The shop's orders whose update time is now in [ge, lt), without a scan of them all."""
+        times, orders = self.updates.get(shop_id, ((), ()))
+        start, end = bisect_left(times, ge), bisect_left(times, lt)
+        found = {
+            order.id: order
+            for at, order in zip(times[start:end], orders[start:end], strict=True)
+            if order.data["update_time"] == at
+        }
+        return list(found.values())
+
+    def order_advance(self, order_id: str) -> SimOrder | None:
+        """The order's next planned step taken now, its later steps as far apart as planned;
+        None for an unknown order or one that will not change again."""
+        with self.lock:
+            order = self.orders.get(order_id)
+            due = [e for e in self.heap if e[2] == "step" and e[3][0] is order] if order else []
+            if not due:
+                return None
+            now = self.clock()
+            self.heap.remove(due[0])
+            heapq.heapify(self.heap)
+            early = due[0][0] - now
+            order.plan = [(at - early, action, arg) for at, action, arg in order.plan]
+            self._push(now, "step", due[0][3])
+            self.advance(now)
+            return order
 
     def order_create(self, shop_number: int = 0) -> SimOrder:
         """A new order now (for the tests and the control endpoint)."""

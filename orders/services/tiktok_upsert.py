@@ -119,8 +119,10 @@ def _stored(shop: Shop, ids: list[str], by: UpsertBy, *, write: bool) -> dict[st
                 )
             )
         )
-    rows = orders.filter(shop=shop, order_id__in=ids).prefetch_related("lines", "packages")
-    return {order.order_id: order for order in rows}
+    # By order id alone, the shop checked here: a shop filled since the last ANALYZE looks
+    # empty to the planner, which then reads all its orders through the shop index each time.
+    rows = orders.filter(order_id__in=ids).prefetch_related("lines", "packages")
+    return {order.order_id: order for order in rows if order.shop_id == shop.pk}
 
 
 def _apply(shop: Shop, orders: list[TikTokOrder], by: UpsertBy, *, write=True, outcomes=False):

@@ -310,12 +310,17 @@ TIKTOK_OAUTH_STATE_MAX_AGE_SECONDS = int_from_env(
 # Incremental sync (docs/decisions.md "TikTok sync"): every minute the beat task queues a sync
 # of each connected shop not synced for TIKTOK_SYNC_INTERVAL_SECONDS. A sync reads the orders
 # updated since its cursor less TIKTOK_SYNC_OVERLAP_SECONDS (TikTok says an update may show up
-# outside the window asked for), in windows of at most TIKTOK_SYNC_WINDOW_HOURS. A first
-# connection back-fills the orders updated in the last TIKTOK_BACKFILL_DAYS. One sync per shop
-# at a time: a cache lock held while it runs, given up after TIKTOK_SYNC_LOCK_SECONDS unused.
+# outside the window asked for), in windows that start TIKTOK_SYNC_WINDOW_HOURS long and are
+# then sized to hold about TIKTOK_SYNC_WINDOW_ORDERS each; a window's orders are stored
+# TIKTOK_SYNC_BATCH_ORDERS to a transaction, and the cursor moves once all are. A first
+# connection back-fills the orders updated in the last TIKTOK_BACKFILL_DAYS. One sync per
+# shop at a time: a cache lock held while it runs, given up after TIKTOK_SYNC_LOCK_SECONDS
+# unused.
 TIKTOK_SYNC_INTERVAL_SECONDS = int_from_env("TIKTOK_SYNC_INTERVAL_SECONDS", default=60)
 TIKTOK_SYNC_OVERLAP_SECONDS = int_from_env("TIKTOK_SYNC_OVERLAP_SECONDS", default=10 * 60)
 TIKTOK_SYNC_WINDOW_HOURS = int_from_env("TIKTOK_SYNC_WINDOW_HOURS", default=24)
+TIKTOK_SYNC_WINDOW_ORDERS = int_from_env("TIKTOK_SYNC_WINDOW_ORDERS", default=2000)
+TIKTOK_SYNC_BATCH_ORDERS = int_from_env("TIKTOK_SYNC_BATCH_ORDERS", default=500)
 TIKTOK_BACKFILL_DAYS = int_from_env("TIKTOK_BACKFILL_DAYS", default=90)
 TIKTOK_SYNC_LOCK_SECONDS = int_from_env("TIKTOK_SYNC_LOCK_SECONDS", default=15 * 60)
 # The outbox (tiktok/services/outbox.py; docs/decisions.md "Actions reach TikTok: the outbox"):

@@ -45,7 +45,10 @@ def test_bad_arguments_are_refused(args, message):
 def test_the_tiktok_benchmark_back_fills_from_the_simulator_and_leaves_no_orders_behind():
     from orders.models import Order
 
-    table = _benchmark("--parts", "tiktok", "--orders", "20", "--tiktok-orders", "60")
+    table = _benchmark(
+        "--parts", "tiktok", "--orders", "20", "--tiktok-orders", "60", "--tiktok-webhooks", "0"
+    )
+    assert "| webhook" not in table
     row = next(line for line in table.splitlines() if line.startswith("| back-fill"))
     created = int(row.split("(")[1].split(" created")[0])
     assert created > 0 and "0 refused" in row
@@ -53,6 +56,29 @@ def test_the_tiktok_benchmark_back_fills_from_the_simulator_and_leaves_no_orders
     assert not Order.objects.filter(shop__slug="bench-tiktok").exists()
 
 
-def test_the_tiktok_benchmark_refuses_no_orders():
-    with pytest.raises(CommandError, match="--tiktok-orders must be positive"):
-        _benchmark("--parts", "tiktok", "--tiktok-orders", "0", "--orders", "20")
+@pytest.mark.django_db(transaction=True)  # a web server and a worker read what it wrote
+def test_the_tiktok_benchmark_times_webhooks_until_the_list_shows_the_new_status():
+    """Three orders moved one by one in the simulator: each is seen on the list, through the
+    webhook, a real worker and the list page over HTTP, within the time the case allows."""
+    from orders.models import Order
+
+    table = _benchmark(
+        "--parts", "tiktok", "--orders", "20", "--tiktok-orders", "20", "--tiktok-webhooks", "3"
+    )
+    row = next(line for line in table.splitlines() if line.startswith("| webhook"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1:3] == ["3", "3"]  # three moved, three shown
+    assert 0 < float(cells[4].removesuffix(" s")) < 30  # the p95
+    assert not Order.objects.filter(shop__slug="bench-tiktok").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--tiktok-orders", "0"], "--tiktok-orders must be positive"),
+        (["--tiktok-webhooks", "-1"], "--tiktok-webhooks must be between 0 and 1000"),
+    ],
+)
+def test_the_tiktok_benchmark_refuses_bad_sizes(args, message):
+    with pytest.raises(CommandError, match=message):
+        _benchmark("--parts", "tiktok", "--orders", "20", *args)

@@ -134,3 +134,43 @@ def test_every_kind_of_change_is_notified(make_simulator):
         {"return_ids": [returned["data"]["return_id"]]},
     )
     assert answer["data"]["return_orders"][0]["order_id"] == returned["data"]["order_id"]
+
+
+def _steps(world, order) -> list[float]:
+    """When the order's steps are due: the one waiting in the world's queue, then the rest."""
+    waiting = [entry[0] for entry in world.heap if entry[2] == "step" and entry[3][0] is order]
+    return waiting + [at for at, _, _ in order.plan or ()]
+
+
+def test_advancing_an_order_takes_its_next_step_now_and_notifies_it(make_simulator):
+    sim, api, clock = make_simulator()
+    sent = []
+    sim.world.notify = sent.append
+    order = sim.world.order_create(0)
+    before = _steps(sim.world, order)
+    status, _, content = api.raw("POST", "/simulator/orders/advance", {"id": order.id})
+    moved = json.loads(content)["data"]
+    assert status == 200 and moved["id"] == order.id and moved["status"] != "UNPAID"
+    assert order.data["update_time"] == int(clock())
+    assert (sent[-1]["data"]["order_id"], sent[-1]["data"]["update_time"]) == (
+        order.id,
+        int(clock()),
+    )
+    early = before[0] - clock()
+    assert _steps(sim.world, order) == pytest.approx([at - early for at in before[1:]])
+    status, _, content = api.raw("POST", "/simulator/orders/advance", {"id": "123"})
+    assert status == 400 and "has a step left" in json.loads(content)["message"]
+
+
+def test_the_update_time_index_finds_what_a_scan_of_every_order_finds(make_simulator):
+    sim, api, clock = make_simulator(backlog=400, backlog_days=30)
+    world = sim.world
+    for _ in range(3):  # orders arrive and move on between the looks
+        clock.advance(6 * 3600)
+        world.advance()
+        for shop in sim.accounts.shops:
+            everyone = world.by_shop[shop.id]
+            times = sorted({order.data["update_time"] for order in everyone})
+            for ge, lt in [(0, 2**40), (times[0], times[len(times) // 2]), (times[-3], times[-1])]:
+                scanned = {o.id for o in everyone if ge <= o.data["update_time"] < lt}
+                assert {o.id for o in world.orders_updated(shop.id, ge, lt)} == scanned

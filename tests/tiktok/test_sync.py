@@ -92,10 +92,30 @@ def test_the_first_sync_back_fills_the_period_as_a_job(connection, api, tiktok, 
     assert sum(1 for page in pages if page.get("page_token")) == 2  # 230 orders: 3 pages
     details = [call["query"]["ids"].split(",") for call in tiktok.calls(ORDER_DETAIL)]
     assert max(len(ids) for ids in details) == 50 and sum(map(len, details)) == 230
-    windows = searched_windows(tiktok)
-    assert all(lt - ge <= 24 * 3600 for ge, lt in windows)
     after = stored(connection)
     assert after.sync_cursor >= job.until and after.last_synced_at is not None
+
+
+def test_windows_are_sized_by_what_the_one_before_held(connection, api, tiktok, settings):
+    """The first lasts TIKTOK_SYNC_WINDOW_HOURS; each next one is the last stretched or shrunk
+    towards TIKTOK_SYNC_WINDOW_ORDERS orders, by at most four times either way."""
+    settings.TIKTOK_SYNC_WINDOW_ORDERS = 50
+    objects = orders(230)  # 230 orders in four hours a month ago, nothing else
+    tiktok.orders_set(*objects)
+
+    run(connection, api)
+
+    windows = list(dict.fromkeys(searched_windows(tiktok)))  # a window's pages search alike
+    job = SyncJob.objects.get()
+    last = next(n for n, (_, lt) in enumerate(windows) if lt >= int(job.until.timestamp()))
+    backfill = windows[: last + 1]  # then the cursor's windows
+    assert backfill[0] == (int(job.since.timestamp()), int(job.since.timestamp()) + 24 * 3600)
+    assert all(a[1] == b[0] for a, b in zip(backfill, backfill[1:], strict=False))
+    for (ge, lt), (next_ge, next_lt) in zip(backfill, backfill[1:-1], strict=False):
+        held = sum(1 for obj in objects if ge <= obj["update_time"] < lt)
+        factor = min(max(50 / max(held, 1), 0.25), 4)
+        assert next_lt - next_ge == pytest.approx((lt - ge) * factor, abs=1)
+    assert len(backfill) < 10  # 90 days, mostly empty: a few searches, not one a day
 
 
 def test_a_back_fill_that_stopped_is_taken_up_where_it_stopped(connection, api, tiktok):
@@ -187,11 +207,12 @@ def test_a_crash_after_the_first_page_moves_nothing_and_the_rerun_stores_once(
     real, calls = sync_module.tiktok_orders_upsert, []
 
     def dies_after_the_first_page(**kwargs):
-        if len(calls) == 2:  # the first page's two detail batches are stored
+        if len(calls) == 1:  # the first page is stored (its two detail calls, one batch)
             raise RuntimeError("worker killed")
         calls.append(kwargs)
         return real(**kwargs)
 
+    settings.TIKTOK_SYNC_BATCH_ORDERS = 100  # a page a transaction
     monkeypatch.setattr(sync_module, "tiktok_orders_upsert", dies_after_the_first_page)
     with pytest.raises(RuntimeError):
         run(connection, api)
@@ -220,7 +241,7 @@ def test_a_crash_in_a_back_fill_leaves_the_job_at_the_window_it_was_in(
     job = sync_job_latest(connection=connection)
     first = datetime.fromtimestamp(T0 + 3600, UTC)
     assert job.state == SyncJob.State.RUNNING
-    assert first - timedelta(days=1) < job.position <= first
+    assert job.since < job.position <= first  # the windows before the order's are done
     assert 0 < job.progress < 1
     assert stored(connection).sync_cursor == job.position
 

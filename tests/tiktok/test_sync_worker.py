@@ -45,6 +45,7 @@ def test_a_worker_killed_mid_window_loses_nothing_and_doubles_nothing(
         "TIKTOK_TIMEOUT_SECONDS": "300",
         "TIKTOK_BACKFILL_DAYS": "1",
         "TIKTOK_SYNC_LOCK_SECONDS": "3",
+        "TIKTOK_SYNC_BATCH_ORDERS": "100",  # the first page is stored before the second hangs
     }
     cache.clear()
     worker = start_worker(queues=QUEUE, name="tiktok-doomed", env=env)

@@ -1,18 +1,23 @@
 """Incremental sync of a connected shop's orders: TikTok's orders updated since the cursor,
 window by window, stored through the one mapping (orders.services.tiktok_upsert).
 
-A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), its
-orders' details fetched 50 at a time and stored as they come. The shop's cursor (and a job's
-position) moves to `lt` only once every page of the window is stored, so a run that stops
-halfway (a crash, a killed worker, TikTok down) is run again from the same place: what it had
-stored is found identical and changes nothing, what it had not is stored then. Each window
-starts TIKTOK_SYNC_OVERLAP_SECONDS before the cursor, because TikTok says an order's update
-may show up outside the window asked for. docs/decisions.md "TikTok sync".
+A window is [ge, lt) of `update_time`: searched 100 a page (ascending, with page_token), the
+details fetched 50 at a time and stored TIKTOK_SYNC_BATCH_ORDERS (five pages) a transaction,
+the window's last batch being what is left; fewer, larger transactions are much of what a
+back-fill gained (docs/benchmarks.md). The shop's cursor (and a job's position) moves to `lt`
+only once every batch of the window is stored, so a run that stops halfway (a crash, a killed
+worker, TikTok down) is run again from the same place: what it had stored is found identical
+and changes nothing, what it had not is stored then.
+A run starts TIKTOK_SYNC_OVERLAP_SECONDS before the cursor, because TikTok says an order's
+update may show up outside the window asked for. Windows are sized by what they hold: the
+first lasts TIKTOK_SYNC_WINDOW_HOURS, each next one is stretched or shrunk so that it would
+have held about TIKTOK_SYNC_WINDOW_ORDERS, so a quiet back-fill is a few searches and a busy
+one never puts more than a few thousand orders behind one cursor step.
+docs/decisions.md "TikTok sync".
 """
 
 import logging
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -80,12 +85,18 @@ class SyncReport:
         }
 
 
-def sync_windows(ge: datetime, lt: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """[ge, lt) cut into windows of at most TIKTOK_SYNC_WINDOW_HOURS."""
-    step = timedelta(hours=settings.TIKTOK_SYNC_WINDOW_HOURS)
-    while ge < lt:
-        yield ge, min(ge + step, lt)
-        ge += step
+WINDOW_MIN = timedelta(minutes=1)
+WINDOW_CHANGE_MAX = 4  # a window is at most this many times longer or shorter than the last
+
+
+def window_next(length: timedelta, found: int) -> timedelta:
+    """The next window's length: the last one's, stretched or shrunk so that it would have
+    held about TIKTOK_SYNC_WINDOW_ORDERS, by at most WINDOW_CHANGE_MAX either way, never
+    shorter than WINDOW_MIN nor longer than the back-fill."""
+    factor = settings.TIKTOK_SYNC_WINDOW_ORDERS / max(found, 1)
+    factor = min(max(factor, 1 / WINDOW_CHANGE_MAX), WINDOW_CHANGE_MAX)
+    longest = timedelta(days=settings.TIKTOK_BACKFILL_DAYS)
+    return min(max(length * factor, WINDOW_MIN), longest)
 
 
 def connection_sync(
@@ -125,13 +136,12 @@ def _run(connection, client, since, report: SyncReport, lock: SyncLock) -> None:
     try:
         job = _job_for(connection, since, timezone.now())
         if job is not None:
-            for ge, lt in sync_windows(job.position, job.until):
-                _window(connection, client, ge, lt, report, lock, job)
+            _windows(connection, client, job.position, job.until, report, lock, job)
             _job_done(job)
         connection.refresh_from_db(fields=["sync_cursor"])
         overlap = timedelta(seconds=settings.TIKTOK_SYNC_OVERLAP_SECONDS)
-        for ge, lt in sync_windows(connection.sync_cursor - overlap, timezone.now()):
-            _window(connection, client, ge, lt, report, lock, None)
+        ge = connection.sync_cursor - overlap
+        _windows(connection, client, ge, timezone.now(), report, lock, None)
     except ConnectionUnusable as error:  # marked by connection_call, audited there
         report.error = str(error)
     except TikTokError as error:
@@ -164,9 +174,21 @@ def _job_done(job: SyncJob) -> None:
     job.save(update_fields=["state", "finished_at"])
 
 
-def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job) -> None:
-    """Every order updated in [ge, lt), stored; then the cursor (or the job) moves to lt."""
+def _windows(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job) -> None:
+    """[ge, lt) window by window, each sized by what the one before it held."""
+    length = timedelta(hours=settings.TIKTOK_SYNC_WINDOW_HOURS)
+    while ge < lt:
+        end = min(ge + length, lt)
+        found = _window(connection, client, ge, end, report, lock, job)
+        length = window_next(end - ge, found)
+        ge = end
+
+
+def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job) -> int:
+    """Every order updated in [ge, lt), stored; then the cursor (or the job) moves to lt.
+    Returns how many orders the window held."""
     stored = UpsertReport()
+    found, ids = 0, []
     page_token = ""
     while True:
         page = connection_call(
@@ -181,33 +203,37 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
                 page_token=token,
             ),
         )
-        ids = list(dict.fromkeys(str(order.get("id") or "") for order in page.orders))
-        for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
-            chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
-            stored.add(order_details_store(connection, client, chunk))
+        ids += dict.fromkeys(str(order.get("id") or "") for order in page.orders)
+        page_token = page.next_page_token
+        if len(ids) >= settings.TIKTOK_SYNC_BATCH_ORDERS or not page_token:
+            stored.add(order_details_store(connection, client, ids))
+            found, ids = found + len(ids), []
         report.pages += 1
         lock.keep()
-        page_token = page.next_page_token
         if not page_token:
             break
     _window_commit(connection, lt, stored, job)
     report.windows += 1
     report.orders.add(stored)
+    return found
 
 
 def order_details_store(connection, client, ids: list[str], source: str = SOURCE) -> UpsertReport:
-    """Fetch these orders' details (at most ORDER_DETAIL_MAX_IDS) and store them; `source`
-    ("sync", "webhook") says in the timeline what made the portal ask."""
+    """Fetch these orders' details (ORDER_DETAIL_MAX_IDS a call) and store them in one
+    transaction; `source` ("sync", "webhook") says in the timeline what made the portal ask."""
     ids = [order_id for order_id in ids if order_id]
-    if not ids:
+    objects = []
+    for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
+        chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
+        objects += connection_call(
+            connection=connection,
+            client=client,
+            call=lambda access, chunk=chunk: client.get_order_detail(
+                access_token=access, shop_cipher=connection.shop_cipher, order_ids=chunk
+            ),
+        )
+    if not objects:
         return UpsertReport()
-    objects = connection_call(
-        connection=connection,
-        client=client,
-        call=lambda access: client.get_order_detail(
-            access_token=access, shop_cipher=connection.shop_cipher, order_ids=ids
-        ),
-    )
     return tiktok_orders_upsert(shop=connection.shop, objects=objects, source=source)
 
 

@@ -9,6 +9,7 @@ from benchmarks.exports import benchmark_export, render_export_markdown
 from benchmarks.imports import benchmark_import, render_import_markdown
 from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
 from benchmarks.tiktok import benchmark_tiktok, render_tiktok_markdown
+from benchmarks.tiktok_webhooks import benchmark_tiktok_webhooks, render_webhooks_markdown
 from benchmarks.tracking import benchmark_tracking, render_tracking_markdown
 from demo.seed import demo_seed
 from orders.models import Order
@@ -54,6 +55,13 @@ class Command(BaseCommand):
             help="TikTok: orders the simulator holds for the back-fill.",
         )
         parser.add_argument(
+            "--tiktok-webhooks",
+            type=int,
+            default=200,
+            help="TikTok: orders moved one by one, each timed from its webhook to the list "
+            "(0: none).",
+        )
+        parser.add_argument(
             "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
         )
         parser.add_argument(
@@ -85,6 +93,7 @@ class Command(BaseCommand):
         packages,
         rows,
         tiktok_orders,
+        tiktok_webhooks,
         **options,
     ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
@@ -124,9 +133,14 @@ class Command(BaseCommand):
         if "tiktok" in chosen:
             if tiktok_orders < 1:
                 raise CommandError("--tiktok-orders must be positive.")
+            if not 0 <= tiktok_webhooks <= 1000:
+                raise CommandError("--tiktok-webhooks must be between 0 and 1000.")
             tables.append(
                 render_tiktok_markdown(benchmark_tiktok(user=person, orders=tiktok_orders))
             )
+            if tiktok_webhooks:
+                timing = benchmark_tiktok_webhooks(user=person, count=tiktok_webhooks)
+                tables.append(render_webhooks_markdown(timing))
         if "import" in chosen:
             if rows < 100:
                 raise CommandError("--rows must be at least 100.")
