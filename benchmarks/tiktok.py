@@ -10,7 +10,7 @@ from accounts.models import Shop, User
 from accounts.roles import Role
 from accounts.services import membership_grant
 from benchmarks.exports import ExportTiming, in_child
-from benchmarks.tiktok_processes import SimulatorProcess, simulated_settings
+from benchmarks.tiktok_processes import SimulatorProcess, own_queue, simulated_settings
 from demo.tiktok_connect import simulator_connect
 from demo.tiktok_simulator.accounts import DEFAULT_SHOPS
 from orders.models import Order
@@ -67,7 +67,8 @@ def _case(user: User, orders: int) -> ExportTiming:
     )  # fmt: skip
     try:
         with simulator, override_settings(**simulated_settings(simulator.base)):
-            connection = simulator_connect(shop=tiktok_target(user), user=user)
+            with own_queue():  # connecting queues the shop's first sync: nobody takes it
+                connection = simulator_connect(shop=tiktok_target(user), user=user)
             return in_child(_backfill, connection.pk, "back-fill from the simulator")
     finally:
         tiktok_target_empty()

@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import requests
-from django.conf import settings
+from celery import current_app
 from django.db import connection, connections
 
 from accounts.enqueue import registered_task
@@ -100,13 +100,33 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+QUEUE = f"benchmark-{os.getpid()}"  # the case's own: no other worker on the broker takes its tasks
+
+
+@contextmanager
+def own_queue():
+    """This process's unrouted tasks go to QUEUE for the block, and QUEUE is emptied after:
+    a task the benchmark causes (connecting queues the shop's first sync) is taken by the
+    case's own worker or by none, never by another worker on the same broker."""
+    conf = current_app.conf
+    before, conf.task_default_queue = conf.task_default_queue, QUEUE
+    try:
+        yield
+    finally:
+        conf.task_default_queue = before
+        with current_app.connection_for_write() as broker:
+            broker.default_channel.queue_purge(QUEUE)
+
+
 def portal_env(simulator: str) -> dict:
-    """The environment of a portal process on this database, talking to `simulator`."""
+    """The environment of a portal process on this database, talking to `simulator`, its
+    unrouted tasks sent to (and taken from) QUEUE."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "DJANGO_DEBUG": "false",  # as production runs
         "DATABASE_URL": database_url(),
+        "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
         **simulated_settings(simulator),
     }
 
@@ -141,10 +161,10 @@ def web_command(port: int) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    """One worker process on the default queue, where the TikTok tasks go."""
+    """One worker process on QUEUE, where the server sends the TikTok tasks."""
     return [
         sys.executable, "-m", "celery", "-A", "sellercenter", "worker", "--pool", "solo",
-        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "INFO",  # tasks in the log
+        "--queues", QUEUE, "--loglevel", "INFO",  # the tasks it ran, in the log
         "--without-mingle", "--without-gossip", "--hostname", f"bench-{os.getpid()}@%h",
     ]  # fmt: skip
 
@@ -155,13 +175,12 @@ def _warm(url: str, webhook: str) -> bool:
 
 
 def wait_ready(server: subprocess.Popen, url: str, webhook: str, worker: subprocess.Popen):
-    """Until the server answers `url` and `webhook`, and the worker a ping through the broker
-    (which it takes after whatever was queued before it)."""
+    """Until the server answers `url` and `webhook`, and the worker a ping through the broker."""
     ping = registered_task("sellercenter.tasks.ping")
     deadline = time.monotonic() + 120
     for name, process, check in (
         ("web server", server, lambda: _warm(url, webhook)),
-        ("worker", worker, lambda: ping.apply_async(expires=10).get(timeout=3) == "pong"),
+        ("worker", worker, lambda: ping.apply_async(expires=10, queue=QUEUE).get(timeout=3)),
     ):
         while True:
             if process.poll() is not None:

@@ -25,6 +25,7 @@ from benchmarks.tiktok_processes import (
     LOG,
     SimulatorProcess,
     free_port,
+    own_queue,
     portal_env,
     running,
     simulated_settings,
@@ -116,7 +117,8 @@ def benchmark_tiktok_webhooks(*, user: User, count: int) -> WebhookTiming:
                 hook = f"{portal}/webhooks/tiktok/"
                 wait_ready(web, portal + reverse("accounts:login"), hook, worker)
                 shop = tiktok_target(user)
-                simulator_connect(shop=shop, user=user)
+                with own_queue():  # the shop's first sync, queued on connecting: this worker's
+                    simulator_connect(shop=shop, user=user)
                 ids = simulator.control("orders", shop=0, count=count)["order_ids"]
                 _stored(shop, ids, timeout=60 + count)
                 return _moves(simulator, _signed_in(user), portal, ids)

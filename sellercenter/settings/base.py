@@ -234,7 +234,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Where tasks without a route go; a benchmark's web server and worker share one of their own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {
     "exports.tasks.*": {"queue": "exports"},
     "orders.tasks.tracking_*": {"queue": "tracking"},
