@@ -115,7 +115,9 @@ def serve() -> int:
         # The demo's tracking provider: parcels given a tracking number on an order page
         # advance about a simulated hour every six seconds.
         "carrier": [str(PYTHON), "manage.py", "carrier_simulator", "--speed", "600"],
-        # The demo's TikTok Shop: new orders every few seconds, each stage ten times faster.
+        # The demo's TikTok Shop: a new order every few seconds, each stage ten times faster.
+        # At ×600, 30 orders a simulated hour (the simulator's default) would be five a second
+        # and their webhooks more than the embedded queue's worker drains, so fewer.
         "tiktok": [
             str(PYTHON),
             "manage.py",
@@ -124,6 +126,8 @@ def serve() -> int:
             TIKTOK_SIMULATOR_PORT,
             "--speed",
             "600",
+            "--orders-per-hour",
+            "1.5",
             "--redirect-url",
             f"http://127.0.0.1:{port}/tiktok/callback/",
             "--webhook-url",
