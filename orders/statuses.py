@@ -131,6 +131,54 @@ class EventKind(models.TextChoices):
     REFUSED = "refused", "Refused by TikTok"  # an action TikTok did not accept, undone here
 
 
+class RequestKind(models.TextChoices):
+    """A buyer's (or TikTok's) after-sale request on an order: before shipping a cancellation
+    (`cancel_id`), after it a return or refund (`return_id`)."""
+
+    CANCELLATION = "cancellation", "Cancellation"
+    RETURN = "return", "Return or refund"
+
+
+class RequestType(models.TextChoices):
+    """`cancel_type` and `return_type` (tiktok-api.md §4.2); an unknown one is kept as sent."""
+
+    CANCEL = "CANCEL", "Cancellation"
+    BUYER_CANCEL = "BUYER_CANCEL", "Cancellation asked by the buyer"
+    REFUND = "REFUND", "Refund only (buyer keeps the item)"
+    RETURN_AND_REFUND = "RETURN_AND_REFUND", "Return and refund"
+    REPLACEMENT = "REPLACEMENT", "Replacement"
+
+
+class RequestStatus(models.TextChoices):
+    """`cancel_status` and `return_status`, TikTok's wire values (tiktok-api.md §4.2). Both
+    spellings of a withdrawn cancellation are TikTok's (its docs disagree)."""
+
+    CANCELLATION_REQUEST_PENDING = "CANCELLATION_REQUEST_PENDING", "Cancellation requested"
+    CANCELLATION_REQUEST_SUCCESS = "CANCELLATION_REQUEST_SUCCESS", "Cancellation approved"
+    CANCELLATION_REQUEST_CANCEL = "CANCELLATION_REQUEST_CANCEL", "Cancellation withdrawn"
+    CANCELLATION_REQUEST_CANCELLED = "CANCELLATION_REQUEST_CANCELLED", "Cancellation withdrawn"
+    CANCELLATION_REQUEST_COMPLETE = "CANCELLATION_REQUEST_COMPLETE", "Cancelled and refunded"
+    RETURN_OR_REFUND_REQUEST_PENDING = (
+        "RETURN_OR_REFUND_REQUEST_PENDING",
+        "Return or refund requested",
+    )
+    REFUND_OR_RETURN_REQUEST_REJECT = "REFUND_OR_RETURN_REQUEST_REJECT", "Request rejected"
+    AWAITING_BUYER_SHIP = "AWAITING_BUYER_SHIP", "Waiting for the buyer to send it back"
+    BUYER_SHIPPED_ITEM = "BUYER_SHIPPED_ITEM", "Buyer sent the item back"
+    REJECT_RECEIVE_PACKAGE = "REJECT_RECEIVE_PACKAGE", "Returned item rejected"
+    RETURN_OR_REFUND_REQUEST_SUCCESS = "RETURN_OR_REFUND_REQUEST_SUCCESS", "Refund approved"
+    RETURN_OR_REFUND_REQUEST_CANCEL = "RETURN_OR_REFUND_REQUEST_CANCEL", "Request withdrawn"
+    RETURN_OR_REFUND_REQUEST_COMPLETE = "RETURN_OR_REFUND_REQUEST_COMPLETE", "Refunded"
+    REPLACEMENT_REQUEST_PENDING = "REPLACEMENT_REQUEST_PENDING", "Replacement requested"
+    REPLACEMENT_REQUEST_REJECT = "REPLACEMENT_REQUEST_REJECT", "Replacement rejected"
+    REPLACEMENT_REQUEST_REFUND_SUCCESS = (
+        "REPLACEMENT_REQUEST_REFUND_SUCCESS",
+        "Refunded instead of replaced",
+    )
+    REPLACEMENT_REQUEST_CANCEL = "REPLACEMENT_REQUEST_CANCEL", "Replacement withdrawn"
+    REPLACEMENT_REQUEST_COMPLETE = "REPLACEMENT_REQUEST_COMPLETE", "Replaced"
+
+
 class RefundStatus(models.TextChoices):
     REQUESTED = "REQUESTED", "Requested"
     APPROVED = "APPROVED", "Approved"
@@ -178,6 +226,9 @@ VOCABULARIES: dict[str, type[models.TextChoices]] = {
     "package": PackageStatus,
     "tracking": TrackingStatus,
     "refund": RefundStatus,
+    "request_kind": RequestKind,
+    "request_type": RequestType,
+    "request_status": RequestStatus,
     "event": EventKind,
     "actor": ActorType,
     "cancel_by": CancelInitiator,

@@ -181,6 +181,12 @@ class TikTokAction(models.Model):
 
     class Kind(models.TextChoices):
         SHIP = "ship", "Ship with a tracking number"
+        ARRANGE = "arrange", "Arrange TikTok shipping"
+        CANCEL = "cancel", "Cancel the order"
+        APPROVE_CANCEL = "approve_cancel", "Approve a cancellation request"
+        REJECT_CANCEL = "reject_cancel", "Reject a cancellation request"
+        APPROVE_RETURN = "approve_return", "Approve a return or refund request"
+        REJECT_RETURN = "reject_return", "Reject a return or refund request"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

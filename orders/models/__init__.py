@@ -15,11 +15,13 @@ from orders.models.fields import (
 from orders.models.order import Order
 from orders.models.parts import OrderLine, Package
 from orders.models.refunds import Refund, RefundLine
+from orders.models.requests import BuyerRequest
 from orders.models.saved_views import SavedView
 
 __all__ = [
     "BILLING_ADDRESS_FIELDS",
     "BILLING_COMPARED",
+    "BuyerRequest",
     "LATER_TIMES",
     "PAYMENT_FIELDS",
     "RECIPIENT_FIELDS",
