@@ -87,7 +87,16 @@ def request_cards_with_platform(order: Order, cards: list, *, can_answer: bool) 
     """The card's requests with the platform's word on each answer and, for a person who may
     answer, the platform's reasons to reject each open one (or why they cannot be had)."""
     platform = platform_for(order)
-    if platform is None or not cards:
+    if not cards:
+        return cards
+    if platform is None:  # a shop disconnected since: its requests are answered on TikTok
+        for card in cards:
+            if card.answerable:
+                card.answerable = False
+                card.closed_reason = (
+                    "This shop is not connected to TikTok now: answer the request in TikTok "
+                    "Seller Center."
+                )
         return cards
     notices = platform.request_notices(order)
     for card in cards:

@@ -11,6 +11,7 @@ from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
 from tiktok.services.outbox import action_create
+from tiktok.services.request_platform import RequestAnswers
 from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
@@ -35,8 +36,9 @@ def _providers_key(connection: TikTokConnection, delivery_option_id: str) -> str
     return f"tiktok:providers:{connection.pk}:{delivery_option_id}"
 
 
-class TikTokPlatform:
+class TikTokPlatform(RequestAnswers):
     name = "TikTok"
+    connection_of = staticmethod(lambda order: _connection(order))
 
     def connected(self, order) -> bool:
         return _connection(order) is not None
