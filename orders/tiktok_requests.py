@@ -1,5 +1,5 @@
-"""TikTok's cancellation and return objects (Search Cancellations, Search Returns; tiktok-api.md
-§4.3, §4.6) read into a BuyerRequest's values: the one mapping, for the sync, the webhooks and
+"""TikTok's cancellation and return objects (Search Cancellations, Search Returns)
+read into a BuyerRequest's values: the one mapping, for the sync, the webhooks and
 the re-read after an answer alike.
 
 A status, type or seller action TikTok added since is kept as sent (the page says it in words

@@ -1,5 +1,5 @@
 """TikTok's cancellation and return objects as Search Cancellations and Search Returns answer
-them (tiktok-api.md §4.3, §4.6; the shapes of TikTok's samples), for the mapping's tests."""
+them (the shapes of TikTok's samples), for the mapping's tests."""
 
 import time
 

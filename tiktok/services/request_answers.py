@@ -1,5 +1,5 @@
 """The seller's answer to a buyer's request, sent by the outbox: Approve/Reject Cancellation,
-Approve/Reject Return (tiktok-api.md §4.4, §4.7), what the attempt settles, and the request
+Approve/Reject Return, what the attempt settles, and the request
 read back afterwards so that the page shows TikTok's own state.
 
 The outbox row's id is TikTok's `idempotency_key`, the same on every attempt. An attempt after
