@@ -4,6 +4,7 @@ buyer asks to cancel, for a refund or a return), and read into the portal as a w
 
 import heapq
 import json
+from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from demo.tiktok_simulator.lifecycle import step_apply
@@ -16,7 +17,7 @@ from tiktok.services.request_sync import requests_fetch
 
 def sim_control(world, path: str, **query) -> dict:
     """POST one of the simulator's own endpoints; its `data`."""
-    url = f"{world.url}{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
+    url = f"{world.url}{path}?{urlencode(query)}"
     with urlopen(Request(url, method="POST", data=b""), timeout=5) as answer:  # noqa: S310
         envelope = json.loads(answer.read())
     assert envelope["code"] == 0, envelope

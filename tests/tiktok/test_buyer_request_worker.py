@@ -3,6 +3,7 @@ simulated TikTok: each kind of answer reaches TikTok once after the commit, and 
 reads the request back so the portal holds TikTok's state."""
 
 import time
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -37,6 +38,8 @@ def test_a_worker_sends_each_answer_and_reads_the_request_back(
     require(bool(settings.REDIS_URL), "Redis (REDIS_URL), the workers' broker")
     settings.TIKTOK_ACTION_QUEUE = QUEUE
     cache.clear()
+    shop.refund_limit = Decimal("1000.00")  # customer service answers alone
+    shop.save(update_fields=["refund_limit"])
     connection = world.connect(shop, US)
     asked = {
         "approve_cancel": cancellation_asked(world, connection),
