@@ -30,6 +30,9 @@ from orders.statuses import (
 )
 
 ALREADY = "Someone answered this request a moment ago: the page now shows that answer."
+NOT_CONNECTED = (
+    "This shop is not connected to TikTok any more: answer the request in TikTok Seller Center."
+)
 
 
 def _needs_approval(order: Order, request: BuyerRequest, actor, approve: bool) -> bool:
@@ -69,12 +72,8 @@ def buyer_request_answer(
         raise RequestAnswerRefused(refusal)
     if not approve and not reject_reason:
         raise RequestAnswerRefused("Choose one of TikTok's reasons for rejecting the request.")
-    platform = platform_for(order)
-    if platform is None:
-        raise RequestAnswerRefused(
-            "This shop is not connected to TikTok any more: answer the request in TikTok "
-            "Seller Center."
-        )
+    if platform_for(order) is None:
+        raise RequestAnswerRefused(NOT_CONNECTED)
     payload = {
         "request": request.kind,
         "request_id": request.request_id,
@@ -82,13 +81,28 @@ def buyer_request_answer(
     }
     if _needs_approval(order, request, actor, approve):
         return _approval_wait(order, request, actor, payload)
+    answer = _send(order, request, actor, approve, reject_reason, comment)
+    if not approve:
+        payload |= {"reject_reason_text": reject_reason_text or reject_reason, "comment": comment}
+    person_event_record(
+        order=order, actor=actor, kind=EventKind.REQUEST, payload={"answer": answer, **payload}
+    )
+    return answer
+
+
+def _send(order, request: BuyerRequest, actor, approve: bool, reason="", comment="") -> str:
+    """The answer handed to the marketplace (its outbox row, in this transaction) and marked
+    on the request; the answer."""
+    platform = platform_for(order)
+    if platform is None:
+        raise RequestAnswerRefused(NOT_CONNECTED)
     try:
         with transaction.atomic():
             platform.request_answer_record(
                 order=order,
                 buyer_request=request,
                 approve=approve,
-                reject_reason=reject_reason,
+                reject_reason=reason,
                 comment=comment[:500],
                 actor=actor,
             )
@@ -98,11 +112,6 @@ def buyer_request_answer(
         raise RequestAnswerRefused(str(error)) from None
     answer = RequestAnswer.APPROVE if approve else RequestAnswer.REJECT
     _answered(request, answer)
-    if not approve:
-        payload |= {"reject_reason_text": reject_reason_text or reject_reason, "comment": comment}
-    person_event_record(
-        order=order, actor=actor, kind=EventKind.REQUEST, payload={"answer": answer, **payload}
-    )
     return answer
 
 
@@ -143,24 +152,7 @@ def linked_refund_decide(*, order: Order, refund: Refund, actor, approve: bool) 
         refusal = request_open_refusal(request, timezone.now())
         if refusal:
             raise RequestAnswerRefused(f"{refusal} Reject this refund instead.")
-        platform = platform_for(order)
-        if platform is None:
-            raise RequestAnswerRefused("This shop is not connected to TikTok any more.")
-        try:
-            with transaction.atomic():
-                platform.request_answer_record(
-                    order=order,
-                    buyer_request=request,
-                    approve=True,
-                    reject_reason="",
-                    comment="",
-                    actor=actor,
-                )
-        except IntegrityError:
-            raise RequestAnswerRefused(ALREADY) from None
-        except PlatformUnavailable as error:
-            raise RequestAnswerRefused(str(error)) from None
-        _answered(request, RequestAnswer.APPROVE)
+        _send(order, request, actor, True)
         return
     request.answer = ""
     request.awaits_seller = not request_open_refusal(request, timezone.now())

@@ -2,29 +2,21 @@
 TikTok Shop, and sees TikTok's answer on the order page and in the timeline."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.browser.conftest import HOME, screenshot, sign_in
-from tests.tiktok.outbox_world import US, World
+from tests.browser.test_tiktok_ship_journey import world  # noqa: F401, F811 - its simulator
+from tests.tiktok.outbox_world import US
 from tests.tiktok.request_world import return_asked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(settings):
-    made = World(settings)
-    cache.clear()
-    yield made
-    made.stop()
 
 
 def test_customer_service_approves_a_return_request_and_sees_tikToks_answer(
     page,
     shop,
     cs_agent,
-    world,
+    world,  # noqa: F811 - the fixture imported above
     eager,  # the outbox's task runs in the request's commit, as a worker would at once
 ):
     connection = world.connect(shop, US)

@@ -60,3 +60,12 @@ def return_asked(world, connection, kind: str = "REFUND", number: int = US, reas
         world, "/simulator/returns", order_id=sim_order.id, type=kind, reason=reason
     )
     return sim_order, order, read_in(connection, "return", asked["return_id"])
+
+
+def tiktok_reasons(connection, request) -> list:
+    """TikTok's reasons to reject this request, as the client reads them."""
+    return TikTokClient.from_settings().get_reject_reasons(
+        access_token=connection.access_token,
+        shop_cipher=connection.shop_cipher,
+        return_or_cancel_id=request.request_id,
+    )

@@ -4,18 +4,21 @@ and in the timeline, a refusal rolls the local change back to TikTok's state, no
 sent twice, and approvals above the shop's refund limit wait for an administrator."""
 
 import html
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 
+from orders.exceptions import RequestAnswerRefused
 from orders.models import BuyerRequest, OrderEvent, Refund
 from orders.services.buyer_requests import buyer_request_answer
 from orders.statuses import EventKind, RefundStatus
 from tests.tiktok.outbox_world import US
-from tests.tiktok.request_world import cancellation_asked, read_in, return_asked
+from tests.tiktok.request_world import cancellation_asked, read_in, return_asked, tiktok_reasons
 from tiktok.client import TikTokClient
 from tiktok.models import TikTokAction
 from tiktok.services.actions import action_send_now
@@ -78,11 +81,7 @@ def test_a_rejection_takes_one_of_tiktoks_reasons_and_a_comment(
     connection = world.connect(shop, US)
     sim_order, order, request = return_asked(world, connection, "REFUND")
     client.force_login(cs_agent)
-    reasons = TikTokClient.from_settings().get_reject_reasons(
-        access_token=connection.access_token,
-        shop_cipher=connection.shop_cipher,
-        return_or_cancel_id=request.request_id,
-    )
+    reasons = tiktok_reasons(connection, request)
     shown = page(client, order)
     assert reasons and all(reason.text in shown for reason in reasons)
 
@@ -146,11 +145,7 @@ def test_tiktok_already_handled_the_request_the_answer_is_rolled_back_visibly(
     connection = world.connect(shop, US)
     sim_order, order, request = cancellation_asked(world, connection)
     client.force_login(cs_agent)
-    reason = TikTokClient.from_settings().get_reject_reasons(
-        access_token=connection.access_token,
-        shop_cipher=connection.shop_cipher,
-        return_or_cancel_id=request.request_id,
-    )[0]
+    reason = tiktok_reasons(connection, request)[0]
     page(client, order)  # the reasons, cached as the person saw them
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -267,13 +262,20 @@ def test_the_retry_after_a_lost_answer_reads_the_request_and_sends_nothing_again
     assert action.response_message == "TikTok already moved the request on"
 
 
-def test_above_the_refund_limit_an_administrator_approves_then_tiktok_is_told(
-    client, cs_agent, admin, shop, world, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def limited(shop, world):
+    """(connection, simulated order, order, request): a refund request above the shop's
+    refund limit of 1.00."""
     shop.refund_limit = Decimal("1.00")
     shop.save(update_fields=["refund_limit"])
     connection = world.connect(shop, US)
-    sim_order, order, request = return_asked(world, connection, "REFUND")
+    return (connection, *return_asked(world, connection, "REFUND"))
+
+
+def test_above_the_refund_limit_an_administrator_approves_then_tiktok_is_told(
+    client, cs_agent, admin, world, limited, django_capture_on_commit_callbacks
+):
+    connection, sim_order, order, request = limited
     client.force_login(cs_agent)
     assert "approving asks a shop administrator first" in page(client, order)
 
@@ -311,12 +313,9 @@ def test_above_the_refund_limit_an_administrator_approves_then_tiktok_is_told(
 
 
 def test_an_administrator_rejecting_the_waiting_refund_sends_nothing(
-    client, cs_agent, admin, shop, world, django_capture_on_commit_callbacks
+    client, cs_agent, admin, limited, django_capture_on_commit_callbacks
 ):
-    shop.refund_limit = Decimal("1.00")
-    shop.save(update_fields=["refund_limit"])
-    connection = world.connect(shop, US)
-    sim_order, order, request = return_asked(world, connection, "REFUND")
+    _, sim_order, order, request = limited
     with django_capture_on_commit_callbacks(execute=True):
         buyer_request_answer(buyer_request=request, actor=cs_agent, approve=True)
     refund = Refund.objects.get(buyer_request=request)
@@ -371,3 +370,38 @@ def test_events_say_tiktoks_answer_in_words(shop, world):
     _, order, _ = cancellation_asked(world, connection)
     entry = OrderEvent.objects.filter(order=order, kind=EventKind.REQUEST).first()
     assert entry.actor_type == "tiktok" and entry.payload["source"] == "webhook"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_at_the_same_moment_send_one_answer(postgres, shop, cs_agent, admin, world):
+    """Each in their own transaction and connection: the order's row lock makes the second
+    wait, then find the first one's answer."""
+    connection = world.connect(shop, US)
+    _, order, request = cancellation_asked(world, connection)
+    start, outcomes = threading.Barrier(2), []
+
+    def act(user, approve: bool):
+        try:
+            start.wait()
+            buyer_request_answer(
+                buyer_request=request, actor=user, approve=approve, reject_reason="changed"
+            )
+            outcomes.append("answered")
+        except RequestAnswerRefused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=(cs_agent, True)),
+        threading.Thread(target=act, args=(admin, False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == sorted(
+        ["answered", "Someone answered this request a moment ago: the page now shows that answer."]
+    )
+    assert TikTokAction.objects.filter(order=order).count() == 1

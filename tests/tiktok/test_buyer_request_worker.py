@@ -13,8 +13,7 @@ from orders.services.buyer_requests import buyer_request_answer
 from tests.celery_worker import start_worker, stop_worker, wait_until_ready
 from tests.conftest import require
 from tests.tiktok.outbox_world import US
-from tests.tiktok.request_world import cancellation_asked, return_asked
-from tiktok.client import TikTokClient
+from tests.tiktok.request_world import cancellation_asked, return_asked, tiktok_reasons
 from tiktok.models import TikTokAction
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -54,15 +53,7 @@ def test_a_worker_sends_each_answer_and_reads_the_request_back(
             approve = kind.startswith("approve")
             reason = ""
             if not approve:
-                reason = (
-                    TikTokClient.from_settings()
-                    .get_reject_reasons(
-                        access_token=connection.access_token,
-                        shop_cipher=connection.shop_cipher,
-                        return_or_cancel_id=request.request_id,
-                    )[0]
-                    .name
-                )
+                reason = tiktok_reasons(connection, request)[0].name
             with transaction.atomic():
                 buyer_request_answer(
                     buyer_request=request, actor=cs_agent, approve=approve, reject_reason=reason

@@ -4,15 +4,12 @@ what the order page says about it. Registered by TikTokConfig.ready."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import formats
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
-from tiktok.client import TikTokClient
-from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
 from tiktok.services.outbox import action_create
+from tiktok.services.platform_words import tiktok_ask, tiktok_told, waiting_notice
 from tiktok.services.request_platform import RequestAnswers
-from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
 MEMO = "_tiktok_connection"
@@ -107,30 +104,17 @@ class TikTokPlatform(RequestAnswers):
 
 
 def _providers_fetch(connection: TikTokConnection, order):
-    client = TikTokClient.from_settings()
-    try:
-        return connection_call(
-            connection=connection,
-            client=client,
-            call=lambda access: client.get_shipping_providers(
-                access_token=access,
-                shop_cipher=connection.shop_cipher,
-                delivery_option_id=order.delivery_option_id,
-            ),
-        )
-    except Unavailable:
-        raise PlatformUnavailable(
-            "TikTok did not answer when asked for its carriers: reload the page in a minute."
-        ) from None
-    except ApiError as error:
-        words = PROVIDER_REFUSALS.get(error.code or 0)
-        raise PlatformUnavailable(
-            words or f"TikTok would not list carriers for this order: “{error.message}”."
-        ) from None
-    except TikTokError as error:
-        raise PlatformUnavailable(
-            f"TikTok could not be asked for its carriers ({error})."
-        ) from None
+    return tiktok_ask(
+        connection,
+        lambda client, access: client.get_shipping_providers(
+            access_token=access,
+            shop_cipher=connection.shop_cipher,
+            delivery_option_id=order.delivery_option_id,
+        ),
+        what="its carriers",
+        listed="carriers for this order",
+        refusals=PROVIDER_REFUSALS,
+    )
 
 
 def action_notice(action: TikTokAction, zone) -> PlatformNotice:
@@ -141,18 +125,11 @@ def action_notice(action: TikTokAction, zone) -> PlatformNotice:
     if state == TikTokAction.State.DONE:
         return PlatformNotice(f"TikTok accepted the shipment of {parcel}.", "success")
     if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        reason = action.response_message
-        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
         return PlatformNotice(
-            f"{parcel} was taken off the order: TikTok did not take it{told}. "
+            f"{parcel} was taken off the order: TikTok did not take it{tiktok_told(action)}. "
             "The timeline says why; add the parcel again once that is fixed.",
             "error",
         )
     if state == TikTokAction.State.PENDING and action.attempts:
-        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        return PlatformNotice(
-            f"TikTok did not answer yet about {parcel} ({action.last_error or 'no answer'}); "
-            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
-            "warning",
-        )
+        return waiting_notice(action, zone, parcel)
     return PlatformNotice(f"Sending {parcel} to TikTok…", "info")

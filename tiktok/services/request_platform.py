@@ -5,17 +5,14 @@ the order page says of the last answer to each request."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import formats
 
 from orders.platform import PlatformNotice, PlatformUnavailable, RejectChoice
 from orders.statuses import RequestKind
 from tiktok.after_sales_rules import return_decisions
-from tiktok.client import TikTokClient
-from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction
 from tiktok.services.outbox import action_create
+from tiktok.services.platform_words import tiktok_ask, tiktok_told, waiting_notice
 from tiktok.services.request_answers import KINDS
-from tiktok.services.tokens import connection_call
 
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
 ANSWER_WORDS = {
@@ -98,28 +95,16 @@ class RequestAnswers:
 
 
 def _reasons_fetch(connection, buyer_request):
-    client = TikTokClient.from_settings()
-    try:
-        return connection_call(
-            connection=connection,
-            client=client,
-            call=lambda access: client.get_reject_reasons(
-                access_token=access,
-                shop_cipher=connection.shop_cipher,
-                return_or_cancel_id=buyer_request.request_id,
-            ),
-        )
-    except Unavailable:
-        raise PlatformUnavailable(
-            "TikTok did not answer when asked for its reasons to reject: reload the page in a "
-            "minute to reject the request."
-        ) from None
-    except ApiError as error:
-        raise PlatformUnavailable(
-            f"TikTok would not list reasons to reject this request: “{error.message}”."
-        ) from None
-    except TikTokError as error:
-        raise PlatformUnavailable(f"TikTok could not be asked for its reasons ({error}).") from None
+    return tiktok_ask(
+        connection,
+        lambda client, access: client.get_reject_reasons(
+            access_token=access,
+            shop_cipher=connection.shop_cipher,
+            return_or_cancel_id=buyer_request.request_id,
+        ),
+        what="its reasons to reject a request",
+        listed="reasons to reject this request",
+    )
 
 
 def answer_notice(action: TikTokAction, zone) -> PlatformNotice:
@@ -129,18 +114,11 @@ def answer_notice(action: TikTokAction, zone) -> PlatformNotice:
     if state == TikTokAction.State.DONE:
         return PlatformNotice(f"TikTok accepted the {answer}.", "success")
     if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        reason = action.response_message
-        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
         return PlatformNotice(
-            f"TikTok did not take the {answer}{told}. The request shows what TikTok says of it "
-            "now, and the timeline records the answer.",
+            f"TikTok did not take the {answer}{tiktok_told(action)}. The request shows what "
+            "TikTok says of it now, and the timeline records the answer.",
             "error",
         )
     if state == TikTokAction.State.PENDING and action.attempts:
-        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        return PlatformNotice(
-            f"TikTok did not answer yet about the {answer} ({action.last_error or 'no answer'}); "
-            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
-            "warning",
-        )
+        return waiting_notice(action, zone, f"the {answer}")
     return PlatformNotice(f"Sending the {answer} to TikTok…", "info")
