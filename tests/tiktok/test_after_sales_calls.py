@@ -1,120 +1,21 @@
-"""The client's after-sales calls against the simulated TikTok Shop (served in a thread, its
-clock moved by hand): buyers' cancellation and return requests wait for the seller's answer,
-TikTok's rules refuse what does not fit, an idempotency key replays the first answer, TikTok
-decides when the deadline passes, and each change is notified."""
+"""The client's after-sales calls against the simulated TikTok Shop: a buyer's cancellation
+request waits for the seller's answer, TikTok's rules refuse what does not fit, an
+idempotency key replays the first answer, TikTok decides at the deadline, the seller's own
+Cancel Order, the searches, and the gateway's checks, faults and malformed answers."""
 
-import json
+from datetime import UTC, datetime
 
 import pytest
 
 from demo.tiktok_simulator import after_sales_state as state
-from demo.tiktok_simulator.lifecycle import provider_id, step_apply
-from tests.demo.tiktok_helpers import KEY, SECRET, simulators
+from demo.tiktok_simulator.lifecycle import provider_id
+from tests.demo.tiktok_helpers import KEY
+from tests.tiktok.after_sales_world import AGREED, OUT_OF_STOCK, PACKED, refused
 from tests.tiktok.fake_tiktok import ACCESS_TOKEN, SHOP, ok
-from tests.tiktok.outbox_world import SHOPS, order_awaiting_shipment
 from tiktok.after_sales_calls import CANCEL_ORDER, REJECT_REASONS, RETURN_SEARCH, RejectReason
-from tiktok.after_sales_rules import (
-    ALREADY_DECIDED,
-    refusal_words,
-    return_decisions,
-    seller_cancel_reasons,
-)
+from tiktok.after_sales_rules import ALREADY_DECIDED, refusal_words, seller_cancel_reasons
 from tiktok.client import TikTokClient
-from tiktok.exceptions import ApiError, BadResponse, BadSignature, Unavailable
-
-PACKED = "seller_reject_apply_product_has_been_packed"
-OUT_OF_STOCK = "seller_cancel_reason_out_of_stock"
-AGREED = "seller_reject_apply_you_have_reached_an_agreement_with_the_buyer"
-DAMAGED = "seller_reject_receive_returned_item_damaged"
-
-
-class Shop:
-    """The simulator, a client of it with a token for the US shop, and what it notified."""
-
-    def __init__(self, sim, api, clock):
-        self.sim, self.api, self.clock, self.world = sim, api, clock, sim.world
-        self.notes: list[dict] = []
-        self.world.notify = self.notes.append
-        self.client = TikTokClient(
-            app_key=KEY,
-            app_secret=SECRET,
-            api_host=api.base,
-            auth_host=api.base,
-            timeout=3,
-            max_retries=2,
-            backoff=0,
-            sleep=lambda seconds: None,
-            clock=clock,
-        )
-        grant = self.client.get_access_token(auth_code=sim.accounts.code_issue(clock()))
-        self.auth = {"access_token": grant.access_token, "shop_cipher": SHOPS[0].cipher}
-
-    def control(self, path: str, **query) -> dict:
-        status, _, body = self.api.raw("POST", path, query)
-        answer = json.loads(body)
-        assert status == 200, answer
-        return answer["data"]
-
-    def cancellation(self, order) -> dict:
-        page = self.client.search_cancellations(**self.auth, order_ids=[order.id])
-        return page.objects[-1]
-
-    def return_of(self, order) -> dict:
-        return self.client.search_returns(**self.auth, order_ids=[order.id]).objects[-1]
-
-    def detail(self, order) -> dict:
-        return self.client.get_order_detail(**self.auth, order_ids=[order.id])[0]
-
-    def awaiting(self, number: int = 0):
-        """A new order awaiting shipment (its creation's notification forgotten)."""
-        order = order_awaiting_shipment(self.world, number)
-        self.notes.clear()
-        return order
-
-    def delivered(self):
-        order = delivered(self.world)
-        self.notes.clear()
-        return order
-
-    def types(self) -> list[tuple[int, str]]:
-        """(type, status) of each notification so far, and forget them."""
-        seen = [
-            (
-                note["type"],
-                note["data"].get("cancel_status")
-                or note["data"].get("return_status")
-                or note["data"].get("order_status"),
-            )
-            for note in self.notes
-        ]
-        self.notes.clear()
-        return seen
-
-
-@pytest.fixture
-def tt():
-    make, stop = simulators()
-    sim, api, clock = make(shops=SHOPS, speed=60)
-    yield Shop(sim, api, clock)
-    stop()
-
-
-def delivered(world):
-    """A new simulated order of the US shop, shipped and delivered now, with no future."""
-    order = order_awaiting_shipment(world, 0)
-    with world.lock:
-        now = int(world.clock())
-        for step in ("arrange", "collect", "deliver"):
-            step_apply(order, now, step, None, order.pace)
-        order.plan, order.cached = [], None
-    return order
-
-
-def refused(call, **arguments) -> int:
-    with pytest.raises(ApiError) as caught:
-        call(**arguments)
-    return caught.value.code
-
+from tiktok.exceptions import BadResponse, BadSignature, RateLimited, Unavailable
 
 # --- Cancellation requests ----------------------------------------------------------------
 
@@ -287,137 +188,54 @@ def test_after_a_rejected_request_the_seller_may_still_cancel_with_a_new_record(
     assert records.total_count == 2 and records.next_page_token == ""
 
 
-# --- Returns --------------------------------------------------------------------------------
+# --- Searches -----------------------------------------------------------------------------
 
 
-def test_a_refund_request_is_answered_with_the_decision_of_its_stage(tt):
-    order = tt.delivered()
-    made = tt.control("/simulator/returns", order_id=order.id, type="REFUND")
-    record = tt.return_of(order)
-    assert record["return_id"] == made["return_id"] and record["return_type"] == "REFUND"
-    assert record["seller_next_action_response"] == [
-        {"action": "SELLER_RESPOND_REFUND", "deadline": made["deadline"]}
-    ]
-    assert record["return_line_items"][0]["order_line_item_id"] == order.data["line_items"][0]["id"]
-    assert tt.types() == [(12, "RETURN_OR_REFUND_REQUEST_PENDING")]
-    stage = return_decisions(record["return_status"], record["return_type"])
-    assert stage.approve == ("APPROVE_REFUND",)
-
-    approve = tt.client.approve_return
-    return_id = made["return_id"]
-    wrong = refused(
-        approve, **tt.auth, return_id=return_id, decision="APPROVE_RETURN", idempotency_key="w"
-    )
-    assert wrong == 25020003
-    approve(**tt.auth, return_id=return_id, decision="APPROVE_REFUND", idempotency_key="ok")
-    assert tt.return_of(order)["return_status"] == "RETURN_OR_REFUND_REQUEST_SUCCESS"
-    assert tt.types() == [(12, "RETURN_OR_REFUND_REQUEST_SUCCESS")]
-    approve(**tt.auth, return_id=return_id, decision="APPROVE_REFUND", idempotency_key="ok")
-    assert tt.types() == []  # replayed
-    tt.clock.advance(2 * 86400 / 60 + 1)
-    assert tt.return_of(order)["return_status"] == "RETURN_OR_REFUND_REQUEST_COMPLETE"
-    assert tt.types() == [(12, "RETURN_OR_REFUND_REQUEST_COMPLETE")]
-    assert (
-        refused(
-            approve, **tt.auth, return_id=return_id, decision="APPROVE_REFUND", idempotency_key="n"
-        )
-        == 25011012
-    )
-
-
-def test_a_return_goes_back_to_the_seller_who_checks_the_item(tt):
-    order = tt.delivered()
-    return_id = tt.control("/simulator/returns", order_id=order.id, type="RETURN_AND_REFUND")[
-        "return_id"
-    ]
-    approve, reject = tt.client.approve_return, tt.client.reject_return
-    tt.client.approve_return(
-        **tt.auth, return_id=return_id, decision="APPROVE_RETURN", idempotency_key="a"
-    )
-    assert tt.return_of(order)["return_status"] == "AWAITING_BUYER_SHIP"
-    early = refused(
-        approve,
-        **tt.auth,
-        return_id=return_id,
-        decision="APPROVE_RECEIVED_PACKAGE",
-        idempotency_key="early",
-    )
-    assert early == 25011013
-
-    shipped = tt.control("/simulator/returns/ship", return_id=return_id)
-    record = tt.return_of(order)
-    assert record["return_status"] == shipped["status"] == "BUYER_SHIPPED_ITEM"
-    assert record["return_tracking_number"] and record["return_provider_name"]
-    assert record["seller_next_action_response"][0]["action"] == "SELLER_RESPOND_RECEIVE_PACKAGE"
-    names = [r.name for r in tt.client.get_reject_reasons(**tt.auth, return_or_cancel_id=return_id)]
-    assert DAMAGED in names and PACKED not in names
-    mismatched = refused(
-        reject,
-        **tt.auth,
-        return_id=return_id,
-        decision="REJECT_RETURN",
-        reject_reason=DAMAGED,
-        idempotency_key="m",
-    )
-    assert mismatched == 25020003
-    reject(
-        **tt.auth,
-        return_id=return_id,
-        decision="REJECT_RECEIVED_PACKAGE",
-        reject_reason=DAMAGED,
-        comment="Broken glass",
-        idempotency_key="rj",
-    )
-    assert tt.return_of(order)["return_status"] == "REJECT_RECEIVE_PACKAGE"
-    assert tt.types() == [
-        (12, "RETURN_OR_REFUND_REQUEST_PENDING"),
-        (12, "AWAITING_BUYER_SHIP"),
-        (12, "BUYER_SHIPPED_ITEM"),
-        (12, "REJECT_RECEIVE_PACKAGE"),
-    ]
-
-
-def test_a_rejected_return_request_ends_there(tt):
-    order = tt.delivered()
-    return_id = tt.control("/simulator/returns", order_id=order.id, type="RETURN_AND_REFUND")[
-        "return_id"
-    ]
-    tt.client.reject_return(
-        **tt.auth,
-        return_id=return_id,
-        decision="REJECT_RETURN",
-        reject_reason=AGREED,
-        idempotency_key="j",
-    )
-    record = tt.return_of(order)
-    assert record["return_status"] == "REFUND_OR_RETURN_REQUEST_REJECT"
-    assert record["seller_next_action_response"] == []
-
-
-def test_unanswered_return_stages_are_decided_by_tiktok(tt):
-    order = tt.delivered()
-    made = tt.control("/simulator/returns", order_id=order.id, type="RETURN_AND_REFUND")
-    tt.clock.advance(made["deadline"] - tt.clock() + 1)
-    assert tt.return_of(order)["return_status"] == "AWAITING_BUYER_SHIP"
-    tt.clock.advance(2 * 86400 / 60 + 1)  # the buyer ships within two simulated days
-    record = tt.return_of(order)
-    assert record["return_status"] == "BUYER_SHIPPED_ITEM"
-    deadline = record["seller_next_action_response"][0]["deadline"]
-    tt.clock.advance(deadline - tt.clock() + 1)
-    assert tt.return_of(order)["return_status"] == "RETURN_OR_REFUND_REQUEST_SUCCESS"
-    tt.clock.advance(2 * 86400 / 60 + 1)
-    assert tt.return_of(order)["return_status"] == "RETURN_OR_REFUND_REQUEST_COMPLETE"
-    statuses = [status for kind, status in tt.types() if kind == 12]
-    assert statuses == [
-        "RETURN_OR_REFUND_REQUEST_PENDING",
-        "AWAITING_BUYER_SHIP",
-        "BUYER_SHIPPED_ITEM",
-        "RETURN_OR_REFUND_REQUEST_SUCCESS",
-        "RETURN_OR_REFUND_REQUEST_COMPLETE",
-    ]
+def test_searches_page_by_update_time_and_filter_by_ids(tt):
+    orders = [tt.awaiting() for _ in range(3)]
+    made = []
+    for order in orders:
+        made.append(tt.control("/simulator/cancellations", order_id=order.id)["cancel_id"])
+        tt.clock.advance(10)
+    seen, token = [], ""
+    while True:
+        page = tt.client.search_cancellations(**tt.auth, page_size=2, page_token=token)
+        seen += [record["cancel_id"] for record in page.objects]
+        assert page.total_count == 3
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == made
+    late = datetime.fromtimestamp(tt.clock() - 25, UTC)
+    recent = tt.client.search_cancellations(**tt.auth, update_time_ge=late)
+    assert [record["cancel_id"] for record in recent.objects] == made[1:]
+    one = tt.client.search_cancellations(**tt.auth, cancel_ids=[made[0]])
+    assert [record["order_id"] for record in one.objects] == [orders[0].id]
+    assert tt.client.search_returns(**tt.auth, order_ids=[orders[0].id]).objects == []
+    with pytest.raises(ValueError, match="page_size"):
+        tt.client.search_returns(**tt.auth, page_size=5)
+    with pytest.raises(ValueError, match="naive"):
+        tt.client.search_returns(**tt.auth, update_time_lt=datetime(2026, 1, 1))  # noqa: DTZ001
 
 
 # --- The gateway, faults and malformed answers ----------------------------------------------
+
+
+def test_the_rate_limit_applies_and_a_limited_write_changes_nothing(tt):
+    order = tt.awaiting()
+    cancel_id = tt.control("/simulator/cancellations", order_id=order.id)["cancel_id"]
+    tt.sim.limiter.rate = 1  # one call a second per endpoint: the second at once is refused
+    tt.client.get_reject_reasons(**tt.auth, return_or_cancel_id=cancel_id)
+    with pytest.raises(RateLimited):
+        tt.client.get_reject_reasons(**tt.auth, return_or_cancel_id=cancel_id)
+    tt.client.approve_cancellation(**tt.auth, cancel_id=cancel_id, idempotency_key="once")
+    other = tt.awaiting()
+    other_id = tt.control("/simulator/cancellations", order_id=other.id)["cancel_id"]
+    with pytest.raises(RateLimited):
+        tt.client.approve_cancellation(**tt.auth, cancel_id=other_id, idempotency_key="twice")
+    tt.sim.limiter.rate = 0
+    assert tt.cancellation(other)["cancel_status"] == "CANCELLATION_REQUEST_PENDING"
+    assert tt.cancellation(order)["cancel_status"] == "CANCELLATION_REQUEST_SUCCESS"
 
 
 def test_faults_and_signatures_apply_and_a_write_is_not_retried(tt):
@@ -458,27 +276,3 @@ def test_malformed_after_sales_answers_are_bad_responses(api, tiktok, path, data
     }
     with pytest.raises(BadResponse):
         calls[path]()
-
-
-# --- The demo's own flow --------------------------------------------------------------------
-
-
-def test_the_simulated_shops_still_make_requests_that_wait_and_are_decided():
-    make, stop = simulators()
-    try:
-        sim, _, _ = make(backlog=3000, backlog_days=20, speed=60)
-        orders = sim.world.orders.values()
-        cancels = [o.cancellation for o in orders if o.cancellation]
-        returns = [r for o in orders for r in o.returns]
-        statuses = {r["cancel_status"] for r in cancels if r["cancel_type"] == "BUYER_CANCEL"}
-        assert {"CANCELLATION_REQUEST_COMPLETE", "CANCELLATION_REQUEST_CANCELLED"} <= statuses
-        assert "CANCELLATION_REQUEST_PENDING" in statuses  # recent ones await the seller
-        assert {r["return_status"] for r in returns} >= {
-            "RETURN_OR_REFUND_REQUEST_COMPLETE",
-            "RETURN_OR_REFUND_REQUEST_PENDING",
-        }
-        pending = [o for o in orders if state.cancel_pending(o)]
-        assert all(o.data["is_buyer_request_cancel"] for o in pending)
-        assert all(o.data["status"] == "AWAITING_SHIPMENT" for o in pending)
-    finally:
-        stop()
