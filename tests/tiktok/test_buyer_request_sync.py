@@ -30,6 +30,8 @@ def test_the_sync_reads_the_requests_of_its_windows(shop, world):
     sim_order, _ = world.order(connection, US)
     asked = sim_control(world, "/simulator/cancellations", order_id=sim_order.id)
 
+    time.sleep(1.1)  # a window ends now, to the second: the request is a second old
+
     report = connection_sync(connection_id=connection.pk)
 
     assert not report.error, report.error
