@@ -405,3 +405,15 @@ def test_two_people_at_the_same_moment_send_one_answer(postgres, shop, cs_agent,
         ["answered", "Someone answered this request a moment ago: the page now shows that answer."]
     )
     assert TikTokAction.objects.filter(order=order).count() == 1
+
+
+def test_reasons_tiktok_cannot_list_say_so_and_approving_still_works(client, cs_agent, shop, world):
+    connection = world.connect(shop, US)
+    _, order, _ = cancellation_asked(world, connection)
+    world.sim.fault_add("unavailable", 2)
+    client.force_login(cs_agent)
+
+    shown = page(client, order)
+
+    assert "TikTok did not answer when asked for its reasons to reject a request" in shown
+    assert 'value="approve"' in shown and "Reject the request" not in shown
