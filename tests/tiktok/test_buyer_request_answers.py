@@ -68,6 +68,8 @@ def test_customer_service_approves_a_cancellation_and_tiktok_cancels(
     request.refresh_from_db()
     assert request.status == sim_order.cancellation["cancel_status"]  # read back
     assert (request.answer, request.awaits_seller) == ("", False)
+    order.refresh_from_db()
+    assert order.status == "CANCELLED"  # TikTok cancelled it; the order was read back
     shown = page(client, order)
     assert "TikTok accepted the approval" in shown
     assert 'value="approve"' not in shown
@@ -417,3 +419,35 @@ def test_reasons_tiktok_cannot_list_say_so_and_approving_still_works(client, cs_
 
     assert "TikTok did not answer when asked for its reasons to reject a request" in shown
     assert 'value="approve"' in shown and "Reject the request" not in shown
+
+
+def test_tiktok_decided_at_its_deadline_first_the_rejection_is_rolled_back(
+    client, cs_agent, shop, world, django_capture_on_commit_callbacks
+):
+    """The deadline passes on TikTok between the click and the send: TikTok approved the
+    cancellation itself, refuses our rejection, and the page shows TikTok's decision."""
+    connection = world.connect(shop, US)
+    sim_order, order, request = cancellation_asked(world, connection)
+    reason = tiktok_reasons(connection, request)[0]
+    client.force_login(cs_agent)
+    page(client, order)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            f"/orders/{order.order_id}/requests/{request.pk}/",
+            {"decision": "reject", "reason": reason.name},
+        )
+    world.sim.world.order_advance(sim_order.id)  # TikTok's deadline: it decides
+    assert sim_order.cancellation["cancel_status"] == "CANCELLATION_REQUEST_SUCCESS"
+    for callback in callbacks:
+        callback()
+
+    action = TikTokAction.objects.get(order=order)
+    assert action.state == "refused"
+    request.refresh_from_db()
+    order.refresh_from_db()
+    assert (request.status, request.answer) == ("CANCELLATION_REQUEST_SUCCESS", "")
+    assert not request.awaits_seller
+    assert order.events.filter(kind=EventKind.REFUSED).exists()
+    assert order.status == "CANCELLED"  # the order read back too
+    shown = page(client, order)
+    assert "TikTok did not take the rejection" in shown and "Cancellation approved" in shown

@@ -7,6 +7,8 @@ one that may have reached TikTok first re-reads the request: moved on from the s
 answered in, the earlier attempt (or TikTok) settled it, and nothing is sent again.
 """
 
+import logging
+
 from django.utils import timezone
 
 from orders.services.buyer_requests import (
@@ -18,10 +20,12 @@ from tiktok.after_sales_rules import RETRY_CODES, refusal_words
 from tiktok.client import TikTokClient
 from tiktok.exceptions import TikTokError
 from tiktok.models import TikTokAction
+from tiktok.services.order_details import order_details_store
 from tiktok.services.outbox import Outcome, classify
 from tiktok.services.request_sync import SEARCHES, request_reread
 from tiktok.services.tokens import connection_call
 
+log = logging.getLogger(__name__)
 SOURCE = "outbox"
 KINDS = {
     TikTokAction.Kind.APPROVE_CANCEL,
@@ -125,12 +129,11 @@ def answer_settle(action: TikTokAction, outcome: Outcome) -> None:
 
 
 def answer_reread(action: TikTokAction, client: TikTokClient | None = None) -> None:
-    """After the row settled, whichever way: the request as TikTok says it now."""
-    payload = action.payload
-    request_reread(
-        action.connection,
-        client or TikTokClient.from_settings(),
-        payload["kind"],
-        payload["request_id"],
-        SOURCE,
-    )
+    """After the row settled, whichever way: the order and the request as TikTok says them
+    now (an approved cancellation cancels the order); an outage changes nothing."""
+    payload, client = action.payload, client or TikTokClient.from_settings()
+    try:
+        order_details_store(action.connection, client, [action.order.order_id], SOURCE)
+    except TikTokError as error:
+        log.info("tiktok: re-read of order %s failed: %s", action.order_id, error)
+    request_reread(action.connection, client, payload["kind"], payload["request_id"], SOURCE)
