@@ -180,6 +180,7 @@ def _admin_objects(world: World) -> dict:
         TrackingCheckpoint: TrackingCheckpoint.objects.filter(package__order=world.order).first(),
         OrderEvent: OrderEvent.objects.filter(order=world.order).first(),
         Refund: world.refund,
+        BuyerRequest: world.buyer_request,
         SavedView: world.saved_view,
         ExportJob: world.export_job,
         Group: Group.objects.create(name="Auditors"),

@@ -390,6 +390,7 @@ ADMIN_MODELS = {
     "tracking.trackingcheckpoint": SUPERUSER_READ_ONLY,
     "orders.orderevent": SUPERUSER_READ_ONLY,
     "orders.refund": SUPERUSER_READ_ONLY,
+    "orders.buyerrequest": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,
     "exports.exportjob": SUPERUSER_READ_ONLY,
     "auth.group": SUPERUSER_EDITABLE,
