@@ -10,6 +10,7 @@ from django.core.cache import cache
 from orders.models import BuyerRequest, Order
 from tests.tiktok.outbox_world import US, order_awaiting_shipment
 from tests.tiktok.request_world import order_delivered, sim_control
+from tiktok.after_sales_calls import AfterSalesCalls
 from tiktok.services.sync import connection_sync
 from tiktok.services.webhook_apply import tiktok_webhook_apply
 
@@ -97,3 +98,27 @@ def test_a_webhook_naming_no_request_reads_only_the_order(shop, world):
         connection_id=connection.pk, envelope=_envelope(11, {"order_id": sim_order.id})
     )
     assert "error" not in done and not BuyerRequest.objects.exists()
+
+
+def test_a_request_tiktok_sends_wrong_is_refused_and_kept_on_the_connection(
+    shop, world, monkeypatch
+):
+    connection = world.connect(shop, US)
+    sim_order, _ = world.order(connection, US)
+    sim_control(world, "/simulator/cancellations", order_id=sim_order.id)
+    real = AfterSalesCalls.search_cancellations
+
+    def in_milliseconds(self, **kwargs):
+        page = real(self, **kwargs)
+        for obj in page.objects:
+            obj["update_time"] = obj["update_time"] * 1000
+        return page
+
+    monkeypatch.setattr(AfterSalesCalls, "search_cancellations", in_milliseconds)
+    time.sleep(1.1)
+
+    connection_sync(connection_id=connection.pk)
+
+    assert not BuyerRequest.objects.exists()
+    connection.refresh_from_db()
+    assert "milliseconds" in connection.last_error

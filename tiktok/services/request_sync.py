@@ -89,7 +89,18 @@ def requests_window_store(connection, client, ge, lt, source: str = "sync") -> R
             connection_error_record(connection=connection, error=error)
             continue
         report.add(requests_store(connection, client, kind, objects, source))
+    if report.refused:
+        request_id, reason = report.refused[0]
+        more = f" (and {len(report.refused) - 1} more)" if len(report.refused) > 1 else ""
+        connection_error_record(
+            connection=connection,
+            error=RequestNotStored(f"request {request_id or '?'}: {reason}{more}"),
+        )
     return report
+
+
+class RequestNotStored(Exception):
+    """A buyer's request TikTok sent that was refused (kept on the connection's page)."""
 
 
 def request_reread(connection, client, kind: str, request_id: str, source: str) -> None:
