@@ -106,8 +106,11 @@ def _send(order, request: BuyerRequest, actor, approve: bool, reason="", comment
                 comment=comment[:500],
                 actor=actor,
             )
-    except IntegrityError:  # another answer to the order's requests is still on its way
-        raise RequestAnswerRefused(ALREADY) from None
+    except IntegrityError:  # the request itself was checked under its lock: another one's
+        raise RequestAnswerRefused(
+            "An answer to another of this order's requests is still on its way to TikTok: "
+            "answer this one once the page shows TikTok's answer to that one."
+        ) from None
     except PlatformUnavailable as error:
         raise RequestAnswerRefused(str(error)) from None
     answer = RequestAnswer.APPROVE if approve else RequestAnswer.REJECT
