@@ -384,6 +384,7 @@ ADMIN_MODELS = {
     "orders.refund": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,
     "exports.exportjob": SUPERUSER_READ_ONLY,
+    "tiktok.tiktokaction": SUPERUSER_READ_ONLY,
     "auth.group": SUPERUSER_EDITABLE,
     "axes.accessattempt": SIGN_IN_RECORDS,
     "axes.accesslog": SIGN_IN_RECORDS,
