@@ -196,6 +196,8 @@ PORTAL = {
     "orders:tracking": order_action(
         FULFILLERS, {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}
     ),
+    # No reason given: refused after the permission check, so nothing is cancelled.
+    "orders:cancel": order_action(FULFILLERS, {"reason": ""}),
     "orders:refund_create": order_action(REFUNDERS, {"amount": "1.00", "reason": "Late"}),
     "orders:refund_decide": order_action(
         ADMINISTRATORS,
