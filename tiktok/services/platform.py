@@ -4,12 +4,13 @@ what the order page says about it. Registered by TikTokConfig.ready."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import formats
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
+from tiktok.after_sales_rules import seller_cancel_reasons
 from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
+from tiktok.services.notices import NOTICES
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
@@ -18,6 +19,10 @@ MEMO = "_tiktok_connection"
 # A connection in these states still speaks for the shop, but cannot be used: refuse, rather
 # than record locally what TikTok will never hear of.
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
+STALLED_WORDS = (
+    "The shop's TikTok connection needs the seller to authorize the portal again "
+    "(TikTok Shop page): until then {what} from here."
+)
 
 
 def _connection(order) -> TikTokConnection | None:
@@ -46,10 +51,7 @@ class TikTokPlatform:
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return (
-                "The shop's TikTok connection needs the seller to authorize the portal again "
-                "(TikTok Shop page): until then nothing can be shipped from here."
-            )
+            return STALLED_WORDS.format(what="nothing can be shipped")
         if order.shipping_type == "TIKTOK":
             return (
                 "TikTok ships this order (its label and pick-up): arrange it in TikTok Seller "
@@ -95,13 +97,32 @@ class TikTokPlatform:
             },
         )
 
+    def cancel_reasons(self, order) -> list[tuple[str, str]]:
+        if _connection(order).state in STALLED:
+            raise PlatformUnavailable(STALLED_WORDS.format(what="no order can be cancelled"))
+        return list(seller_cancel_reasons(order.status).items())
+
+    def cancel_record(self, *, order, reason: str, words: str, actor, previous: dict) -> None:
+        action_create(
+            connection=_connection(order),
+            order=order,
+            kind=TikTokAction.Kind.CANCEL,
+            actor=actor,
+            payload={
+                "order_id": order.order_id,
+                "cancel_reason": reason,
+                "words": words,
+                "previous": previous,
+            },
+        )
+
     def notice(self, order) -> PlatformNotice | None:
         action = (
-            TikTokAction.objects.filter(order=order, kind=TikTokAction.Kind.SHIP)
+            TikTokAction.objects.filter(order=order, kind__in=NOTICES)
             .order_by("-created_at", "-id")
             .first()
         )
-        return action_notice(action, order.shop.zone) if action else None
+        return NOTICES[action.kind](action, order.shop.zone) if action else None
 
 
 def _providers_fetch(connection: TikTokConnection, order):
@@ -129,28 +150,3 @@ def _providers_fetch(connection: TikTokConnection, order):
         raise PlatformUnavailable(
             f"TikTok could not be asked for its carriers ({error})."
         ) from None
-
-
-def action_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about a shipment sent to TikTok, in a seller's words."""
-    number, carrier = action.payload.get("tracking_number", ""), action.payload.get("carrier", "")
-    parcel = f"{carrier} {number}".strip()
-    state = action.state
-    if state == TikTokAction.State.DONE:
-        return PlatformNotice(f"TikTok accepted the shipment of {parcel}.", "success")
-    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        reason = action.response_message
-        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
-        return PlatformNotice(
-            f"{parcel} was taken off the order: TikTok did not take it{told}. "
-            "The timeline says why; add the parcel again once that is fixed.",
-            "error",
-        )
-    if state == TikTokAction.State.PENDING and action.attempts:
-        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        return PlatformNotice(
-            f"TikTok did not answer yet about {parcel} ({action.last_error or 'no answer'}); "
-            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
-            "warning",
-        )
-    return PlatformNotice(f"Sending {parcel} to TikTok…", "info")
