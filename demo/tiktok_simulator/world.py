@@ -12,8 +12,8 @@ from bisect import bisect_left
 from collections import OrderedDict
 
 from demo.tiktok_simulator import constants as c
-from demo.tiktok_simulator.lifecycle import plan_for, status_note, step_apply
-from demo.tiktok_simulator.orders import SimOrder, order_build
+from demo.tiktok_simulator.lifecycle import plan_for, step_apply
+from demo.tiktok_simulator.orders import SimOrder, order_build, status_note
 
 SHOP_WEIGHTS = (2, 1)  # the first shop gets two orders out of three, as in the demo seed
 
@@ -50,6 +50,7 @@ class World:
         self.searches = 0
         self.notify = None  # callable(envelope) set by the webhook sender
         self.snapshots: OrderedDict = OrderedDict()
+        self.answers: OrderedDict = OrderedDict()  # (shop, idempotency key) -> first answer
         self.lock = threading.RLock()
         weights = shop_weights(len(self.shops))
         for number, shop in enumerate(self.shops):
