@@ -196,6 +196,8 @@ PORTAL = {
     "orders:tracking": order_action(
         FULFILLERS, {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}
     ),
+    # No reason given: refused after the permission check, so nothing is cancelled.
+    "orders:cancel": order_action(FULFILLERS, {"reason": ""}),
     "orders:refund_create": order_action(REFUNDERS, {"amount": "1.00", "reason": "Late"}),
     "orders:refund_decide": order_action(
         ADMINISTRATORS,
@@ -393,6 +395,7 @@ ADMIN_MODELS = {
     "orders.buyerrequest": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,
     "exports.exportjob": SUPERUSER_READ_ONLY,
+    "tiktok.tiktokaction": SUPERUSER_READ_ONLY,
     "auth.group": SUPERUSER_EDITABLE,
     "axes.accessattempt": SIGN_IN_RECORDS,
     "axes.accesslog": SIGN_IN_RECORDS,

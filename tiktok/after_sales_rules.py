@@ -25,15 +25,15 @@ _PAID_REASONS = {
     "seller_cancel_paid_reason_address_not_deliver": "We cannot deliver to this address",
     "seller_cancel_paid_reason_buyer_requested_cancellation": "The buyer asked to cancel",
 }
-# TikTok's order statuses in which the seller may cancel (the docs' matrix: ON_HOLD,
-# AWAITING_SHIPMENT and AWAITING_COLLECTION, besides UNPAID), each with its reasons; a reason
-# of another status is refused (25001021), and so is every status not here (25001045 once it
-# is on its way).
+# TikTok's order statuses in which the seller may cancel, each with its reasons; a reason of
+# another status is refused (25001021). Once the seller has shipped (AWAITING_COLLECTION and
+# later) Cancel Order is refused 25001045. UNCONFIRMED: TikTok's matrix of who may cancel
+# also lists AWAITING_COLLECTION, for a package not yet handed over; the stricter reading is
+# kept, since a parcel with a tracking number is on its way.
 SELLER_CANCEL_REASONS: dict[str, dict[str, str]] = {
     "UNPAID": _UNPAID_REASONS,
     "ON_HOLD": _PAID_REASONS,
     "AWAITING_SHIPMENT": _PAID_REASONS,
-    "AWAITING_COLLECTION": _PAID_REASONS,
 }
 
 

@@ -37,7 +37,7 @@ TEMPLATES = {
 }
 IDEMPOTENCY_KEY_MAX = 255
 REMEMBERED_ANSWERS = 10_000
-SHIPPED = frozenset({"IN_TRANSIT", "DELIVERED", "COMPLETED"})
+SHIPPED = frozenset({"AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED"})
 # The decisions TikTok takes on each stage's ask; the first approves, the second rejects.
 DECISIONS = {
     "SELLER_RESPOND_REFUND": ("APPROVE_REFUND", "REJECT_REFUND"),

@@ -21,13 +21,12 @@ _PAID = {
     "seller_cancel_paid_reason_address_not_deliver": "Unable to deliver to buyer address",
     "seller_cancel_paid_reason_buyer_requested_cancellation": "Buyer requested cancellation",
 }
-# The statuses in which the seller may cancel; in another one the order has shipped (or is
-# over) and Cancel Order is refused.
+# The statuses in which the seller may cancel; from awaiting collection on the order has
+# shipped (or is over) and Cancel Order is refused.
 SELLER_CANCEL_REASONS = {
     "UNPAID": _UNPAID,
     "ON_HOLD": _PAID,
     "AWAITING_SHIPMENT": _PAID,
-    "AWAITING_COLLECTION": _PAID,
 }
 CANCEL_REJECT_REASONS = {
     "order_manage_list_action_respond_popup_reject_reason_invalid_cancellation_reason": (

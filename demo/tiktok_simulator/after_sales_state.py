@@ -14,9 +14,10 @@ from decimal import Decimal
 from demo.tiktok_simulator import constants as c
 from demo.tiktok_simulator.orders import SimOrder, status_note, status_set
 
-# UNCONFIRMED: how long the seller has to answer, in TikTok's time (its help pages speak of
-# two days for a cancellation request and for a return, and two days again once the returned
-# item arrives). The simulator divides them by --speed like every stage...
+# UNCONFIRMED: how long the seller has to answer, in TikTok's time: two days for a
+# cancellation request, for a return or refund request, and again once the returned item
+# arrives (what sellers' guides describe; the API docs only show a `deadline`). The simulator
+# divides them by --speed like every stage...
 CANCEL_ANSWER_WITHIN = 2 * c.DAY
 RETURN_ANSWER_WITHIN = 2 * c.DAY
 RECEIVED_ANSWER_WITHIN = 2 * c.DAY
@@ -50,8 +51,8 @@ def asked(action: str, deadline: int) -> list[dict]:
 
 def asked_action(record: dict) -> str:
     """What the record asks of the seller now ("" when nothing)."""
-    asked = record.get("seller_next_action_response") or []
-    return asked[0]["action"] if asked else ""
+    actions = record.get("seller_next_action_response") or []
+    return actions[0]["action"] if actions else ""
 
 
 def _refund_amount(currency: str, subtotal: str, shipping: str, tax: str) -> dict:

@@ -3,6 +3,7 @@
 from orders.views.buyer_requests import buyer_request_answer_view
 from orders.views.order_detail import (
     message_send,
+    order_cancel,
     order_detail,
     order_note_add,
     order_status_update,
@@ -24,6 +25,7 @@ __all__ = [
     "bulk_action",
     "buyer_request_answer_view",
     "message_send",
+    "order_cancel",
     "order_counts",
     "order_detail",
     "order_list",

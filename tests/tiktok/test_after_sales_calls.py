@@ -105,6 +105,8 @@ def test_a_rejected_cancellation_request_lets_the_order_be_shipped(tt):
         shipping_provider_id=provider_id("USPS"),
     )
     assert shipped.package_id and tt.detail(order)["status"] == "AWAITING_COLLECTION"
+    cancel = tt.client.cancel_order
+    assert refused(cancel, **tt.auth, order_id=order.id, cancel_reason=OUT_OF_STOCK) == 25001045
 
 
 def test_at_the_deadline_tiktok_approves_and_the_seller_is_too_late(tt):

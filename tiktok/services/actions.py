@@ -1,6 +1,7 @@
 """The outbox's senders by kind of action, and what a worker runs for one row."""
 
 from tiktok.models import TikTokAction
+from tiktok.services.cancelling import cancel_send, cancel_settle
 from tiktok.services.outbox import action_send
 from tiktok.services.request_answers import KINDS as REQUEST_KINDS
 from tiktok.services.request_answers import answer_reread, answer_send, answer_settle
@@ -8,6 +9,7 @@ from tiktok.services.shipping import ship_refused_reread, ship_send, ship_settle
 
 SENDERS = {
     TikTokAction.Kind.SHIP: (ship_send, ship_settle),
+    TikTokAction.Kind.CANCEL: (cancel_send, cancel_settle),
     **{kind: (answer_send, answer_settle) for kind in REQUEST_KINDS},
 }
 SETTLED = (TikTokAction.State.DONE, TikTokAction.State.REFUSED, TikTokAction.State.FAILED)

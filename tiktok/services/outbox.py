@@ -133,8 +133,8 @@ def action_send(*, action_id: int, senders: dict[str, tuple[Sender, Settler]], c
     if outcome.state == "retry" and action.attempts >= settings.TIKTOK_ACTION_MAX_ATTEMPTS:
         outcome.state = TikTokAction.State.FAILED
         outcome.words = (
-            f"TikTok did not answer after {action.attempts} attempts, so the portal gave up: "
-            "add the tracking number again once TikTok is back."
+            f"TikTok did not answer after {action.attempts} attempts, so the portal gave up "
+            "and undid the change here: do it again once TikTok is back."
         )
     return _finish(action, outcome, settle)
 

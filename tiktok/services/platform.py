@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
+from tiktok.after_sales_rules import seller_cancel_reasons
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
+from tiktok.services.notices import NOTICES
 from tiktok.services.outbox import action_create
-from tiktok.services.platform_words import tiktok_ask, tiktok_told, waiting_notice
+from tiktok.services.platform_words import tiktok_ask
 from tiktok.services.request_platform import RequestAnswers
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
@@ -16,6 +18,10 @@ MEMO = "_tiktok_connection"
 # A connection in these states still speaks for the shop, but cannot be used: refuse, rather
 # than record locally what TikTok will never hear of.
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
+STALLED_WORDS = (
+    "The shop's TikTok connection needs the seller to authorize the portal again "
+    "(TikTok Shop page): until then {what} from here."
+)
 
 
 def _connection(order) -> TikTokConnection | None:
@@ -45,10 +51,7 @@ class TikTokPlatform(RequestAnswers):
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return (
-                "The shop's TikTok connection needs the seller to authorize the portal again "
-                "(TikTok Shop page): until then nothing can be shipped from here."
-            )
+            return STALLED_WORDS.format(what="nothing can be shipped")
         if order.shipping_type == "TIKTOK":
             return (
                 "TikTok ships this order (its label and pick-up): arrange it in TikTok Seller "
@@ -94,13 +97,32 @@ class TikTokPlatform(RequestAnswers):
             },
         )
 
+    def cancel_reasons(self, order) -> list[tuple[str, str]]:
+        if _connection(order).state in STALLED:
+            raise PlatformUnavailable(STALLED_WORDS.format(what="no order can be cancelled"))
+        return list(seller_cancel_reasons(order.status).items())
+
+    def cancel_record(self, *, order, reason: str, words: str, actor, previous: dict) -> None:
+        action_create(
+            connection=_connection(order),
+            order=order,
+            kind=TikTokAction.Kind.CANCEL,
+            actor=actor,
+            payload={
+                "order_id": order.order_id,
+                "cancel_reason": reason,
+                "words": words,
+                "previous": previous,
+            },
+        )
+
     def notice(self, order) -> PlatformNotice | None:
         action = (
-            TikTokAction.objects.filter(order=order, kind=TikTokAction.Kind.SHIP)
+            TikTokAction.objects.filter(order=order, kind__in=NOTICES)
             .order_by("-created_at", "-id")
             .first()
         )
-        return action_notice(action, order.shop.zone) if action else None
+        return NOTICES[action.kind](action, order.shop.zone) if action else None
 
 
 def _providers_fetch(connection: TikTokConnection, order):
@@ -115,21 +137,3 @@ def _providers_fetch(connection: TikTokConnection, order):
         listed="carriers for this order",
         refusals=PROVIDER_REFUSALS,
     )
-
-
-def action_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about a shipment sent to TikTok, in a seller's words."""
-    number, carrier = action.payload.get("tracking_number", ""), action.payload.get("carrier", "")
-    parcel = f"{carrier} {number}".strip()
-    state = action.state
-    if state == TikTokAction.State.DONE:
-        return PlatformNotice(f"TikTok accepted the shipment of {parcel}.", "success")
-    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        return PlatformNotice(
-            f"{parcel} was taken off the order: TikTok did not take it{tiktok_told(action)}. "
-            "The timeline says why; add the parcel again once that is fixed.",
-            "error",
-        )
-    if state == TikTokAction.State.PENDING and action.attempts:
-        return waiting_notice(action, zone, parcel)
-    return PlatformNotice(f"Sending {parcel} to TikTok…", "info")

@@ -6,21 +6,16 @@ the order page says of the last answer to each request."""
 from django.conf import settings
 from django.core.cache import cache
 
-from orders.platform import PlatformNotice, PlatformUnavailable, RejectChoice
+from orders.platform import PlatformUnavailable, RejectChoice
 from orders.statuses import RequestKind
 from tiktok.after_sales_rules import return_decisions
 from tiktok.models import ConnectionState, TikTokAction
+from tiktok.services.notices import answer_notice
 from tiktok.services.outbox import action_create
-from tiktok.services.platform_words import tiktok_ask, tiktok_told, waiting_notice
+from tiktok.services.platform_words import tiktok_ask
 from tiktok.services.request_answers import KINDS
 
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
-ANSWER_WORDS = {
-    TikTokAction.Kind.APPROVE_CANCEL: "approval",
-    TikTokAction.Kind.APPROVE_RETURN: "approval",
-    TikTokAction.Kind.REJECT_CANCEL: "rejection",
-    TikTokAction.Kind.REJECT_RETURN: "rejection",
-}
 
 
 def _kind(buyer_request, approve: bool) -> str:
@@ -105,20 +100,3 @@ def _reasons_fetch(connection, buyer_request):
         what="its reasons to reject a request",
         listed="reasons to reject this request",
     )
-
-
-def answer_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about an answer sent to TikTok, in a seller's words."""
-    answer = ANSWER_WORDS[action.kind]
-    state = action.state
-    if state == TikTokAction.State.DONE:
-        return PlatformNotice(f"TikTok accepted the {answer}.", "success")
-    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        return PlatformNotice(
-            f"TikTok did not take the {answer}{tiktok_told(action)}. The request shows what "
-            "TikTok says of it now, and the timeline records the answer.",
-            "error",
-        )
-    if state == TikTokAction.State.PENDING and action.attempts:
-        return waiting_notice(action, zone, f"the {answer}")
-    return PlatformNotice(f"Sending the {answer} to TikTok…", "info")
