@@ -71,7 +71,7 @@ def request_cards(order: Order, zone, now: datetime | None = None) -> list[Reque
         cards.append(
             RequestCard(
                 request=request,
-                title=f"{who} asked {asked_words(request.kind, request.request_type)}",
+                title=f"{who} {asked_words(request.kind, request.request_type)}",
                 status=words("request_status", request.status),
                 deadline=when(request.deadline, zone) if waiting else "",
                 time_left=_left(request.deadline, now) if waiting and request.deadline else "",

@@ -29,10 +29,11 @@ def when(at: datetime | None, zone) -> str:
 
 
 def asked_words(kind: str, request_type: str) -> str:
-    """What was asked: "to cancel", "for a replacement"."""
+    """What was asked: "asked to cancel", "asked for a replacement"; a cancellation nobody
+    reviews (the seller's own, TikTok's) "cancelled the order"."""
     if kind == RequestKind.CANCELLATION:
-        return "to cancel"
-    return WHAT.get(request_type, "for a return or refund")
+        return "cancelled the order" if request_type == RequestType.CANCEL else "asked to cancel"
+    return "asked " + WHAT.get(request_type, "for a return or refund")
 
 
 def request_event_detail(payload: dict, currency: str, zone=UTC) -> str:
@@ -43,7 +44,7 @@ def request_event_detail(payload: dict, currency: str, zone=UTC) -> str:
     before, after = payload.get("from"), payload.get("to")
     if not before:
         who = WHO.get(payload.get("role", ""), "Someone")
-        detail = f"{who} asked {asked_words(payload.get('request', ''), payload.get('type', ''))}"
+        detail = f"{who} {asked_words(payload.get('request', ''), payload.get('type', ''))}"
         detail += f": {reason}" if reason else ""
     else:
         detail = f"{words('request_status', before)} → {words('request_status', after)}"

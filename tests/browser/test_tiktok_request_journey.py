@@ -1,6 +1,8 @@
 """Customer service approves a buyer's return request of a shop connected to the simulated
 TikTok Shop, and sees TikTok's answer on the order page and in the timeline."""
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +21,8 @@ def test_customer_service_approves_a_return_request_and_sees_tikToks_answer(
     world,  # noqa: F811 - the fixture imported above
     eager,  # the outbox's task runs in the request's commit, as a worker would at once
 ):
+    shop.refund_limit = Decimal("1000.00")  # customer service answers alone
+    shop.save(update_fields=["refund_limit"])
     connection = world.connect(shop, US)
     sim_order, order, request = return_asked(world, connection, "REFUND", reason="Too small")
     sign_in(page, cs_agent.email)

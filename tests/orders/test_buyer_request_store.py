@@ -169,3 +169,20 @@ def test_a_request_named_for_another_order_is_refused(shop, order):
 
     assert report.refused == [("4035319218955790001", "TikTok names it for another order")]
     assert BuyerRequest.objects.get().order == order
+
+
+def test_a_cancellation_nobody_reviews_reads_as_one(shop, order):
+    direct = cancellation(
+        ORDER,
+        cancel_type="CANCEL",
+        role="SELLER",
+        cancel_status="CANCELLATION_REQUEST_SUCCESS",
+        cancel_reason_text="Out of stock",
+        seller_next_action_response=[],
+    )
+
+    _store(shop, "cancellation", direct)
+
+    event = OrderEvent.objects.get(order=order, kind=EventKind.REQUEST)
+    assert event_detail(event) == "The seller cancelled the order: Out of stock"
+    assert not BuyerRequest.objects.get().awaits_seller
