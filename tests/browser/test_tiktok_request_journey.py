@@ -36,6 +36,10 @@ def test_customer_service_approves_a_return_request_and_sees_tikToks_answer(
     expect(card.get_by_text("Too small")).to_be_visible()
     expect(card.get_by_text("left)")).to_be_visible()
     screenshot(page, "order-detail-buyer-request")
+    card.get_by_text("Reject…").click()  # TikTok's reasons for this request, read live
+    expect(card.get_by_label("TikTok's reason")).to_be_visible()
+    assert card.get_by_label("TikTok's reason").locator("option").count() > 1
+    screenshot(page, "order-detail-buyer-request-reject-form", full_page=False)
     card.get_by_role("button", name="Approve").click()
 
     expect(page.get_by_text("Approval sent to TikTok; its answer appears")).to_be_visible()
