@@ -35,6 +35,11 @@ class RefundRefused(OrderError):
     """A refund that is not allowed or not valid; the message says why."""
 
 
+class RequestAnswerRefused(RefundRefused):
+    """An answer to a buyer's request (a refund decision of the marketplace's) that was not
+    given; the message says why, to the person."""
+
+
 class NoteRefused(OrderError):
     """A note the person may not add."""
 

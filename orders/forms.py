@@ -105,3 +105,14 @@ class RefundForm(forms.Form):
             quantities[line_id] = quantity
         data["quantities"] = quantities
         return data
+
+
+class RequestAnswerForm(forms.Form):
+    """An answer to a buyer's request: the button pressed, and for a rejection one of the
+    marketplace's reasons (checked against its list by the view) and a comment."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.HiddenInput
+    )
+    reason = PlainTextField(required=False, max_length=160)
+    comment = PlainTextField(required=False, max_length=500)

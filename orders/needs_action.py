@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.access import shop_permissions
 from accounts.roles import Perm
-from orders.models import Package, Refund
-from orders.statuses import TO_SHIP, OrderStatus, RefundStatus, TrackingStatus
+from orders.models import BuyerRequest, Package, Refund
+from orders.statuses import TO_SHIP, OrderStatus, RefundStatus, RequestKind, TrackingStatus
 
 TRACKING_PROBLEMS = (
     TrackingStatus.EXCEPTION,
@@ -50,6 +50,24 @@ def cancel_requested_q() -> Q:
     return Q(is_buyer_request_cancel=True) & ~Q(status=OrderStatus.CANCELLED)
 
 
+def awaiting_request_q(now, kind: str | None = None) -> Q:
+    """A buyer's request (of `kind`, or any) on the order waits for the seller's answer and
+    its deadline has not passed (orders/models/requests.py)."""
+    requests = BuyerRequest.objects.filter(order=OuterRef("pk"), awaits_seller=True).filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=now)
+    )
+    return Q(Exists(requests.filter(kind=kind) if kind else requests))
+
+
+def _cancel_asked(now) -> Q:
+    """TikTok's cancellation request waits for the seller; for an order whose requests the
+    portal was never told of (a file's order, a shop not connected), TikTok's flag."""
+    told = BuyerRequest.objects.filter(order=OuterRef("pk"), kind=RequestKind.CANCELLATION)
+    return awaiting_request_q(now, RequestKind.CANCELLATION) | (
+        cancel_requested_q() & ~Q(Exists(told))
+    )
+
+
 def _waiting_refund(**condition) -> Q:
     refunds = Refund.objects.filter(order=OuterRef("pk"), status=RefundStatus.REQUESTED)
     return Q(Exists(refunds.filter(**condition)))
@@ -58,9 +76,11 @@ def _waiting_refund(**condition) -> Q:
 def needs_action_q(code: str, now, *, user=None) -> Q:
     """Orders that need a person for reason `code`, from SLA deadlines and events.
 
-    A refund in REQUESTED waits for an administrator: asked by the buyer (through TikTok, no
-    member asked) or by a member of the shop above its refund limit. `my_refund_pending` is
-    the latter for the member `user` who asked.
+    A buyer's cancellation or return request that TikTok says waits for the seller, before
+    its deadline, is `cancel_requested` or `refund_requested`. A refund in REQUESTED waits
+    for an administrator: asked by the buyer (a file's order; no member asked) or by a member
+    of the shop above its refund limit, approving a buyer's request included.
+    `my_refund_pending` is the latter for the member `user` who asked.
     """
     if code == "ship_within_24h":
         return Q(
@@ -71,7 +91,7 @@ def needs_action_q(code: str, now, *, user=None) -> Q:
     if code == "overdue":
         return Q(status__in=TO_SHIP, shipping_due_time__lt=now)
     if code == "cancel_requested":
-        return cancel_requested_q()
+        return _cancel_asked(now)
     if code == "tracking_exception":
         return Q(
             Exists(
@@ -79,7 +99,9 @@ def needs_action_q(code: str, now, *, user=None) -> Q:
             )
         )
     if code == "refund_requested":
-        return _waiting_refund(requested_by__isnull=True)
+        return awaiting_request_q(now, RequestKind.RETURN) | _waiting_refund(
+            requested_by__isnull=True
+        )
     if code == "refund_approval":
         return _waiting_refund(requested_by__isnull=False)
     if code == "my_refund_pending":

@@ -30,6 +30,14 @@ class PlatformNotice:
     tone: str = "info"
 
 
+@dataclass(frozen=True)
+class RejectChoice:
+    """A reason the platform accepts for rejecting a buyer's request: its code and words."""
+
+    code: str
+    text: str
+
+
 class PlatformUnavailable(Exception):
     """The platform could not be asked (down, not connected); the message says so to a person."""
 
@@ -61,6 +69,20 @@ class OrderPlatform(Protocol):
 
     def notice(self, order) -> PlatformNotice | None:
         """The platform's side of the order's latest action, for the order page."""
+
+    def reject_reasons(self, order, buyer_request) -> list[RejectChoice]:
+        """The reasons the platform accepts for rejecting this request now; raises
+        PlatformUnavailable."""
+
+    def request_answer_record(
+        self, *, order, buyer_request, approve: bool, reject_reason: str, comment: str, actor
+    ) -> None:
+        """Called inside the transaction that records a person's answer to a buyer's request:
+        the platform is told after commit; raises PlatformUnavailable."""
+
+    def request_notices(self, order) -> dict:
+        """The platform's side of the last answer to each of the order's requests, by the
+        request's pk, for the order page."""
 
 
 _platforms: list[OrderPlatform] = []

@@ -129,6 +129,7 @@ class EventKind(models.TextChoices):
     REFUND = "refund", "Refund"
     IMPORTED = "imported", "Imported"
     REFUSED = "refused", "Refused by TikTok"  # an action TikTok did not accept, undone here
+    REQUEST = "request", "Buyer request"  # a cancellation or return request, TikTok's or ours
 
 
 class RequestKind(models.TextChoices):
@@ -177,6 +178,14 @@ class RequestStatus(models.TextChoices):
     )
     REPLACEMENT_REQUEST_CANCEL = "REPLACEMENT_REQUEST_CANCEL", "Replacement withdrawn"
     REPLACEMENT_REQUEST_COMPLETE = "REPLACEMENT_REQUEST_COMPLETE", "Replaced"
+
+
+class RequestAnswer(models.TextChoices):
+    """The portal's answer to a buyer's request, until TikTok's own state says it."""
+
+    APPROVE = "approve", "Approval sent to TikTok"
+    REJECT = "reject", "Rejection sent to TikTok"
+    APPROVAL = "approval", "Waiting for an administrator's approval"
 
 
 class RefundStatus(models.TextChoices):
@@ -229,6 +238,7 @@ VOCABULARIES: dict[str, type[models.TextChoices]] = {
     "request_kind": RequestKind,
     "request_type": RequestType,
     "request_status": RequestStatus,
+    "request_answer": RequestAnswer,
     "event": EventKind,
     "actor": ActorType,
     "cancel_by": CancelInitiator,

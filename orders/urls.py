@@ -21,6 +21,11 @@ urlpatterns = [
         views.refund_decide,
         name="refund_decide",
     ),
+    re_path(
+        r"^(?P<order_id>\d{18,19})/requests/(?P<request_pk>\d+)/$",
+        views.buyer_request_answer_view,
+        name="request_answer",
+    ),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/", views.saved_view_change, name="saved_view_change"),
 ]

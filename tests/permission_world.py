@@ -20,7 +20,7 @@ from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermissi
 from accounts.roles import Role
 from exports.models import ExportJob, ExportReport, ExportSchedule, ExportStatus
 from imports.models import ImportJob
-from orders.models import Order, OrderEvent, Package, Refund, SavedView
+from orders.models import BuyerRequest, Order, OrderEvent, Package, Refund, SavedView
 from orders.statuses import OrderStatus, RefundStatus
 from tests.accounts.factories import ShopFactory, UserFactory, member
 from tests.exports.helpers import make_job
@@ -47,6 +47,7 @@ class World:
     schedules: dict  # who → their own schedule
     admin_objects: dict = field(default_factory=dict)  # model → an object for its admin pages
     sessions: dict = field(default_factory=dict)  # who → session key
+    buyer_request: BuyerRequest | None = None  # a buyer's return request on the order
 
     def user(self, who) -> User | None:
         return self.users.get(who)
@@ -117,6 +118,19 @@ def world_build() -> World:
         reports=reports,
         schedules=schedules,
     )
+    world.buyer_request = BuyerRequest.objects.create(
+        order=order,
+        kind="return",
+        request_id="4035319218955782461",
+        request_type="REFUND",
+        status="RETURN_OR_REFUND_REQUEST_PENDING",
+        role="BUYER",
+        reason_text="Arrived damaged",
+        refund_total="20.00",
+        seller_action="SELLER_RESPOND_REFUND",
+        deadline=now + timedelta(days=2),
+        awaits_seller=True,
+    )
     world.admin_objects = _admin_objects(world)
     for who, user in users.items():
         client = Client()
@@ -168,6 +182,7 @@ def _admin_objects(world: World) -> dict:
         TrackingCheckpoint: TrackingCheckpoint.objects.filter(package__order=world.order).first(),
         OrderEvent: OrderEvent.objects.filter(order=world.order).first(),
         Refund: world.refund,
+        BuyerRequest: world.buyer_request,
         SavedView: world.saved_view,
         ExportJob: world.export_job,
         TikTokAction: TikTokAction.objects.create(

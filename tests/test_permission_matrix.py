@@ -205,6 +205,14 @@ PORTAL = {
         kwargs=lambda world, who: {"order_id": world.order.order_id, "refund_id": world.refund.pk},
     ),
     "orders:message_send": order_action(REFUNDERS, {"body": "Your parcel is out"}),
+    "orders:request_answer": order_action(
+        REFUNDERS,
+        {"decision": "approve"},
+        kwargs=lambda world, who: {
+            "order_id": world.order.order_id,
+            "request_pk": world.buyer_request.pk,
+        },
+    ),
     "orders:packing_slip": {"GET": Ask(mine(FULFILLERS, 200), kwargs=order_id)},
     "orders:saved_view_create": {
         "POST": Ask(
@@ -384,6 +392,7 @@ ADMIN_MODELS = {
     "tracking.trackingcheckpoint": SUPERUSER_READ_ONLY,
     "orders.orderevent": SUPERUSER_READ_ONLY,
     "orders.refund": SUPERUSER_READ_ONLY,
+    "orders.buyerrequest": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,
     "exports.exportjob": SUPERUSER_READ_ONLY,
     "tiktok.tiktokaction": SUPERUSER_READ_ONLY,

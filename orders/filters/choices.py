@@ -30,4 +30,10 @@ MAX_ORDER_IDS = 100
 # Filters whose values are a list of those the shop's orders hold (orders/selectors/filter_values)
 KNOWN_SET_FILTERS = ("payment_method", "country", "carrier", "delivery_option")
 # Yes/no filters, in the order the filter bar and the chips show them.
-FLAG_FILTERS = ("has_refund", "has_return", "has_buyer_message", "risk")
+FLAG_FILTERS = ("has_refund", "has_return", "has_buyer_message", "risk", "request")
+# `request`: the buyers' cancellation and return requests TikTok told the portal of.
+REQUEST_CHOICES = (
+    ("any_open", "Waiting for the seller's answer"),
+    ("cancellation", "Cancellation asked for"),
+    ("return", "Return or refund asked for"),
+)

@@ -15,6 +15,7 @@ from orders.filters.choices import (
     DATE_FIELDS,
     KNOWN_SET_FILTERS,
     PER_PAGE,
+    REQUEST_CHOICES,
     SORTS,
     YES_NO,
 )
@@ -28,8 +29,8 @@ from orders.filters.fields import (
     WholeNumberFilter,
 )
 from orders.filters.search import PlannedFilters
-from orders.models import Order, OrderEvent, OrderLine, Package
-from orders.needs_action import NEEDS_ACTION
+from orders.models import BuyerRequest, Order, OrderEvent, OrderLine, Package
+from orders.needs_action import NEEDS_ACTION, awaiting_request_q
 from orders.periods import PERIODS, dates_range, period_range
 from orders.risk import risk_q
 from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
@@ -81,6 +82,9 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
         choices=YES_NO, method="filter_flag", label="Buyer message"
     )
     risk = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Risk")
+    request = django_filters.ChoiceFilter(
+        choices=REQUEST_CHOICES, method="filter_request", label="Buyer request"
+    )
     needs_action = django_filters.MultipleChoiceFilter(
         distinct=False,
         choices=list(NEEDS_ACTION.items()),
@@ -241,6 +245,14 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
         }
         condition = flags[name]
         return queryset.filter(condition if value == "1" else ~condition)
+
+    def filter_request(self, queryset, name, value):
+        """Orders with a buyer's request: one waiting for the seller's answer, or any
+        cancellation or return request whatever became of it."""
+        if value == "any_open":
+            return queryset.filter(awaiting_request_q(self.now))
+        requests = BuyerRequest.objects.filter(order=OuterRef("pk"), kind=value)
+        return queryset.filter(Exists(requests))
 
 
 def _iexact_any(field: str, values) -> Q:

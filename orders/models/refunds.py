@@ -7,6 +7,7 @@ from django.db.models import Q
 from orders.models.fields import money
 from orders.models.order import Order
 from orders.models.parts import OrderLine
+from orders.models.requests import BuyerRequest
 from orders.statuses import RefundStatus
 
 
@@ -34,6 +35,11 @@ class Refund(models.Model):
         on_delete=models.SET_NULL,
         related_name="refunds_approved",
     )
+    # The buyer's request (TikTok's) this refund answers: waiting for approval above the
+    # shop's limit, or what TikTok refunded when the request completed.
+    buyer_request = models.ForeignKey(
+        BuyerRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
     requested_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -43,6 +49,12 @@ class Refund(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=RefundStatus.values), name="refund_status_valid"
+            ),
+            # What TikTok refunded for a request is counted once.
+            models.UniqueConstraint(
+                fields=["buyer_request"],
+                condition=Q(status=RefundStatus.COMPLETED),
+                name="refund_once_per_buyer_request",
             ),
         ]
         indexes = [models.Index(fields=["status", "order"], name="refund_status_order_idx")]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orders.models.fields import money
 from orders.models.order import Order
-from orders.statuses import RequestKind, RequestStatus, RequestType
+from orders.statuses import RequestAnswer, RequestKind, RequestStatus, RequestType
 
 
 class BuyerRequest(models.Model):
@@ -36,6 +36,9 @@ class BuyerRequest(models.Model):
     seller_action = models.CharField(max_length=40, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     awaits_seller = models.BooleanField(default=False)
+    # The portal's answer while TikTok has not settled it: "approve" or "reject" on its way
+    # (the outbox), "approval" waiting for an administrator (above the shop's refund limit).
+    answer = models.CharField(max_length=8, choices=RequestAnswer.choices, blank=True)
     return_tracking_number = models.CharField(max_length=64, blank=True)
     return_provider = models.CharField(max_length=80, blank=True)
     tiktok_created_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 """Everything about one order for the detail page, in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.http import Http404
@@ -14,6 +14,7 @@ from orders.exceptions import AmbiguousOrder
 from orders.models import Order, OrderEvent, OrderLine, Package, Refund
 from orders.risk import Risk, order_risks, row_risks, with_row_risks
 from orders.selectors import order_list_for_user
+from orders.selectors.buyer_requests import request_cards
 from orders.selectors.timeline import TimelineEntry, timeline_entries
 from orders.statuses import FINAL_TRACKING_STATUSES, ActorType, EventKind
 
@@ -77,6 +78,7 @@ class OrderDetail:
     billing_lines: list[str]
     name_zones: bool = False  # the user has several shops: each time names its zone
     source: OrderSource | None = None  # where the order came from, when not made here
+    requests: list = field(default_factory=list)  # buyers' requests (selectors/buyer_requests)
 
     @property
     def tracking_live(self) -> bool:
@@ -197,4 +199,5 @@ def order_detail_for_user(*, user: User, order_id: str, shop: str = "") -> Order
             order.billing_region_code,
         ),
         name_zones=shops_for_user(user, Perm.VIEW_ORDERS).count() > 1,
+        requests=request_cards(order, zone),
     )

@@ -5,9 +5,10 @@ statuses.VOCABULARIES, so the timeline says "In transit → Delivered", never IN
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from orders.models import OrderEvent, Package
+from orders.selectors.request_words import request_event_detail
 from orders.statuses import ActorType, EventKind, words
 
 
@@ -40,11 +41,13 @@ def _parts(payload: dict) -> str:
 TIKTOK_SOURCES = ("sync", "webhook")
 
 
-def event_detail(event: OrderEvent) -> str:
-    """What happened, in words, from the event's payload."""
+def event_detail(event: OrderEvent, zone=UTC) -> str:
+    """What happened, in words, from the event's payload (its times in `zone`)."""
     payload = event.payload or {}
     kind = event.kind
-    if kind == EventKind.STATUS_CHANGED:
+    if kind == EventKind.REQUEST:
+        detail = request_event_detail(payload, event.order.currency, zone)
+    elif kind == EventKind.STATUS_CHANGED:
         detail = _change("order", payload)
         if payload.get("reason"):
             detail += f" ({payload['reason']})"
@@ -83,6 +86,10 @@ def event_detail(event: OrderEvent) -> str:
 def event_title(event: OrderEvent) -> str:
     """The event's kind in words; a refund's says its state ("Refund completed")."""
     title = words("event", event.kind)
+    if event.kind == EventKind.REQUEST:
+        payload = event.payload or {}
+        answer, status = payload.get("answer"), payload.get("to")
+        return words("request_answer", answer) if answer else words("request_status", status)
     state = (event.payload or {}).get("status") if event.kind == EventKind.REFUND else None
     return f"{title} {words('refund', state).lower()}" if state else title
 
@@ -106,7 +113,7 @@ def timeline_entries(events, packages: list[Package], zone) -> list[TimelineEntr
         TimelineEntry(
             event.occurred_at.astimezone(zone),
             event_title(event),
-            event_detail(event),
+            event_detail(event, zone),
             event_actor(event),
             event.kind,
         )

@@ -13,7 +13,9 @@ from accounts.roles import Perm
 from orders.exceptions import RefundRefused
 from orders.models import Order, OrderLine, Refund, RefundLine
 from orders.money import to_money
+from orders.platform import platform_for
 from orders.services.actions import person_event_record, require_shop_perm
+from orders.services.buyer_requests import linked_refund_decide
 from orders.statuses import EventKind, OrderStatus, RefundStatus
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
@@ -36,6 +38,13 @@ def refund_refusal(order: Order) -> str | None:
     )
     if never_paid:
         return "The buyer never paid for this order, so there is nothing to refund."
+    platform = platform_for(order)
+    if platform is not None:
+        return (
+            f"This shop's money moves on {platform.name}: a refund typed here would refund "
+            f"nothing. Approve the buyer's request under “Buyer requests”, or refund in "
+            f"{platform.name} Seller Center; what {platform.name} refunds shows here."
+        )
     if refundable_amount(order) <= 0:
         return "Nothing is left to refund on this order."
     return None
@@ -131,6 +140,13 @@ def refund_decide(*, refund: Refund, actor, approve: bool) -> Refund:
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != RefundStatus.REQUESTED:
         raise RefundRefused(f"This refund is already {refund.get_status_display().lower()}.")
+    if refund.buyer_request_id:  # it waits to approve a buyer's request on the marketplace
+        linked_refund_decide(order=order, refund=refund, actor=actor, approve=approve)
+        refund.status = RefundStatus.APPROVED if approve else RefundStatus.REJECTED
+        refund.decided_at, refund.approved_by = timezone.now(), actor
+        refund.save(update_fields=["status", "decided_at", "approved_by"])
+        _event(order, actor, refund, refund.status)
+        return refund
     if not approve:
         refund.status, refund.decided_at = RefundStatus.REJECTED, timezone.now()
         refund.approved_by = actor

@@ -1,5 +1,6 @@
 """Order pages. Views translate HTTP only: access, input, one selector or service, render."""
 
+from orders.views.buyer_requests import buyer_request_answer_view
 from orders.views.order_detail import (
     message_send,
     order_cancel,
@@ -22,6 +23,7 @@ from orders.views.order_list import (
 
 __all__ = [
     "bulk_action",
+    "buyer_request_answer_view",
     "message_send",
     "order_cancel",
     "order_counts",

@@ -28,6 +28,7 @@ from orders.forms import (
 )
 from orders.links import order_url
 from orders.platform import PlatformUnavailable, platform_for
+from orders.selectors.buyer_requests import request_cards_with_platform
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
 from orders.services import fulfilment, notes, refunds, seller_cancel
 from orders.services import messages as buyer_messages
@@ -142,6 +143,8 @@ def order_detail(request, order_id: str):
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
     templates = buyer_messages.reply_templates_for(detail.order)
+    can_refund = user_has_shop_perm(request.user, detail.order.shop, Perm.INITIATE_REFUNDS)
+    request_cards_with_platform(detail.order, detail.requests, can_answer=can_refund)
     return render(
         request,
         "orders/order_detail.html",

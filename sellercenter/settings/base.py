@@ -338,6 +338,10 @@ TIKTOK_ACTION_STUCK_SECONDS = int_from_env("TIKTOK_ACTION_STUCK_SECONDS", defaul
 TIKTOK_ACTION_QUEUE = env.str("TIKTOK_ACTION_QUEUE", default="celery")  # the worker's default
 # TikTok's shipping providers of a delivery option change rarely: kept this long per option.
 TIKTOK_PROVIDERS_CACHE_SECONDS = int_from_env("TIKTOK_PROVIDERS_CACHE_SECONDS", default=6 * 3600)
+# TikTok's reasons to reject a buyer's request change with its stage: kept only briefly.
+TIKTOK_REJECT_REASONS_CACHE_SECONDS = int_from_env(
+    "TIKTOK_REJECT_REASONS_CACHE_SECONDS", default=300
+)
 
 # --- django-import-export (Django admin only: it holds every row in memory) --------------------
 

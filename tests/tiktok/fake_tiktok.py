@@ -61,6 +61,13 @@ DEFAULTS = {
         {"orders": [{"id": "576486316948490001"}], "next_page_token": "", "total_count": 1}
     ),
     "/order/202309/orders": ok({"orders": [{"id": "576486316948490001"}]}),
+    # No buyer requests unless a test queues some (the sync searches them in each window).
+    "/return_refund/202309/cancellations/search": ok(
+        {"cancellations": [], "next_page_token": "", "total_count": 0}
+    ),
+    "/return_refund/202309/returns/search": ok(
+        {"return_orders": [], "next_page_token": "", "total_count": 0}
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from tests.orders.tiktok_objects import T0, shipped, tiktok_order
 from tests.tiktok.fake_tiktok import ORDER_DETAIL, ORDER_SEARCH, SHOP, fail
 from tiktok.models import ConnectionState, SyncJob, TikTokConnection
 from tiktok.selectors import sync_job_latest
-from tiktok.services import sync as sync_module
+from tiktok.services import order_details as order_details_module
 from tiktok.services.sync import SyncLock, connection_sync, connections_sync_due
 from tiktok.services.tokens import connection_authorize
 
@@ -204,7 +204,7 @@ def test_a_crash_after_the_first_page_moves_nothing_and_the_rerun_stores_once(
     for obj in recent:
         obj["update_time"] += int(cursor.timestamp()) - 2000 - (T0 + 3600)
     tiktok.orders_set(*recent)
-    real, calls = sync_module.tiktok_orders_upsert, []
+    real, calls = order_details_module.tiktok_orders_upsert, []
 
     def dies_after_the_first_page(**kwargs):
         if len(calls) == 1:  # the first page is stored (its two detail calls, one batch)
@@ -213,7 +213,7 @@ def test_a_crash_after_the_first_page_moves_nothing_and_the_rerun_stores_once(
         return real(**kwargs)
 
     settings.TIKTOK_SYNC_BATCH_ORDERS = 100  # a page a transaction
-    monkeypatch.setattr(sync_module, "tiktok_orders_upsert", dies_after_the_first_page)
+    monkeypatch.setattr(order_details_module, "tiktok_orders_upsert", dies_after_the_first_page)
     with pytest.raises(RuntimeError):
         run(connection, api)
 
@@ -221,7 +221,7 @@ def test_a_crash_after_the_first_page_moves_nothing_and_the_rerun_stores_once(
     assert stored(connection).sync_cursor == cursor
     assert cache.get(f"tiktok:sync-lock:{connection.pk}") is None  # the lock went with it
 
-    monkeypatch.setattr(sync_module, "tiktok_orders_upsert", real)
+    monkeypatch.setattr(order_details_module, "tiktok_orders_upsert", real)
     report = run(connection, api)
 
     assert (report.orders.created, report.orders.unchanged) == (50, 100)
@@ -234,7 +234,7 @@ def test_a_crash_in_a_back_fill_leaves_the_job_at_the_window_it_was_in(
     connection, api, tiktok, monkeypatch
 ):
     tiktok.orders_set(*orders(3))
-    monkeypatch.setattr(sync_module, "tiktok_orders_upsert", _dies)
+    monkeypatch.setattr(order_details_module, "tiktok_orders_upsert", _dies)
     with pytest.raises(RuntimeError):
         run(connection, api)
 
@@ -433,7 +433,7 @@ def test_a_resync_replacing_a_stopped_back_fill_reads_what_it_had_left(
     connection, api, tiktok, monkeypatch
 ):
     tiktok.orders_set(*orders(3))  # a month ago, within the back-fill
-    monkeypatch.setattr(sync_module, "tiktok_orders_upsert", _dies)
+    monkeypatch.setattr(order_details_module, "tiktok_orders_upsert", _dies)
     with pytest.raises(RuntimeError):
         run(connection, api)
     monkeypatch.undo()

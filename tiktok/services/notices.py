@@ -55,5 +55,30 @@ def ship_notice(action: TikTokAction, zone) -> PlatformNotice:
     return PlatformNotice(f"Sending {parcel} to TikTok…", "info")
 
 
+# A buyer's request answered: its card's line, by the latest answer to that request.
+ANSWER_WORDS = {
+    TikTokAction.Kind.APPROVE_CANCEL: "approval",
+    TikTokAction.Kind.APPROVE_RETURN: "approval",
+    TikTokAction.Kind.REJECT_CANCEL: "rejection",
+    TikTokAction.Kind.REJECT_RETURN: "rejection",
+}
+
+
+def answer_notice(action: TikTokAction, zone) -> PlatformNotice:
+    """The "Buyer requests" card's line about an answer sent to TikTok."""
+    answer, state = ANSWER_WORDS[action.kind], action.state
+    if state == TikTokAction.State.DONE:
+        return PlatformNotice(f"TikTok accepted the {answer}.", "success")
+    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
+        return PlatformNotice(
+            f"TikTok did not take the {answer}{_told(action)}. The request shows what TikTok "
+            "says of it now, and the timeline records the answer.",
+            "error",
+        )
+    if state == TikTokAction.State.PENDING and action.attempts:
+        return _retry_notice(action, zone, f"the {answer}")
+    return PlatformNotice(f"Sending the {answer} to TikTok…", "info")
+
+
 # The order page's line for each kind of action, by the latest action of these kinds.
 NOTICES = {TikTokAction.Kind.SHIP: ship_notice, TikTokAction.Kind.CANCEL: cancel_notice}

@@ -7,12 +7,11 @@ from django.core.cache import cache
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
 from tiktok.after_sales_rules import seller_cancel_reasons
-from tiktok.client import TikTokClient
-from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
 from tiktok.services.notices import NOTICES
 from tiktok.services.outbox import action_create
-from tiktok.services.tokens import connection_call
+from tiktok.services.platform_words import tiktok_ask
+from tiktok.services.request_platform import RequestAnswers
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
 MEMO = "_tiktok_connection"
@@ -40,8 +39,9 @@ def _providers_key(connection: TikTokConnection, delivery_option_id: str) -> str
     return f"tiktok:providers:{connection.pk}:{delivery_option_id}"
 
 
-class TikTokPlatform:
+class TikTokPlatform(RequestAnswers):
     name = "TikTok"
+    connection_of = staticmethod(lambda order: _connection(order))
 
     def connected(self, order) -> bool:
         return _connection(order) is not None
@@ -126,27 +126,14 @@ class TikTokPlatform:
 
 
 def _providers_fetch(connection: TikTokConnection, order):
-    client = TikTokClient.from_settings()
-    try:
-        return connection_call(
-            connection=connection,
-            client=client,
-            call=lambda access: client.get_shipping_providers(
-                access_token=access,
-                shop_cipher=connection.shop_cipher,
-                delivery_option_id=order.delivery_option_id,
-            ),
-        )
-    except Unavailable:
-        raise PlatformUnavailable(
-            "TikTok did not answer when asked for its carriers: reload the page in a minute."
-        ) from None
-    except ApiError as error:
-        words = PROVIDER_REFUSALS.get(error.code or 0)
-        raise PlatformUnavailable(
-            words or f"TikTok would not list carriers for this order: “{error.message}”."
-        ) from None
-    except TikTokError as error:
-        raise PlatformUnavailable(
-            f"TikTok could not be asked for its carriers ({error})."
-        ) from None
+    return tiktok_ask(
+        connection,
+        lambda client, access: client.get_shipping_providers(
+            access_token=access,
+            shop_cipher=connection.shop_cipher,
+            delivery_option_id=order.delivery_option_id,
+        ),
+        what="its carriers",
+        listed="carriers for this order",
+        refusals=PROVIDER_REFUSALS,
+    )

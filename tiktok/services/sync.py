@@ -29,16 +29,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.enqueue import registered_task
-from orders.services.tiktok_upsert import UpsertReport, tiktok_orders_upsert
-from tiktok.client import ORDER_DETAIL_MAX_IDS, ORDER_SEARCH_MAX_PAGE, TikTokClient
+from orders.services.tiktok_upsert import UpsertReport
+from tiktok.client import ORDER_SEARCH_MAX_PAGE, TikTokClient
 from tiktok.exceptions import ConnectionUnusable, TikTokError
 from tiktok.models import ConnectionState, SyncJob, TikTokConnection
 from tiktok.services.connections import connection_error_record
+from tiktok.services.order_details import SOURCE, order_details_store
+from tiktok.services.request_sync import requests_window_store
 from tiktok.services.tokens import connection_call
 
 log = logging.getLogger(__name__)
 SYNC_TASK = "tiktok.tasks.tiktok_sync_shop"  # the task's registered name
-SOURCE = "sync"
+__all__ = ["SOURCE", "order_details_store"]  # for the modules that import them from here
 
 
 def _lock_key(connection_id: int) -> str:
@@ -212,29 +214,11 @@ def _window(connection, client, ge, lt, report: SyncReport, lock: SyncLock, job)
         lock.keep()
         if not page_token:
             break
+    requests_window_store(connection, client, ge, lt)  # buyers' requests of the same window
     _window_commit(connection, lt, stored, job)
     report.windows += 1
     report.orders.add(stored)
     return found
-
-
-def order_details_store(connection, client, ids: list[str], source: str = SOURCE) -> UpsertReport:
-    """Fetch these orders' details (ORDER_DETAIL_MAX_IDS a call) and store them in one
-    transaction; `source` ("sync", "webhook") says in the timeline what made the portal ask."""
-    ids = [order_id for order_id in ids if order_id]
-    objects = []
-    for start in range(0, len(ids), ORDER_DETAIL_MAX_IDS):
-        chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
-        objects += connection_call(
-            connection=connection,
-            client=client,
-            call=lambda access, chunk=chunk: client.get_order_detail(
-                access_token=access, shop_cipher=connection.shop_cipher, order_ids=chunk
-            ),
-        )
-    if not objects:
-        return UpsertReport()
-    return tiktok_orders_upsert(shop=connection.shop, objects=objects, source=source)
 
 
 def _window_commit(connection, lt: datetime, stored: UpsertReport, job) -> None:

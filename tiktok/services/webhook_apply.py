@@ -1,7 +1,8 @@
 """What a TikTok notification, already verified and taken once, makes the portal do.
 
 An order notification (status, address, package, cancellation, return) is only a signal: the
-orders it names are fetched again from TikTok and stored exactly as the sync stores them, so
+orders it names are fetched again from TikTok and stored exactly as the sync stores them (and
+a cancellation's or return's request by its id, through Search Cancellations or Returns), so
 a repeated or late notification finds them unchanged (or older than what is stored) and
 changes nothing. A deauthorization marks the connection revoked; a warning that the
 authorization expires is kept on the connection and told to the shop's administrators.
@@ -21,10 +22,12 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, Membership
 from accounts.roles import Role
+from orders.statuses import RequestKind
 from tiktok.client import ORDER_DETAIL_MAX_IDS, TikTokClient
 from tiktok.exceptions import ConnectionUnusable, TikTokError
 from tiktok.models import ConnectionState, TikTokConnection
 from tiktok.services.connections import connection_audit, connection_error_record
+from tiktok.services.request_sync import requests_fetch
 from tiktok.services.sync import order_details_store
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,7 @@ def _orders_fetch(connection: TikTokConnection, envelope: dict, client: TikTokCl
             chunk = ids[start : start + ORDER_DETAIL_MAX_IDS]
             report = order_details_store(connection, client, chunk, source=SOURCE)
             stored = {k: stored.get(k, 0) + v for k, v in report.as_dict().items()}
+        stored |= _request_fetch(connection, envelope, client)
     except ConnectionUnusable as error:  # marked and audited by connection_call
         return {"error": str(error)}
     except TikTokError as error:  # the sync reads the order later anyway
@@ -87,6 +91,26 @@ def _orders_fetch(connection: TikTokConnection, envelope: dict, client: TikTokCl
         connection_error_record(connection=connection, error=error)
         return {"error": str(error)}
     return stored
+
+
+# A request notification names the request: its id field, by type.
+REQUEST_IDS = {
+    CANCELLATION: (RequestKind.CANCELLATION, "cancel_id"),
+    RETURN: (RequestKind.RETURN, "return_id"),
+}
+
+
+def _request_fetch(connection: TikTokConnection, envelope: dict, client: TikTokClient) -> dict:
+    """Types 11 and 12: the request named read again by id (Search Cancellations or Returns)
+    and stored as TikTok says it; the order itself was read just before."""
+    kind, name = REQUEST_IDS.get(envelope.get("type"), (None, ""))
+    data = envelope.get("data") if isinstance(envelope.get("data"), dict) else {}
+    request_id = data.get(name) if kind else None
+    if isinstance(request_id, int) and not isinstance(request_id, bool):
+        request_id = str(request_id)
+    if not (isinstance(request_id, str) and request_id.isascii() and request_id.isdigit()):
+        return {}
+    return requests_fetch(connection, client, kind, [request_id[:32]], SOURCE).as_dict()
 
 
 def _pushed_at(envelope: dict) -> datetime | None:
