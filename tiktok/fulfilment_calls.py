@@ -9,6 +9,7 @@ rate limit, where TikTok did nothing, is waited out here.
 from dataclasses import dataclass
 
 from orders.platform import Carrier
+from tiktok.arrange_calls import ArrangeCalls
 from tiktok.responses import text
 from tiktok.results import bad_answer
 
@@ -35,8 +36,9 @@ def _path_id(value: str, name: str) -> str:
     return value
 
 
-class FulfilmentCalls:
-    """Mixed into TikTokClient; `_api_call` is the signed transport."""
+class FulfilmentCalls(ArrangeCalls):
+    """Mixed into TikTokClient; `_api_call` is the signed transport. TikTok's own shipping
+    (handover, labels) is in ArrangeCalls."""
 
     def get_shipping_providers(
         self, *, access_token: str, shop_cipher: str, delivery_option_id: str

@@ -1,10 +1,14 @@
 """The outbox's senders by kind of action, and what a worker runs for one row."""
 
 from tiktok.models import TikTokAction
+from tiktok.services.arrange import arrange_send, arrange_settle
 from tiktok.services.outbox import action_send
 from tiktok.services.shipping import ship_refused_reread, ship_send, ship_settle
 
-SENDERS = {TikTokAction.Kind.SHIP: (ship_send, ship_settle)}
+SENDERS = {
+    TikTokAction.Kind.SHIP: (ship_send, ship_settle),
+    TikTokAction.Kind.ARRANGE: (arrange_send, arrange_settle),
+}
 
 
 def action_send_now(*, action_id: int, client=None) -> str:

@@ -10,32 +10,23 @@ from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
 from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
+from tiktok.services.arrange_platform import ArrangePlatform
+from tiktok.services.order_connection import order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
-MEMO = "_tiktok_connection"
 # A connection in these states still speaks for the shop, but cannot be used: refuse, rather
 # than record locally what TikTok will never hear of.
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
-
-
-def _connection(order) -> TikTokConnection | None:
-    if MEMO not in order.__dict__:
-        order.__dict__[MEMO] = (
-            TikTokConnection.objects.filter(shop_id=order.shop_id)
-            .exclude(tiktok_shop_id="")
-            .exclude(state=ConnectionState.DISCONNECTED)
-            .first()
-        )
-    return order.__dict__[MEMO]
+_connection = order_connection
 
 
 def _providers_key(connection: TikTokConnection, delivery_option_id: str) -> str:
     return f"tiktok:providers:{connection.pk}:{delivery_option_id}"
 
 
-class TikTokPlatform:
+class TikTokPlatform(ArrangePlatform):
     name = "TikTok"
 
     def connected(self, order) -> bool:
@@ -51,9 +42,13 @@ class TikTokPlatform:
                 "(TikTok Shop page): until then nothing can be shipped from here."
             )
         if order.shipping_type == "TIKTOK":
+            if order.status != "AWAITING_SHIPMENT":
+                return (
+                    "TikTok ships this order with its own carrier, which gives the tracking number."
+                )
             return (
-                "TikTok ships this order (its label and pick-up): arrange it in TikTok Seller "
-                "Center for now; a tracking number cannot be added here."
+                "TikTok ships this order with its own carrier: arrange the shipment here (no "
+                "tracking number to add; TikTok gives it)."
             )
         return ""
 
@@ -97,10 +92,14 @@ class TikTokPlatform:
 
     def notice(self, order) -> PlatformNotice | None:
         action = (
-            TikTokAction.objects.filter(order=order, kind=TikTokAction.Kind.SHIP)
+            TikTokAction.objects.filter(
+                order=order, kind__in=[TikTokAction.Kind.SHIP, TikTokAction.Kind.ARRANGE]
+            )
             .order_by("-created_at", "-id")
             .first()
         )
+        if action is not None and action.kind == TikTokAction.Kind.ARRANGE:
+            return arrange_notice(action, order.shop.zone)
         return action_notice(action, order.shop.zone) if action else None
 
 
@@ -154,3 +153,27 @@ def action_notice(action: TikTokAction, zone) -> PlatformNotice:
             "warning",
         )
     return PlatformNotice(f"Sending {parcel} to TikTok…", "info")
+
+
+def arrange_notice(action: TikTokAction, zone) -> PlatformNotice:
+    """The order page's line about a shipment arranged with TikTok's carrier."""
+    handover = action.payload.get("handover_words", "")
+    state = action.state
+    if state == TikTokAction.State.DONE:
+        return PlatformNotice(f"TikTok arranged the shipment ({handover}).", "success")
+    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
+        reason = action.response_message
+        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
+        return PlatformNotice(
+            f"The shipment was not arranged: TikTok did not take it{told}. The timeline says "
+            "why; arrange it again once that is fixed.",
+            "error",
+        )
+    if state == TikTokAction.State.PENDING and action.attempts:
+        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
+        return PlatformNotice(
+            f"TikTok did not answer yet about the shipment ({action.last_error or 'no answer'}); "
+            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
+            "warning",
+        )
+    return PlatformNotice(f"Arranging the shipment with TikTok ({handover})…", "info")
