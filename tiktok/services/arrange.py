@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 
 from accounts.enqueue import registered_task
 from orders.models import Package
+from orders.services.arrange import handover_words
 from orders.services.shipment_undo import order_shipment_undo
 from tiktok.arrange_rules import ARRANGE_ALREADY, CREATE_PACKAGES, arrange_words
 from tiktok.client import TikTokClient
@@ -94,6 +95,9 @@ def _arrange(action: TikTokAction, client: TikTokClient):
         slot = (
             tuple(datetime.fromisoformat(t) for t in handover["slot"]) if handover["slot"] else None
         )
+    action.payload["handover_words"] = handover_words(
+        {"method": method, "slot": slot}, action.order.shop.zone
+    )
     return _call(
         action,
         client,
@@ -144,6 +148,8 @@ def arrange_settle(action: TikTokAction, outcome: Outcome) -> None:
         package_id = outcome.result.get("package_id", "")
         if package_id:
             Package.objects.filter(pk=payload["package_pk"]).update(package_id=package_id[:32])
+        # the handover TikTok was asked for (its first offer, for the bulk bar), in words
+        TikTokAction.objects.filter(pk=action.pk).update(payload=payload)
         package_pk = payload["package_pk"]
         transaction.on_commit(lambda: documents_enqueue(package_pk))
         return

@@ -100,6 +100,7 @@ class ArrangePlatform:
             for kind in Document.Type:
                 document = stored.get((package.pk, kind))
                 fetched = document.fetched_at if document_stored(document) else None
+                fetched = fetched and fetched.astimezone(order.shop.zone)  # the page's zone
                 found.append(
                     ShippingDocument(
                         title=f"TikTok's {kind.label.lower()}{suffix}",
