@@ -44,7 +44,8 @@ class Arranged:
     message: str
 
 
-def _digits(value: str, name: str) -> str:
+def path_id(value: str, name: str) -> str:
+    """An id put in a path: TikTok's digits only."""
     value = str(value)
     if not value.isascii() or not value.isdigit() or len(value) > 32:
         raise ValueError(f"{name} must be TikTok's digits; got {value[:40]!r}")
@@ -67,7 +68,7 @@ class ArrangeCalls:
     def get_handover_time_slots(
         self, *, access_token: str, shop_cipher: str, package_id: str
     ) -> HandoverSlots:
-        path = SLOTS.format(package_id=_digits(package_id, "package_id"))
+        path = SLOTS.format(package_id=path_id(package_id, "package_id"))
         answer = self._api_call("GET", path, access_token=access_token, shop_cipher=shop_cipher)
         data = answer["data"]
         items = data.get("pickup_slots") or []
@@ -91,7 +92,7 @@ class ArrangeCalls:
         pickup_slot: tuple[datetime, datetime] | None,
     ) -> Arranged:
         """Ship Package for a TikTok-shipping package: handed to TikTok's carrier."""
-        path = SHIP_PACKAGE.format(package_id=_digits(package_id, "package_id"))
+        path = SHIP_PACKAGE.format(package_id=path_id(package_id, "package_id"))
         body: dict = {"handover_method": handover_method}
         if pickup_slot is not None:
             start, end = pickup_slot
@@ -106,7 +107,7 @@ class ArrangeCalls:
 
     def create_packages(self, *, access_token: str, shop_cipher: str, order_id: str) -> Arranged:
         """Create Packages (the US): buys the label with the shop's default shipping service."""
-        body = {"order_id": _digits(order_id, "order_id")}
+        body = {"order_id": path_id(order_id, "order_id")}
         answer = self._api_call(
             "POST",
             CREATE_PACKAGES,
@@ -124,7 +125,7 @@ class ArrangeCalls:
         self, *, access_token: str, shop_cipher: str, package_id: str, document_type: str
     ) -> tuple[str, str]:
         """(doc_url, tracking number) of a package's document: a PDF, A6."""
-        path = SHIPPING_DOCUMENT.format(package_id=_digits(package_id, "package_id"))
+        path = SHIPPING_DOCUMENT.format(package_id=path_id(package_id, "package_id"))
         answer = self._api_call(
             "GET",
             path,

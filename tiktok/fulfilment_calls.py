@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from orders.platform import Carrier
 from tiktok.arrange_calls import ArrangeCalls
+from tiktok.arrange_calls import path_id as _path_id
 from tiktok.responses import text
 from tiktok.results import bad_answer
 
@@ -27,13 +28,6 @@ class Shipped:
     warning: str
     request_id: str
     message: str
-
-
-def _path_id(value: str, name: str) -> str:
-    value = str(value)
-    if not value.isascii() or not value.isdigit() or len(value) > 32:
-        raise ValueError(f"{name} must be TikTok's digits; got {value[:40]!r}")
-    return value
 
 
 class FulfilmentCalls(ArrangeCalls):

@@ -1,8 +1,9 @@
 """The simulator's TikTok shipping (shipping_type TIKTOK): Get Package Handover Time Slots,
 Ship Package with `handover_method` and `pickup_slot` (SEA, EMEA, LATAM) and Create Packages,
-which buys the label (the US), with the state checks and codes of TikTok's docs (§3.3, §3.11
-of the reference). An arranged package awaits collection with TikTok's carrier and tracking
-number; its planned collection moves it on as a seller's shipment would.
+which buys the label (the US), with the state checks and codes TikTok documents for Ship
+Package and Get Package Handover Time Slots. An arranged package awaits collection with
+TikTok's carrier and tracking number; its planned collection moves it on as a seller's
+shipment would.
 """
 
 import re

@@ -14,6 +14,7 @@ from orders.exceptions import FulfilmentRefused
 from orders.models import Order, Package
 from orders.platform import OrderPlatform, PlatformUnavailable, platform_for
 from orders.services.actions import require_shop_perm
+from orders.services.shipment_undo import shipment_before
 from orders.services.status import order_status_change
 from orders.statuses import ActorType, OrderStatus, PackageStatus
 
@@ -88,11 +89,7 @@ def order_shipment_arrange(
             f"An order that is {locked.get_status_display().lower()} cannot have its "
             "shipment arranged."
         )
-    previous = {
-        "status": locked.status,
-        "update_time": locked.update_time.isoformat(),
-        "rts_time": locked.rts_time.isoformat() if locked.rts_time else None,
-    }
+    previous = shipment_before(locked)
     package = locked.packages.filter(tracking_number="").exclude(package_id="").first()
     previous["package_created"] = package is None
     if package is None:  # the US: the marketplace makes the package as it sells the label

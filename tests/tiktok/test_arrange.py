@@ -5,20 +5,14 @@ US's Create Packages), TikTok's refusal undone visibly, and bad input changing n
 import html
 
 import pytest
-from django.core.cache import cache
 
 from orders.models import OrderEvent
 from orders.statuses import EventKind, OrderStatus
+from tests.tiktok.arrange_world import documents_at_once  # noqa: F401 - a fixture
 from tests.tiktok.outbox_world import GB, MY, US
 from tiktok.models import ShippingDocument, TikTokAction
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(eager, settings):
-    settings.TIKTOK_DOCUMENT_RETRY_SECONDS = 0
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_at_once")]
 
 
 def page(client, order) -> str:

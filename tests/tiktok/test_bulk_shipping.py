@@ -6,21 +6,13 @@ import html
 import io
 
 import pytest
-from django.core.cache import cache
 from pypdf import PdfReader
 
-from demo.tiktok_simulator import documents as sim_documents
+from tests.tiktok.arrange_world import documents_at_once  # noqa: F401 - a fixture
 from tests.tiktok.outbox_world import GB
 from tiktok.models import TikTokAction
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh(eager, settings, monkeypatch):
-    settings.TIKTOK_DOCUMENT_RETRY_SECONDS = 0
-    monkeypatch.setattr(sim_documents, "STILL_GENERATING_ONE_IN", 0)
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_at_once")]
 
 
 def bulk(client, action, orders, capture):

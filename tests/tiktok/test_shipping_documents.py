@@ -8,22 +8,15 @@ import io
 import time
 
 import pytest
-from django.core.cache import cache
 from pypdf import PdfReader
 
 from demo.tiktok_simulator import documents as sim_documents
 from demo.tiktok_simulator.lifecycle import step_apply
+from tests.tiktok.arrange_world import documents_at_once  # noqa: F401 - a fixture
 from tests.tiktok.outbox_world import GB
 from tiktok.models import ShippingDocument
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh(eager, settings, monkeypatch):
-    settings.TIKTOK_DOCUMENT_RETRY_SECONDS = 0
-    monkeypatch.setattr(sim_documents, "STILL_GENERATING_ONE_IN", 0)
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_at_once")]
 
 
 def arranged(client, world, shop, capture):

@@ -16,15 +16,14 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from accounts.enqueue import registered_task
-from orders.models import Package
 from orders.services.arrange import handover_words
-from orders.services.shipment_undo import order_shipment_undo
 from tiktok.arrange_rules import ARRANGE_ALREADY, CREATE_PACKAGES, arrange_words
 from tiktok.client import TikTokClient
 from tiktok.exceptions import TikTokError
 from tiktok.models import TikTokAction
 from tiktok.responses import text
-from tiktok.services.outbox import Outcome, classify
+from tiktok.services.outbox import Outcome, failure_classify
+from tiktok.services.shipping import action_undo, package_id_store
 from tiktok.services.tokens import connection_call
 
 log = logging.getLogger(__name__)
@@ -115,19 +114,12 @@ def arrange_send(action: TikTokAction, reached: bool, client: TikTokClient) -> O
             return Outcome("done", 0, "Arranged already", result={"package_id": package_id})
         arranged = _arrange(action, client)
     except TikTokError as error:
-        outcome = classify(error, given_up=GIVEN_UP)
-        if outcome.state == "refused" and outcome.code in ARRANGE_ALREADY:
-            try:  # the first attempt's answer may have been lost: is it ours?
-                if (package_id := _reread(action, client)) is not None:
-                    return Outcome(
-                        "done",
-                        outcome.code,
-                        outcome.message,
-                        outcome.request_id,
-                        result={"package_id": package_id},
-                    )
-            except TikTokError as reread_error:
-                return classify(reread_error, given_up=GIVEN_UP)
+        outcome = failure_classify(
+            error,
+            given_up=GIVEN_UP,
+            already=ARRANGE_ALREADY,
+            reread=lambda: _reread(action, client),
+        )
         if outcome.state == "refused":
             outcome.words = arrange_words(outcome.code, outcome.message)
         return outcome
@@ -145,26 +137,13 @@ def arrange_settle(action: TikTokAction, outcome: Outcome) -> None:
     documents fetched after commit, or the arrangement taken back with TikTok's answer."""
     payload = action.payload
     if outcome.state == TikTokAction.State.DONE:
-        package_id = outcome.result.get("package_id", "")
-        if package_id:
-            Package.objects.filter(pk=payload["package_pk"]).update(package_id=package_id[:32])
+        package_id_store(action, outcome)
         # the handover TikTok was asked for (its first offer, for the bulk bar), in words
         TikTokAction.objects.filter(pk=action.pk).update(payload=payload)
         package_pk = payload["package_pk"]
         transaction.on_commit(lambda: documents_enqueue(package_pk))
         return
-    order_shipment_undo(
-        order_pk=action.order_id,
-        package_pk=payload["package_pk"],
-        previous=payload["previous"],
-        explanation=outcome.words,
-        answer={
-            "action": action.kind,
-            "code": outcome.code,
-            "tiktok_message": outcome.message,
-            "request_id": outcome.request_id,
-        },
-    )
+    action_undo(action, outcome)
 
 
 def documents_enqueue(package_pk: int, countdown: float = 0, attempt: int = 0) -> None:

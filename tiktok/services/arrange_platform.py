@@ -11,14 +11,13 @@ from orders.services.arrange import handover_words
 from tiktok.arrange_rules import CREATE_PACKAGES, arrange_call_for
 from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
-from tiktok.models import ConnectionState, TikTokAction
 from tiktok.models import ShippingDocument as Document
+from tiktok.models import TikTokAction
 from tiktok.services.documents import document_stored
-from tiktok.services.order_connection import order_connection
+from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
 
-STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
 NOT_TIKTOK_SHIPPED = "Not a TikTok-shipped order: the seller ships it with a tracking number."
 
 
@@ -36,10 +35,7 @@ class ArrangePlatform:
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return (
-                "The shop's TikTok connection needs the seller to authorize the portal again "
-                "(TikTok Shop page): until then nothing can be shipped from here."
-            )
+            return STALLED_WORDS
         if order.shipping_type != "TIKTOK":
             return NOT_TIKTOK_SHIPPED
         if arrange_call_for(connection.region) != CREATE_PACKAGES and not _waiting_package(order):

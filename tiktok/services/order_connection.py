@@ -3,6 +3,13 @@
 from tiktok.models import ConnectionState, TikTokConnection
 
 MEMO = "_tiktok_connection"
+# A connection in these states still speaks for the shop, but cannot be used: refuse, rather
+# than record locally what TikTok will never hear of.
+STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
+STALLED_WORDS = (
+    "The shop's TikTok connection needs the seller to authorize the portal again (TikTok Shop "
+    "page): until then nothing can be shipped from here."
+)
 
 
 def order_connection(order) -> TikTokConnection | None:

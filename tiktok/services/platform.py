@@ -9,16 +9,13 @@ from django.utils import formats
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
 from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
-from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
+from tiktok.models import TikTokAction, TikTokConnection
 from tiktok.services.arrange_platform import ArrangePlatform
-from tiktok.services.order_connection import order_connection
+from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
-# A connection in these states still speaks for the shop, but cannot be used: refuse, rather
-# than record locally what TikTok will never hear of.
-STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
 _connection = order_connection
 
 
@@ -37,10 +34,7 @@ class TikTokPlatform(ArrangePlatform):
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return (
-                "The shop's TikTok connection needs the seller to authorize the portal again "
-                "(TikTok Shop page): until then nothing can be shipped from here."
-            )
+            return STALLED_WORDS
         if order.shipping_type == "TIKTOK":
             if order.status != "AWAITING_SHIPMENT":
                 return (
@@ -98,8 +92,6 @@ class TikTokPlatform(ArrangePlatform):
             .order_by("-created_at", "-id")
             .first()
         )
-        if action is not None and action.kind == TikTokAction.Kind.ARRANGE:
-            return arrange_notice(action, order.shop.zone)
         return action_notice(action, order.shop.zone) if action else None
 
 
@@ -130,50 +122,45 @@ def _providers_fetch(connection: TikTokConnection, order):
         ) from None
 
 
+# What the order page says of each kind of action, by state; {subject} is what was sent,
+# {told} TikTok's answer, {error} the last failure and {at} the next attempt's time.
+NOTICES = {
+    TikTokAction.Kind.SHIP: {
+        "done": "TikTok accepted the shipment of {subject}.",
+        "refused": "{subject} was taken off the order: TikTok did not take it{told}. "
+        "The timeline says why; add the parcel again once that is fixed.",
+        "waiting": "TikTok did not answer yet about {subject} ({error}); the portal tries "
+        "again by itself at {at}. Nothing to do meanwhile.",
+        "sending": "Sending {subject} to TikTok…",
+    },
+    TikTokAction.Kind.ARRANGE: {
+        "done": "TikTok arranged the shipment ({subject}).",
+        "refused": "The shipment was not arranged: TikTok did not take it{told}. The timeline "
+        "says why; arrange it again once that is fixed.",
+        "waiting": "TikTok did not answer yet about the shipment ({error}); the portal tries "
+        "again by itself at {at}. Nothing to do meanwhile.",
+        "sending": "Arranging the shipment with TikTok ({subject})…",
+    },
+}
+
+
 def action_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about a shipment sent to TikTok, in a seller's words."""
-    number, carrier = action.payload.get("tracking_number", ""), action.payload.get("carrier", "")
-    parcel = f"{carrier} {number}".strip()
-    state = action.state
+    """The order page's line about an action sent to TikTok, in a seller's words."""
+    payload, state = action.payload, action.state
+    if action.kind == TikTokAction.Kind.ARRANGE:
+        subject = payload.get("handover_words", "")
+    else:
+        subject = f"{payload.get('carrier', '')} {payload.get('tracking_number', '')}".strip()
+    words = NOTICES[action.kind]
     if state == TikTokAction.State.DONE:
-        return PlatformNotice(f"TikTok accepted the shipment of {parcel}.", "success")
+        return PlatformNotice(words["done"].format(subject=subject), "success")
     if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
         reason = action.response_message
         told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
-        return PlatformNotice(
-            f"{parcel} was taken off the order: TikTok did not take it{told}. "
-            "The timeline says why; add the parcel again once that is fixed.",
-            "error",
-        )
+        return PlatformNotice(words["refused"].format(subject=subject, told=told), "error")
     if state == TikTokAction.State.PENDING and action.attempts:
         at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        return PlatformNotice(
-            f"TikTok did not answer yet about {parcel} ({action.last_error or 'no answer'}); "
-            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
-            "warning",
-        )
-    return PlatformNotice(f"Sending {parcel} to TikTok…", "info")
-
-
-def arrange_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about a shipment arranged with TikTok's carrier."""
-    handover = action.payload.get("handover_words", "")
-    state = action.state
-    if state == TikTokAction.State.DONE:
-        return PlatformNotice(f"TikTok arranged the shipment ({handover}).", "success")
-    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        reason = action.response_message
-        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
-        return PlatformNotice(
-            f"The shipment was not arranged: TikTok did not take it{told}. The timeline says "
-            "why; arrange it again once that is fixed.",
-            "error",
-        )
-    if state == TikTokAction.State.PENDING and action.attempts:
-        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        return PlatformNotice(
-            f"TikTok did not answer yet about the shipment ({action.last_error or 'no answer'}); "
-            f"the portal tries again by itself at {at}. Nothing to do meanwhile.",
-            "warning",
-        )
-    return PlatformNotice(f"Arranging the shipment with TikTok ({handover})…", "info")
+        error = action.last_error or "no answer"
+        text = words["waiting"].format(subject=subject, error=error, at=at)
+        return PlatformNotice(text, "warning")
+    return PlatformNotice(words["sending"].format(subject=subject), "info")
