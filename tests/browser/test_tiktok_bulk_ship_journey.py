@@ -73,3 +73,28 @@ def test_fulfilment_ships_two_ticked_orders_and_prints_their_labels(
     expect(documents.get_by_role("link", name="TikTok's shipping label")).to_be_visible()
     expect(page.locator("#platform-notice")).to_contain_text("TikTok arranged the shipment")
     screenshot(page, "order-detail-tiktok-arranged")
+
+
+def test_fulfilment_arranges_a_pickup_at_a_time_tiktok_offers(page, shop, packer, world, eager):
+    connection = world.connect(shop, GB)
+    sim_order, order = world.order(connection, GB, seller=False)
+    sign_in(page, packer.email)
+    page.wait_for_url(HOME)
+    page.goto(f"/orders/{order.order_id}/")
+    fulfilment = page.locator("#fulfilment")
+    expect(fulfilment.get_by_label("Pick-up by the carrier")).to_be_checked()
+    times = fulfilment.get_by_label("Pick-up time").locator("option")
+    expect(times).not_to_have_count(0)
+    screenshot(page, "order-detail-tiktok-arrange-form")
+    second = times.nth(1).get_attribute("value")
+    fulfilment.get_by_label("Pick-up time").select_option(second)
+
+    fulfilment.get_by_role("button", name="Arrange shipment").click()
+
+    expect(page.get_by_text("Shipment arranged; it is being sent to TikTok")).to_be_visible()
+    expect(
+        fulfilment.get_by_text("TikTok arranged the shipment (pick-up by the carrier")
+    ).to_be_visible()
+    start, end = (int(t) for t in second.split("-"))
+    assert sim_order.handover["pickup_slot"] == {"start_time": start, "end_time": end}
+    expect(page.locator("#tracking").get_by_text(sim_order.data["tracking_number"])).to_be_visible()

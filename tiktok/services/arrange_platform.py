@@ -57,7 +57,13 @@ class ArrangePlatform:
             cached = (methods, [(s.start, s.end) for s in offered.pickup_slots])
             cache.set(key, cached, settings.TIKTOK_HANDOVER_CACHE_SECONDS)
         methods, slots = cached
-        return HandoverOptions(methods=methods, slots=[PickupSlot(*slot) for slot in slots])
+        zone = order.shop.zone  # the page shows times in the shop's zone
+        return HandoverOptions(
+            methods=methods,
+            slots=[
+                PickupSlot(start.astimezone(zone), end.astimezone(zone)) for start, end in slots
+            ],
+        )
 
     def arrangement_record(self, *, order, package, handover, actor, previous: dict) -> None:
         connection = order_connection(order)
