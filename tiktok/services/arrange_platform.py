@@ -13,7 +13,6 @@ from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import ShippingDocument as Document
 from tiktok.models import TikTokAction
-from tiktok.services.documents import document_stored
 from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
@@ -101,7 +100,9 @@ class ArrangePlatform:
             suffix = f" (package {package.package_id})" if len(packages) > 1 else ""
             for kind in Document.Type:
                 document = stored.get((package.pk, kind))
-                fetched = document.fetched_at if document_stored(document) else None
+                # the row's word (no storage round trip per page); opening a document whose
+                # file went missing fetches it again
+                fetched = document.fetched_at if document and document.file else None
                 fetched = fetched and fetched.astimezone(order.shop.zone)  # the page's zone
                 found.append(
                     ShippingDocument(

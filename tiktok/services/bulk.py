@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pypdf import PdfReader, PdfWriter
 
 from orders.exceptions import FulfilmentRefused
-from orders.models import Order, Package
+from orders.models import Order, OrderEvent, Package
 from orders.services.arrange import order_shipment_arrange
+from orders.statuses import EventKind
 from tiktok.models import ShippingDocument, TikTokAction
 from tiktok.services.arrange_platform import NOT_TIKTOK_SHIPPED
 from tiktok.services.documents import document_stored, documents_fetch
@@ -38,16 +39,19 @@ def _row(order: Order, words: str, tone: str = "error", **extra) -> BulkRow:
     return BulkRow(order.pk, order.order_id, order.shop.name, words, tone, **extra)
 
 
+def _not_tiktok_shipped(order: Order) -> str:
+    """Why TikTok's own shipping does not apply to the order, or "" when it does."""
+    if order.shipping_type != "TIKTOK":
+        return NOT_TIKTOK_SHIPPED
+    return NOT_CONNECTED if order_connection(order) is None else ""
+
+
 def bulk_arrange(*, user, orders) -> list[BulkRow]:
     """Arrange each order's shipment with TikTok's first offered handover; one row each."""
     rows = []
     for order in orders.select_related("shop").order_by("create_time", "pk"):
-        if order_connection(order) is None or order.shipping_type != "TIKTOK":
-            rows.append(
-                _row(
-                    order, NOT_CONNECTED if order.shipping_type == "TIKTOK" else NOT_TIKTOK_SHIPPED
-                )
-            )
+        if not_ours := _not_tiktok_shipped(order):
+            rows.append(_row(order, not_ours))
             continue
         try:
             order_shipment_arrange(order=order, actor=user, first_offered=True)
@@ -79,9 +83,7 @@ def arrange_row_now(row: BulkRow) -> BulkRow:
 
 
 def _refusal_words(action: TikTokAction) -> str:
-    from orders.models import OrderEvent
-    from orders.statuses import EventKind
-
+    """The timeline's words for the refusal (TikTok's code in a seller's words)."""
     event = (
         OrderEvent.objects.filter(order_id=action.order_id, kind=EventKind.REFUSED)
         .order_by("-occurred_at", "-pk")
@@ -95,8 +97,8 @@ def bulk_labels(*, orders) -> list[BulkRow]:
     with the package whose label goes into the merged PDF."""
     rows = []
     for order in orders.select_related("shop").order_by("create_time", "pk"):
-        if order_connection(order) is None or order.shipping_type != "TIKTOK":
-            rows.append(_row(order, NOT_TIKTOK_SHIPPED))
+        if not_ours := _not_tiktok_shipped(order):
+            rows.append(_row(order, not_ours))
             continue
         packages = list(order.packages.exclude(package_id="").exclude(tracking_number=""))
         if not packages:
