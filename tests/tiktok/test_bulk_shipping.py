@@ -112,3 +112,29 @@ def test_a_viewer_has_no_such_bulk_action_and_results_are_the_persons_own(
     assert client.get(results).status_code == 403
     client.force_login(packer)
     assert client.get("/tiktok/bulk/0123abcd/").status_code == 404
+
+
+@pytest.mark.parametrize("action", ["arrange", "print_labels"])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("administrator", 302),
+        ("fulfilment", 302),
+        ("customer_service", 403),
+        ("accountant", 403),
+        ("viewer", 403),
+    ],
+)
+def test_who_may_take_each_bulk_action(client, shop, world, action, role, status):
+    from tests.accounts.factories import member
+
+    connection = world.connect(shop, GB)
+    _, order = world.order(connection, GB, seller=False)
+    client.force_login(member(shop=shop, role=role, email=f"{role}@example.test"))
+
+    answer = client.post("/orders/bulk/", {"action": action, "ids": [str(order.pk)]})
+
+    assert answer.status_code == status
+    if status == 302:
+        assert answer["Location"].startswith("/tiktok/bulk/")
+        assert client.get(answer["Location"]).status_code == 200
