@@ -58,6 +58,11 @@ class StatusForm(forms.Form):
     reason = PlainTextField(required=False, max_length=255)
 
 
+class CancelForm(forms.Form):
+    # A connected shop's order: the key of one of the marketplace's reasons.
+    reason = PlainTextField(required=False, max_length=160)
+
+
 class TrackingForm(forms.Form):
     carrier = PlainTextField(required=False, max_length=80)
     tracking_number = PlainTextField(required=False, max_length=40)

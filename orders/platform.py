@@ -86,6 +86,14 @@ class OrderPlatform(Protocol):
         """Called inside the transaction that added `package`: the platform is told after
         commit. `previous` is what to restore if the platform refuses."""
 
+    def cancel_reasons(self, order) -> list[tuple[str, str]]:
+        """The reasons (key, words) the platform takes for a seller's cancellation of the order
+        in its status now; [] when it takes none. Raises PlatformUnavailable."""
+
+    def cancel_record(self, *, order, reason: str, words: str, actor, previous: dict) -> None:
+        """Called inside the transaction that cancelled `order` here: the platform is told
+        after commit. `previous` is what to restore if the platform refuses."""
+
     def notice(self, order) -> PlatformNotice | None:
         """The platform's side of the order's latest action, for the order page."""
 

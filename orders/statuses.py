@@ -140,7 +140,7 @@ class RequestKind(models.TextChoices):
 
 
 class RequestType(models.TextChoices):
-    """`cancel_type` and `return_type` (tiktok-api.md §4.2); an unknown one is kept as sent."""
+    """`cancel_type` and `return_type` of TikTok's requests; an unknown one is kept as sent."""
 
     CANCEL = "CANCEL", "Cancellation"
     BUYER_CANCEL = "BUYER_CANCEL", "Cancellation asked by the buyer"
@@ -150,8 +150,8 @@ class RequestType(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    """`cancel_status` and `return_status`, TikTok's wire values (tiktok-api.md §4.2). Both
-    spellings of a withdrawn cancellation are TikTok's (its docs disagree)."""
+    """`cancel_status` and `return_status`, TikTok's wire values. Both spellings of a
+    withdrawn cancellation are TikTok's (its docs disagree)."""
 
     CANCELLATION_REQUEST_PENDING = "CANCELLATION_REQUEST_PENDING", "Cancellation requested"
     CANCELLATION_REQUEST_SUCCESS = "CANCELLATION_REQUEST_SUCCESS", "Cancellation approved"

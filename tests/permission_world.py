@@ -149,6 +149,8 @@ def _admin_objects(world: World) -> dict:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tiktok.models import TikTokAction, TikTokConnection
+
     shop, viewer, root = world.shop, world.users[Role.VIEWER], world.users[SUPERUSER]
     now = timezone.now()
     interval = beat.IntervalSchedule.objects.create(every=1, period="days")
@@ -168,6 +170,14 @@ def _admin_objects(world: World) -> dict:
         Refund: world.refund,
         SavedView: world.saved_view,
         ExportJob: world.export_job,
+        TikTokAction: TikTokAction.objects.create(
+            # A shop of its own: a connection changes what the TikTok pages of `shop` answer.
+            connection=TikTokConnection.objects.create(shop=ShopFactory(), tiktok_shop_id="7001"),
+            order=world.order,
+            kind=TikTokAction.Kind.SHIP,
+            payload={"tracking_number": "1Z999AA10123456784"},
+            state=TikTokAction.State.DONE,
+        ),
         Group: Group.objects.create(name="Auditors"),
         beat.IntervalSchedule: interval,
         beat.CrontabSchedule: beat.CrontabSchedule.objects.create(),

@@ -212,6 +212,8 @@ PORTAL = {
     ),
     # Not a TikTok-shipped order of a connected shop: back to the order page, which says so.
     "orders:arrange": order_action(FULFILLERS, {"handover_method": "DROP_OFF"}),
+    # No reason given: refused after the permission check, so nothing is cancelled.
+    "orders:cancel": order_action(FULFILLERS, {"reason": ""}),
     "orders:refund_create": order_action(REFUNDERS, {"amount": "1.00", "reason": "Late"}),
     "orders:refund_decide": order_action(
         ADMINISTRATORS,
@@ -406,6 +408,7 @@ ADMIN_MODELS = {
     "orders.refund": SUPERUSER_READ_ONLY,
     "orders.savedview": SUPERUSER_EDITABLE,
     "exports.exportjob": SUPERUSER_READ_ONLY,
+    "tiktok.tiktokaction": SUPERUSER_READ_ONLY,
     "auth.group": SUPERUSER_EDITABLE,
     "axes.accessattempt": SIGN_IN_RECORDS,
     "axes.accesslog": SIGN_IN_RECORDS,

@@ -18,6 +18,7 @@ from datetime import datetime
 import requests
 from django.conf import settings
 
+from tiktok.after_sales_calls import AfterSalesCalls
 from tiktok.exceptions import NotConfigured, TikTokError, Unavailable
 from tiktok.fulfilment_calls import FulfilmentCalls
 from tiktok.responses import (
@@ -25,6 +26,7 @@ from tiktok.responses import (
     is_rate_limit,
     is_retryable,
     retry_after,
+    unix_seconds,
 )
 from tiktok.results import (
     AuthorizedShop,
@@ -48,7 +50,7 @@ ORDER_DETAIL_MAX_IDS = 50
 ORDER_SEARCH_MAX_PAGE = 100
 
 
-class TikTokClient(FulfilmentCalls):
+class TikTokClient(FulfilmentCalls, AfterSalesCalls):
     """One app's calls to TikTok; safe to share between calls of one thread."""
 
     def __init__(
@@ -140,8 +142,8 @@ class TikTokClient(FulfilmentCalls):
             "page_token": page_token,  # left out when empty, on the first page
         }
         body = {
-            "update_time_ge": _seconds(update_time_ge),
-            "update_time_lt": _seconds(update_time_lt),
+            "update_time_ge": unix_seconds(update_time_ge),
+            "update_time_lt": unix_seconds(update_time_lt),
         }
         answer = self._api_call(
             "POST",
@@ -250,9 +252,3 @@ class TikTokClient(FulfilmentCalls):
             return min(self.backoff_cap, retry_after_seconds)
         step = self.backoff * 2**attempt
         return min(self.backoff_cap, step + random.uniform(0, self.backoff / 2))
-
-
-def _seconds(when: datetime) -> int:
-    if when.tzinfo is None:
-        raise ValueError("a naive datetime has no place on TikTok's clock")
-    return int(when.timestamp())

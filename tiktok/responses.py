@@ -137,3 +137,10 @@ def unix_time(value) -> datetime:
     if not UNIX_SECONDS_MIN <= value < UNIX_SECONDS_MAX:
         raise ValueError(f"{value} is not a Unix time in seconds")
     return datetime.fromtimestamp(value, UTC)
+
+
+def unix_seconds(when: datetime) -> int:
+    """A moment as the Unix seconds TikTok's filters take; a naive one is refused."""
+    if when.tzinfo is None:
+        raise ValueError("a naive datetime has no place on TikTok's clock")
+    return int(when.timestamp())

@@ -1,9 +1,10 @@
 """A local TikTok Shop Open API for the demo and the tests (docs/tiktok-simulator.md).
 
 It serves TikTok's seller authorization page, its token endpoints, Get Authorized Shops, order
-search and detail and the cancellation and return searches on one local port; checks every
-Open API call's signature, token, shop cipher and rate limit as TikTok does; creates orders
-continuously and moves them through TikTok's statuses; and POSTs signed webhooks.
+search and detail, the cancellation and return searches, the seller's answers to buyers'
+requests and Cancel Order on one local port; checks every Open API call's signature, token,
+shop cipher and rate limit as TikTok does; creates orders continuously and moves them
+through TikTok's statuses; and POSTs signed webhooks.
 """
 
 import time

@@ -23,6 +23,17 @@ ENDPOINTS = {
     ("GET", ORDER_DETAIL_PATHS[1]): ("seller.order.info", True),
     ("POST", CANCELLATION_SEARCH_PATH): ("seller.return_refund.basic", True),
     ("POST", RETURN_SEARCH_PATH): ("seller.return_refund.basic", True),
+    # after_sales.py: the seller's answers, Cancel Order, Get Reject Reasons
+    ("POST", "/return_refund/202309/cancellations"): ("seller.return_refund.basic", True),
+    ("GET", "/return_refund/202309/reject_reasons"): ("seller.return_refund.basic", True),
+    **{
+        ("POST", f"/return_refund/202309/{kind}/{{{name}}}/{answer}"): (
+            "seller.return_refund.basic",
+            True,
+        )
+        for kind, name in (("cancellations", "cancel_id"), ("returns", "return_id"))
+        for answer in ("approve", "reject")
+    },
     # fulfilment.py; paths with ids in them are matched by their template
     ("GET", "/logistics/202309/delivery_options/{delivery_option_id}/shipping_providers"): (
         "seller.logistics",

@@ -6,11 +6,14 @@ POST /simulator/orders/advance?id=…       that order's next step now (and its 
 POST /simulator/deauthorize               the seller revokes the app: tokens die, type 6
 POST /simulator/expiring?days=30          the authorization-expiring warning, type 7
 POST /simulator/faults?kind=html&count=3  the next Open API calls go wrong (FAULTS)
+POST /simulator/cancellations, /simulator/returns, /simulator/returns/ship  buyers' requests
+                                          now (after_sales_control.py)
 """
 
 import json
 
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.after_sales_control import after_sales_control
 from demo.tiktok_simulator.search import BadRequest
 
 FAULT_SLOW_SECONDS = 5.0  # longer than any sensible client timeout
@@ -80,4 +83,4 @@ def control_answer(sim, method: str, path: str, query: dict) -> dict | None:
             raise BadRequest(f"kind must be one of {', '.join(FAULTS)}")
         sim.fault_add(kind, _number(query, "count", 1, 1000))
         return {"pending": list(sim.faults)}
-    return None
+    return after_sales_control(world, method, path, query)

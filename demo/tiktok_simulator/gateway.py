@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from demo.tiktok_simulator import constants as c
-from demo.tiktok_simulator.fulfilment import path_template
+from demo.tiktok_simulator.after_sales import path_template
 from demo.tiktok_simulator.signing import request_sign_valid
 
 VERSIONED_PATH = re.compile(r"^/(?P<category>[a-z_]+)/(?P<version>\d{6})/(?P<rest>.+)$")

@@ -11,21 +11,26 @@ import random
 from demo import words
 from demo.parts import random_tracking_number
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.after_sales_state import (
+    COMPLETE_RETRY,
+    cancel_direct,
+    cancellation_step,
+    held_back,
+    plan_add,
+)
 from demo.tiktok_simulator.orders import (
     SimOrder,
     address_masked,
     packages_set,
     recipient_address,
+    status_note,
     status_set,
 )
+from demo.tiktok_simulator.returns import return_open, return_step
 
 
 def _between(rng: random.Random, bounds: tuple[float, float]) -> float:
     return rng.uniform(*bounds)
-
-
-def _reason_key(text: str) -> str:
-    return "ecom_order_reason_" + "".join(ch if ch.isalnum() else "_" for ch in text.lower())
 
 
 def plan_for(rng: random.Random, order: SimOrder) -> list[tuple[float, str, object]]:
@@ -55,10 +60,11 @@ def plan_for(rng: random.Random, order: SimOrder) -> list[tuple[float, str, obje
         answered = asked + _between(rng, c.CANCEL_REVIEW_AFTER)
         reason = rng.choice(words.CANCEL_REASONS["BUYER"])
         steps.append((asked, "cancel_request", reason))
-        if rng.random() < 0.75:
-            return [*steps, (answered, "cancel_approve", None), (answered + 600, "refund", None)]
-        steps.append((answered, "cancel_withdraw", None))
-        arrange = max(arrange, answered + 60)
+        # Three in four wait for the seller's answer (TikTok approves at the deadline); the
+        # other buyers withdraw first. A shipment comes only once the request is over.
+        if rng.random() >= 0.75:
+            steps.append((answered, "cancel_withdraw", None))
+            arrange = max(arrange, answered + 60)
     split = len({item["product_id"] for item in order.data["line_items"]}) > 1
     split = split and rng.randrange(1000) < c.SHARE_SPLIT
     second = random_tracking_number(rng, order.carrier) if split else None
@@ -68,95 +74,16 @@ def plan_for(rng: random.Random, order: SimOrder) -> list[tuple[float, str, obje
     t += _between(rng, c.DELIVER_AFTER)
     steps.append((t, "deliver", None))
     done = t + c.COMPLETE_AFTER
-    if rng.randrange(1000) < c.SHARE_RETURN:
+    if rng.randrange(1000) < c.SHARE_RETURN:  # the seller answers it (after_sales_state.py)
         kind = rng.choice(("REFUND", "RETURN_AND_REFUND", "RETURN_AND_REFUND"))
-        flow = ["RETURN_OR_REFUND_REQUEST_PENDING"]
-        if kind == "RETURN_AND_REFUND":
-            flow += ["AWAITING_BUYER_SHIP", "BUYER_SHIPPED_ITEM"]
-        flow += ["RETURN_OR_REFUND_REQUEST_SUCCESS", "RETURN_OR_REFUND_REQUEST_COMPLETE"]
         t += _between(rng, c.RETURN_REQUEST_AFTER)
-        reason = rng.choice(words.REFUND_REASONS)
-        for status in flow:
-            steps.append((t, "return", (kind, status, reason)))
-            t += _between(rng, c.RETURN_STEP_AFTER)
-        done = max(done, t)
+        steps.append((t, "return_request", (kind, rng.choice(words.REFUND_REASONS))))
     steps.append((done, "complete", None))
     return steps
 
 
 def provider_id(name: str) -> str:
     return "7" + str(int(hashlib.sha256(name.encode()).hexdigest(), 16))[:18]
-
-
-def status_note(order: SimOrder) -> tuple[int, dict]:
-    """The order-status notification (type 1) for the order as it is now."""
-    data = order.data
-    status = c.WEBHOOK_STATUS.get(data["status"], data["status"])
-    return c.WEBHOOK_ORDER_STATUS, {
-        "order_id": data["id"],
-        "order_status": status,
-        "is_on_hold_order": data["is_on_hold_order"],
-        "update_time": data["update_time"],
-    }
-
-
-def _refund_amount(order: SimOrder, paid: bool) -> dict:
-    payment = order.data["payment"]
-    total = payment["total_amount"] if paid else "0.00"
-    return {
-        "currency": payment["currency"],
-        "refund_total": total,
-        "refund_subtotal": payment["sub_total"] if paid else "0.00",
-        "refund_shipping_fee": payment["shipping_fee"] if paid else "0.00",
-        "refund_tax": payment["tax"] if paid else "0.00",
-    }
-
-
-def _cancellation_note(order: SimOrder) -> tuple[int, dict]:
-    record = order.cancellation
-    return c.WEBHOOK_CANCELLATION, {
-        "order_id": order.id,
-        "cancellations_role": record["role"],
-        "cancel_status": record["cancel_status"],
-        "cancel_id": record["cancel_id"],
-        "create_time": record["create_time"],
-    }
-
-
-def _cancellation(order: SimOrder, at: int, kind: str, status: str, role: str, reason: str):
-    order.cancellation = {
-        "cancel_id": "4" + order.id[1:] + "1",
-        "order_id": order.id,
-        "cancel_type": kind,
-        "cancel_status": status,
-        "role": role,
-        "cancel_reason": _reason_key(reason),
-        "cancel_reason_text": reason,
-        "create_time": at,
-        "update_time": at,
-        "seller_next_action_response": [],
-        "refund_amount": _refund_amount(order, bool(order.data["paid_time"])),
-        "cancel_line_items": [
-            {
-                "cancel_line_item_id": "4" + item["id"][1:],
-                "order_line_item_id": item["id"],
-                "sku_id": item["sku_id"],
-                "sku_name": item["sku_name"],
-                "product_name": item["product_name"],
-                "seller_sku": item["seller_sku"],
-            }
-            for item in order.data["line_items"]
-        ],
-    }
-
-
-def _cancelled(order: SimOrder, at: int, role: str, reason: str) -> None:
-    data = order.data
-    data.update(cancel_time=at, cancel_reason=reason, cancellation_initiator=role)
-    data["is_buyer_request_cancel"] = False
-    for item in data["line_items"]:
-        item.update(cancel_reason=reason, cancel_user=role)
-    status_set(order, "CANCELLED", at)
 
 
 def _arrange(order: SimOrder, at: int, second_tracking: str | None) -> list:
@@ -206,33 +133,6 @@ def _arrange(order: SimOrder, at: int, second_tracking: str | None) -> list:
     return [*notes, status_note(order)]
 
 
-def _return(order: SimOrder, at: int, kind: str, status: str, reason: str) -> tuple[int, dict]:
-    if not order.returns:
-        order.returns.append(
-            {
-                "return_id": "5" + order.id[1:] + "2",
-                "order_id": order.id,
-                "return_type": kind,
-                "role": "BUYER",
-                "return_reason": _reason_key(reason),
-                "return_reason_text": reason,
-                "create_time": at,
-                "refund_amount": _refund_amount(order, True),
-            }
-        )
-    record = order.returns[-1]
-    record.update(return_status=status, update_time=at)
-    return c.WEBHOOK_RETURN, {
-        "order_id": order.id,
-        "return_role": record["role"],
-        "return_type": kind,
-        "return_status": status,
-        "return_id": record["return_id"],
-        "create_time": record["create_time"],
-        "update_time": at,
-    }
-
-
 def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[tuple[int, dict]]:
     """Apply one planned step at Unix time `at`; the (webhook type, data) it notifies."""
     data = order.data
@@ -246,6 +146,9 @@ def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[
             packages_set(order, [data["line_items"]])
         status_set(order, "ON_HOLD", at)
         return [status_note(order)]
+    if action == "complete" and return_open(order):  # not while a return is under way
+        plan_add(order, at + COMPLETE_RETRY / pace, action, arg)
+        return []
     if action in ("release", "collect", "deliver", "complete"):
         status, stamp = {
             "release": ("AWAITING_SHIPMENT", None),
@@ -258,39 +161,16 @@ def step_apply(order: SimOrder, at: int, action: str, arg, pace: float) -> list[
         status_set(order, status, at)
         return [status_note(order)]
     if action == "cancel":
-        role, reason = arg
-        _cancellation(order, at, "CANCEL", c.CANCEL_STATUS_SUCCESS, role, reason)
-        _cancelled(order, at, role, reason)
-        return [_cancellation_note(order), status_note(order)]
-    if action == "cancel_request":
-        _cancellation(order, at, "BUYER_CANCEL", c.CANCEL_STATUS_PENDING, "BUYER", arg)
-        deadline = at + int(2 * c.DAY / pace)
-        order.cancellation["seller_next_action_response"] = [
-            {"action": "SELLER_RESPOND_CANCEL", "deadline": deadline}
-        ]
-        data.update(is_buyer_request_cancel=True, request_cancel_time=at, update_time=at)
-        return [_cancellation_note(order)]
-    if action in ("cancel_approve", "cancel_withdraw", "refund"):
-        status = {
-            "cancel_approve": c.CANCEL_STATUS_SUCCESS,
-            "cancel_withdraw": c.CANCEL_STATUS_WITHDRAWN,
-            "refund": c.CANCEL_STATUS_COMPLETE,
-        }[action]
-        order.cancellation.update(cancel_status=status, update_time=at)
-        order.cancellation["seller_next_action_response"] = []
-        notes = [_cancellation_note(order)]
-        if action == "cancel_approve":
-            _cancelled(order, at, "BUYER", order.cancellation["cancel_reason_text"])
-            notes.append(status_note(order))
-        elif action == "cancel_withdraw":
-            data.update(is_buyer_request_cancel=False, update_time=at)
-        return notes
+        return cancel_direct(order, at, *arg)
     if action == "address":
         address = address_masked(arg) if data["shipping_type"] == "TIKTOK" else arg
         data.update(recipient_address=address, has_updated_recipient_address=True, update_time=at)
         return [(c.WEBHOOK_ADDRESS, {"order_id": order.id, "update_time": at})]
     if action == "arrange":
-        return _arrange(order, at, arg)
-    if action == "return":
-        return [_return(order, at, *arg)]
-    raise ValueError(f"Unknown step {action!r}")
+        return [] if held_back(order, at, action, arg) else _arrange(order, at, arg)
+    notes = cancellation_step(order, at, action, arg)
+    if notes is None:
+        notes = return_step(order, at, action, arg)
+    if notes is None:
+        raise ValueError(f"Unknown step {action!r}")
+    return notes

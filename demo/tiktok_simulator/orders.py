@@ -11,6 +11,7 @@ from decimal import Decimal
 from demo import words
 from demo.builder import demo_order_id
 from demo.parts import digits_str, random_buyer, random_lines, random_tracking_number
+from demo.tiktok_simulator import constants as c
 from demo.tiktok_simulator.accounts import SimShop
 from orders.money import order_totals, to_money
 
@@ -46,6 +47,7 @@ class SimOrder:
     data: dict  # the order object, recipient address included
     plan: list = field(default_factory=list)  # [(real time, action)], in time order
     cancellation: dict | None = None
+    past_cancellations: list = field(default_factory=list)  # closed ones a later one replaced
     returns: list = field(default_factory=list)
     cached: bytes | None = None  # as_json() encoded, until the next change
     packed: bytes | None = None  # compressed, once the order has settled
@@ -268,3 +270,15 @@ def status_set(order: SimOrder, status: str, at: int) -> None:
         item["display_status"] = line_status
         if package_status and item["package_id"]:
             item["package_status"] = package_status
+
+
+def status_note(order: SimOrder) -> tuple[int, dict]:
+    """The order-status notification (type 1) for the order as it is now."""
+    data = order.data
+    status = c.WEBHOOK_STATUS.get(data["status"], data["status"])
+    return c.WEBHOOK_ORDER_STATUS, {
+        "order_id": data["id"],
+        "order_status": status,
+        "is_on_hold_order": data["is_on_hold_order"],
+        "update_time": data["update_time"],
+    }

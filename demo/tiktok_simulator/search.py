@@ -171,7 +171,7 @@ def _aftersales(world, shop_id, query, body, records, kind: str, result: str) ->
 
 def cancellations_search(world, shop_id: str, query: dict, body: dict) -> dict:
     def records(order):
-        return [order.cancellation] if order.cancellation else []
+        return [*order.past_cancellations, order.cancellation] if order.cancellation else []
 
     return _aftersales(world, shop_id, query, body, records, "cancel", "cancellations")
 

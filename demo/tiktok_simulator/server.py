@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.after_sales import after_sales_answer
 from demo.tiktok_simulator.arrange import arrange_answer
 from demo.tiktok_simulator.control import FAULT_ANSWERS, FAULT_SLOW_SECONDS, control_answer
 from demo.tiktok_simulator.documents import FILES_PREFIX, document_file
@@ -209,6 +210,8 @@ def make_handler(sim: Simulator):
                 return arranged
             if (shipped := fulfilment_answer(world, call, body)) is not None:
                 return shipped
+            if (answered := after_sales_answer(world, call, body)) is not None:
+                return answered
             search = {
                 c.ORDER_SEARCH_PATH: orders_search,
                 c.CANCELLATION_SEARCH_PATH: cancellations_search,

@@ -12,8 +12,8 @@ from bisect import bisect_left
 from collections import OrderedDict
 
 from demo.tiktok_simulator import constants as c
-from demo.tiktok_simulator.lifecycle import plan_for, status_note, step_apply
-from demo.tiktok_simulator.orders import SimOrder, order_build
+from demo.tiktok_simulator.lifecycle import plan_for, step_apply
+from demo.tiktok_simulator.orders import SimOrder, order_build, status_note
 
 SHOP_WEIGHTS = (2, 1)  # the first shop gets two orders out of three, as in the demo seed
 
@@ -52,6 +52,7 @@ class World:
         self.snapshots: OrderedDict = OrderedDict()
         self.documents: dict = {}  # documents.py: doc_url token -> (pages, expiry)
         self.documents_asked: set = set()  # (package id, document type) asked for once
+        self.answers: OrderedDict = OrderedDict()  # (shop, idempotency key) -> first answer
         self.lock = threading.RLock()
         weights = shop_weights(len(self.shops))
         for number, shop in enumerate(self.shops):

@@ -1,8 +1,8 @@
 """A buyer's after-sale request as TikTok holds it: a cancellation before shipping, a return
-or refund after it (tiktok-api.md §4). TikTok owns the request; the sync and webhooks 11/12
-store what it says, and the portal's answer (approve, reject) goes to TikTok through the
-outbox. `awaits_seller` is stored, not computed, so that the needs-action counters and the
-list's filter are one indexed condition."""
+or refund after it. TikTok owns the request; the sync and webhooks 11/12 store what it says,
+and the portal's answer (approve, reject) goes to TikTok through the outbox. `awaits_seller`
+is stored, not computed, so that the needs-action counters and the list's filter are one
+indexed condition."""
 
 from django.db import models
 from django.db.models import Q

@@ -71,6 +71,12 @@ def order_shipment_undo(
             display_status=LineStatus.AWAITING_SHIPMENT
         )
         restored = before
+    return refusal_record(order, explanation, answer, restored)
+
+
+def refusal_record(order: Order, explanation: str, answer: dict, restored: str) -> OrderEvent:
+    """The timeline's "Refused by TikTok" entry: `explanation` in a seller's words, the
+    marketplace's `answer` (code, message, request id) beside it, and the status put back."""
     return OrderEvent.objects.create(
         order=order,
         kind=EventKind.REFUSED,

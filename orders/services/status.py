@@ -110,8 +110,8 @@ def order_status_choose(*, order: Order, actor, new_status: str, reason: str = "
 def platform_status_owner(name: str) -> str:
     """Why a connected shop's order has no "Move to" here, in a seller's words."""
     return (
-        f"{name} sets this order's status: it changes here when it changes on {name}. "
-        f"To cancel the order, cancel it on {name}."
+        f"{name} sets this order's status: it changes here when it changes on {name}, "
+        f"and a cancellation made here is sent to {name}."
     )
 
 

@@ -2,6 +2,7 @@
 
 from orders.views.order_detail import (
     message_send,
+    order_cancel,
     order_detail,
     order_note_add,
     order_shipment_arrange,
@@ -23,6 +24,7 @@ from orders.views.order_list import (
 __all__ = [
     "bulk_action",
     "message_send",
+    "order_cancel",
     "order_counts",
     "order_detail",
     "order_list",

@@ -19,6 +19,7 @@ from orders.exceptions import OrderError
 from orders.form_fields import first_error
 from orders.forms import (
     ArrangeForm,
+    CancelForm,
     MessageForm,
     NoteForm,
     RefundDecisionForm,
@@ -29,7 +30,7 @@ from orders.forms import (
 from orders.links import order_url
 from orders.platform import PlatformUnavailable, platform_for
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
-from orders.services import arrange, fulfilment, notes, refunds
+from orders.services import arrange, fulfilment, notes, refunds, seller_cancel
 from orders.services import messages as buyer_messages
 from orders.services.audit import buyer_data_view_record
 from orders.services.status import (
@@ -112,6 +113,11 @@ def _platform_choices(order, can_fulfil: bool, can_add_tracking: bool) -> dict:
     }
     if can_fulfil and not can_add_tracking:
         choices["shipping_refusal"] = platform.shipping_refusal(order)
+    if can_fulfil:
+        try:
+            choices["cancel_reasons"] = platform.cancel_reasons(order)
+        except PlatformUnavailable as error:
+            choices["cancel_error"] = str(error)
     if can_add_tracking:
         try:
             choices["carriers"] = platform.carriers(order)
@@ -262,6 +268,27 @@ def order_shipment_arrange(request, order_id: str):
         )
         name = platform_for(order).name
         return f"Shipment arranged; it is being sent to {name}, whose answer appears on this page."
+
+    return _fulfilment_action(request, order_id, act)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+@one_order
+def order_cancel(request, order_id: str):
+    """Cancel the order: for a connected shop with one of the marketplace's reasons, sent to
+    it; for another shop as "Move to → Cancelled" does."""
+
+    def act(order):
+        data = _valid(CancelForm(request.POST), fulfilment.FulfilmentRefused)
+        seller_cancel.order_cancel(order=order, actor=request.user, reason=data["reason"])
+        platform = platform_for(order)
+        if platform is None:
+            return "The order is now cancelled."
+        return (
+            f"The order is cancelled here; the cancellation is being sent to {platform.name}, "
+            "whose answer appears on this page."
+        )
 
     return _fulfilment_action(request, order_id, act)
 

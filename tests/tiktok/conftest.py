@@ -4,6 +4,7 @@ sleeping, and settings that name both (with a fixed token key)."""
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.tiktok.after_sales_world import tt  # noqa: F401 - a fixture of these tests
 from tests.tiktok.fake_tiktok import APP_KEY, APP_SECRET, start
 from tests.tiktok.outbox_world import world  # noqa: F401 - a fixture of these tests
 from tests.tiktok.pages import tiktok_point_at

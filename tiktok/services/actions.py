@@ -2,12 +2,14 @@
 
 from tiktok.models import TikTokAction
 from tiktok.services.arrange import arrange_send, arrange_settle
+from tiktok.services.cancelling import cancel_send, cancel_settle
 from tiktok.services.outbox import action_send
 from tiktok.services.shipping import ship_refused_reread, ship_send, ship_settle
 
 SENDERS = {
     TikTokAction.Kind.SHIP: (ship_send, ship_settle),
     TikTokAction.Kind.ARRANGE: (arrange_send, arrange_settle),
+    TikTokAction.Kind.CANCEL: (cancel_send, cancel_settle),
 }
 
 

@@ -34,7 +34,7 @@ class ArrangePlatform:
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return STALLED_WORDS
+            return STALLED_WORDS.format(what="nothing can be shipped")
         if order.shipping_type != "TIKTOK":
             return NOT_TIKTOK_SHIPPED
         if arrange_call_for(connection.region) != CREATE_PACKAGES and not _waiting_package(order):

@@ -7,8 +7,8 @@ MEMO = "_tiktok_connection"
 # than record locally what TikTok will never hear of.
 STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
 STALLED_WORDS = (
-    "The shop's TikTok connection needs the seller to authorize the portal again (TikTok Shop "
-    "page): until then nothing can be shipped from here."
+    "The shop's TikTok connection needs the seller to authorize the portal again "
+    "(TikTok Shop page): until then {what} from here."
 )
 
 

@@ -30,11 +30,6 @@ log = logging.getLogger(__name__)
 SEND_TASK = "tiktok.tasks.tiktok_action_send"
 # TikTok's gateway families (credentials, signature, app key, clock): not about the action.
 GATEWAY_CODES = ("360", "101", "105", "106")
-# What to do once the portal gave up on an action TikTok never answered, by kind.
-AGAIN = {
-    TikTokAction.Kind.SHIP: "add the tracking number again once TikTok is back",
-    TikTokAction.Kind.ARRANGE: "arrange the shipment again once TikTok is back",
-}
 
 
 @dataclass
@@ -159,10 +154,9 @@ def action_send(*, action_id: int, senders: dict[str, tuple[Sender, Settler]], c
     outcome = send(action, reached, client or TikTokClient.from_settings())
     if outcome.state == "retry" and action.attempts >= settings.TIKTOK_ACTION_MAX_ATTEMPTS:
         outcome.state = TikTokAction.State.FAILED
-        again = AGAIN.get(action.kind, "do it again once TikTok is back")
         outcome.words = (
-            f"TikTok did not answer after {action.attempts} attempts, so the portal gave up: "
-            f"{again}."
+            f"TikTok did not answer after {action.attempts} attempts, so the portal gave up "
+            "and undid the change here: do it again once TikTok is back."
         )
     return _finish(action, outcome, settle)
 

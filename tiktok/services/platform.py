@@ -4,13 +4,14 @@ what the order page says about it. Registered by TikTokConfig.ready."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import formats
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
+from tiktok.after_sales_rules import seller_cancel_reasons
 from tiktok.client import TikTokClient
 from tiktok.exceptions import ApiError, TikTokError, Unavailable
 from tiktok.models import TikTokAction, TikTokConnection
 from tiktok.services.arrange_platform import ArrangePlatform
+from tiktok.services.notices import NOTICES
 from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.tokens import connection_call
@@ -34,7 +35,7 @@ class TikTokPlatform(ArrangePlatform):
         if connection is None:
             return ""
         if connection.state in STALLED:
-            return STALLED_WORDS
+            return STALLED_WORDS.format(what="nothing can be shipped")
         if order.shipping_type == "TIKTOK":
             if order.status != "AWAITING_SHIPMENT":
                 return (
@@ -84,15 +85,32 @@ class TikTokPlatform(ArrangePlatform):
             },
         )
 
+    def cancel_reasons(self, order) -> list[tuple[str, str]]:
+        if _connection(order).state in STALLED:
+            raise PlatformUnavailable(STALLED_WORDS.format(what="no order can be cancelled"))
+        return list(seller_cancel_reasons(order.status).items())
+
+    def cancel_record(self, *, order, reason: str, words: str, actor, previous: dict) -> None:
+        action_create(
+            connection=_connection(order),
+            order=order,
+            kind=TikTokAction.Kind.CANCEL,
+            actor=actor,
+            payload={
+                "order_id": order.order_id,
+                "cancel_reason": reason,
+                "words": words,
+                "previous": previous,
+            },
+        )
+
     def notice(self, order) -> PlatformNotice | None:
         action = (
-            TikTokAction.objects.filter(
-                order=order, kind__in=[TikTokAction.Kind.SHIP, TikTokAction.Kind.ARRANGE]
-            )
+            TikTokAction.objects.filter(order=order, kind__in=NOTICES)
             .order_by("-created_at", "-id")
             .first()
         )
-        return action_notice(action, order.shop.zone) if action else None
+        return NOTICES[action.kind](action, order.shop.zone) if action else None
 
 
 def _providers_fetch(connection: TikTokConnection, order):
@@ -120,47 +138,3 @@ def _providers_fetch(connection: TikTokConnection, order):
         raise PlatformUnavailable(
             f"TikTok could not be asked for its carriers ({error})."
         ) from None
-
-
-# What the order page says of each kind of action, by state; {subject} is what was sent,
-# {told} TikTok's answer, {error} the last failure and {at} the next attempt's time.
-NOTICES = {
-    TikTokAction.Kind.SHIP: {
-        "done": "TikTok accepted the shipment of {subject}.",
-        "refused": "{subject} was taken off the order: TikTok did not take it{told}. "
-        "The timeline says why; add the parcel again once that is fixed.",
-        "waiting": "TikTok did not answer yet about {subject} ({error}); the portal tries "
-        "again by itself at {at}. Nothing to do meanwhile.",
-        "sending": "Sending {subject} to TikTok…",
-    },
-    TikTokAction.Kind.ARRANGE: {
-        "done": "TikTok arranged the shipment ({subject}).",
-        "refused": "The shipment was not arranged: TikTok did not take it{told}. The timeline "
-        "says why; arrange it again once that is fixed.",
-        "waiting": "TikTok did not answer yet about the shipment ({error}); the portal tries "
-        "again by itself at {at}. Nothing to do meanwhile.",
-        "sending": "Arranging the shipment with TikTok ({subject})…",
-    },
-}
-
-
-def action_notice(action: TikTokAction, zone) -> PlatformNotice:
-    """The order page's line about an action sent to TikTok, in a seller's words."""
-    payload, state = action.payload, action.state
-    if action.kind == TikTokAction.Kind.ARRANGE:
-        subject = payload.get("handover_words", "")
-    else:
-        subject = f"{payload.get('carrier', '')} {payload.get('tracking_number', '')}".strip()
-    words = NOTICES[action.kind]
-    if state == TikTokAction.State.DONE:
-        return PlatformNotice(words["done"].format(subject=subject), "success")
-    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
-        reason = action.response_message
-        told = f" (TikTok's answer: “{reason}”, code {action.response_code})" if reason else ""
-        return PlatformNotice(words["refused"].format(subject=subject, told=told), "error")
-    if state == TikTokAction.State.PENDING and action.attempts:
-        at = formats.time_format(action.next_attempt_at.astimezone(zone), "H:i")
-        error = action.last_error or "no answer"
-        text = words["waiting"].format(subject=subject, error=error, at=at)
-        return PlatformNotice(text, "warning")
-    return PlatformNotice(words["sending"].format(subject=subject), "info")
