@@ -70,6 +70,13 @@ class TrackingForm(forms.Form):
     shipping_provider_id = PlainTextField(required=False, max_length=32)
 
 
+class ArrangeForm(forms.Form):
+    """A TikTok-shipped parcel's handover: the method and, for a pick-up, the slot's key."""
+
+    handover_method = PlainTextField(required=False, max_length=16)
+    pickup_slot = PlainTextField(required=False, max_length=32)
+
+
 class RefundDecisionForm(forms.Form):
     """An administrator's answer to a refund that waits: the button pressed."""
 

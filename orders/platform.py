@@ -8,7 +8,8 @@ The TikTok app registers its platform in its AppConfig.ready (docs/decisions.md 
 reach TikTok: the outbox").
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -36,6 +37,40 @@ class RejectChoice:
 
     code: str
     text: str
+
+
+@dataclass(frozen=True)
+class PickupSlot:
+    """A window in which the platform's carrier collects a parcel."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def key(self) -> str:
+        """How a form names the slot: its Unix start and end."""
+        return f"{int(self.start.timestamp())}-{int(self.end.timestamp())}"
+
+
+@dataclass(frozen=True)
+class HandoverOptions:
+    """How the platform's carrier may take an order's parcel: the methods offered ("PICKUP",
+    "DROP_OFF"), in the platform's order, and the pick-up slots."""
+
+    methods: list[str]
+    slots: list[PickupSlot] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShippingDocument:
+    """A document the platform made for a parcel (its shipping label, its packing slip):
+    where the portal serves it, and when it was fetched (None: not yet, `note` says why)."""
+
+    title: str
+    url: str
+    fetched_at: datetime | None
+    note: str = ""
+    refetch_url: str = ""
 
 
 class PlatformUnavailable(Exception):
@@ -83,6 +118,22 @@ class OrderPlatform(Protocol):
     def request_notices(self, order) -> dict:
         """The platform's side of the last answer to each of the order's requests, by the
         request's pk, for the order page."""
+
+    def arrange_refusal(self, order) -> str:
+        """Why the platform's own shipping cannot be arranged for this order (the seller
+        ships it, it has no package yet), or "" when it can."""
+
+    def handover_options(self, order) -> HandoverOptions:
+        """How the platform's carrier may take the parcel; raises PlatformUnavailable."""
+
+    def arrangement_record(
+        self, *, order, package, handover: dict | None, actor, previous: dict
+    ) -> None:
+        """Inside the transaction that arranged `package`: the platform is told after
+        commit. `handover` is {"method", "slot"} or None for the platform's first offer."""
+
+    def documents(self, order) -> list[ShippingDocument]:
+        """The platform's documents for the order's parcels (labels, packing slips)."""
 
 
 _platforms: list[OrderPlatform] = []

@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^(?P<order_id>\d{18,19})/notes/$", views.order_note_add, name="note_add"),
     re_path(r"^(?P<order_id>\d{18,19})/status/$", views.order_status_update, name="status"),
     re_path(r"^(?P<order_id>\d{18,19})/tracking/$", views.order_tracking_add, name="tracking"),
+    re_path(r"^(?P<order_id>\d{18,19})/arrange/$", views.order_shipment_arrange, name="arrange"),
     re_path(r"^(?P<order_id>\d{18,19})/cancel/$", views.order_cancel, name="cancel"),
     re_path(r"^(?P<order_id>\d{18,19})/refunds/$", views.refund_create, name="refund_create"),
     re_path(r"^(?P<order_id>\d{18,19})/messages/$", views.message_send, name="message_send"),

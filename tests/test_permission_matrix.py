@@ -98,6 +98,20 @@ def shop_slug(world, who):
     return {"shop": world.shop.slug}
 
 
+def package_pk(world, who):
+    from orders.models import Package
+
+    return {"package_pk": Package.objects.filter(order=world.order).first().pk}
+
+
+def package_label(world, who):
+    return {**package_pk(world, who), "kind": "shipping_label"}
+
+
+def bulk_token(world, who):
+    return {"token": "18b0c0ffee0000aa"}  # a run nobody's session keeps: 404 past the check
+
+
 # --- The portal ------------------------------------------------------------------------------
 
 PORTAL = {
@@ -196,6 +210,8 @@ PORTAL = {
     "orders:tracking": order_action(
         FULFILLERS, {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}
     ),
+    # Not a TikTok-shipped order of a connected shop: back to the order page, which says so.
+    "orders:arrange": order_action(FULFILLERS, {"handover_method": "DROP_OFF"}),
     # No reason given: refused after the permission check, so nothing is cancelled.
     "orders:cancel": order_action(FULFILLERS, {"reason": ""}),
     "orders:refund_create": order_action(REFUNDERS, {"amount": "1.00", "reason": "Late"}),
@@ -318,6 +334,12 @@ PORTAL = {
         ADMINISTRATORS, shop_slug, {"since": "2026-11-01"}, passing=ADMINISTRATORS
     ),
     "tiktok:disconnect": post_only(ADMINISTRATORS, shop_slug, passing=ADMINISTRATORS),
+    # TikTok's own shipping: for the world's unconnected shop a document has nothing to
+    # fetch (back to the order page, which says so).
+    "tiktok:document": {"GET": Ask(mine(FULFILLERS, 302), kwargs=package_label)},
+    "tiktok:document_refetch": post_only(FULFILLERS, package_pk, passing=FULFILLERS),
+    "tiktok:bulk_results": {"GET": Ask(roles(FULFILLERS, 404), kwargs=bulk_token)},
+    "tiktok:bulk_labels": {"GET": Ask(roles(FULFILLERS, 404), kwargs=bulk_token)},
 }
 
 # --- Django admin ----------------------------------------------------------------------------

@@ -14,3 +14,14 @@ class TikTokConfig(AppConfig):
         from tiktok.services.platform import TikTokPlatform
 
         platform_register(TikTokPlatform())
+
+        from accounts.roles import Perm
+        from orders.bulk_actions import BulkAction, bulk_action_register
+        from tiktok.bulk_views import bulk_arrange_action, bulk_labels_action
+
+        bulk_action_register(
+            BulkAction("arrange", "Arrange shipment", Perm.CHANGE_ORDER_STATUS, bulk_arrange_action)
+        )
+        bulk_action_register(
+            BulkAction("print_labels", "Print labels", Perm.CHANGE_ORDER_STATUS, bulk_labels_action)
+        )

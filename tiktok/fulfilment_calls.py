@@ -9,6 +9,8 @@ rate limit, where TikTok did nothing, is waited out here.
 from dataclasses import dataclass
 
 from orders.platform import Carrier
+from tiktok.arrange_calls import ArrangeCalls
+from tiktok.arrange_calls import path_id as _path_id
 from tiktok.responses import text
 from tiktok.results import bad_answer
 
@@ -28,15 +30,9 @@ class Shipped:
     message: str
 
 
-def _path_id(value: str, name: str) -> str:
-    value = str(value)
-    if not value.isascii() or not value.isdigit() or len(value) > 32:
-        raise ValueError(f"{name} must be TikTok's digits; got {value[:40]!r}")
-    return value
-
-
-class FulfilmentCalls:
-    """Mixed into TikTokClient; `_api_call` is the signed transport."""
+class FulfilmentCalls(ArrangeCalls):
+    """Mixed into TikTokClient; `_api_call` is the signed transport. TikTok's own shipping
+    (handover, labels) is in ArrangeCalls."""
 
     def get_shipping_providers(
         self, *, access_token: str, shop_cipher: str, delivery_option_id: str

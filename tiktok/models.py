@@ -235,3 +235,35 @@ class TikTokAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · order {self.order_id} ({self.get_state_display()})"
+
+
+class ShippingDocument(models.Model):
+    """A document TikTok made for one of its packages (the shipping label, the packing slip),
+    fetched (Get Package Shipping Document, then its `doc_url`, valid 24 hours) and kept as a
+    file, so that the portal serves it and prints it without sending anyone to TikTok's URL.
+    One row per package and type; `problem` says why the last fetch brought nothing."""
+
+    class Type(models.TextChoices):
+        SHIPPING_LABEL = "SHIPPING_LABEL", "Shipping label"
+        PACKING_SLIP = "PACKING_SLIP", "Packing slip"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey("orders.Package", on_delete=models.CASCADE, related_name="+")
+    document_type = models.CharField(max_length=16, choices=Type.choices)
+    file = models.FileField(upload_to="tiktok/documents/", max_length=200, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    tracking_number = models.CharField(max_length=64, blank=True)  # TikTok's, with the file
+    problem = models.CharField(max_length=300, blank=True)  # the last fetch's failure, in words
+    problem_code = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "TikTok shipping document"
+        ordering = ["package", "document_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "document_type"], name="tiktok_one_document_per_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} · package {self.package_id}"

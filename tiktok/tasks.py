@@ -63,3 +63,12 @@ def tiktok_actions_due() -> dict:
     from tiktok.services.outbox import actions_due
 
     return actions_due()
+
+
+@shared_task(name="tiktok.tasks.tiktok_documents_fetch", acks_late=True)  # a re-run re-fetches
+def tiktok_documents_fetch(package_pk: int, attempt: int = 0) -> dict:
+    """A TikTok-shipped package's label and packing slip, fetched and stored once its
+    shipment is arranged; asked again later while TikTok is still making them."""
+    from tiktok.services.documents import package_documents_run
+
+    return package_documents_run(package_pk=package_pk, attempt=attempt)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tiktok import views
+from tiktok import bulk_views, document_views, views
 
 app_name = "tiktok"
 
@@ -15,4 +15,17 @@ urlpatterns = [
     path(
         "shops/<slug:shop>/tiktok/disconnect/", views.connection_disconnect_view, name="disconnect"
     ),
+    # TikTok's shipping documents and the bulk actions' results
+    path(
+        "tiktok/documents/<int:package_pk>/refetch/",
+        document_views.document_refetch,
+        name="document_refetch",
+    ),
+    path(
+        "tiktok/documents/<int:package_pk>/<slug:kind>/",
+        document_views.document_view,
+        name="document",
+    ),
+    path("tiktok/bulk/<slug:token>/", bulk_views.bulk_results, name="bulk_results"),
+    path("tiktok/bulk/<slug:token>/labels.pdf", bulk_views.bulk_labels_pdf, name="bulk_labels"),
 ]

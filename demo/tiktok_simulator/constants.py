@@ -41,6 +41,16 @@ ENDPOINTS = {
     ),
     ("POST", "/fulfillment/202309/orders/{order_id}/packages"): ("seller.fulfillment.basic", True),
     ("POST", "/fulfillment/202309/packages/{package_id}/ship"): ("seller.fulfillment.basic", True),
+    # arrange.py, documents.py: TikTok's own shipping
+    ("GET", "/fulfillment/202309/packages/{package_id}/handover_time_slots"): (
+        "seller.fulfillment.basic",
+        True,
+    ),
+    ("POST", "/fulfillment/202309/packages"): ("seller.fulfillment.basic", True),
+    ("GET", "/fulfillment/202309/packages/{package_id}/shipping_documents"): (
+        "seller.fulfillment.basic",
+        True,
+    ),
 }
 GRANTED_SCOPES = (
     "seller.authorization.info",

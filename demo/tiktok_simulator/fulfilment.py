@@ -23,6 +23,13 @@ TEMPLATES = {
     re.compile(r"^/logistics/202309/delivery_options/\d{1,32}/shipping_providers$"): PROVIDERS_PATH,
     re.compile(r"^/fulfillment/202309/orders/\d{1,32}/packages$"): MARK_SHIPPED_PATH,
     re.compile(r"^/fulfillment/202309/packages/\d{1,32}/ship$"): SHIP_PACKAGE_PATH,
+    # arrange.py: TikTok's own shipping
+    re.compile(r"^/fulfillment/202309/packages/\d{1,32}/handover_time_slots$"): (
+        "/fulfillment/202309/packages/{package_id}/handover_time_slots"
+    ),
+    re.compile(r"^/fulfillment/202309/packages/\d{1,32}/shipping_documents$"): (
+        "/fulfillment/202309/packages/{package_id}/shipping_documents"
+    ),
 }
 ORDER_LEVEL_MARKETS = frozenset({"US", "GB", "ES", "IE", "IT", "DE", "FR", "JP"})
 # UNCONFIRMED: TikTok verifies a number against the carrier; the simulator only its shape.
@@ -39,6 +46,15 @@ REFUSALS = {
     "platform_shipping": (21008025, "The package is shipped by the platform."),  # UNCONFIRMED
     "tracking": (21011022, "Invalid tracking number or shipping provider."),
     "provider": (11028006, "The shipping provider is not available for this delivery option."),
+    # arrange.py: TikTok's own shipping (messages paraphrased; UNCONFIRMED where marked)
+    "after_sale": (21008044, "The order has a pending after-sale request."),
+    "outside_slot": (21011053, "The pickup time is outside the available pickup time slots."),
+    "seller_shipping": (11034002, "Only packages shipped by TikTok have shipping documents."),
+    "not_tiktok_shipping": (21011004, "The order is not shipped by the platform."),  # UNCONFIRMED
+    "arrange_first": (21023035, "Please arrange shipment first."),
+    "generating": (11034037, "The document is being generated, please try again later."),
+    "picked_up": (21042102, "Documents couldn't be printed after the package has been pickup."),
+    "package_cancelled": (21023059, "The package has been cancelled."),
 }
 
 
@@ -122,22 +138,29 @@ def _ship(world, order, shipment: dict, package_id: str) -> str:
         raise BusinessError("provider")
     if not TRACKING_SHAPE.match(tracking):
         raise BusinessError("tracking")
+    return shipped_apply(world, order, package_id, names[provider], provider, tracking)
+
+
+def shipped_apply(world, order, package_id: str, carrier: str, provider: str, tracking: str):
+    """The order's package handed over with this number (by the seller, or arranged with
+    TikTok's carrier): it awaits collection, and the shop is notified. The package id."""
+    data = order.data
     at = int(world.clock())
     if not data["packages"]:  # the US: the package is made now
         packages_set(order, [data["line_items"]])
     package_id = package_id or data["packages"][0]["id"]
-    order.carrier, order.tracking = names[provider], tracking
+    order.carrier, order.tracking = carrier, tracking
     for item in data["line_items"]:
         item.update(
             tracking_number=tracking,
-            shipping_provider_name=names[provider],
+            shipping_provider_name=carrier,
             shipping_provider_id=provider,
             rts_time=at,
         )
     data.update(
         rts_time=at,
         tracking_number=tracking,
-        shipping_provider=names[provider],
+        shipping_provider=carrier,
         shipping_provider_id=provider,
     )
     status_set(order, "AWAITING_COLLECTION", at)

@@ -53,6 +53,7 @@ class SimOrder:
     packed: bytes | None = None  # compressed, once the order has settled
     carrier: str = ""  # who will carry it, and the tracking number it will get
     tracking: str = ""
+    handover: dict | None = None  # arrange.py: how TikTok's carrier takes the package
     pace: float = 1.0  # how much faster than TikTok's its stages pass
 
     @property

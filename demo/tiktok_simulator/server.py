@@ -13,7 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from demo.tiktok_simulator import constants as c
 from demo.tiktok_simulator.after_sales import after_sales_answer
+from demo.tiktok_simulator.arrange import arrange_answer
 from demo.tiktok_simulator.control import FAULT_ANSWERS, FAULT_SLOW_SECONDS, control_answer
+from demo.tiktok_simulator.documents import FILES_PREFIX, document_file
 from demo.tiktok_simulator.fulfilment import BusinessError, fulfilment_answer
 from demo.tiktok_simulator.gateway import Call, TokenBucket, gateway_check
 from demo.tiktok_simulator.search import (
@@ -168,6 +170,8 @@ def make_handler(sim: Simulator):
                 return self._envelope(200, 0, "success", data)
             if path.startswith("/simulator/"):
                 return self._control(method, path, query)
+            if path.startswith(FILES_PREFIX) and method == "GET":  # a doc_url: a PDF
+                return self._send(*document_file(world, path))
             fault = sim.fault_take()
             if fault in FAULT_ANSWERS:
                 return self._send(*FAULT_ANSWERS[fault])
@@ -202,6 +206,8 @@ def make_handler(sim: Simulator):
                 raise BadRequest("the body is not JSON") from None
             if not isinstance(body, dict):
                 raise BadRequest("the body must be a JSON object")
+            if (arranged := arrange_answer(world, call, body)) is not None:
+                return arranged
             if (shipped := fulfilment_answer(world, call, body)) is not None:
                 return shipped
             if (answered := after_sales_answer(world, call, body)) is not None:

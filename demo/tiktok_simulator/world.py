@@ -50,6 +50,8 @@ class World:
         self.searches = 0
         self.notify = None  # callable(envelope) set by the webhook sender
         self.snapshots: OrderedDict = OrderedDict()
+        self.documents: dict = {}  # documents.py: doc_url token -> (pages, expiry)
+        self.documents_asked: set = set()  # (package id, document type) asked for once
         self.answers: OrderedDict = OrderedDict()  # (shop, idempotency key) -> first answer
         self.lock = threading.RLock()
         weights = shop_weights(len(self.shops))

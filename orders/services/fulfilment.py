@@ -20,6 +20,7 @@ from orders.exceptions import FulfilmentRefused
 from orders.models import Order, Package
 from orders.platform import Carrier, OrderPlatform, PlatformUnavailable, platform_for
 from orders.services.actions import person_event_record, require_shop_perm
+from orders.services.shipment_undo import shipment_before
 from orders.services.status import order_status_change
 from orders.statuses import (
     UNSHIPPED,
@@ -98,11 +99,7 @@ def order_tracking_add(
     package = locked.packages.filter(tracking_number=tracking_number).first()
     if package is not None:
         return package  # the same parcel again: nothing new to record
-    previous = {
-        "status": locked.status,
-        "update_time": locked.update_time.isoformat(),
-        "rts_time": locked.rts_time.isoformat() if locked.rts_time else None,
-    }
+    previous = shipment_before(locked)
     package, created = _package_for(locked, carrier, tracking_number, platform is not None)
     previous["package_created"] = created
     locked.lines.filter(package__isnull=True).update(package=package)

@@ -31,6 +31,15 @@ PACKAGE_WAITING = {
 }
 
 
+def shipment_before(order: Order) -> dict:
+    """What a shipment changes on the order (locked), kept so that a refusal puts it back."""
+    return {
+        "status": order.status,
+        "update_time": order.update_time.isoformat(),
+        "rts_time": order.rts_time.isoformat() if order.rts_time else None,
+    }
+
+
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 

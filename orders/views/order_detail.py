@@ -18,6 +18,7 @@ from accounts.roles import Perm, roles_holding
 from orders.exceptions import OrderError
 from orders.form_fields import first_error
 from orders.forms import (
+    ArrangeForm,
     CancelForm,
     MessageForm,
     NoteForm,
@@ -30,7 +31,7 @@ from orders.links import order_url
 from orders.platform import PlatformUnavailable, platform_for
 from orders.selectors.buyer_requests import request_cards_with_platform
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
-from orders.services import fulfilment, notes, refunds, seller_cancel
+from orders.services import arrange, fulfilment, notes, refunds, seller_cancel
 from orders.services import messages as buyer_messages
 from orders.services.audit import buyer_data_view_record
 from orders.services.status import (
@@ -123,6 +124,14 @@ def _platform_choices(order, can_fulfil: bool, can_add_tracking: bool) -> dict:
             choices["carriers"] = platform.carriers(order)
         except PlatformUnavailable as error:
             choices["carriers_error"] = str(error)
+    if can_fulfil:
+        choices["documents"] = platform.documents(order)
+    if can_fulfil and arrange.arrange_allowed(order):
+        choices["can_arrange"] = True
+        try:
+            choices["handover"] = platform.handover_options(order)
+        except PlatformUnavailable as error:
+            choices["handover_error"] = str(error)
     return choices
 
 
@@ -249,6 +258,26 @@ def order_tracking_add(request, order_id: str):
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
 @one_order
+def order_shipment_arrange(request, order_id: str):
+    """Arrange the shipment of a marketplace-shipped order with the handover chosen."""
+
+    def act(order):
+        data = _valid(ArrangeForm(request.POST), fulfilment.FulfilmentRefused)
+        arrange.order_shipment_arrange(
+            order=order,
+            actor=request.user,
+            method=data["handover_method"],
+            slot=data["pickup_slot"],
+        )
+        name = platform_for(order).name
+        return f"Shipment arranged; it is being sent to {name}, whose answer appears on this page."
+
+    return _fulfilment_action(request, order_id, act)
+
+
+@permission_required(Perm.VIEW_ORDERS)
+@require_POST
+@one_order
 def order_cancel(request, order_id: str):
     """Cancel the order: for a connected shop with one of the marketplace's reasons, sent to
     it; for another shop as "Move to → Cancelled" does."""
@@ -342,4 +371,7 @@ def packing_slip(request, order_id: str):
         raise MissingShopPermission(Perm.CHANGE_ORDER_STATUS)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
-    return render(request, "orders/packing_slip.html", {"detail": detail, "order": detail.order})
+    platform = platform_for(detail.order)
+    documents = platform.documents(detail.order) if platform is not None else []
+    context = {"detail": detail, "order": detail.order, "documents": documents}
+    return render(request, "orders/packing_slip.html", context)

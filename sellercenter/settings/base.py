@@ -342,6 +342,15 @@ TIKTOK_PROVIDERS_CACHE_SECONDS = int_from_env("TIKTOK_PROVIDERS_CACHE_SECONDS", 
 TIKTOK_REJECT_REASONS_CACHE_SECONDS = int_from_env(
     "TIKTOK_REJECT_REASONS_CACHE_SECONDS", default=300
 )
+# TikTok's own shipping (docs/decisions.md "TikTok ships it"): the pick-up slots offered for a
+# package are cached for TIKTOK_HANDOVER_CACHE_SECONDS; a package's documents are fetched after
+# its shipment is arranged, asked again TIKTOK_DOCUMENT_RETRY_SECONDS × attempt later while
+# TikTok is still making them, TIKTOK_DOCUMENT_ATTEMPTS times in all; one bulk action takes at
+# most TIKTOK_BULK_MAX_ORDERS orders.
+TIKTOK_HANDOVER_CACHE_SECONDS = int_from_env("TIKTOK_HANDOVER_CACHE_SECONDS", default=120)
+TIKTOK_DOCUMENT_RETRY_SECONDS = int_from_env("TIKTOK_DOCUMENT_RETRY_SECONDS", default=20)
+TIKTOK_DOCUMENT_ATTEMPTS = int_from_env("TIKTOK_DOCUMENT_ATTEMPTS", default=5)
+TIKTOK_BULK_MAX_ORDERS = int_from_env("TIKTOK_BULK_MAX_ORDERS", default=100)
 
 # --- django-import-export (Django admin only: it holds every row in memory) --------------------
 

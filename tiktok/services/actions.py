@@ -1,6 +1,7 @@
 """The outbox's senders by kind of action, and what a worker runs for one row."""
 
 from tiktok.models import TikTokAction
+from tiktok.services.arrange import arrange_send, arrange_settle
 from tiktok.services.cancelling import cancel_send, cancel_settle
 from tiktok.services.outbox import action_send
 from tiktok.services.request_answers import KINDS as REQUEST_KINDS
@@ -9,6 +10,7 @@ from tiktok.services.shipping import ship_refused_reread, ship_send, ship_settle
 
 SENDERS = {
     TikTokAction.Kind.SHIP: (ship_send, ship_settle),
+    TikTokAction.Kind.ARRANGE: (arrange_send, arrange_settle),
     TikTokAction.Kind.CANCEL: (cancel_send, cancel_settle),
     **{kind: (answer_send, answer_settle) for kind in REQUEST_KINDS},
 }

@@ -80,5 +80,25 @@ def answer_notice(action: TikTokAction, zone) -> PlatformNotice:
     return PlatformNotice(f"Sending the {answer} to TikTok…", "info")
 
 
+def arrange_notice(action: TikTokAction, zone) -> PlatformNotice:
+    """The order page's line about a shipment arranged with TikTok's own carrier."""
+    state, handover = action.state, action.payload.get("handover_words", "")
+    if state == TikTokAction.State.DONE:
+        return PlatformNotice(f"TikTok arranged the shipment ({handover}).", "success")
+    if state in (TikTokAction.State.REFUSED, TikTokAction.State.FAILED):
+        return PlatformNotice(
+            f"The shipment was not arranged: TikTok did not take it{_told(action)}. The "
+            "timeline says why; arrange it again once that is fixed.",
+            "error",
+        )
+    if state == TikTokAction.State.PENDING and action.attempts:
+        return _retry_notice(action, zone, "the shipment")
+    return PlatformNotice(f"Arranging the shipment with TikTok ({handover})…", "info")
+
+
 # The order page's line for each kind of action, by the latest action of these kinds.
-NOTICES = {TikTokAction.Kind.SHIP: ship_notice, TikTokAction.Kind.CANCEL: cancel_notice}
+NOTICES = {
+    TikTokAction.Kind.SHIP: ship_notice,
+    TikTokAction.Kind.CANCEL: cancel_notice,
+    TikTokAction.Kind.ARRANGE: arrange_notice,
+}

@@ -118,6 +118,28 @@ def classify(error: Exception, *, given_up: str) -> Outcome:
     raise error
 
 
+def failure_classify(
+    error: Exception, *, given_up: str, already: frozenset, reread: Callable[[], str | None]
+) -> Outcome:
+    """`classify`, except that a refusal saying it was done already (`already` codes) is
+    checked against TikTok's order first: our own earlier attempt, whose answer was lost,
+    may be what did it. `reread()` gives the package id when it was, None otherwise."""
+    outcome = classify(error, given_up=given_up)
+    if outcome.state == "refused" and outcome.code in already:
+        try:
+            if (package_id := reread()) is not None:
+                return Outcome(
+                    "done",
+                    outcome.code,
+                    outcome.message,
+                    outcome.request_id,
+                    result={"package_id": package_id},
+                )
+        except TikTokError as reread_error:
+            return classify(reread_error, given_up=given_up)
+    return outcome
+
+
 Sender = Callable[[TikTokAction, bool, TikTokClient], Outcome]
 Settler = Callable[[TikTokAction, Outcome], None]
 

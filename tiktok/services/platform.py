@@ -7,39 +7,23 @@ from django.core.cache import cache
 
 from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
 from tiktok.after_sales_rules import seller_cancel_reasons
-from tiktok.models import ConnectionState, TikTokAction, TikTokConnection
+from tiktok.models import TikTokAction, TikTokConnection
+from tiktok.services.arrange_platform import ArrangePlatform
 from tiktok.services.notices import NOTICES
+from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.platform_words import tiktok_ask
 from tiktok.services.request_platform import RequestAnswers
 from tiktok.shipping_rules import ORDER_LEVEL, PROVIDER_REFUSALS, ship_call_for
 
-MEMO = "_tiktok_connection"
-# A connection in these states still speaks for the shop, but cannot be used: refuse, rather
-# than record locally what TikTok will never hear of.
-STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
-STALLED_WORDS = (
-    "The shop's TikTok connection needs the seller to authorize the portal again "
-    "(TikTok Shop page): until then {what} from here."
-)
-
-
-def _connection(order) -> TikTokConnection | None:
-    if MEMO not in order.__dict__:
-        order.__dict__[MEMO] = (
-            TikTokConnection.objects.filter(shop_id=order.shop_id)
-            .exclude(tiktok_shop_id="")
-            .exclude(state=ConnectionState.DISCONNECTED)
-            .first()
-        )
-    return order.__dict__[MEMO]
+_connection = order_connection
 
 
 def _providers_key(connection: TikTokConnection, delivery_option_id: str) -> str:
     return f"tiktok:providers:{connection.pk}:{delivery_option_id}"
 
 
-class TikTokPlatform(RequestAnswers):
+class TikTokPlatform(ArrangePlatform, RequestAnswers):
     name = "TikTok"
     connection_of = staticmethod(lambda order: _connection(order))
 
@@ -53,9 +37,13 @@ class TikTokPlatform(RequestAnswers):
         if connection.state in STALLED:
             return STALLED_WORDS.format(what="nothing can be shipped")
         if order.shipping_type == "TIKTOK":
+            if order.status != "AWAITING_SHIPMENT":
+                return (
+                    "TikTok ships this order with its own carrier, which gives the tracking number."
+                )
             return (
-                "TikTok ships this order (its label and pick-up): arrange it in TikTok Seller "
-                "Center for now; a tracking number cannot be added here."
+                "TikTok ships this order with its own carrier: arrange the shipment here (no "
+                "tracking number to add; TikTok gives it)."
             )
         return ""
 

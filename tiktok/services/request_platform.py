@@ -9,13 +9,12 @@ from django.core.cache import cache
 from orders.platform import PlatformUnavailable, RejectChoice
 from orders.statuses import RequestKind
 from tiktok.after_sales_rules import return_decisions
-from tiktok.models import ConnectionState, TikTokAction
+from tiktok.models import TikTokAction
 from tiktok.services.notices import answer_notice
+from tiktok.services.order_connection import STALLED, STALLED_WORDS
 from tiktok.services.outbox import action_create
 from tiktok.services.platform_words import tiktok_ask
 from tiktok.services.request_answers import KINDS
-
-STALLED = (ConnectionState.NEEDS_REAUTHORIZATION, ConnectionState.REVOKED)
 
 
 def _kind(buyer_request, approve: bool) -> str:
@@ -42,10 +41,7 @@ class RequestAnswers:
     def _usable(self, order):
         connection = self.connection_of(order)
         if connection is None or connection.state in STALLED:
-            raise PlatformUnavailable(
-                "The shop's TikTok connection needs the seller to authorize the portal again "
-                "(TikTok Shop page): until then requests cannot be answered from here."
-            )
+            raise PlatformUnavailable(STALLED_WORDS.format(what="requests cannot be answered"))
         return connection
 
     def reject_reasons(self, order, buyer_request) -> list[RejectChoice]:

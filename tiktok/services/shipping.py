@@ -14,7 +14,7 @@ from tiktok.client import TikTokClient
 from tiktok.exceptions import TikTokError
 from tiktok.models import TikTokAction
 from tiktok.responses import text
-from tiktok.services.outbox import Outcome, classify
+from tiktok.services.outbox import Outcome, failure_classify
 from tiktok.services.sync import order_details_store
 from tiktok.services.tokens import connection_call
 from tiktok.shipping_rules import ALREADY_SHIPPED, ORDER_LEVEL, refusal_words
@@ -89,19 +89,12 @@ def ship_send(action: TikTokAction, reached: bool, client: TikTokClient) -> Outc
             )
         shipped = _ship(action, client)
     except TikTokError as error:
-        outcome = classify(error, given_up=GIVEN_UP)
-        if outcome.state == "refused" and outcome.code in ALREADY_SHIPPED:
-            try:  # the first attempt's answer may have been lost: is it ours?
-                if (package_id := _reread(action, client)) is not None:
-                    return Outcome(
-                        "done",
-                        outcome.code,
-                        outcome.message,
-                        outcome.request_id,
-                        result={"package_id": package_id},
-                    )
-            except TikTokError as reread_error:
-                return classify(reread_error, given_up=GIVEN_UP)
+        outcome = failure_classify(
+            error,
+            given_up=GIVEN_UP,
+            already=ALREADY_SHIPPED,
+            reread=lambda: _reread(action, client),
+        )
         if outcome.state == "refused":
             outcome.words = refusal_words(
                 outcome.code,
@@ -124,10 +117,26 @@ def ship_settle(action: TikTokAction, outcome: Outcome) -> None:
     parcel taken off again with TikTok's answer in the timeline."""
     payload = action.payload
     if outcome.state == TikTokAction.State.DONE:
-        package_id = outcome.result.get("package_id", "")
-        if package_id:
-            Package.objects.filter(pk=payload["package_pk"]).update(package_id=package_id[:32])
+        package_id_store(action, outcome)
         return
+    action_undo(
+        action,
+        outcome,
+        tracking_number=payload["tracking_number"],
+        carrier=payload["carrier"],
+    )
+
+
+def package_id_store(action: TikTokAction, outcome: Outcome) -> None:
+    """TikTok's package id (from its answer or the re-read) onto the action's package."""
+    package_id = outcome.result.get("package_id", "")
+    if package_id:
+        Package.objects.filter(pk=action.payload["package_pk"]).update(package_id=package_id[:32])
+
+
+def action_undo(action: TikTokAction, outcome: Outcome, **answer) -> None:
+    """The local change taken back, TikTok's answer (and `answer`) kept in the timeline."""
+    payload = action.payload
     order_shipment_undo(
         order_pk=action.order_id,
         package_pk=payload["package_pk"],
@@ -138,8 +147,7 @@ def ship_settle(action: TikTokAction, outcome: Outcome) -> None:
             "code": outcome.code,
             "tiktok_message": outcome.message,
             "request_id": outcome.request_id,
-            "tracking_number": payload["tracking_number"],
-            "carrier": payload["carrier"],
+            **answer,
         },
     )
 
