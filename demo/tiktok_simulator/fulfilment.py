@@ -129,6 +129,8 @@ def _ship(world, order, shipment: dict, package_id: str) -> str:
         raise BusinessError("not_awaiting")
     if data["shipping_type"] != "SELLER":
         raise BusinessError("platform_shipping")
+    if data.get("is_buyer_request_cancel"):  # the seller answers the request first
+        raise BusinessError("after_sale")
     tracking = str(shipment.get("tracking_number") or "")
     provider = str(shipment.get("shipping_provider_id") or "")
     names = {

@@ -391,3 +391,21 @@ def test_a_connected_shop_s_status_is_tiktok_s_to_set(client, packer, shop, worl
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_SHIPMENT
     assert not order.events.filter(kind=EventKind.STATUS_CHANGED).exists()
+
+
+def test_an_open_cancellation_request_is_answered_before_shipping(
+    client, packer, shop, world, django_capture_on_commit_callbacks
+):
+    connection = world.connect(shop, US)
+    sim_order, order = world.order(connection, US)
+    client.force_login(packer)
+    assert "USPS" in page(client, order)
+    sim_order.data["is_buyer_request_cancel"] = True  # the buyer asks meanwhile
+
+    ship(client, order, capture=django_capture_on_commit_callbacks)
+
+    action = TikTokAction.objects.get()
+    assert (action.state, action.response_code) == ("refused", 21008044)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_SHIPMENT
+    assert "open cancellation or return request: answer it first" in page(client, order)
