@@ -9,7 +9,7 @@ from orders.platform import Carrier, PlatformNotice, PlatformUnavailable
 from tiktok.after_sales_rules import seller_cancel_reasons
 from tiktok.models import TikTokAction, TikTokConnection
 from tiktok.services.arrange_platform import ArrangePlatform
-from tiktok.services.notices import NOTICES
+from tiktok.services.notices import NOTICES, action_notice
 from tiktok.services.order_connection import STALLED, STALLED_WORDS, order_connection
 from tiktok.services.outbox import action_create
 from tiktok.services.platform_words import tiktok_ask
@@ -110,7 +110,7 @@ class TikTokPlatform(ArrangePlatform, RequestAnswers):
             .order_by("-created_at", "-id")
             .first()
         )
-        return NOTICES[action.kind](action, order.shop.zone) if action else None
+        return action_notice(action, order.shop.zone) if action else None
 
 
 def _providers_fetch(connection: TikTokConnection, order):

@@ -10,7 +10,7 @@ from orders.platform import PlatformUnavailable, RejectChoice
 from orders.statuses import RequestKind
 from tiktok.after_sales_rules import return_decisions
 from tiktok.models import TikTokAction
-from tiktok.services.notices import answer_notice
+from tiktok.services.notices import action_notice
 from tiktok.services.order_connection import STALLED, STALLED_WORDS
 from tiktok.services.outbox import action_create
 from tiktok.services.platform_words import tiktok_ask
@@ -80,7 +80,7 @@ class RequestAnswers:
         notices: dict = {}
         for action in actions:
             notices.setdefault(
-                action.payload.get("request_pk"), answer_notice(action, order.shop.zone)
+                action.payload.get("request_pk"), action_notice(action, order.shop.zone)
             )
         return notices
 
