@@ -12,7 +12,7 @@ from tiktok.client import TikTokClient
 from tiktok.exceptions import TikTokError
 from tiktok.models import TikTokAction
 from tiktok.responses import text
-from tiktok.services.outbox import Outcome, classify
+from tiktok.services.outbox import Outcome, failure_classify
 from tiktok.services.tokens import connection_call
 
 GIVEN_UP = (
@@ -42,10 +42,10 @@ def _cancelled_on_tiktok(action: TikTokAction, client: TikTokClient) -> bool:
     )
 
 
-def _already(action: TikTokAction, client: TikTokClient, code=0, message="", request_id=""):
+def _already(action: TikTokAction, client: TikTokClient) -> Outcome | None:
     """Done, if TikTok's order is cancelled; else None."""
     if _cancelled_on_tiktok(action, client):
-        return Outcome("done", code, message or "Already cancelled on TikTok", request_id)
+        return Outcome("done", 0, "Already cancelled on TikTok")
     return None
 
 
@@ -67,13 +67,12 @@ def cancel_send(action: TikTokAction, reached: bool, client: TikTokClient) -> Ou
             ),
         )
     except TikTokError as error:
-        outcome = classify(error, given_up=GIVEN_UP)
-        if outcome.state == "refused" and outcome.code in MAYBE_CANCELLED:
-            try:
-                if done := _already(action, client, outcome.code, outcome.message):
-                    return done
-            except TikTokError as reread_error:
-                return classify(reread_error, given_up=GIVEN_UP)
+        outcome = failure_classify(
+            error,
+            given_up=GIVEN_UP,
+            already=MAYBE_CANCELLED,
+            reread=lambda: "" if _cancelled_on_tiktok(action, client) else None,
+        )
         if outcome.state == "refused":
             outcome.words = refusal_words(outcome.code, outcome.message)
         return outcome
