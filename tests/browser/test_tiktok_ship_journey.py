@@ -1,6 +1,7 @@
 """Fulfilment ships an order of a shop connected to the simulated TikTok Shop: TikTok's
 carriers in the form, TikTok's acceptance on the page; then a number TikTok refuses, taken off
-again with TikTok's answer in the page and the timeline."""
+again with TikTok's answer in the page and the timeline; and an order cancelled with one of
+TikTok's reasons."""
 
 import pytest
 from django.core.cache import cache
@@ -67,3 +68,22 @@ def test_a_number_tiktok_refuses_comes_back_off_with_its_answer(page, shop, pack
     expect(timeline.get_by_text("the order is awaiting shipment again")).to_be_visible()
     expect(fulfilment.get_by_role("button", name="Ship on TikTok")).to_be_visible()
     screenshot(page, "order-detail-refused-by-tiktok")
+
+
+def test_fulfilment_cancels_on_tiktok_with_tiktok_s_reason(page, shop, packer, world, eager):
+    connection = world.connect(shop, US)
+    sim_order, order = world.order(connection, US)
+    sign_in(page, packer.email)
+    page.wait_for_url(HOME)
+    page.goto(f"/orders/{order.order_id}/")
+    fulfilment = page.locator("#fulfilment")
+
+    fulfilment.get_by_label("Cancel on TikTok because").select_option(label="Out of stock")
+    fulfilment.get_by_role("button", name="Cancel the order").click()
+
+    expect(page.get_by_text("the cancellation is being sent to TikTok")).to_be_visible()
+    expect(fulfilment.get_by_text("TikTok cancelled the order (“Out of stock”).")).to_be_visible()
+    expect(page.locator("#order-status")).to_have_text("Cancelled")
+    expect(fulfilment.get_by_role("button", name="Cancel the order")).to_have_count(0)
+    assert sim_order.data["status"] == "CANCELLED"
+    screenshot(page, "order-detail-cancelled-on-tiktok")
