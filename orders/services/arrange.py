@@ -41,7 +41,7 @@ def handover_words(handover: dict | None, zone) -> str:
     if not slot:
         return words
     start, end = (value.astimezone(zone) for value in slot)
-    day = formats.date_format(start, "j M")
+    day = formats.date_format(start, "M j")
     return f"{words}, {day} {start:%H:%M}–{end:%H:%M}"
 
 
