@@ -120,7 +120,7 @@ def change(now, base, kind: str) -> str:
         return "—"
     if kind == "rate":
         points = (now - base) * 100
-        return f"{points:+.1f} pts"
+        return f"{points:+.1f}\u00a0pts"
     if not base:
         return "—"
     percent = (Decimal(now) - Decimal(base)) / Decimal(base) * 100

@@ -11,55 +11,14 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.services import membership_grant
 from insights.periods import Span, compare_span, preset_span
-from orders.models import BuyerRequest, Order, OrderLine
 from tests.accounts.factories import member
-from tests.orders.factories import OrderFactory
+from tests.insights.helpers import order
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")
 LONDON = ZoneInfo("Europe/London")
 # The week of 2026-03-08, when Los Angeles springs forward: that Sunday has 23 hours.
 WEEK = {"date_from": "2026-03-08", "date_to": "2026-03-14", "compare": "previous"}
-
-
-def order(shop, created, status="DELIVERED", units=1, **money):
-    """An order with fixed money and one line of `units` items."""
-    made = OrderFactory(shop=shop, status=status, create_time=created)
-    lines = OrderLine.objects.filter(order=made)
-    lines.exclude(pk=lines.first().pk).delete()
-    lines.update(quantity=units)
-    fields = {
-        "currency": shop.currency,
-        "original_total_product_price": Decimal("100.00"),
-        "seller_discount": Decimal("0"),
-        "platform_discount": Decimal("0"),
-        "shipping_fee": Decimal("5.00"),
-        "shipping_fee_seller_discount": Decimal("0"),
-        "shipping_fee_platform_discount": Decimal("0"),
-        "tax": Decimal("8.00"),
-        "retail_delivery_fee": Decimal("0"),
-        "refunded_amount": Decimal("0"),
-        "has_refund": False,
-        "collection_time": None,
-        "shipping_due_time": None,
-        **money,
-    }
-    fields["sub_total"] = (
-        fields["original_total_product_price"]
-        - fields["seller_discount"]
-        - fields["platform_discount"]
-    )
-    fields["original_shipping_fee"] = (
-        fields["shipping_fee"]
-        + fields["shipping_fee_seller_discount"]
-        + fields["shipping_fee_platform_discount"]
-    )
-    fields["total_amount"] = (
-        fields["sub_total"] + fields["shipping_fee"] + fields["tax"] + fields["retail_delivery_fee"]
-    )
-    Order.objects.filter(pk=made.pk).update(**fields)
-    BuyerRequest.objects.filter(order=made).delete()
-    return made
 
 
 @pytest.fixture
@@ -143,7 +102,7 @@ def test_figures_of_a_dst_week_match_the_hand_count(client, admin, week_orders):
     assert rows["units"]["change"] == "+0.0%"
     assert rows["gross_sales"]["change"] == "+300.0%"
     assert rows["refunds"]["change"] == "—"  # the base is 0
-    assert rows["cancellation_rate"]["change"] == "+20.0 pts"
+    assert rows["cancellation_rate"]["change"] == "+20.0\u00a0pts"
 
 
 def test_each_figure_links_to_the_orders_behind_it(client, admin, week_orders):
@@ -248,3 +207,22 @@ def test_presets_and_their_comparisons():
     leap = Span(date(2024, 2, 29), date(2024, 3, 1))
     assert compare_span(leap, "last_year") == Span(date(2023, 2, 28), date(2023, 3, 1))
     assert compare_span(thirty, "none") is None
+
+
+def test_a_shop_where_one_may_view_orders_but_not_insights_is_refused(client, shop, other_shop):
+    user = member(shop=shop, role=Role.VIEWER)
+    membership_grant(shop=other_shop, user=user, role=Role.FULFILMENT, actor=None)
+    order(other_shop, timezone.now())
+    client.force_login(user)
+    response = client.get("/insights/", {"shop": "south-shop"})
+    assert response.status_code == 403
+    rows = figures(client.get("/insights/", {"period": "last_7_days"}))
+    assert rows["orders"]["value"] == "0"  # the shops in view are only those with insights
+
+
+def test_figures_take_few_queries_whatever_the_orders(
+    client, admin, week_orders, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    with django_assert_max_num_queries(20):
+        client.get("/insights/", WEEK)
