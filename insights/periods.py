@@ -6,9 +6,11 @@ for the page.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from orders.periods import add_months
+from orders.periods import PERIODS as LIST_PERIODS
+from orders.periods import add_months, period_range
 
 PRESETS = {
     "last_7_days": "Last 7 days",
@@ -95,8 +97,10 @@ def _typed_date(value: str, label: str) -> date:
         raise PeriodRefused(f"{label} “{value}” is not a date: use YYYY-MM-DD.") from None
 
 
-def chosen_span(query, today: date) -> tuple[Span, str]:
-    """The span the query asks for and its name; typed dates win over a preset."""
+def chosen_span(query, zone: ZoneInfo, now: datetime) -> tuple[Span, str]:
+    """The span the query asks for and its name; typed dates win over a preset. The order
+    list's own presets (`last_7d`, `this_quarter`, …) work too, its links being ours."""
+    today = now.astimezone(zone).date()
     typed_from, typed_to = query.get("date_from", ""), query.get("date_to", "")
     if typed_from.strip() or typed_to.strip():
         if not typed_from.strip():
@@ -110,6 +114,13 @@ def chosen_span(query, today: date) -> tuple[Span, str]:
             raise PeriodRefused(f"Choose a period of at most {LONGEST_YEARS} years.")
         return span, "Chosen dates"
     preset = query.get("period") or DEFAULT_PRESET
+    if preset == "last_24h":
+        raise PeriodRefused("Insights count whole days: choose “Today” or “Last 7 days”.")
+    if preset in LIST_PERIODS:
+        start, end = period_range(preset, zone, now)
+        return Span(start.astimezone(zone).date(), end.astimezone(zone).date()), LIST_PERIODS[
+            preset
+        ]
     if preset not in PRESETS:
         raise PeriodRefused(f"“{preset}” is not a period: choose one of the list, or dates.")
     return preset_span(preset, today), PRESETS[preset]

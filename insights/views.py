@@ -78,8 +78,7 @@ def insights(request):
                 f"“{currency}” is not the currency of any shop shown: choose "
                 f"{' or '.join(currencies)}."
             )
-        today = timezone.now().astimezone(shops[0].zone).date()
-        span, span_name = chosen_span(request.GET, today)
+        span, span_name = chosen_span(request.GET, shops[0].zone, timezone.now())
         compare = chosen_comparison(request.GET)
     except PeriodRefused as refused:
         context["refusal"] = str(refused)

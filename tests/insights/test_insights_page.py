@@ -154,6 +154,7 @@ def test_two_currencies_are_never_added(client, shop, other_shop):
     [
         ({"period": "last_fortnight"}, "is not a period"),
         ({"compare": "yesterday"}, "is not a comparison"),
+        ({"period": "last_24h"}, "whole days"),
         ({"date_from": "2020-01-01", "date_to": "2025-01-02"}, "at most 5 years"),
         ({"date_from": "2026-03-10", "date_to": "2026-03-01"}, "Date from is after Date to"),
         ({"date_from": "10/03/2026"}, "is not a date"),
@@ -226,3 +227,13 @@ def test_figures_take_few_queries_whatever_the_orders(
     client.force_login(admin)
     with django_assert_max_num_queries(20):
         client.get("/insights/", WEEK)
+
+
+def test_the_order_lists_presets_work_too(client, admin, shop):
+    order(shop, timezone.now())
+    client.force_login(admin)
+    response = client.get("/insights/", {"period": "this_quarter"})
+    span = response.context["span"]
+    assert span.first.day == 1 and span.first.month in (1, 4, 7, 10)
+    assert response.context["span_name"] == "This quarter"
+    assert figures(response)["orders"]["value"] == "1"
