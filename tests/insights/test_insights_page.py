@@ -237,3 +237,12 @@ def test_the_order_lists_presets_work_too(client, admin, shop):
     assert span.first.day == 1 and span.first.month in (1, 4, 7, 10)
     assert response.context["span_name"] == "This quarter"
     assert figures(response)["orders"]["value"] == "1"
+
+
+def test_a_filter_the_list_refuses_is_named_and_left_out(client, admin, week_orders):
+    client.force_login(admin)
+    response = client.get("/insights/", {**WEEK, "total_min": "lots"})
+    assert response.status_code == 200
+    assert response.context["filter_errors"]
+    assert "It was left out." in response.content.decode()
+    assert figures(response)["orders"]["value"] == "5"
