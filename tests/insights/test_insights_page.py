@@ -246,3 +246,17 @@ def test_a_filter_the_list_refuses_is_named_and_left_out(client, admin, week_ord
     assert response.context["filter_errors"]
     assert "It was left out." in response.content.decode()
     assert figures(response)["orders"]["value"] == "5"
+
+
+def test_each_shop_reads_the_days_in_its_own_zone(client, two_shops):
+    east, west = two_shops
+    user = member(shop=east, role=Role.VIEWER)
+    membership_grant(shop=west, user=user, role=Role.VIEWER, actor=None)
+    new_york = ZoneInfo("America/New_York")
+    order(east, datetime(2026, 3, 8, 0, 30, tzinfo=new_york))  # inside: East's Sunday
+    order(west, datetime(2026, 3, 8, 0, 30, tzinfo=new_york))  # Saturday 21:30 in Los Angeles
+    order(west, datetime(2026, 3, 15, 2, 30, tzinfo=new_york))  # Saturday 23:30 in Los Angeles
+    client.force_login(user)
+    rows = figures(client.get("/insights/", WEEK))
+    assert rows["orders"]["value"] == "2"
+    assert rows["orders"]["base"] == "1"
