@@ -20,6 +20,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Overview", "home", None, "home"),
     NavItem("Orders", "orders:list", Perm.VIEW_ORDERS, "orders"),
+    NavItem("Insights", "insights:page", Perm.VIEW_INSIGHTS, "insights"),
     NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS, "exports"),
     NavItem("Import", "imports:upload", Perm.IMPORT_ORDERS, "imports"),
     NavItem("TikTok Shop", "tiktok:shops", Perm.MANAGE_CONNECTIONS, "tiktok"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders/import/", include("imports.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
     path("webhooks/tiktok/", tiktok_webhook, name="tiktok_webhook"),

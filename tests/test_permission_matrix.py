@@ -58,6 +58,7 @@ NOTE_TAKERS = frozenset({A, CS, FUL})
 FULFILLERS = frozenset({A, FUL})
 REFUNDERS = frozenset({A, CS})
 ADMINISTRATORS = frozenset({A})
+INSIGHT_READERS = frozenset({A, ACC, VIEW})
 
 
 def order_id(world, who):
@@ -264,6 +265,11 @@ PORTAL = {
         "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs")),
     },
     # Exports
+    # Sales insights: the shops in view, or one named shop (another's is not one of theirs).
+    "insights:page": {
+        "GET": Ask(roles(INSIGHT_READERS, 200)),
+        "GET shop": Ask(roles(INSIGHT_READERS, 200, outsider=404), query=shop_slug),
+    },
     "exports:list": {
         "GET": Ask(roles(EXPORTERS, 200)),
         "GET htmx": Ask(roles(EXPORTERS, 200), htmx=True),

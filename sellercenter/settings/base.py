@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "imports",
     "exports",
     "tiktok",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Sales insights (docs/insights.md): the figures of a period against another."""

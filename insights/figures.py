@@ -1,0 +1,172 @@
+"""The page's rows: each figure for the period and the comparison, the change, how it is
+counted, and a link to the order list filtered to the orders behind it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+
+from insights.periods import Span
+from orders.selectors.sales import KEPT_STATUSES, SalesFigures
+from orders.statuses import OrderStatus
+
+PAID = [s for s in OrderStatus.values if s != OrderStatus.UNPAID]
+KEPT_NOTE = "Paid orders created in the period and not cancelled"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    kind: str  # count, money or rate
+    how: str
+    statuses: tuple = tuple(KEPT_STATUSES)
+    extra: tuple = ()  # further list parameters, e.g. (("has_refund", "1"),)
+
+
+FIGURES = (
+    Figure(
+        "orders",
+        "Orders",
+        "count",
+        "Paid orders created in the period, cancelled ones included (unpaid orders are not sales).",
+        statuses=tuple(PAID),
+    ),
+    Figure("units", "Units", "count", f"Items in the order lines. {KEPT_NOTE}."),
+    Figure(
+        "gross_sales",
+        "Gross sales",
+        "money",
+        f"Product prices before any discount (TikTok's original total product price). {KEPT_NOTE}.",
+    ),
+    Figure(
+        "seller_discounts",
+        "Seller discounts",
+        "money",
+        f"Discounts you fund, on products and on shipping. {KEPT_NOTE}.",
+    ),
+    Figure(
+        "platform_discounts",
+        "Platform discounts",
+        "money",
+        f"Discounts TikTok funds, on products and on shipping. {KEPT_NOTE}.",
+    ),
+    Figure(
+        "shipping",
+        "Shipping",
+        "money",
+        f"What buyers paid for shipping, after shipping discounts. {KEPT_NOTE}.",
+    ),
+    Figure("taxes", "Taxes", "money", f"Tax and retail delivery fees. {KEPT_NOTE}."),
+    Figure(
+        "refunds",
+        "Refunds",
+        "money",
+        f"Money refunded to buyers, shipping refunds included. {KEPT_NOTE}.",
+        extra=(("has_refund", "1"),),
+    ),
+    Figure(
+        "net_sales",
+        "Net sales",
+        "money",
+        "Gross sales less seller and platform "
+        "discounts and refunds: what buyers paid for the products and kept paid.",
+    ),
+    Figure(
+        "average_order_value",
+        "Average order value",
+        "money",
+        "Net sales divided by the orders not cancelled.",
+    ),
+    Figure(
+        "cancellation_rate",
+        "Cancellation rate",
+        "rate",
+        "Cancelled orders out of all paid orders created in the period.",
+        statuses=(OrderStatus.CANCELLED,),
+    ),
+    Figure(
+        "return_rate",
+        "Return rate",
+        "rate",
+        "Orders with a refund asked for or a return request, out of the orders not cancelled.",
+    ),
+    Figure(
+        "late_rate",
+        "Shipped late",
+        "rate",
+        "Orders shipped (handed to the carrier) after "
+        "their ship-by time, out of the orders shipped that had one. The list link shows "
+        "every order of the period: it has no “shipped late” filter.",
+    ),
+)
+
+
+def shown(value, kind: str, currency: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "money":
+        return f"{intcomma(f'{value:.2f}')} {currency}"
+    if kind == "rate":
+        return f"{value * 100:.1f}%"
+    return intcomma(value)
+
+
+def change(now, base, kind: str) -> str:
+    """The change in % of the base (percentage points for rates); — when the base is 0."""
+    if now is None or base is None:
+        return "—"
+    if kind == "rate":
+        points = (now - base) * 100
+        return f"{points:+.1f}\u00a0pts"
+    if not base:
+        return "—"
+    percent = (Decimal(now) - Decimal(base)) / Decimal(base) * 100
+    return f"{percent:+.1f}%"
+
+
+def list_link(figure: Figure, span: Span, filters, shop_slug: str | None) -> str:
+    """The order list showing the orders behind `figure` in `span`, the page's filters kept."""
+    params = [(k, v) for k, v in filters.lists() for v in v if v and k != "status"]
+    params = [(k, v) for k, v in params if k != "shop"]
+    if shop_slug:
+        params.append(("shop", shop_slug))
+    chosen = filters.getlist("status")
+    statuses = [s for s in figure.statuses if not chosen or s in chosen]
+    params += [("status", s) for s in statuses]
+    params += [
+        ("date_field", "created"),
+        ("date_from", span.first.isoformat()),
+        ("date_to", span.last.isoformat()),
+        *figure.extra,
+    ]
+    return f"{reverse('orders:list')}?{urlencode(params)}"
+
+
+def figure_rows(
+    *,
+    now: SalesFigures,
+    base: SalesFigures | None,
+    span: Span,
+    base_span: Span | None,
+    currency: str,
+    filters,
+    shop_slug: str | None,
+) -> list[dict]:
+    rows = []
+    for figure in FIGURES:
+        value = getattr(now, figure.key)
+        before = getattr(base, figure.key) if base else None
+        rows.append(
+            {
+                "figure": figure,
+                "value": shown(value, figure.kind, currency),
+                "url": list_link(figure, span, filters, shop_slug),
+                "base": shown(before, figure.kind, currency) if base else None,
+                "base_url": list_link(figure, base_span, filters, shop_slug) if base else None,
+                "change": change(value, before, figure.kind) if base else None,
+            }
+        )
+    return rows

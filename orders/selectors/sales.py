@@ -1,0 +1,146 @@
+"""Sales figures of a period, by SQL aggregation over the order list's filtered orders.
+
+The insights page (and, next, the overview's tiles) pass the queryset `order_filterset` selects
+(scoped to the user's shops, the list's one FilterSet applied) and get the figures of one
+period and one currency in two queries, never loading an order. docs/insights.md says what
+each figure means; the definitions below are the only place they are computed.
+
+- An order belongs to a period by its create time read in its shop's zone: the period is
+  [local midnight of the first day, local midnight after the last day) per shop, so a day
+  across a DST change has 23 or 25 hours (TikTok's `create_time`, docs/tiktok.md).
+- Unpaid orders are not sales and are left out. "Orders" counts the rest, cancelled included;
+  every money figure and units count the orders not cancelled ("kept orders").
+- Gross sales: original_total_product_price (product prices before any discount).
+- Seller discounts: seller_discount + shipping_fee_seller_discount; platform discounts
+  (funded by TikTok): platform_discount + shipping_fee_platform_discount.
+- Shipping: shipping_fee (what buyers paid for shipping, after its discounts).
+- Taxes: tax + retail_delivery_fee.
+- Refunds: refunded_amount (TikTok's refunded total, shipping refunds included).
+- Net sales: gross sales - both discounts - refunds (what buyers paid for the products,
+  less what was given back).
+- Average order value: net sales / kept orders.
+- Cancellation rate: cancelled orders / orders.
+- Return rate: kept orders with a refund asked for or a return request / kept orders.
+- Shipped late: kept orders shipped (collection_time) after their ship-by deadline
+  (shipping_due_time) / kept orders shipped with a deadline.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from orders.models import BuyerRequest, Order, OrderLine
+from orders.money import to_money
+from orders.periods import local_midnight
+from orders.statuses import OrderStatus, RequestKind
+
+CANCELLED = Q(status=OrderStatus.CANCELLED)
+RETURNED = Q(has_refund=True) | Q(
+    Exists(BuyerRequest.objects.filter(order=OuterRef("pk"), kind=RequestKind.RETURN))
+)
+SHIPPED = Q(collection_time__isnull=False, shipping_due_time__isnull=False)
+LATE = SHIPPED & Q(collection_time__gt=F("shipping_due_time"))
+KEPT_STATUSES = [
+    s for s in OrderStatus.values if s not in (OrderStatus.UNPAID, OrderStatus.CANCELLED)
+]
+
+
+@dataclass(frozen=True)
+class SalesFigures:
+    orders: int
+    cancelled: int
+    units: int
+    gross_sales: Decimal
+    seller_discounts: Decimal
+    platform_discounts: Decimal
+    shipping: Decimal
+    taxes: Decimal
+    refunds: Decimal
+    returned: int
+    shipped: int
+    shipped_late: int
+
+    @property
+    def kept(self) -> int:
+        return self.orders - self.cancelled
+
+    @property
+    def net_sales(self) -> Decimal:
+        return self.gross_sales - self.seller_discounts - self.platform_discounts - self.refunds
+
+    @property
+    def average_order_value(self) -> Decimal | None:
+        return to_money(self.net_sales / self.kept) if self.kept else None
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        return self.cancelled / self.orders if self.orders else None
+
+    @property
+    def return_rate(self) -> float | None:
+        return self.returned / self.kept if self.kept else None
+
+    @property
+    def late_rate(self) -> float | None:
+        return self.shipped_late / self.shipped if self.shipped else None
+
+
+def orders_in_period(
+    queryset: QuerySet[Order], *, shops: list, first: date, after: date, currency: str
+) -> QuerySet[Order]:
+    """The paid orders of `currency` created on days first..after-1, each day read in its
+    shop's zone."""
+    per_shop = Q()
+    for shop in shops:
+        per_shop |= Q(
+            shop=shop.pk,
+            create_time__gte=local_midnight(first, shop.zone),
+            create_time__lt=local_midnight(after, shop.zone),
+        )
+    if not shops:
+        return queryset.none()
+    return queryset.filter(per_shop, currency=currency).exclude(status=OrderStatus.UNPAID)
+
+
+def _money(field, condition: Q):
+    return Coalesce(Sum(field, filter=condition), Value(Decimal(0)))
+
+
+def sales_figures(period_orders: QuerySet[Order]) -> SalesFigures:
+    """The figures of the orders `orders_in_period` selected: one aggregate, one units sum."""
+    kept = ~CANCELLED
+    totals = period_orders.aggregate(
+        orders=Count("pk"),
+        cancelled=Count("pk", filter=CANCELLED),
+        gross_sales=_money("original_total_product_price", kept),
+        seller_product=_money("seller_discount", kept),
+        seller_shipping=_money("shipping_fee_seller_discount", kept),
+        platform_product=_money("platform_discount", kept),
+        platform_shipping=_money("shipping_fee_platform_discount", kept),
+        shipping=_money("shipping_fee", kept),
+        tax=_money("tax", kept),
+        retail_delivery=_money("retail_delivery_fee", kept),
+        refunds=_money("refunded_amount", kept),
+        returned=Count("pk", filter=kept & RETURNED),
+        shipped=Count("pk", filter=kept & SHIPPED),
+        shipped_late=Count("pk", filter=kept & LATE),
+    )
+    kept_ids = period_orders.exclude(CANCELLED).values("pk")
+    units = OrderLine.objects.filter(order__in=kept_ids).aggregate(n=Sum("quantity"))["n"]
+    return SalesFigures(
+        orders=totals["orders"],
+        cancelled=totals["cancelled"],
+        units=units or 0,
+        gross_sales=to_money(totals["gross_sales"]),
+        seller_discounts=to_money(totals["seller_product"] + totals["seller_shipping"]),
+        platform_discounts=to_money(totals["platform_product"] + totals["platform_shipping"]),
+        shipping=to_money(totals["shipping"]),
+        taxes=to_money(totals["tax"] + totals["retail_delivery"]),
+        refunds=to_money(totals["refunds"]),
+        returned=totals["returned"],
+        shipped=totals["shipped"],
+        shipped_late=totals["shipped_late"],
+    )
