@@ -202,6 +202,15 @@ def order_note_add(request, order_id: str):
     return redirect(order_url("orders:detail", order))
 
 
+def _sent_on(order, done: str, what: str = "it") -> str:
+    """`done` here, and that the marketplace is being told of `what`, for a connected shop's
+    order."""
+    platform = platform_for(order)
+    if platform is None:
+        return done + "."
+    return f"{done}; {what} is being sent to {platform.name}, whose answer appears on this page."
+
+
 def _fulfilment_action(request, order_id: str, act) -> HttpResponse:
     order = _order_for_action(request, order_id, Perm.CHANGE_ORDER_STATUS)
     try:
@@ -246,11 +255,7 @@ def order_tracking_add(request, order_id: str):
             shipping_provider_id=data["shipping_provider_id"],
         )
         parcel = f"{package.tracking_number} ({package.shipping_provider_name})"
-        added = f"Tracking number {parcel} added"
-        platform = platform_for(order)
-        if platform is None:
-            return added + "."
-        return f"{added}; it is being sent to {platform.name}, whose answer appears on this page."
+        return _sent_on(order, f"Tracking number {parcel} added")
 
     return _fulfilment_action(request, order_id, act)
 
@@ -269,8 +274,7 @@ def order_shipment_arrange(request, order_id: str):
             method=data["handover_method"],
             slot=data["pickup_slot"],
         )
-        name = platform_for(order).name
-        return f"Shipment arranged; it is being sent to {name}, whose answer appears on this page."
+        return _sent_on(order, "Shipment arranged")
 
     return _fulfilment_action(request, order_id, act)
 
@@ -285,13 +289,9 @@ def order_cancel(request, order_id: str):
     def act(order):
         data = _valid(CancelForm(request.POST), fulfilment.FulfilmentRefused)
         seller_cancel.order_cancel(order=order, actor=request.user, reason=data["reason"])
-        platform = platform_for(order)
-        if platform is None:
+        if platform_for(order) is None:
             return "The order is now cancelled."
-        return (
-            f"The order is cancelled here; the cancellation is being sent to {platform.name}, "
-            "whose answer appears on this page."
-        )
+        return _sent_on(order, "The order is cancelled here", "the cancellation")
 
     return _fulfilment_action(request, order_id, act)
 
