@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Protocol
 
 # A cell starting with one of these may be run as a formula by Excel, LibreOffice or Sheets.
@@ -13,7 +14,10 @@ class Writable(Protocol):
 
 
 def csv_safe(value: object) -> str:
-    """The cell as text, with a leading single quote when it could start a formula."""
+    """The cell as text, with a leading single quote when it could start a formula. Numbers
+    stay numbers: a negative amount is data, not a formula."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 

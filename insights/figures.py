@@ -9,7 +9,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 
 from insights.periods import Span
-from orders.selectors.sales import KEPT_STATUSES, SalesFigures
+from insights.scope import InsightRequest
+from orders.selectors.sales import KEPT_STATUSES, SalesFigures, sales_figures
 from orders.statuses import OrderStatus
 
 PAID = [s for s in OrderStatus.values if s != OrderStatus.UNPAID]
@@ -170,3 +171,39 @@ def figure_rows(
             }
         )
     return rows
+
+
+def figures_section(parsed: InsightRequest) -> dict:
+    """Every figure of the period and of the comparison, each with its list links."""
+    scope, span, base_span = parsed.sales, parsed.span, parsed.base_span
+    now = sales_figures(scope, span.first, span.after)
+    base = sales_figures(scope, base_span.first, base_span.after) if base_span else None
+    rows = figure_rows(
+        now=now,
+        base=base,
+        span=span,
+        base_span=base_span,
+        currency=parsed.currency,
+        filters=parsed.filters,
+        shop_slug=parsed.shop_slug,
+    )
+    return {"rows": rows, "now": now, "base": base}
+
+
+def _raw(value, kind: str):
+    """A figure as a CSV cell: amounts and counts as numbers, rates as a fraction."""
+    if value is None:
+        return ""
+    return round(value, 4) if kind == "rate" else value
+
+
+def figures_table(context: dict) -> tuple[list[str], list[list]]:
+    now, base = context["now"], context["base"]
+    header = ["figure", "period"] + (["comparison"] if base else [])
+    rows = []
+    for figure in FIGURES:
+        row = [figure.label, _raw(getattr(now, figure.key), figure.kind)]
+        if base:
+            row.append(_raw(getattr(base, figure.key), figure.kind))
+        rows.append(row)
+    return header, rows

@@ -4,4 +4,7 @@ from insights import views
 
 app_name = "insights"
 
-urlpatterns = [path("", views.insights, name="page")]
+urlpatterns = [
+    path("", views.insights, name="page"),
+    path("<slug:name>.csv", views.section_csv, name="csv"),
+]

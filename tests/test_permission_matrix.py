@@ -270,6 +270,14 @@ PORTAL = {
         "GET": Ask(roles(INSIGHT_READERS, 200)),
         "GET shop": Ask(roles(INSIGHT_READERS, 200, outsider=404), query=shop_slug),
     },
+    "insights:csv": {
+        "GET": Ask(roles(INSIGHT_READERS, 200), kwargs=lambda world, who: {"name": "figures"}),
+        "GET shop": Ask(
+            roles(INSIGHT_READERS, 200, outsider=404),
+            kwargs=lambda world, who: {"name": "figures"},
+            query=shop_slug,
+        ),
+    },
     "exports:list": {
         "GET": Ask(roles(EXPORTERS, 200)),
         "GET htmx": Ask(roles(EXPORTERS, 200), htmx=True),

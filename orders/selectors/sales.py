@@ -1,9 +1,10 @@
 """Sales figures of a period, by SQL aggregation over the order list's filtered orders.
 
-The insights page (and, next, the overview's tiles) pass the queryset `order_filterset` selects
-(scoped to the user's shops, the list's one FilterSet applied) and get the figures of one
-period and one currency in two queries, never loading an order. docs/insights.md says what
-each figure means; the definitions below are the only place they are computed.
+The insights page (and the overview's tiles) pass a SalesScope (the orders `order_filterset`
+selects, scoped to the user's shops, the list's one FilterSet applied; the shops of one
+currency) and get the figures of one period in two queries, never loading an order.
+docs/insights.md says what each figure means; the definitions below are the only place they
+are computed.
 
 - An order belongs to a period by its create time read in its shop's zone: the period is
   [local midnight of the first day, local midnight after the last day) per shop, so a day
@@ -29,12 +30,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from orders.models import BuyerRequest, Order, OrderLine
+from orders.models import BuyerRequest, OrderLine
 from orders.money import to_money
-from orders.periods import local_midnight
+from orders.selectors.sales_types import SalesScope
 from orders.statuses import OrderStatus, RequestKind
 
 CANCELLED = Q(status=OrderStatus.CANCELLED)
@@ -88,29 +89,14 @@ class SalesFigures:
         return self.shipped_late / self.shipped if self.shipped else None
 
 
-def orders_in_period(
-    queryset: QuerySet[Order], *, shops: list, first: date, after: date, currency: str
-) -> QuerySet[Order]:
-    """The paid orders of `currency` created on days first..after-1, each day read in its
-    shop's zone."""
-    per_shop = Q()
-    for shop in shops:
-        per_shop |= Q(
-            shop=shop.pk,
-            create_time__gte=local_midnight(first, shop.zone),
-            create_time__lt=local_midnight(after, shop.zone),
-        )
-    if not shops:
-        return queryset.none()
-    return queryset.filter(per_shop, currency=currency).exclude(status=OrderStatus.UNPAID)
-
-
 def _money(field, condition: Q):
     return Coalesce(Sum(field, filter=condition), Value(Decimal(0)))
 
 
-def sales_figures(period_orders: QuerySet[Order]) -> SalesFigures:
-    """The figures of the orders `orders_in_period` selected: one aggregate, one units sum."""
+def sales_figures(scope: SalesScope, first: date, after: date) -> SalesFigures:
+    """The figures of the scope's orders created on days first..after-1: one aggregate, one
+    units sum."""
+    period_orders = scope.in_period(first, after)
     kept = ~CANCELLED
     totals = period_orders.aggregate(
         orders=Count("pk"),

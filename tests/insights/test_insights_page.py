@@ -1,5 +1,7 @@
 """/insights/: figures against hand-computed values, periods, links and refusals, over HTTP."""
 
+import csv
+import io
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +21,10 @@ LA = ZoneInfo("America/Los_Angeles")
 LONDON = ZoneInfo("Europe/London")
 # The week of 2026-03-08, when Los Angeles springs forward: that Sunday has 23 hours.
 WEEK = {"date_from": "2026-03-08", "date_to": "2026-03-14", "compare": "previous"}
+
+
+def _section(response, name: str) -> dict:
+    return next(s for s in response.context["sections"] if s["section"].name == name)
 
 
 @pytest.fixture
@@ -74,7 +80,7 @@ def week_orders(shop):
 
 
 def figures(response):
-    return {row["figure"].key: row for row in response.context["rows"]}
+    return {row["figure"].key: row for row in _section(response, "figures")["rows"]}
 
 
 def test_figures_of_a_dst_week_match_the_hand_count(client, admin, week_orders):
@@ -103,6 +109,31 @@ def test_figures_of_a_dst_week_match_the_hand_count(client, admin, week_orders):
     assert rows["gross_sales"]["change"] == "+300.0%"
     assert rows["refunds"]["change"] == "—"  # the base is 0
     assert rows["cancellation_rate"]["change"] == "+20.0\u00a0pts"
+
+
+def test_the_figures_csv_holds_the_page_numbers(client, admin, week_orders):
+    client.force_login(admin)
+    page = client.get("/insights/", WEEK)
+    url = _section(page, "figures")["csv_url"]
+    assert url.startswith("/insights/figures.csv?")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "insights-figures-USD-2026-03-08-2026-03-14.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["figure", "period", "comparison"]
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label["Orders"] == ["5", "1"]
+    assert by_label["Net sales"][0] == "344.00"
+    assert by_label["Cancellation rate"][0] == "0.2"
+    assert by_label["Refunds"][1] == "0.00"
+
+
+def test_a_csv_refuses_what_the_page_refuses(client, admin, week_orders):
+    client.force_login(admin)
+    bad = client.get("/insights/figures.csv", {"period": "fortnight"})
+    assert bad.status_code == 400 and "not a period" in bad.content.decode()
+    assert client.get("/insights/nothing.csv").status_code == 404
 
 
 def test_each_figure_links_to_the_orders_behind_it(client, admin, week_orders):
@@ -167,7 +198,7 @@ def test_bad_input_is_refused_with_a_sentence(client, admin, week_orders, query,
     response = client.get("/insights/", query)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert "rows" not in response.context
+    assert "sections" not in response.context
 
 
 def test_five_years_to_the_day_is_allowed(client, admin):

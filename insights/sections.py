@@ -1,0 +1,36 @@
+"""The insights page's sections, in page order. Each builds its template's context from the
+parsed request and gives its numbers as a table, which is both its table view and its CSV
+download (`/insights/<name>.csv`), so the download always holds what the page shows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from insights.figures import figures_section, figures_table
+from insights.scope import InsightRequest
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list]  # cells: str, int or Decimal
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # in the CSV's URL and file name
+    title: str
+    template: str
+    build: Callable[[InsightRequest], dict]  # the template's context
+    table: Callable[[dict], Table]  # from that context
+
+
+SECTIONS = (
+    Section(
+        "figures",
+        "Figures",
+        "insights/_figures.html",
+        figures_section,
+        lambda context: Table(*figures_table(context)),
+    ),
+)
+BY_NAME = {section.name: section for section in SECTIONS}
