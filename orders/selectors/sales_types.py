@@ -56,7 +56,7 @@ class LineTotals:
     seller_sku: str  # for a SKU; "" for a product
     units: int
     sales: Decimal
-    refunds: Decimal
+    refunded_units: int
 
 
 @dataclass(frozen=True)
