@@ -2,7 +2,7 @@
 period and its comparison. The page, its CSV downloads and each section read the same scope,
 so a download never shows other numbers than the page."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404, QueryDict
@@ -37,7 +37,7 @@ class InsightRequest:
     base_span: Span | None = None
     compare: str = ""
     sales: SalesScope | None = None  # set unless refused
-    extra: dict = field(default_factory=dict)
+    filterset: object = None  # the order list's FilterSet, for the filter bar
 
     @property
     def filter_pairs(self) -> list[tuple[str, str]]:
@@ -93,6 +93,7 @@ def insight_request(request) -> InsightRequest:
         shops=shops,
         currencies=list(dict.fromkeys(s.currency for s in shops)),
         query={name: request.GET.get(name, "") for name in OWN},
+        filterset=filterset,
     )
     if not shops:
         parsed.refusal = "None of the shops shown lets you view sales insights."

@@ -11,6 +11,8 @@ from accounts.roles import Perm
 from insights.periods import COMPARISONS, PRESETS
 from insights.scope import insight_request
 from insights.sections import BY_NAME, SECTIONS
+from orders.filter_ui import filter_bar
+from orders.querystring import without_empty
 
 
 def _context(parsed) -> dict:
@@ -32,6 +34,15 @@ def _context(parsed) -> dict:
         "compare": parsed.compare,
         "compare_label": COMPARISONS.get(parsed.compare, ""),
         "in_currency": parsed.sales.shops if parsed.sales else (),
+        "form": parsed.filterset.form,
+        # The order list's own filter bar, less what this page owns (dates, sort, rows) and
+        # the needs-action reasons, which are about work, not sales.
+        "bar": filter_bar(
+            without_empty(parsed.filters),
+            parsed.filterset.shops if len(parsed.filterset.shops) > 1 else [],
+            known=parsed.filterset.known_values(),
+            needs_action=[],
+        ),
     }
 
 
