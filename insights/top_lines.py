@@ -8,10 +8,14 @@ from insights.bars import bar, compared
 from insights.figures import shown
 from insights.links import order_list_url
 from insights.scope import InsightRequest
+from orders.filters.filterset import OrderFilterSet
 from orders.money import to_money
 from orders.selectors.sales import KEPT_STATUSES
 from orders.selectors.sales_breakdown import top_products, top_skus
 from orders.selectors.sales_types import LineTotals
+
+# The longest value the order list's `product` filter takes.
+PRODUCT_FILTER_LENGTH = OrderFilterSet.base_filters["product"].extra["max_length"]
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,9 @@ class TopLines:
     key_header: str  # the CSV's first column
 
     def list_value(self, line: LineTotals) -> str:
-        # The list has no product-ID filter: a product's rows link by its name, "contains".
-        return line.key if self.list_param == "sku" else line.name
+        # The list has no product-ID filter: a product's rows link by its name, "contains"
+        # (as much of it as the filter takes, which still contains the rest).
+        return line.key if self.list_param == "sku" else line.name[:PRODUCT_FILTER_LENGTH]
 
 
 PRODUCTS = TopLines("product", top_products, "product", "product_id")

@@ -2,7 +2,7 @@
 
 One SQL aggregation each over the orders of a `SalesScope` (the order list's filtered orders,
 the shops of one currency) on local days [first, after), never an order loaded. The
-definitions are issue 18's, the same for the daily roll-ups (docs/insights.md):
+definitions are the same for the daily roll-ups (docs/insights.md):
 
 - Lines: those of the kept orders (paid, not cancelled); a SKU by `sku_id`, a product by
   `product_id`. Units are quantities, sales `subtotal_after_discount` (after the line's seller
@@ -27,6 +27,8 @@ from orders.selectors.sales_types import FunnelStep, LineTotals, RegionTotals, S
 from orders.statuses import OrderStatus
 
 TOP = 10
+Limit = int | None  # None: every one
+Keys = Iterable[str] | None  # None: any
 # An order's net sales: gross less both discounts (on products and shipping) less refunds.
 NET_SALES = (
     F("original_total_product_price")
@@ -55,7 +57,7 @@ def _kept_lines(scope: SalesScope, first: date, after: date):
     return OrderLine.objects.filter(order__in=kept.values("pk"))
 
 
-def _line_totals(lines, key: str, *, named: bool, limit: int | None, keys) -> list[LineTotals]:
+def _line_totals(lines, key: str, *, named: bool, limit: Limit, keys: Keys) -> list[LineTotals]:
     if keys is not None:
         lines = lines.filter(**{f"{key}__in": list(keys)})
     rows = (
@@ -90,12 +92,7 @@ def _line_totals(lines, key: str, *, named: bool, limit: int | None, keys) -> li
 
 
 def top_skus(
-    scope: SalesScope,
-    first: date,
-    after: date,
-    limit: int | None = TOP,
-    *,
-    keys: Iterable[str] | None = None,
+    scope: SalesScope, first: date, after: date, limit: Limit = TOP, *, keys: Keys = None
 ) -> list[LineTotals]:
     """The best-selling SKUs of the kept orders, by sales, units, then SKU ID; `keys` keeps
     only those SKU IDs (a comparison period's values for the rows shown)."""
@@ -104,12 +101,7 @@ def top_skus(
 
 
 def top_products(
-    scope: SalesScope,
-    first: date,
-    after: date,
-    limit: int | None = TOP,
-    *,
-    keys: Iterable[str] | None = None,
+    scope: SalesScope, first: date, after: date, limit: Limit = TOP, *, keys: Keys = None
 ) -> list[LineTotals]:
     """The best-selling products of the kept orders, as `top_skus` by product ID."""
     lines = _kept_lines(scope, first, after)

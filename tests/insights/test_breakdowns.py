@@ -22,6 +22,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 # The week of 2026-03-08, when Los Angeles springs forward: that Sunday has 23 hours. The
 # previous period is March 1–7.
 WEEK = {"date_from": "2026-03-08", "date_to": "2026-03-14", "compare": "previous"}
+SKU_HEADER = ["sku_id", "sku", "seller_sku", "units", "refunded_units", "sales", "comparison_sales"]
 BLUE, RED, TEE, CAP = "1729380000000001", "1729380000000002", "1729380000000003", "1729380000000004"
 
 
@@ -250,26 +251,11 @@ def test_the_csvs_hold_the_tables_numbers(client, admin, week):
     client.force_login(admin)
     page = client.get("/insights/", WEEK)
     skus = _csv(client, page, "skus")
-    assert skus[0] == [
-        "sku_id",
-        "sku",
-        "seller_sku",
-        "units",
-        "refunded_units",
-        "sales",
-        "comparison_sales",
-    ]
+    assert skus[0] == SKU_HEADER
     assert skus[1] == [BLUE, "Enamel mug — Blue", "MUG-B", "5", "1", "75.00", "15.00"]
     assert len(skus) == 5
     products = _csv(client, page, "products")
-    assert products[0] == [
-        "product_id",
-        "product",
-        "units",
-        "refunded_units",
-        "sales",
-        "comparison_sales",
-    ]
+    assert products[0] == ["product_id", "product", *SKU_HEADER[3:]]
     assert products[1] == ["9001", "Enamel mug", "8", "1", "120.00", "15.00"]
     regions = _csv(client, page, "regions")
     assert regions[0][:5] == ["region_code", "country", "state", "orders", "net_sales"]
@@ -386,9 +372,16 @@ def test_an_empty_period_says_so_in_a_sentence(client, admin, week):
     assert "so there is no region to show" in content
     assert "No paid order was created in this period." in content
     assert "bars-table" not in content
-    assert _csv(client, page, "skus") == [
-        ["sku_id", "sku", "seller_sku", "units", "refunded_units", "sales", "comparison_sales"]
-    ]
+    assert _csv(client, page, "skus") == [SKU_HEADER]
     assert _csv(client, page, "funnel") == [
         ["step", "orders", "share_of_paid", "comparison_orders"]
     ]
+
+
+def test_a_long_product_name_links_with_what_the_list_takes(client, admin, shop):
+    name = "Mug " + "x" * 240
+    made = order(shop, local(2026, 3, 10, 12), lines=[{"product_name": name, "sales": "9.00"}])
+    client.force_login(admin)
+    [row] = _section(client.get("/insights/", WEEK), "products")["rows"]
+    assert parse_qs(urlsplit(row["url"]).query)["product"] == [name[:200]]
+    assert _listed(client, row["url"]) == {made.pk}
