@@ -28,8 +28,8 @@ def _line(sku, name, quantity, sales):
     }
 
 
-def test_accountant_reads_top_products_and_follows_a_region(page, shop):
-    accountant = member(shop=shop, role=Role.ACCOUNTANT)
+def _orders(shop):
+    """Yesterday: a mug to California, a mug and a tee to Texas, a cancelled order."""
     today = timezone.now().astimezone(shop.zone).date()
     yesterday = today - timedelta(days=1)
     noon = datetime(yesterday.year, yesterday.month, yesterday.day, 12, tzinfo=shop.zone)
@@ -42,6 +42,11 @@ def test_accountant_reads_top_products_and_follows_a_region(page, shop):
     order(shop, noon, lines=[_line("101", "Enamel mug", 1, "15.00")], **where("TX", "15.00"))
     order(shop, noon, lines=[_line("102", "Linen tee", 1, "20.00")], **where("TX", "20.00"))
     order(shop, noon, status="CANCELLED", lines=[_line("102", "Linen tee", 4, "80.00")])
+
+
+def test_accountant_reads_top_products_and_follows_a_region(page, shop):
+    accountant = member(shop=shop, role=Role.ACCOUNTANT)
+    _orders(shop)
     sign_in(page, accountant.email)
     page.get_by_role("link", name="Insights").click()
     page.get_by_label("Period", exact=True).select_option("last_7_days")
@@ -66,3 +71,14 @@ def test_accountant_reads_top_products_and_follows_a_region(page, shop):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/orders/\?.*state=TX"))
     expect(page.locator("table.orders-table tbody tr")).to_have_count(2)
+
+
+def test_the_breakdowns_fit_a_phone(phone_page, shop):
+    accountant = member(shop=shop, role=Role.ACCOUNTANT)
+    _orders(shop)
+    sign_in(phone_page, accountant.email)
+    phone_page.wait_for_url(re.compile(r"/$"))
+    phone_page.goto("/insights/?period=last_7_days")
+    expect(phone_page.locator("#funnel-paid td").first).to_have_text("4")
+    fits_the_screen(phone_page)
+    screenshot(phone_page, "insights-breakdowns-phone")
