@@ -3,11 +3,10 @@ counted, and a link to the order list filtered to the orders behind it."""
 
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.urls import reverse
 
+from insights.links import order_list_url
 from insights.periods import Span
 from insights.scope import InsightRequest
 from orders.selectors.sales import KEPT_STATUSES, SalesFigures, sales_figures
@@ -130,20 +129,7 @@ def change(now, base, kind: str) -> str:
 
 def list_link(figure: Figure, span: Span, filters, shop_slug: str | None) -> str:
     """The order list showing the orders behind `figure` in `span`, the page's filters kept."""
-    params = [(k, v) for k, v in filters.lists() for v in v if v and k != "status"]
-    params = [(k, v) for k, v in params if k != "shop"]
-    if shop_slug:
-        params.append(("shop", shop_slug))
-    chosen = filters.getlist("status")
-    statuses = [s for s in figure.statuses if not chosen or s in chosen]
-    params += [("status", s) for s in statuses]
-    params += [
-        ("date_field", "created"),
-        ("date_from", span.first.isoformat()),
-        ("date_to", span.last.isoformat()),
-        *figure.extra,
-    ]
-    return f"{reverse('orders:list')}?{urlencode(params)}"
+    return order_list_url(span, filters, shop_slug, figure.statuses, figure.extra)
 
 
 def figure_rows(

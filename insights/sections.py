@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from insights.figures import figures_section, figures_table
+from insights.funnel import funnel_section, funnel_table
+from insights.regions import regions_section, regions_table
 from insights.scope import InsightRequest
+from insights.top_lines import PRODUCTS, SKUS, lines_section, lines_table
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,34 @@ SECTIONS = (
         "insights/_figures.html",
         figures_section,
         lambda context: Table(*figures_table(context)),
+    ),
+    Section(
+        "products",
+        "Top products",
+        "insights/_products.html",
+        lambda parsed: lines_section(PRODUCTS, parsed),
+        lambda context: Table(*lines_table(context)),
+    ),
+    Section(
+        "skus",
+        "Top SKUs",
+        "insights/_products.html",
+        lambda parsed: lines_section(SKUS, parsed),
+        lambda context: Table(*lines_table(context)),
+    ),
+    Section(
+        "regions",
+        "Sales by region",
+        "insights/_regions.html",
+        regions_section,
+        lambda context: Table(*regions_table(context)),
+    ),
+    Section(
+        "funnel",
+        "Status funnel",
+        "insights/_funnel.html",
+        funnel_section,
+        lambda context: Table(*funnel_table(context)),
     ),
 )
 BY_NAME = {section.name: section for section in SECTIONS}

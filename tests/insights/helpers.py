@@ -6,12 +6,19 @@ from orders.models import BuyerRequest, Order, OrderLine
 from tests.orders.factories import OrderFactory
 
 
-def order(shop, created, status="DELIVERED", units=1, **money):
-    """An order with fixed money and one line of `units` items."""
+def order(shop, created, status="DELIVERED", units=1, lines=None, **money):
+    """An order with fixed money and one line of `units` items; or, with `lines`, those
+    lines (dicts of line fields: `sku_id`, `product_id`, `product_name`, `variation`,
+    `seller_sku`, `quantity`, `returned_quantity`, `sales` for the subtotal after discount).
+    Other keyword arguments set order fields (`state="CA"`, `region_code="US"`, money)."""
     made = OrderFactory(shop=shop, status=status, create_time=created)
-    lines = OrderLine.objects.filter(order=made)
-    lines.exclude(pk=lines.first().pk).delete()
-    lines.update(quantity=units)
+    existing = OrderLine.objects.filter(order=made)
+    first = existing.first()
+    existing.exclude(pk=first.pk).delete()
+    if lines is None:
+        existing.update(quantity=units)
+    else:
+        _replace_lines(first, lines)
     fields = {
         "currency": shop.currency,
         "original_total_product_price": Decimal("100.00"),
@@ -44,3 +51,30 @@ def order(shop, created, status="DELIVERED", units=1, **money):
     Order.objects.filter(pk=made.pk).update(**fields)
     BuyerRequest.objects.filter(order=made).delete()
     return made
+
+
+def _replace_lines(template: OrderLine, specs: list[dict]) -> None:
+    """The order's lines as given, each a copy of the generated one with its own fields."""
+    OrderLine.objects.filter(pk=template.pk).delete()
+    for n, spec in enumerate(specs):
+        spec = dict(spec)
+        sales = Decimal(spec.pop("sales", "10.00"))
+        line = OrderLine(
+            order_id=template.order_id,
+            package_id=template.package_id,
+            display_status=template.display_status,
+            sku_id=spec.pop("sku_id", f"{template.sku_id}{n}"),
+            product_id=spec.pop("product_id", template.product_id),
+            product_name=spec.pop("product_name", template.product_name),
+            variation=spec.pop("variation", ""),
+            seller_sku=spec.pop("seller_sku", ""),
+            quantity=spec.pop("quantity", 1),
+            returned_quantity=spec.pop("returned_quantity", 0),
+            unit_original_price=sales,
+            subtotal_before_discount=sales,
+            platform_discount=Decimal("0"),
+            seller_discount=Decimal("0"),
+            subtotal_after_discount=sales,
+            **spec,
+        )
+        line.save()

@@ -1,0 +1,84 @@
+"""The "Top products" and "Top SKUs" sections: the ten best-selling of the period by sales,
+their units and refunded units, each linking to the order list's orders with it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from insights.bars import bar, compared
+from insights.figures import shown
+from insights.links import order_list_url
+from insights.scope import InsightRequest
+from orders.filters.filterset import OrderFilterSet
+from orders.money import to_money
+from orders.selectors.sales import KEPT_STATUSES
+from orders.selectors.sales_breakdown import top_products, top_skus
+from orders.selectors.sales_types import LineTotals
+
+# The longest value the order list's `product` filter takes.
+PRODUCT_FILTER_LENGTH = OrderFilterSet.base_filters["product"].extra["max_length"]
+
+
+@dataclass(frozen=True)
+class TopLines:
+    noun: str  # "product" or "SKU", in the table's head and its sentences
+    select: Callable[..., list[LineTotals]]  # the selector: top_products or top_skus
+    list_param: str  # the order list's filter a row links with
+    key_header: str  # the CSV's first column
+
+    def list_value(self, line: LineTotals) -> str:
+        # The list has no product-ID filter: a product's rows link by its name, "contains"
+        # (as much of it as the filter takes, which still contains the rest).
+        return line.key if self.list_param == "sku" else line.name[:PRODUCT_FILTER_LENGTH]
+
+
+PRODUCTS = TopLines("product", top_products, "product", "product_id")
+SKUS = TopLines("SKU", top_skus, "sku", "sku_id")
+
+
+def _link(kind: TopLines, line: LineTotals, span, parsed: InsightRequest) -> str:
+    extra = [(kind.list_param, kind.list_value(line))]
+    return order_list_url(span, parsed.filters, parsed.shop_slug, KEPT_STATUSES, extra)
+
+
+def lines_section(kind: TopLines, parsed: InsightRequest) -> dict:
+    """The period's top lines and, for the same keys, the comparison's sales."""
+    scope, span, base_span = parsed.sales, parsed.span, parsed.base_span
+    lines = kind.select(scope, span.first, span.after)
+    base = {}
+    if base_span and lines:
+        keys = [line.key for line in lines]
+        found = kind.select(scope, base_span.first, base_span.after, None, keys=keys)
+        base = {line.key: line for line in found}
+    top = max((line.sales for line in lines), default=0)
+    rows = []
+    for line in lines:
+        row = {
+            "line": line,
+            "url": _link(kind, line, span, parsed),
+            "sales": shown(line.sales, "money", parsed.currency),
+            "bar": bar(line.sales, top),
+        }
+        if base_span:
+            before = base[line.key].sales if line.key in base else to_money(0)
+            url = _link(kind, line, base_span, parsed) if line.key in base else None
+            row.update(compared(line.sales, before, "money", parsed.currency, url))
+            row["base_value"] = before
+        rows.append(row)
+    return {"kind": kind, "rows": rows, "compared": bool(base_span)}
+
+
+def lines_table(context: dict) -> tuple[list[str], list[list]]:
+    kind = context["kind"]
+    named = kind.list_param == "sku"
+    header = [kind.key_header, kind.noun.lower()] + (["seller_sku"] if named else [])
+    header += ["units", "refunded_units", "sales"]
+    header += ["comparison_sales"] if context["compared"] else []
+    rows = []
+    for row in context["rows"]:
+        line = row["line"]
+        cells = [line.key, line.name] + ([line.seller_sku] if named else [])
+        cells += [line.units, line.refunded_units, line.sales]
+        if context["compared"]:
+            cells.append(row["base_value"])
+        rows.append(cells)
+    return header, rows
