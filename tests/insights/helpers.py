@@ -11,7 +11,8 @@ def order(shop, created, status="DELIVERED", units=1, **money):
     made = OrderFactory(shop=shop, status=status, create_time=created)
     lines = OrderLine.objects.filter(order=made)
     lines.exclude(pk=lines.first().pk).delete()
-    lines.update(quantity=units)
+    # The factory's refunds return a line whole now and then: that line's quantity is fixed here.
+    lines.update(quantity=units, returned_quantity=0)
     fields = {
         "currency": shop.currency,
         "original_total_product_price": Decimal("100.00"),
