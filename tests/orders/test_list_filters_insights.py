@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orders.filter_words import filters_text
-from orders.models import BuyerRequest
+from orders.models import BuyerRequest, SavedView
 from tests.insights.helpers import order
 from tests.orders.helpers import listed
 
@@ -109,3 +109,16 @@ def test_the_filter_bar_offers_both_with_their_choice_selected(as_admin, picked)
     assert response.context["bar"]["more_set"] == 1
     body = response.content.decode()
     assert 'name="shipped_late"' in body and 'name="refund_or_return"' in body
+
+
+def test_a_saved_view_keeps_them_and_lists_the_same_orders(as_admin, shop, picked):
+    saved = as_admin.post(
+        "/orders/views/",
+        {"name": "Late", "shop": "north-shop", "query_string": "shipped_late=1&refund_or_return=0"},
+    )
+    assert saved["Location"] == "/orders/?refund_or_return=0&shipped_late=1"
+    view = SavedView.objects.get()
+    assert filters_text(view.query_string, [shop]) == (
+        "Refund or return asked for: No; Shipped late: Yes"
+    )
+    assert listed(as_admin, shipped_late="1", refund_or_return="0") == _named(picked, "late")

@@ -114,6 +114,22 @@ def test_wording_without_sales_last_week_and_when_nothing_changed(shop):
     assert (same.change, same.trend) == ("same as last week", "flat")
 
 
+def test_a_sunday_of_25_hours_is_one_day(shop):
+    """Los Angeles falls back on Sunday 2026-11-01: the last day of that week has 25 hours."""
+    order(shop, datetime(2026, 11, 1, 0, 30, tzinfo=LA))  # PDT
+    order(shop, datetime(2026, 11, 1, 23, 30, tzinfo=LA))  # PST
+    order(shop, datetime(2026, 11, 2, 0, 15, tzinfo=LA))  # Monday: next week
+    order(shop, datetime(2026, 10, 25, 23, 30, tzinfo=LA))  # the Sunday before
+    order(shop, datetime(2026, 10, 26, 0, 0, tzinfo=LA))  # this week's Monday at midnight
+    today, week = _sales(shop, datetime(2026, 11, 1, 23, 45, tzinfo=LA)).rows
+    assert (today.orders.value, today.orders.base) == ("2 orders", "1 order")
+    assert (week.days, week.orders.value, week.orders.base) == (
+        "Mon, Oct 26 – Sun, Nov 1",
+        "3 orders",
+        "1 order",  # Sunday Oct 25, the last day of Mon Oct 19 – Sun Oct 25
+    )
+
+
 def test_days_are_the_shops_own(other_shop):
     """London is 8 hours ahead of Los Angeles: 23:30 there on Tuesday is Wednesday here."""
     london = ZoneInfo("Europe/London")
