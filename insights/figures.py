@@ -92,14 +92,15 @@ FIGURES = (
         "Return rate",
         "rate",
         "Orders with a refund asked for or a return request, out of the orders not cancelled.",
+        extra=(("refund_or_return", "1"),),
     ),
     Figure(
         "late_rate",
         "Shipped late",
         "rate",
         "Orders shipped (handed to the carrier) after "
-        "their ship-by time, out of the orders shipped that had one. The list link shows "
-        "every order of the period: it has no “shipped late” filter.",
+        "their ship-by time, out of the orders shipped that had one.",
+        extra=(("shipped_late", "1"),),
     ),
 )
 

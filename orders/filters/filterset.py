@@ -6,7 +6,7 @@ greater than or equal to".
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from imports.models import ImportJob
@@ -16,6 +16,7 @@ from orders.filters.choices import (
     KNOWN_SET_FILTERS,
     PER_PAGE,
     REQUEST_CHOICES,
+    SHIPPED_LATE_CHOICES,
     SORTS,
     YES_NO,
 )
@@ -33,7 +34,7 @@ from orders.models import BuyerRequest, Order, OrderEvent, OrderLine, Package
 from orders.needs_action import NEEDS_ACTION, awaiting_request_q
 from orders.periods import PERIODS, dates_range, period_range
 from orders.risk import risk_q
-from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
+from orders.statuses import FulfillmentType, OrderStatus, RequestKind, TrackingStatus
 
 
 class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
@@ -78,6 +79,12 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
     delivery_option = MultiValueFilter(method="filter_delivery_option", label="Delivery option")
     has_refund = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Refund")
     has_return = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Return")
+    refund_or_return = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_flag", label="Refund or return asked for"
+    )
+    shipped_late = django_filters.ChoiceFilter(
+        choices=SHIPPED_LATE_CHOICES, method="filter_shipped_late", label="Shipped late"
+    )
     has_buyer_message = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_flag", label="Buyer message"
     )
@@ -240,11 +247,21 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
             "has_return": Q(
                 Exists(OrderLine.objects.filter(order=OuterRef("pk"), returned_quantity__gt=0))
             ),
+            # The insights' return rate counts these (orders/selectors/sales.py RETURNED).
+            "refund_or_return": Q(has_refund=True)
+            | Q(Exists(BuyerRequest.objects.filter(order=OuterRef("pk"), kind=RequestKind.RETURN))),
             "has_buyer_message": ~Q(buyer_message=""),
             "risk": risk_q(),
         }
         condition = flags[name]
         return queryset.filter(condition if value == "1" else ~condition)
+
+    def filter_shipped_late(self, queryset, name, value):
+        """Handed to the carrier after the ship-by time (the insights' "Shipped late"); `0`:
+        handed over by it. Orders not shipped, or without a deadline, are neither."""
+        shipped = Q(collection_time__isnull=False, shipping_due_time__isnull=False)
+        late = Q(collection_time__gt=F("shipping_due_time"))
+        return queryset.filter(shipped, late if value == "1" else ~late)
 
     def filter_request(self, queryset, name, value):
         """Orders with a buyer's request: one waiting for the seller's answer, or any

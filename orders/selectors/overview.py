@@ -1,7 +1,9 @@
-"""The overview page: per shop, my role, its orders per status and what needs me.
+"""The overview page: per shop, my role, its orders per status, what needs me, and (where I
+may view sales insights) today's and this week's sales against last week's.
 
 The needs-action counts are the order list's own (orders/needs_action.py): the same reasons
-for the same roles, counted with the same conditions.
+for the same roles, counted with the same conditions. Every count links to the list filtered
+to exactly its orders.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import shops_in_view
+from accounts.access import shops_in_view, user_has_shop_perm
 from accounts.models import Membership, Shop, User
 from accounts.roles import Perm, Role
 from orders.needs_action import (
@@ -21,6 +23,7 @@ from orders.needs_action import (
     reasons_for_shop,
 )
 from orders.selectors import order_list_for_user
+from orders.selectors.overview_sales import ShopSales, shop_sales
 from orders.statuses import OrderStatus
 
 
@@ -39,37 +42,44 @@ class ShopOverview:
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     needs_action: dict[str, int] = field(default_factory=dict)  # code → orders, for my role
+    sales: ShopSales | None = None  # only where I may view sales insights
 
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
 
+    def _list_url(self, **params) -> str:
+        return f"{reverse('orders:list')}?{urlencode({'shop': self.shop.slug, **params})}"
+
     @property
-    def status_rows(self) -> list[tuple[str, str, int]]:
-        return [(s.value, s.label, self.by_status.get(s.value, 0)) for s in OrderStatus]
+    def total_url(self) -> str:
+        return self._list_url()
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int, str]]:
+        """Each status with its orders and the list of them."""
+        return [
+            (s.value, s.label, self.by_status.get(s.value, 0), self._list_url(status=s.value))
+            for s in OrderStatus
+        ]
 
     @property
     def counters(self) -> list[Counter]:
         """The list's needs-action counters for this shop, each linking to its orders: the
         shipping deadlines always, the other reasons when some order has them."""
-        url = reverse("orders:list")
         return [
-            Counter(
-                code,
-                NEEDS_ACTION[code],
-                n,
-                f"{url}?{urlencode({'shop': self.shop.slug, 'needs_action': code})}",
-            )
+            Counter(code, NEEDS_ACTION[code], n, self._list_url(needs_action=code))
             for code, n in self.needs_action.items()
             if n or code in DEADLINE_NEEDS_ACTION
         ]
 
 
 def order_overview_for_user(*, user: User) -> list[ShopOverview]:
-    """Per visible shop: the user's role, orders per status and what needs the user.
+    """Per visible shop: the user's role, orders per status, what needs the user, and sales.
 
     The needs-action counts are the list's (orders/needs_action.py), one small query per
     reason read along the indexes that cover it, for the shops whose role sees that reason.
+    The sales take a fixed number of queries per shop (orders/selectors/overview_sales.py).
     """
     shops = list(shops_in_view(user, Perm.VIEW_ORDERS))
     roles = dict(Membership.objects.filter(user=user).values_list("shop_id", "role"))
@@ -94,4 +104,9 @@ def order_overview_for_user(*, user: User) -> list[ShopOverview]:
         )
         for row in counted:
             overview[row["shop_id"]].needs_action[code] = row["n"]
+    for shop in shops:
+        if user_has_shop_perm(user, shop, Perm.VIEW_INSIGHTS):
+            overview[shop.pk].sales = shop_sales(
+                orders=scoped.filter(shop=shop), shop=shop, now=now
+            )
     return list(overview.values())

@@ -27,7 +27,7 @@ def test_accountant_compares_last_month_with_last_year(page, shop):
     order(shop, noon, status="CANCELLED")
     order(shop, noon.replace(year=noon.year - 1), units=1)
     sign_in(page, accountant.email)
-    page.get_by_role("link", name="Insights").click()
+    page.get_by_role("link", name="Insights", exact=True).click()
     expect(page.get_by_role("heading", name="Sales insights")).to_be_visible()
     page.get_by_label("Period", exact=True).select_option("last_month")
     page.get_by_label("Compare with").select_option("last_year")

@@ -16,7 +16,8 @@ def order(shop, created, status="DELIVERED", units=1, lines=None, **money):
     first = existing.first()
     existing.exclude(pk=first.pk).delete()
     if lines is None:
-        existing.update(quantity=units)
+        # The factory's refunds return a line whole now and then: that line is reset here.
+        existing.update(quantity=units, returned_quantity=0)
     else:
         _replace_lines(first, lines)
     fields = {
