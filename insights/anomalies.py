@@ -89,18 +89,24 @@ def _judged_days(span: Span, today: date, first: date | None = None):
         day += DAY
 
 
+def _shared(parsed: InsightRequest) -> dict:
+    """What the chart and the anomalies of one request compute once for both."""
+    return vars(parsed).setdefault("_insights_shared", {})
+
+
 def sales_days(parsed: InsightRequest) -> dict:
     """{day: (orders, net sales)} from 8 weeks before the period to its end, and the previous
     period when it is the comparison: one query per zone, shared by the chart and the
     anomalies."""
-    if "sales_days" not in parsed.extra:
+    shared = _shared(parsed)
+    if "sales_days" not in shared:
         span, base = parsed.span, parsed.base_span
         first = span.first - HISTORY
         if base and base.after == span.first:
             first = min(first, base.first)
         rows = sales_per_day(parsed.sales, first, span.after)
-        parsed.extra["sales_days"] = {r.day: (r.orders, r.net_sales) for r in rows}
-    return parsed.extra["sales_days"]
+        shared["sales_days"] = {r.day: (r.orders, r.net_sales) for r in rows}
+    return shared["sales_days"]
 
 
 def _today(parsed: InsightRequest) -> date:
@@ -109,15 +115,16 @@ def _today(parsed: InsightRequest) -> date:
 
 def standout_days(parsed: InsightRequest) -> list[Standout]:
     """The period's days that stand out, in day order."""
-    if "standout_days" not in parsed.extra:
+    shared = _shared(parsed)
+    if "standout_days" not in shared:
         totals = sales_days(parsed)
         found = (
             _standout(day, totals)
             for day in _judged_days(parsed.span, _today(parsed))
             if _established(day, totals)
         )
-        parsed.extra["standout_days"] = [s for s in found if s]
-    return parsed.extra["standout_days"]
+        shared["standout_days"] = [s for s in found if s]
+    return shared["standout_days"]
 
 
 def standout_regions(parsed: InsightRequest) -> list[Standout]:
