@@ -7,7 +7,8 @@ does not flag a one-order change; days where the value and the median are both u
 are too small to judge; a day is judged only when the shops sold on at least 4 of its 8
 weekdays before (not a shop that has just started); today and later days are not judged (not
 over yet). Regions: the same per (country, state) over the period's last 45 days, for regions
-with at least 5 orders on some day.
+with a state and at least 5 orders on some day; a region is left out when its day stands out
+the same way and the region usually makes 90% of that day or more (it says nothing more).
 """
 
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ SMALL = 5  # orders
 MAD_SHARE = Decimal("0.10")
 LEAST_HISTORY = 4  # weekdays with orders among the 8
 REGION_DAYS = 45
+WHOLE_DAY = Decimal("0.9")  # a region usually this share of its day is no news beside it
 SHOWN = 10
 ORDERS = next(f for f in FIGURES if f.key == "orders")
 DAY = timedelta(days=1)
@@ -136,7 +138,7 @@ def standout_regions(parsed: InsightRequest) -> list[Standout]:
     days = [d for d in _judged_days(span, _today(parsed), first) if _established(d, totals)]
     found = []
     for region, by_day in series.items():
-        if max(n for n, _ in by_day.values()) < SMALL:
+        if not region[1] or max(n for n, _ in by_day.values()) < SMALL:
             continue
         found += [s for s in (_standout(d, by_day, region) for d in days) if s]
     return found
@@ -165,8 +167,6 @@ def _against(s: Standout) -> str:
 
 
 def region_name(region_code: str, state: str, several_countries: bool) -> str:
-    if not state:
-        return f"Somewhere in {region_code or 'an unknown country'}"
     return f"{state} ({region_code})" if several_countries and region_code else state
 
 
@@ -187,23 +187,33 @@ def sentence(s: Standout, currency: str, place: str = "") -> str:
 
 def _link(parsed: InsightRequest, s: Standout) -> str:
     filters = parsed.filters
-    if s.region_code or s.state:
+    if s.state:
         filters = filters.copy()
         filters.setlist("country", [s.region_code] if s.region_code else [])
-        filters.setlist("state", [s.state] if s.state else [])
+        filters.setlist("state", [s.state])
     return list_link(ORDERS, Span(s.day, s.day + DAY), filters, parsed.shop_slug)
+
+
+def _news(region: Standout, days: dict) -> bool:
+    """Whether a region says more than its day: not when the day stands out the same way and
+    the region usually makes (nearly) all of that day, as in a shop selling to one state."""
+    day = days.get(region.day)
+    if not day or day.spike != region.spike or day.measure != region.measure:
+        return True
+    return not (day.usual and region.usual >= WHOLE_DAY * day.usual)
 
 
 def anomalies_section(parsed: InsightRequest) -> dict:
     """At most 10 days or regions that stand out, the strongest first, each with its link."""
-    regions = standout_regions(parsed)
+    days = {s.day: s for s in standout_days(parsed)}
+    regions = [r for r in standout_regions(parsed) if _news(r, days)]
     several = len({s.region_code for s in regions}) > 1
     ranked = sorted(standout_days(parsed) + regions, key=lambda s: (-abs(s.score), s.day, s.state))[
         :SHOWN
     ]
     rows = []
     for s in ranked:
-        place = region_name(s.region_code, s.state, several) if (s.region_code or s.state) else ""
+        place = region_name(s.region_code, s.state, several) if s.state else ""
         rows.append(
             {
                 "standout": s,
