@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.access import MissingShopPermission, shops_for_user, shops_in_view
 from accounts.roles import Perm
+from insights.buckets import chosen_bucket
 from insights.periods import PeriodRefused, Span, chosen_comparison, chosen_span, compare_span
 from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines
@@ -107,6 +108,7 @@ def insight_request(request) -> InsightRequest:
             )
         span, span_name = chosen_span(request.GET, shops[0].zone, timezone.now())
         compare = chosen_comparison(request.GET)
+        chosen_bucket(request.GET)  # the chart's; refused here so its CSV answers 400 too
     except PeriodRefused as refused:
         parsed.refusal, parsed.status = str(refused), 400
         return parsed

@@ -5,6 +5,8 @@ download (`/insights/<name>.csv`), so the download always holds what the page sh
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from insights.anomalies import anomalies_section, anomalies_table
+from insights.chart import sales_chart_section, sales_chart_table
 from insights.figures import figures_section, figures_table
 from insights.funnel import funnel_section, funnel_table
 from insights.regions import regions_section, regions_table
@@ -34,6 +36,20 @@ SECTIONS = (
         "insights/_figures.html",
         figures_section,
         lambda context: Table(*figures_table(context)),
+    ),
+    Section(
+        "sales",
+        "Sales over time",
+        "insights/_sales_chart.html",
+        sales_chart_section,
+        lambda context: Table(*sales_chart_table(context)),
+    ),
+    Section(
+        "anomalies",
+        "Days and regions that stand out",
+        "insights/_anomalies.html",
+        anomalies_section,
+        lambda context: Table(*anomalies_table(context)),
     ),
     Section(
         "products",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+
 from orders.models import BuyerRequest, Order, OrderLine
 from tests.orders.factories import OrderFactory
 
