@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-
 from orders.models import BuyerRequest, Order, OrderLine
 from tests.orders.factories import OrderFactory
 
