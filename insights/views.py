@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.access import permission_required
 from accounts.csvsafe import csv_write
 from accounts.roles import Perm
-from insights.periods import COMPARISONS, PRESETS
+from insights.periods import COMPARISONS, DEFAULT_PRESET, PRESETS
 from insights.scope import insight_request
 from insights.sections import BY_NAME, SECTIONS
 from orders.filter_ui import filter_bar
@@ -21,6 +21,8 @@ def _context(parsed) -> dict:
         "comparisons": COMPARISONS,
         "parsed": parsed,
         "query": parsed.query,
+        # The period the select shows: the one asked for, or the default the page used.
+        "period_shown": parsed.query["period"] or DEFAULT_PRESET,
         "filters": parsed.filter_pairs,
         "filters_query": parsed.filters_query,
         "filter_errors": parsed.filter_errors,
