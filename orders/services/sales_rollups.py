@@ -1,0 +1,352 @@
+"""Keeping the daily sales roll-ups (orders/models/sales_rollups.py) equal to the orders.
+
+Every service that changes what a roll-up sums (an order's status, creation time, currency,
+destination, money, refund flag, ship times; a line's quantities, amounts or names; a return
+request) calls `sales_days_touched` with the orders it changed, inside its transaction. That
+marks each order's (shop, local day) dirty in the same transaction (`SalesDayDirty`) and,
+once the transaction commits, recomputes the marked days: their roll-up rows are deleted and
+the day's orders aggregated again, in one INSERT … SELECT per table, never order by order. A
+mark left by a crash between the commit and the recompute is recomputed by the sweep
+(`sales_rollups_sweep`, every minute from beat); `sales_rollups_rebuild` recomputes a range.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from accounts.models import Shop
+from orders.models import Order, OrderLine, SalesDay, SalesDayDirty, SkuDay
+from orders.periods import local_midnight
+from orders.selectors.sales import CANCELLED, KEPT_STATUSES, LATE, RETURNED, SHIPPED
+from orders.statuses import OrderStatus
+
+log = logging.getLogger(__name__)
+
+ONE_DAY = timedelta(days=1)
+KEPT = ~CANCELLED
+ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=18, decimal_places=2))
+FUNNEL = {
+    "funnel_shipped": (OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED),
+    "funnel_delivered": (OrderStatus.DELIVERED, OrderStatus.COMPLETED),
+    "funnel_completed": (OrderStatus.COMPLETED,),
+}
+# The money columns: roll-up column → the order's field, summed over kept orders.
+MONEY = {
+    "gross_sales": "original_total_product_price",
+    "seller_discount": "seller_discount",
+    "shipping_fee_seller_discount": "shipping_fee_seller_discount",
+    "platform_discount": "platform_discount",
+    "shipping_fee_platform_discount": "shipping_fee_platform_discount",
+    "shipping": "shipping_fee",
+    "tax": "tax",
+    "retail_delivery_fee": "retail_delivery_fee",
+    "refunds": "refunded_amount",
+}
+NET_SALES = (
+    F("original_total_product_price")
+    - F("seller_discount")
+    - F("shipping_fee_seller_discount")
+    - F("platform_discount")
+    - F("shipping_fee_platform_discount")
+    - F("refunded_amount")
+)
+REBUILD_CHUNK_DAYS = 62
+
+
+# --- marking --------------------------------------------------------------------------------
+
+
+def sales_days_touched(orders: Iterable) -> None:
+    """The roll-ups of these orders' days are out of date: mark them in the caller's
+    transaction and recompute them once it commits. `orders` holds Order instances or
+    (shop id, create time) pairs; call it after the change, and with the old values as well
+    when a shop, currency or creation time changed."""
+    pairs = {(o.shop_id, o.create_time) if isinstance(o, Order) else (o[0], o[1]) for o in orders}
+    pairs = {(shop_id, created) for shop_id, created in pairs if shop_id and created}
+    if not pairs:
+        return
+    zones = {s.pk: s.zone for s in Shop.objects.filter(pk__in={shop_id for shop_id, _ in pairs})}
+    days = {(shop_id, created.astimezone(zones[shop_id]).date()) for shop_id, created in pairs}
+    SalesDayDirty.objects.bulk_create(
+        [SalesDayDirty(shop_id=shop_id, day=day) for shop_id, day in sorted(days)],
+        ignore_conflicts=True,
+    )
+    marked = defaultdict(set)
+    for shop_id, day in days:
+        marked[shop_id].add(day)
+    transaction.on_commit(lambda: sales_days_recompute(dict(marked)), robust=True)
+
+
+def sales_order_ids_touched(order_ids: Iterable[int]) -> None:
+    """As `sales_days_touched`, for orders known by their keys."""
+    ids = list(set(order_ids))
+    if ids:
+        sales_days_touched(Order.objects.filter(pk__in=ids).values_list("shop_id", "create_time"))
+
+
+def sales_shop_zone_changed(shop: Shop) -> None:
+    """The shop's time zone changed, so every local day did: its roll-ups are dropped and all
+    its days with orders marked (read directly until recomputed after commit)."""
+    SalesDay.objects.filter(shop=shop).delete()
+    SkuDay.objects.filter(shop=shop).delete()
+    days = set(
+        Order.objects.filter(shop=shop)
+        .annotate(local_day=TruncDate("create_time", tzinfo=shop.zone))
+        .values_list("local_day", flat=True)
+        .distinct()
+        .order_by()
+    )
+    if not days:
+        return
+    SalesDayDirty.objects.bulk_create(
+        [SalesDayDirty(shop=shop, day=day) for day in sorted(days)],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    transaction.on_commit(lambda: sales_days_recompute({shop.pk: days}), robust=True)
+
+
+# --- recomputing ----------------------------------------------------------------------------
+
+
+def sales_days_recompute(marked: dict[int, set[date]] | None = None) -> int:
+    """Recompute the marked days still dirty (all dirty days when `marked` is None), one
+    transaction per shop; a day another recompute already did is skipped. Returns the days
+    recomputed."""
+    if marked is None:
+        marked = defaultdict(set)
+        for shop_id, day in SalesDayDirty.objects.values_list("shop_id", "day"):
+            marked[shop_id].add(day)
+    done = 0
+    for shop_id in sorted(marked):
+        with transaction.atomic():
+            shop = _locked_shop(shop_id)
+            if shop is None:
+                continue
+            dirty = SalesDayDirty.objects.filter(shop=shop, day__in=sorted(marked[shop_id]))
+            days = set(dirty.values_list("day", flat=True))
+            if not days:
+                continue
+            dirty.filter(day__in=sorted(days)).delete()
+            SalesDay.objects.filter(shop=shop, day__in=sorted(days)).delete()
+            SkuDay.objects.filter(shop=shop, day__in=sorted(days)).delete()
+            _aggregate(shop, _window(shop, days))
+            done += len(days)
+    return done
+
+
+def sales_rollups_sweep() -> int:
+    """Recompute the days a crash left marked (between a commit and its recompute)."""
+    done = sales_days_recompute(None)
+    if done:
+        log.info("sales roll-ups: %s dirty days recomputed by the sweep", done)
+    return done
+
+
+def sales_rollups_rebuild(
+    *, shops: Iterable[Shop], first: date | None = None, after: date | None = None
+) -> int:
+    """Recompute the roll-ups of these shops for local days first..after-1 (by default every
+    day with orders, and rows outside those days are dropped), in chunks of days, one
+    INSERT … SELECT per table and chunk. Returns the days covered."""
+    covered = 0
+    for shop in shops:
+        start, end = first, after
+        if start is None or end is None:
+            span = Order.objects.filter(shop=shop).aggregate(
+                low=Min("create_time"), high=Max("create_time")
+            )
+            if span["low"] is None:
+                start = end = start or end or date.today()
+            else:
+                start = start or span["low"].astimezone(shop.zone).date()
+                end = end or span["high"].astimezone(shop.zone).date() + ONE_DAY
+            if first is None and after is None:
+                with transaction.atomic():
+                    outside = Q(day__lt=start) | Q(day__gte=end)
+                    SalesDay.objects.filter(outside, shop=shop).delete()
+                    SkuDay.objects.filter(outside, shop=shop).delete()
+        chunk = start
+        while chunk < end:
+            chunk_end = min(chunk + timedelta(days=REBUILD_CHUNK_DAYS), end)
+            with transaction.atomic():
+                locked = _locked_shop(shop.pk)
+                in_chunk = {"shop": locked, "day__gte": chunk, "day__lt": chunk_end}
+                SalesDayDirty.objects.filter(**in_chunk).delete()
+                SalesDay.objects.filter(**in_chunk).delete()
+                SkuDay.objects.filter(**in_chunk).delete()
+                _aggregate(locked, _range(locked, chunk, chunk_end))
+            covered += (chunk_end - chunk).days
+            chunk = chunk_end
+    return covered
+
+
+def _locked_shop(shop_id: int) -> Shop | None:
+    """The shop, its row locked so that two recomputes of its days take turns (FOR NO KEY
+    UPDATE: new orders of the shop are not held up)."""
+    shops = Shop.objects.filter(pk=shop_id)
+    if connection.features.has_select_for_no_key_update:
+        shops = shops.select_for_update(no_key=True)
+    return shops.first()
+
+
+def _range(shop: Shop, first: date, after: date) -> Q:
+    return Q(
+        create_time__gte=local_midnight(first, shop.zone),
+        create_time__lt=local_midnight(after, shop.zone),
+    )
+
+
+def _window(shop: Shop, days: set[date]) -> Q:
+    """The creation times of these local days: one range per run of consecutive days."""
+    window = Q()
+    ordered = sorted(days)
+    run_start = previous = ordered[0]
+    for day in [*ordered[1:], None]:
+        if day is not None and day == previous + ONE_DAY:
+            previous = day
+            continue
+        window |= _range(shop, run_start, previous + ONE_DAY)
+        if day is not None:
+            run_start = previous = day
+    return window
+
+
+def _aggregate(shop: Shop, window: Q) -> None:
+    """Insert the roll-ups of the shop's paid orders created in `window`: two statements."""
+    orders = (
+        Order.objects.filter(window, shop=shop)
+        .exclude(status=OrderStatus.UNPAID)
+        .annotate(k_day=TruncDate("create_time", tzinfo=shop.zone))
+    )
+    line_units = (
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    per_day = (
+        orders.annotate(
+            line_units=Subquery(line_units, output_field=IntegerField()),
+            k_shop=F("shop_id"),
+            k_currency=F("currency"),
+            k_region=F("region_code"),
+            k_state=F("state"),
+        )
+        .values("k_shop", "k_day", "k_currency", "k_region", "k_state")
+        .annotate(
+            a_orders=Count("pk"),
+            a_cancelled=Count("pk", filter=CANCELLED),
+            a_units=Coalesce(Sum("line_units", filter=KEPT), 0),
+            **{
+                f"a_{column}": Coalesce(Sum(field, filter=KEPT), ZERO_MONEY)
+                for column, field in MONEY.items()
+            },
+            a_net_sales=Coalesce(
+                Sum(NET_SALES, filter=KEPT, output_field=ZERO_MONEY.output_field), ZERO_MONEY
+            ),
+            a_returned=Count("pk", filter=KEPT & RETURNED),
+            a_shipped=Count("pk", filter=KEPT & SHIPPED),
+            a_shipped_late=Count("pk", filter=KEPT & LATE),
+            **{
+                f"a_{column}": Count("pk", filter=Q(status__in=statuses))
+                for column, statuses in FUNNEL.items()
+            },
+        )
+        .order_by()
+    )
+    _insert_select(
+        SalesDay,
+        {
+            "shop_id": "k_shop",
+            "day": "k_day",
+            "currency": "k_currency",
+            "region_code": "k_region",
+            "state": "k_state",
+            **{
+                column: f"a_{column}"
+                for column in (
+                    "orders",
+                    "cancelled",
+                    "units",
+                    *MONEY,
+                    "net_sales",
+                    "returned",
+                    "shipped",
+                    "shipped_late",
+                    *FUNNEL,
+                )
+            },
+        },
+        per_day,
+    )
+    per_sku = (
+        OrderLine.objects.filter(
+            order__in=orders.filter(status__in=KEPT_STATUSES).values("pk"),
+        )
+        .annotate(
+            k_shop=F("order__shop_id"),
+            k_day=TruncDate("order__create_time", tzinfo=shop.zone),
+            k_currency=F("order__currency"),
+            k_sku=F("sku_id"),
+            k_product=F("product_id"),
+        )
+        .values("k_shop", "k_day", "k_currency", "k_sku", "k_product")
+        .annotate(
+            a_units=Sum("quantity"),
+            a_sales=Sum("subtotal_after_discount"),
+            a_refunded=Sum("returned_quantity"),
+            a_name=Max("product_name"),
+            a_variation=Max("variation"),
+            a_seller_sku=Max("seller_sku"),
+        )
+        .order_by()
+    )
+    _insert_select(
+        SkuDay,
+        {
+            "shop_id": "k_shop",
+            "day": "k_day",
+            "currency": "k_currency",
+            "sku_id": "k_sku",
+            "product_id": "k_product",
+            "units": "a_units",
+            "sales": "a_sales",
+            "refunded_units": "a_refunded",
+            "product_name": "a_name",
+            "variation": "a_variation",
+            "seller_sku": "a_seller_sku",
+        },
+        per_sku,
+    )
+
+
+def _insert_select(model, columns: dict[str, str], queryset) -> None:
+    """INSERT INTO model's table (columns) SELECT the queryset's aliases: one statement."""
+    quote = connection.ops.quote_name
+    sql, params = queryset.query.sql_with_params()
+    targets = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    sources = ", ".join(f"agg.{quote(alias)}" for alias in columns.values())
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({sql}) agg",  # noqa: S608
+            params,
+        )
