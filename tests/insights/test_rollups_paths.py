@@ -29,6 +29,8 @@ from tests.insights.rollups import assert_rolled_equal, rebuild, scope_for
 from tests.orders.factories import OrderFactory
 from tests.orders.request_objects import return_object
 from tests.orders.tiktok_objects import T0, tiktok_order
+from tests.tracking.helpers import PICKED_UP, tracked_package, tracking_update
+from tracking.services.checkpoints import tracking_apply
 
 pytestmark = pytest.mark.django_db
 ORDER = "576486316948490001"
@@ -236,3 +238,19 @@ def test_the_demo_seed_rolls_up_what_it_inserted(db):
     shop = Order.objects.first().shop
     user = member(shop=shop, role=Role.ADMINISTRATOR)
     exact(user, shop, days=400)
+
+
+def test_a_carrier_scan_moves_the_order(shop, boss, committed):
+    package = tracked_package(shop)
+    rebuild([shop])
+    update = tracking_update(package.tracking_number, PICKED_UP)
+    committed(tracking_apply, package_id=package.pk, update=update)
+    assert Order.objects.get(pk=package.order_id).status == OrderStatus.IN_TRANSIT
+    steps = rolled.rolled_funnel(scope_for(boss, {}, "USD"), *_around(package.order))
+    assert steps[1].orders == 1  # shipped
+    exact(boss, shop)
+
+
+def _around(order):
+    day = order.create_time.astimezone(order.shop.zone).date()
+    return day, day + timedelta(days=1)
