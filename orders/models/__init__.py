@@ -16,7 +16,7 @@ from orders.models.order import Order
 from orders.models.parts import OrderLine, Package
 from orders.models.refunds import Refund, RefundLine
 from orders.models.requests import BuyerRequest
-from orders.models.sales_rollups import SalesDay, SalesDayDirty, SkuDay
+from orders.models.sales_rollups import SalesDay, SalesDayDirty, SalesDaySku, SkuDay
 from orders.models.saved_views import SavedView
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "RefundLine",
     "SalesDay",
     "SalesDayDirty",
+    "SalesDaySku",
     "SavedView",
     "SkuDay",
     "money",

@@ -1,9 +1,10 @@
 """Daily sales roll-ups: the paid orders of one shop's local day, summed, so that the insights
 page reads a few thousand rows for a year instead of every order (docs/insights.md "Daily
 roll-ups"). They hold exactly what the direct aggregation of orders.selectors.sales would
-compute, per day and destination (`SalesDay`) and per day and SKU (`SkuDay`); the services that
-change orders mark the days they touch (`SalesDayDirty`) and recompute them after commit
-(orders/services/sales_rollups.py)."""
+compute, per day and destination (`SalesDay`), the same for the orders with one SKU
+(`SalesDaySku`), and per day and SKU (`SkuDay`); the services that change orders mark the days
+they touch (`SalesDayDirty`) and recompute them after commit (orders/services/sales_rollups.py).
+"""
 
 from django.db import models
 
@@ -15,8 +16,8 @@ def _total(verbose_name: str | None = None) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, default=0)
 
 
-class SalesDay(models.Model):
-    """A shop's paid orders created on one local day, in one currency, to one destination."""
+class SalesTotals(models.Model):
+    """What a roll-up row sums of a set of paid orders (abstract)."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(help_text="The local day in the shop's zone.")
@@ -40,10 +41,17 @@ class SalesDay(models.Model):
     returned = models.PositiveIntegerField(default=0)
     shipped = models.PositiveIntegerField(default=0)  # with a ship-by deadline
     shipped_late = models.PositiveIntegerField(default=0)
-    # The status funnel, by current status, over all paid orders.
+    # The status funnel, by current status, over all paid orders (kept or not).
     funnel_shipped = models.PositiveIntegerField(default=0)
     funnel_delivered = models.PositiveIntegerField(default=0)
     funnel_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SalesDay(SalesTotals):
+    """A shop's paid orders created on one local day, in one currency, to one destination."""
 
     class Meta:
         constraints = [
@@ -55,6 +63,24 @@ class SalesDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.region_code} {self.state}: {self.orders}"
+
+
+class SalesDaySku(SalesTotals):
+    """As SalesDay, for the orders with a line whose SKU ID or seller SKU is `value`: what the
+    list's `sku` filter selects. An order counts once per value its lines carry."""
+
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "currency", "value", "day", "region_code", "state"],
+                name="sales_day_sku_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.value} {self.region_code} {self.state}: {self.orders}"
 
 
 class SkuDay(models.Model):

@@ -4,9 +4,11 @@ Each function answers exactly what its direct counterpart answers for a SalesSco
 local days [first, after) (the definitions are orders/selectors/sales.py's and
 sales_types.py's), reading one row per shop, day and destination (or SKU) instead of every
 order. Each returns None when the roll-ups cannot answer exactly and the caller aggregates the
-orders directly: the setting INSIGHTS_ROLLUPS is off; a filter other than the shop, state or
-country is in use (for SKUs and products: other than the shop, since their roll-up has no
-destination); or a day of the period waits for its recompute (a dirty mark).
+orders directly: the setting INSIGHTS_ROLLUPS is off; a filter other than the shop, state,
+country or SKU is in use (for the top SKUs and products: other than the shop, since their
+roll-up has neither destination nor the other SKUs of an order); or a day of the period waits
+for its recompute (a dirty mark). With a SKU the rows are those of `SalesDaySku`: the orders
+with a line of that SKU ID or seller SKU, as the list's `sku` filter selects them.
 """
 
 from datetime import date, timedelta
@@ -14,7 +16,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet, Sum
 
-from orders.models import SalesDay, SalesDayDirty, SkuDay
+from orders.models import SalesDay, SalesDayDirty, SalesDaySku, SkuDay
 from orders.money import to_money
 from orders.selectors.sales_types import (
     DayTotals,
@@ -26,9 +28,10 @@ from orders.selectors.sales_types import (
     SalesScope,
 )
 
-# The list filters the roll-ups apply as the FilterSet does (filter_iexact_any, filter_country).
-DESTINATION_FILTERS = ("state", "country")
-ROLLED_FILTERS = frozenset({"shop", *DESTINATION_FILTERS})
+# The list filters the roll-ups apply as the FilterSet does (filter_iexact_any, filter_country,
+# filter_sku).
+APPLIED_FILTERS = ("state", "country", "sku")
+ROLLED_FILTERS = frozenset({"shop", *APPLIED_FILTERS})
 LINE_FILTERS = frozenset({"shop"})
 FIGURE_SUMS = (
     "orders",
@@ -57,8 +60,12 @@ FUNNEL = (
 
 
 def rolled_filter_values(cleaned: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The cleaned values of the destination filters, for SalesScope.filter_values."""
-    return tuple((name, tuple(cleaned.get(name) or ())) for name in DESTINATION_FILTERS)
+    """The cleaned values of the filters the roll-ups apply, for SalesScope.filter_values."""
+    values = []
+    for name in APPLIED_FILTERS:
+        value = cleaned.get(name) or ()
+        values.append((name, (value,) if isinstance(value, str) else tuple(value)))
+    return tuple(values)
 
 
 def _rows(model, scope: SalesScope, first: date, after: date, allowed) -> QuerySet | None:
@@ -70,8 +77,10 @@ def _rows(model, scope: SalesScope, first: date, after: date, allowed) -> QueryS
     days = {"shop__in": shop_ids, "day__gte": first, "day__lt": after}
     if SalesDayDirty.objects.filter(**days).exists():
         return None
-    rows = model.objects.filter(currency=scope.currency, **days)
     values = dict(scope.filter_values)
+    if model is SalesDay and values.get("sku"):
+        model, days["value"] = SalesDaySku, values["sku"][0]
+    rows = model.objects.filter(currency=scope.currency, **days)
     if values.get("state"):  # any of the values, letter case aside
         rows = rows.filter(
             Q(*[Q(state__iexact=value) for value in values["state"]], _connector=Q.OR)

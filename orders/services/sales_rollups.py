@@ -5,7 +5,8 @@ destination, money, refund flag, ship times; a line's quantities, amounts or nam
 request) calls `sales_days_touched` with the orders it changed, inside its transaction. That
 marks each order's (shop, local day) dirty in the same transaction (`SalesDayDirty`) and,
 once the transaction commits, recomputes the marked days: their roll-up rows are deleted and
-the day's orders aggregated again, in one INSERT … SELECT per table, never order by order. A
+the day's orders aggregated again, in one INSERT … SELECT per table, never order by order
+(orders/services/sales_rollup_sql.py). A
 mark left by a crash between the commit and the recompute is recomputed by the sweep
 (`sales_rollups_sweep`, every minute from beat); `sales_rollups_rebuild` recomputes a range.
 """
@@ -16,57 +17,17 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    DecimalField,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Max, Min, Q
+from django.db.models.functions import TruncDate
 
 from accounts.models import Shop
-from orders.models import Order, OrderLine, SalesDay, SalesDayDirty, SkuDay
+from orders.models import Order, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
 from orders.periods import local_midnight
-from orders.selectors.sales import CANCELLED, KEPT_STATUSES, LATE, RETURNED, SHIPPED
-from orders.statuses import OrderStatus
+from orders.services.sales_rollup_sql import rollups_insert
 
 log = logging.getLogger(__name__)
 
 ONE_DAY = timedelta(days=1)
-KEPT = ~CANCELLED
-ZERO_MONEY = Value(0, output_field=DecimalField(max_digits=18, decimal_places=2))
-FUNNEL = {
-    "funnel_shipped": (OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED),
-    "funnel_delivered": (OrderStatus.DELIVERED, OrderStatus.COMPLETED),
-    "funnel_completed": (OrderStatus.COMPLETED,),
-}
-# The money columns: roll-up column → the order's field, summed over kept orders.
-MONEY = {
-    "gross_sales": "original_total_product_price",
-    "seller_discount": "seller_discount",
-    "shipping_fee_seller_discount": "shipping_fee_seller_discount",
-    "platform_discount": "platform_discount",
-    "shipping_fee_platform_discount": "shipping_fee_platform_discount",
-    "shipping": "shipping_fee",
-    "tax": "tax",
-    "retail_delivery_fee": "retail_delivery_fee",
-    "refunds": "refunded_amount",
-}
-NET_SALES = (
-    F("original_total_product_price")
-    - F("seller_discount")
-    - F("shipping_fee_seller_discount")
-    - F("platform_discount")
-    - F("shipping_fee_platform_discount")
-    - F("refunded_amount")
-)
 REBUILD_CHUNK_DAYS = 62
 
 
@@ -87,6 +48,7 @@ def sales_days_touched(orders: Iterable) -> None:
     SalesDayDirty.objects.bulk_create(
         [SalesDayDirty(shop_id=shop_id, day=day) for shop_id, day in sorted(days)],
         ignore_conflicts=True,
+        batch_size=500,
     )
     marked = defaultdict(set)
     for shop_id, day in days:
@@ -94,18 +56,10 @@ def sales_days_touched(orders: Iterable) -> None:
     transaction.on_commit(lambda: sales_days_recompute(dict(marked)), robust=True)
 
 
-def sales_order_ids_touched(order_ids: Iterable[int]) -> None:
-    """As `sales_days_touched`, for orders known by their keys."""
-    ids = list(set(order_ids))
-    if ids:
-        sales_days_touched(Order.objects.filter(pk__in=ids).values_list("shop_id", "create_time"))
-
-
 def sales_shop_zone_changed(shop: Shop) -> None:
     """The shop's time zone changed, so every local day did: its roll-ups are dropped and all
     its days with orders marked (read directly until recomputed after commit)."""
-    SalesDay.objects.filter(shop=shop).delete()
-    SkuDay.objects.filter(shop=shop).delete()
+    _drop(shop=shop)
     days = set(
         Order.objects.filter(shop=shop)
         .annotate(local_day=TruncDate("create_time", tzinfo=shop.zone))
@@ -145,9 +99,8 @@ def sales_days_recompute(marked: dict[int, set[date]] | None = None) -> int:
             if not days:
                 continue
             dirty.filter(day__in=sorted(days)).delete()
-            SalesDay.objects.filter(shop=shop, day__in=sorted(days)).delete()
-            SkuDay.objects.filter(shop=shop, day__in=sorted(days)).delete()
-            _aggregate(shop, _window(shop, days))
+            _drop(shop=shop, day__in=sorted(days))
+            rollups_insert(shop, _window(shop, days))
             done += len(days)
     return done
 
@@ -181,8 +134,7 @@ def sales_rollups_rebuild(
             if first is None and after is None:
                 with transaction.atomic():
                     outside = Q(day__lt=start) | Q(day__gte=end)
-                    SalesDay.objects.filter(outside, shop=shop).delete()
-                    SkuDay.objects.filter(outside, shop=shop).delete()
+                    _drop(outside, shop=shop)
         chunk = start
         while chunk < end:
             chunk_end = min(chunk + timedelta(days=REBUILD_CHUNK_DAYS), end)
@@ -190,12 +142,16 @@ def sales_rollups_rebuild(
                 locked = _locked_shop(shop.pk)
                 in_chunk = {"shop": locked, "day__gte": chunk, "day__lt": chunk_end}
                 SalesDayDirty.objects.filter(**in_chunk).delete()
-                SalesDay.objects.filter(**in_chunk).delete()
-                SkuDay.objects.filter(**in_chunk).delete()
-                _aggregate(locked, _range(locked, chunk, chunk_end))
+                _drop(**in_chunk)
+                rollups_insert(locked, _range(locked, chunk, chunk_end))
             covered += (chunk_end - chunk).days
             chunk = chunk_end
     return covered
+
+
+def _drop(*conditions, **filters) -> None:
+    for model in (SalesDay, SalesDaySku, SkuDay):
+        model.objects.filter(*conditions, **filters).delete()
 
 
 def _locked_shop(shop_id: int) -> Shop | None:
@@ -227,126 +183,3 @@ def _window(shop: Shop, days: set[date]) -> Q:
         if day is not None:
             run_start = previous = day
     return window
-
-
-def _aggregate(shop: Shop, window: Q) -> None:
-    """Insert the roll-ups of the shop's paid orders created in `window`: two statements."""
-    orders = (
-        Order.objects.filter(window, shop=shop)
-        .exclude(status=OrderStatus.UNPAID)
-        .annotate(k_day=TruncDate("create_time", tzinfo=shop.zone))
-    )
-    line_units = (
-        OrderLine.objects.filter(order=OuterRef("pk"))
-        .values("order")
-        .annotate(n=Sum("quantity"))
-        .values("n")
-    )
-    per_day = (
-        orders.annotate(
-            line_units=Subquery(line_units, output_field=IntegerField()),
-            k_shop=F("shop_id"),
-            k_currency=F("currency"),
-            k_region=F("region_code"),
-            k_state=F("state"),
-        )
-        .values("k_shop", "k_day", "k_currency", "k_region", "k_state")
-        .annotate(
-            a_orders=Count("pk"),
-            a_cancelled=Count("pk", filter=CANCELLED),
-            a_units=Coalesce(Sum("line_units", filter=KEPT), 0),
-            **{
-                f"a_{column}": Coalesce(Sum(field, filter=KEPT), ZERO_MONEY)
-                for column, field in MONEY.items()
-            },
-            a_net_sales=Coalesce(
-                Sum(NET_SALES, filter=KEPT, output_field=ZERO_MONEY.output_field), ZERO_MONEY
-            ),
-            a_returned=Count("pk", filter=KEPT & RETURNED),
-            a_shipped=Count("pk", filter=KEPT & SHIPPED),
-            a_shipped_late=Count("pk", filter=KEPT & LATE),
-            **{
-                f"a_{column}": Count("pk", filter=Q(status__in=statuses))
-                for column, statuses in FUNNEL.items()
-            },
-        )
-        .order_by()
-    )
-    _insert_select(
-        SalesDay,
-        {
-            "shop_id": "k_shop",
-            "day": "k_day",
-            "currency": "k_currency",
-            "region_code": "k_region",
-            "state": "k_state",
-            **{
-                column: f"a_{column}"
-                for column in (
-                    "orders",
-                    "cancelled",
-                    "units",
-                    *MONEY,
-                    "net_sales",
-                    "returned",
-                    "shipped",
-                    "shipped_late",
-                    *FUNNEL,
-                )
-            },
-        },
-        per_day,
-    )
-    per_sku = (
-        OrderLine.objects.filter(
-            order__in=orders.filter(status__in=KEPT_STATUSES).values("pk"),
-        )
-        .annotate(
-            k_shop=F("order__shop_id"),
-            k_day=TruncDate("order__create_time", tzinfo=shop.zone),
-            k_currency=F("order__currency"),
-            k_sku=F("sku_id"),
-            k_product=F("product_id"),
-        )
-        .values("k_shop", "k_day", "k_currency", "k_sku", "k_product")
-        .annotate(
-            a_units=Sum("quantity"),
-            a_sales=Sum("subtotal_after_discount"),
-            a_refunded=Sum("returned_quantity"),
-            a_name=Max("product_name"),
-            a_variation=Max("variation"),
-            a_seller_sku=Max("seller_sku"),
-        )
-        .order_by()
-    )
-    _insert_select(
-        SkuDay,
-        {
-            "shop_id": "k_shop",
-            "day": "k_day",
-            "currency": "k_currency",
-            "sku_id": "k_sku",
-            "product_id": "k_product",
-            "units": "a_units",
-            "sales": "a_sales",
-            "refunded_units": "a_refunded",
-            "product_name": "a_name",
-            "variation": "a_variation",
-            "seller_sku": "a_seller_sku",
-        },
-        per_sku,
-    )
-
-
-def _insert_select(model, columns: dict[str, str], queryset) -> None:
-    """INSERT INTO model's table (columns) SELECT the queryset's aliases: one statement."""
-    quote = connection.ops.quote_name
-    sql, params = queryset.query.sql_with_params()
-    targets = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    sources = ", ".join(f"agg.{quote(alias)}" for alias in columns.values())
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({targets}) SELECT {sources} FROM ({sql}) agg",  # noqa: S608
-            params,
-        )

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from accounts.services import membership_grant
-from orders.models import SalesDay, SalesDayDirty, SkuDay
+from orders.models import OrderLine, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
 from orders.selectors import sales_rollups as rolled
 from orders.selectors.sales import sales_figures
 from tests.accounts.factories import ShopFactory, member
@@ -43,8 +43,17 @@ def world():
     return user, (west, east, london)
 
 
-def _random_filters(rng) -> dict:
+def _skus() -> list[str]:
+    """Seller SKUs and SKU IDs the orders carry, and one no order has."""
+    values = set(OrderLine.objects.values_list("seller_sku", flat=True))
+    values |= set(OrderLine.objects.values_list("sku_id", flat=True)[:20])
+    return sorted(values - {""}) + ["NO-SUCH-SKU"]
+
+
+def _random_filters(rng, skus) -> dict:
     params = {}
+    if rng.random() < 0.3:
+        params["sku"] = rng.choice(skus)
     if rng.random() < 0.3:
         params["shop"] = rng.choice(["west", "east", "london"])
     if rng.random() < 0.4:
@@ -64,8 +73,9 @@ def _random_period(rng) -> tuple[date, date]:
 def test_roll_ups_equal_the_direct_aggregation_over_random_periods_and_filters(world):
     user, _ = world
     rng = random.Random(2026)
-    for _ in range(40):
-        params = _random_filters(rng)
+    skus = _skus()
+    for _ in range(50):
+        params = _random_filters(rng, skus)
         currency = "GBP" if params.get("shop") == "london" else rng.choice(["USD", "GBP"])
         if params.get("shop") in ("west", "east"):
             currency = "USD"
@@ -100,6 +110,9 @@ def test_other_filters_and_the_setting_fall_back_to_direct_aggregation(world):
     user, _ = world
     first, after = SPANS[0]
     scope = scope_for(user, {"status": ["DELIVERED"]}, "USD")
+    with_sku = scope_for(user, {"sku": OrderLine.objects.first().seller_sku}, "USD")
+    assert rolled.rolled_skus(with_sku, first, after) is None
+    assert rolled.rolled_figures(with_sku, first, after) is not None
     assert rolled.rolled_figures(scope, first, after) is None
     assert rolled.rolled_days(scope, first, after) is None
     assert sales_figures(scope, first, after) == direct_figures(scope, first, after)
@@ -118,12 +131,24 @@ def test_a_day_waiting_for_its_recompute_is_read_directly(world):
     assert sales_figures(scope, first, after) == direct_figures(scope, first, after)
 
 
+def test_a_sku_filter_reads_the_orders_with_that_sku_once_each(world):
+    user, _ = world
+    line = OrderLine.objects.filter(order__status="DELIVERED", order__shop__currency="USD").first()
+    first, after = SPANS[0][0], SPANS[1][1]
+    for value in (line.seller_sku, line.sku_id):
+        scope = scope_for(user, {"sku": value}, "USD")
+        assert scope.filter_values[-1] == ("sku", (value,))
+        figures = rolled.rolled_figures(scope, first, after)
+        assert figures == direct_figures(scope, first, after) and figures.orders >= 1
+
+
 def test_rebuild_restores_dropped_rows(world):
     user, shops = world
     scope = scope_for(user, {}, "USD")
     first, after = SPANS[1]
     expected = rolled.rolled_skus(scope, first, after)
     SalesDay.objects.all().delete()
+    SalesDaySku.objects.filter(shop=shops[1]).delete()
     SkuDay.objects.filter(shop=shops[0]).delete()
     rebuild(shops)
     assert_rolled_equal(scope, first, after)

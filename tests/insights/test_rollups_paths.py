@@ -14,7 +14,7 @@ from accounts.roles import Role
 from demo.seed import demo_seed
 from imports.resources import OrderResource
 from orders.admin import OrderAdmin
-from orders.models import BuyerRequest, Order, SalesDay, SalesDayDirty, SkuDay
+from orders.models import BuyerRequest, Order, OrderLine, SalesDay, SalesDayDirty, SkuDay
 from orders.selectors import sales_rollups as rolled
 from orders.services.buyer_request_store import buyer_requests_store
 from orders.services.refunds import refund_decide, refund_request
@@ -59,6 +59,10 @@ def exact(user, shop, *, days=60) -> None:
     scope = scope_for(user, {}, shop.currency)
     first, after = today - timedelta(days=days), today + timedelta(days=2)
     assert_rolled_equal(scope, first, after)
+    line = OrderLine.objects.filter(order__shop=shop).exclude(seller_sku="").first()
+    if line is not None:  # and for the orders of one SKU
+        one_sku = scope_for(user, {"sku": line.seller_sku}, shop.currency)
+        assert_rolled_equal(one_sku, first, after, lines=False)
     return rolled.rolled_figures(scope, first, after)
 
 
