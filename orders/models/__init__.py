@@ -16,7 +16,14 @@ from orders.models.order import Order
 from orders.models.parts import OrderLine, Package
 from orders.models.refunds import Refund, RefundLine
 from orders.models.requests import BuyerRequest
-from orders.models.sales_rollups import SalesDay, SalesDayDirty, SalesDaySku, SkuDay
+from orders.models.sales_rollups import (
+    SalesDay,
+    SalesDayDirty,
+    SalesDaySku,
+    SkuDay,
+    SkuDayRegion,
+    SkuDayWith,
+)
 from orders.models.saved_views import SavedView
 
 __all__ = [
@@ -39,5 +46,7 @@ __all__ = [
     "SalesDaySku",
     "SavedView",
     "SkuDay",
+    "SkuDayRegion",
+    "SkuDayWith",
     "money",
 ]

@@ -2,11 +2,14 @@
 page reads a few thousand rows for a year instead of every order (docs/insights.md "Daily
 roll-ups"). They hold exactly what the direct aggregation of orders.selectors.sales would
 compute, per day and destination (`SalesDay`), the same for the orders with one SKU
-(`SalesDaySku`), and per day and SKU (`SkuDay`); the services that change orders mark the days
+(`SalesDaySku`), and per day and SKU (`SkuDay`; by destination `SkuDayRegion`, for the orders
+with one SKU `SkuDayWith`); the services that change orders mark the days
 they touch (`SalesDayDirty`) and recompute them after commit (orders/services/sales_rollups.py).
 """
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 from accounts.models import Shop
 
@@ -83,8 +86,8 @@ class SalesDaySku(SalesTotals):
         return f"{self.day} {self.value} {self.region_code} {self.state}: {self.orders}"
 
 
-class SkuDay(models.Model):
-    """The lines of a shop's kept paid orders created on one local day, per SKU."""
+class LineSums(models.Model):
+    """What a line roll-up row sums of the kept paid orders' lines of one SKU (abstract)."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -100,6 +103,13 @@ class SkuDay(models.Model):
     seller_sku = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class SkuDay(LineSums):
+    """The lines of a shop's kept paid orders created on one local day, per SKU."""
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["shop", "currency", "day", "sku_id", "product_id"],
@@ -109,6 +119,48 @@ class SkuDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.sku_id}: {self.units}"
+
+
+class SkuDayRegion(LineSums):
+    """As SkuDay, per destination of the orders too (for the state and country filters)."""
+
+    region_code = models.CharField(max_length=2, blank=True)
+    state = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "currency", "day", "region_code", "state", "sku_id", "product_id"],
+                name="sku_day_region_unique",
+            )
+        ]
+        # The state filter matches letter case aside (UPPER(state) = UPPER(value)).
+        indexes = [
+            models.Index(
+                F("shop"), F("currency"), Upper("state"), F("day"), name="sku_day_region_state_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.state} {self.sku_id}: {self.units}"
+
+
+class SkuDayWith(LineSums):
+    """As SkuDay, over the orders with a line whose SKU ID or seller SKU is `value` (for the
+    `sku` filter: every line of those orders, that SKU's and the others')."""
+
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "currency", "value", "day", "sku_id", "product_id"],
+                name="sku_day_with_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.value} {self.sku_id}: {self.units}"
 
 
 class SalesDayDirty(models.Model):

@@ -5,10 +5,11 @@ local days [first, after) (the definitions are orders/selectors/sales.py's and
 sales_types.py's), reading one row per shop, day and destination (or SKU) instead of every
 order. Each returns None when the roll-ups cannot answer exactly and the caller aggregates the
 orders directly: the setting INSIGHTS_ROLLUPS is off; a filter other than the shop, state,
-country or SKU is in use (for the top SKUs and products: other than the shop, since their
-roll-up has neither destination nor the other SKUs of an order); or a day of the period waits
-for its recompute (a dirty mark). With a SKU the rows are those of `SalesDaySku`: the orders
-with a line of that SKU ID or seller SKU, as the list's `sku` filter selects them.
+country or SKU is in use (for the top SKUs and products: a SKU together with a state or
+country); or a day of the period waits for its recompute (a dirty mark). With a SKU the rows
+are those of `SalesDaySku` and `SkuDayWith`: the orders with a line of that SKU ID or seller
+SKU, as the list's `sku` filter selects them; with a state or country the lines are read from
+`SkuDayRegion`.
 """
 
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet, Sum
 
-from orders.models import SalesDay, SalesDayDirty, SalesDaySku, SkuDay
+from orders.models import SalesDay, SalesDayDirty, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith
 from orders.money import to_money
 from orders.selectors.sales_types import (
     DayTotals,
@@ -32,7 +33,6 @@ from orders.selectors.sales_types import (
 # filter_sku).
 APPLIED_FILTERS = ("state", "country", "sku")
 ROLLED_FILTERS = frozenset({"shop", *APPLIED_FILTERS})
-LINE_FILTERS = frozenset({"shop"})
 FIGURE_SUMS = (
     "orders",
     "cancelled",
@@ -68,30 +68,34 @@ def rolled_filter_values(cleaned: dict) -> tuple[tuple[str, tuple[str, ...]], ..
     return tuple(values)
 
 
-def _rows(model, scope: SalesScope, first: date, after: date, allowed) -> QuerySet | None:
-    """The roll-up rows of the scope's shops, currency and days, or None when they cannot
-    answer exactly."""
-    if not settings.INSIGHTS_ROLLUPS or not scope.filters <= allowed:
+def _rows(scope: SalesScope, first: date, after: date, *, lines=False) -> QuerySet | None:
+    """The roll-up rows of the scope's shops, currency, days and filters (of the orders, or
+    of their lines), or None when they cannot answer exactly."""
+    if not settings.INSIGHTS_ROLLUPS or not scope.filters <= ROLLED_FILTERS:
         return None
-    shop_ids = [shop.pk for shop in scope.shops]
-    days = {"shop__in": shop_ids, "day__gte": first, "day__lt": after}
+    days = {"shop__in": [shop.pk for shop in scope.shops], "day__gte": first, "day__lt": after}
     if SalesDayDirty.objects.filter(**days).exists():
         return None
     values = dict(scope.filter_values)
-    if model is SalesDay and values.get("sku"):
-        model, days["value"] = SalesDaySku, values["sku"][0]
+    states, countries, sku = values.get("state"), values.get("country"), values.get("sku")
+    if not lines:
+        model = SalesDaySku if sku else SalesDay
+    elif sku and (states or countries):
+        return None  # no line roll-up has both
+    else:
+        model = SkuDayWith if sku else SkuDayRegion if states or countries else SkuDay
+    if sku:
+        days["value"] = sku[0]
     rows = model.objects.filter(currency=scope.currency, **days)
-    if values.get("state"):  # any of the values, letter case aside
-        rows = rows.filter(
-            Q(*[Q(state__iexact=value) for value in values["state"]], _connector=Q.OR)
-        )
-    if values.get("country"):
-        rows = rows.filter(region_code__in=[value.upper() for value in values["country"]])
+    if states:  # any of the values, letter case aside
+        rows = rows.filter(Q(*[Q(state__iexact=value) for value in states], _connector=Q.OR))
+    if countries:
+        rows = rows.filter(region_code__in=[value.upper() for value in countries])
     return rows.order_by()
 
 
 def rolled_figures(scope: SalesScope, first: date, after: date) -> SalesFigures | None:
-    rows = _rows(SalesDay, scope, first, after, ROLLED_FILTERS)
+    rows = _rows(scope, first, after)
     if rows is None:
         return None
     sums = rows.aggregate(**{f"t_{name}": Sum(name) for name in FIGURE_SUMS})
@@ -115,7 +119,7 @@ def rolled_figures(scope: SalesScope, first: date, after: date) -> SalesFigures 
 
 
 def rolled_days(scope: SalesScope, first: date, after: date) -> list[DayTotals] | None:
-    rows = _rows(SalesDay, scope, first, after, ROLLED_FILTERS)
+    rows = _rows(scope, first, after)
     if rows is None:
         return None
     found = {
@@ -138,7 +142,7 @@ def rolled_days(scope: SalesScope, first: date, after: date) -> list[DayTotals] 
 
 
 def rolled_regions(scope: SalesScope, first: date, after: date) -> list[RegionTotals] | None:
-    rows = _rows(SalesDay, scope, first, after, ROLLED_FILTERS)
+    rows = _rows(scope, first, after)
     if rows is None:
         return None
     grouped = (
@@ -159,7 +163,7 @@ def rolled_regions(scope: SalesScope, first: date, after: date) -> list[RegionTo
 
 def rolled_region_days(scope: SalesScope, first: date, after: date) -> list[RegionDay] | None:
     """Per destination and local day, days with orders only; by region, state and day."""
-    rows = _rows(SalesDay, scope, first, after, ROLLED_FILTERS)
+    rows = _rows(scope, first, after)
     if rows is None:
         return None
     grouped = (
@@ -181,7 +185,7 @@ def rolled_region_days(scope: SalesScope, first: date, after: date) -> list[Regi
 
 
 def _lines(scope, first, after, key: str, limit: int, *, with_variation: bool):
-    rows = _rows(SkuDay, scope, first, after, LINE_FILTERS)
+    rows = _rows(scope, first, after, lines=True)
     if rows is None:
         return None
     grouped = (
@@ -226,7 +230,7 @@ def rolled_products(
 
 
 def rolled_funnel(scope: SalesScope, first: date, after: date) -> list[FunnelStep] | None:
-    rows = _rows(SalesDay, scope, first, after, ROLLED_FILTERS)
+    rows = _rows(scope, first, after)
     if rows is None:
         return None
     sums = rows.aggregate(**{f"t_{column}": Sum(column) for _, _, column in FUNNEL})

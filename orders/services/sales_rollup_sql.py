@@ -5,7 +5,9 @@ Each paid order is first read as one row of what it adds to its day (`_order_row
 order, 0 or 1 for each count, its amounts if kept, else 0); `SalesDay` sums those rows per day
 and destination, `SalesDaySku` per day, destination and each value (SKU ID or seller SKU) the
 order's lines carry, so that an order counts once for each value the `sku` filter may name.
-`SkuDay` sums the kept orders' lines per SKU. The definitions are orders/selectors/sales.py's.
+`SkuDay` sums the kept orders' lines per SKU, `SkuDayRegion` per SKU and destination,
+`SkuDayWith` per SKU and value of the order's lines. The definitions are
+orders/selectors/sales.py's.
 """
 
 from django.db import connection
@@ -14,7 +16,6 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -26,7 +27,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import Shop
-from orders.models import Order, OrderLine, SalesDay, SalesDaySku, SkuDay
+from orders.models import (
+    Order,
+    OrderLine,
+    SalesDay,
+    SalesDaySku,
+    SkuDay,
+    SkuDayRegion,
+    SkuDayWith,
+)
 from orders.selectors.sales import CANCELLED, KEPT_STATUSES, LATE, RETURNED, SHIPPED
 from orders.statuses import OrderStatus
 
@@ -147,7 +156,7 @@ def _execute(sql: str, params) -> None:
 
 def rollups_insert(shop: Shop, window: Q) -> None:
     """Insert the roll-ups of the shop's paid orders created in `window` (whose rows the caller
-    deleted): three statements, whatever the number of orders."""
+    deleted): one statement per table, whatever the number of orders."""
     quote = connection.ops.quote_name
     rows_sql, rows_params = _order_rows(shop, window).query.sql_with_params()
     keys = {name: f"o.{quote(alias)}" for name, alias in {**KEYS, **DESTINATION}.items()}
@@ -169,48 +178,73 @@ def rollups_insert(shop: Shop, window: Q) -> None:
     _insert_lines(shop, window)
 
 
-def _insert_lines(shop: Shop, window: Q) -> None:
-    per_sku = (
+LINE_KEYS = {"shop_id": "k_shop", "day": "k_day", "currency": "k_currency"}
+LINE_SKU = {"sku_id": "k_sku", "product_id": "k_product"}
+# roll-up column → (aggregate, the line's column)
+LINE_SUMS = {
+    "units": ("SUM", "quantity"),
+    "sales": ("SUM", "subtotal_after_discount"),
+    "refunded_units": ("SUM", "returned_quantity"),
+    "product_name": ("MAX", "product_name"),
+    "variation": ("MAX", "variation"),
+    "seller_sku": ("MAX", "seller_sku"),
+}
+
+
+def _line_rows(shop: Shop, window: Q) -> QuerySet:
+    """One row per line of the window's kept paid orders, with its order's keys."""
+    return (
         OrderLine.objects.filter(
             order__in=_paid(shop, window).filter(status__in=KEPT_STATUSES).values("pk")
         )
         .annotate(
+            k_order=F("order_id"),
             k_shop=F("order__shop_id"),
             k_day=TruncDate("order__create_time", tzinfo=shop.zone),
             k_currency=F("order__currency"),
+            k_region=F("order__region_code"),
+            k_state=F("order__state"),
             k_sku=F("sku_id"),
             k_product=F("product_id"),
+            **{f"c_{column}": F(field) for column, (_, field) in LINE_SUMS.items()},
         )
-        .values("k_shop", "k_day", "k_currency", "k_sku", "k_product")
-        .annotate(
-            a_units=Sum("quantity"),
-            a_sales=Sum("subtotal_after_discount"),
-            a_refunded=Sum("returned_quantity"),
-            a_name=Max("product_name"),
-            a_variation=Max("variation"),
-            a_seller_sku=Max("seller_sku"),
+        .values(
+            "k_order",
+            *LINE_KEYS.values(),
+            *DESTINATION.values(),
+            *LINE_SKU.values(),
+            *(f"c_{column}" for column in LINE_SUMS),
         )
         .order_by()
     )
-    columns = {
-        "shop_id": "k_shop",
-        "day": "k_day",
-        "currency": "k_currency",
-        "sku_id": "k_sku",
-        "product_id": "k_product",
-        "units": "a_units",
-        "sales": "a_sales",
-        "refunded_units": "a_refunded",
-        "product_name": "a_name",
-        "variation": "a_variation",
-        "seller_sku": "a_seller_sku",
-    }
+
+
+def _insert_lines(shop: Shop, window: Q) -> None:
+    """SkuDay, SkuDayRegion and SkuDayWith: the kept lines summed per SKU and day, by
+    destination too, and per value (SKU ID or seller SKU) of the order's lines."""
     quote = connection.ops.quote_name
-    sql, params = per_sku.query.sql_with_params()
-    targets = ", ".join(quote(SkuDay._meta.get_field(name).column) for name in columns)
-    sources = ", ".join(f"agg.{quote(alias)}" for alias in columns.values())
-    _execute(
-        f"INSERT INTO {quote(SkuDay._meta.db_table)} ({targets}) "  # noqa: S608
-        f"SELECT {sources} FROM ({sql}) agg",
-        params,
-    )
+    rows_sql, rows_params = _line_rows(shop, window).query.sql_with_params()
+    values_sql, values_params = _values(shop, window).query.sql_with_params()
+    joined = f"({rows_sql}) o JOIN ({values_sql}) p ON p.{quote('p_order')} = o.{quote('k_order')}"
+    for model, extra, source, params in (
+        (SkuDay, {}, f"({rows_sql}) o", rows_params),
+        (SkuDayRegion, DESTINATION, f"({rows_sql}) o", rows_params),
+        (SkuDayWith, {"value": None}, joined, (*rows_params, *values_params)),
+    ):
+        keys = {
+            name: f"p.{quote('p_value')}" if alias is None else f"o.{quote(alias)}"
+            for name, alias in {**LINE_KEYS, **extra, **LINE_SKU}.items()
+        }
+        targets = [*keys, *LINE_SUMS]
+        columns = ", ".join(quote(model._meta.get_field(name).column) for name in targets)
+        selected = ", ".join(
+            [
+                *keys.values(),
+                *(f"{how}(o.{quote('c_' + column)})" for column, (how, _) in LINE_SUMS.items()),
+            ]
+        )
+        _execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT {selected} FROM {source} GROUP BY {', '.join(keys.values())}",
+            params,
+        )

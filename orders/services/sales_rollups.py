@@ -21,7 +21,15 @@ from django.db.models import Max, Min, Q
 from django.db.models.functions import TruncDate
 
 from accounts.models import Shop
-from orders.models import Order, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
+from orders.models import (
+    Order,
+    SalesDay,
+    SalesDayDirty,
+    SalesDaySku,
+    SkuDay,
+    SkuDayRegion,
+    SkuDayWith,
+)
 from orders.periods import local_midnight
 from orders.services.sales_rollup_sql import rollups_insert
 
@@ -150,7 +158,7 @@ def sales_rollups_rebuild(
 
 
 def _drop(*conditions, **filters) -> None:
-    for model in (SalesDay, SalesDaySku, SkuDay):
+    for model in (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith):
         model.objects.filter(*conditions, **filters).delete()
 
 
