@@ -162,7 +162,7 @@ def rolled_regions(scope: SalesScope, first: date, after: date) -> list[RegionTo
 
 
 def rolled_region_days(scope: SalesScope, first: date, after: date) -> list[RegionDay] | None:
-    """Per destination and local day, days with orders only; by region, state and day."""
+    """Per destination and local day, days with orders only; by day, region and state."""
     rows = _rows(scope, first, after)
     if rows is None:
         return None
@@ -170,7 +170,7 @@ def rolled_region_days(scope: SalesScope, first: date, after: date) -> list[Regi
         rows.values("region_code", "state", "day")
         .annotate(t_orders=Sum("orders"), t_net=Sum("net_sales"))
         .filter(t_orders__gt=0)
-        .order_by("region_code", "state", "day")
+        .order_by("day", "region_code", "state")
     )
     return [
         RegionDay(
@@ -184,10 +184,12 @@ def rolled_region_days(scope: SalesScope, first: date, after: date) -> list[Regi
     ]
 
 
-def _lines(scope, first, after, key: str, limit: int, *, with_variation: bool):
+def _lines(scope, first, after, key: str, limit: int | None, keys, *, with_variation: bool):
     rows = _rows(scope, first, after, lines=True)
     if rows is None:
         return None
+    if keys is not None:
+        rows = rows.filter(**{f"{key}__in": list(keys)})
     grouped = (
         rows.values(key)
         .annotate(
@@ -198,8 +200,10 @@ def _lines(scope, first, after, key: str, limit: int, *, with_variation: bool):
             t_variation=Max("variation"),
             t_seller_sku=Max("seller_sku"),
         )
-        .order_by("-t_sales", "-t_units", key)[:limit]
+        .order_by("-t_sales", "-t_units", key)
     )
+    if limit is not None:
+        grouped = grouped[:limit]
     return [
         LineTotals(
             key=row[key],
@@ -218,15 +222,16 @@ def _lines(scope, first, after, key: str, limit: int, *, with_variation: bool):
 
 
 def rolled_skus(
-    scope: SalesScope, first: date, after: date, limit: int = 10
+    scope: SalesScope, first: date, after: date, limit: int | None = 10, *, keys=None
 ) -> list[LineTotals] | None:
-    return _lines(scope, first, after, "sku_id", limit, with_variation=True)
+    """As top_skus: `limit` None for every one, `keys` only those SKU IDs."""
+    return _lines(scope, first, after, "sku_id", limit, keys, with_variation=True)
 
 
 def rolled_products(
-    scope: SalesScope, first: date, after: date, limit: int = 10
+    scope: SalesScope, first: date, after: date, limit: int | None = 10, *, keys=None
 ) -> list[LineTotals] | None:
-    return _lines(scope, first, after, "product_id", limit, with_variation=False)
+    return _lines(scope, first, after, "product_id", limit, keys, with_variation=False)
 
 
 def rolled_funnel(scope: SalesScope, first: date, after: date) -> list[FunnelStep] | None:

@@ -160,11 +160,15 @@ def ref_regions(scope, first, after) -> list[RegionTotals]:
 def ref_region_days(scope, first, after) -> list[RegionDay]:
     orders, net = defaultdict(int), defaultdict(Decimal)
     for row in _period(scope, first, after):
-        key = (row["region_code"], row["state"], row["day"])
+        key = (row["day"], row["region_code"], row["state"])
         orders[key] += 1
         if row["kept"]:
             net[key] += row["net"]
-    return [RegionDay(*key, orders[key], to_money(net[key])) for key in sorted(orders)]
+    return [
+        RegionDay(region, state, day, orders[key], to_money(net[key]))
+        for key in sorted(orders)
+        for day, region, state in [key]
+    ]
 
 
 def ref_funnel(scope, first, after) -> list[FunnelStep]:
@@ -179,11 +183,12 @@ def ref_funnel(scope, first, after) -> list[FunnelStep]:
     ]
 
 
-def ref_lines(scope, first, after, key: str, limit: int = 10) -> list[LineTotals]:
+def ref_lines(scope, first, after, key: str, limit: int | None = 10, keys=None):
     kept = [row["pk"] for row in _period(scope, first, after) if row["kept"]]
     groups = defaultdict(list)
     for line in OrderLine.objects.filter(order__in=kept):
-        groups[getattr(line, key)].append(line)
+        if keys is None or getattr(line, key) in keys:
+            groups[getattr(line, key)].append(line)
     rows = []
     for value, lines in groups.items():
         name = max(line.product_name for line in lines)
@@ -199,7 +204,7 @@ def ref_lines(scope, first, after, key: str, limit: int = 10) -> list[LineTotals
                 refunded_units=sum(line.returned_quantity for line in lines),
             )
         )
-    return sorted(rows, key=lambda r: (-r.sales, -r.units, r.key))[:limit]
+    return sorted(rows, key=lambda r: (-r.sales, -r.units, r.key))[:limit]  # None: all
 
 
 def direct_figures(scope, first, after):
@@ -218,4 +223,10 @@ def assert_rolled_equal(scope, first, after, *, lines=True) -> None:
         assert rolled.rolled_skus(scope, first, after) == ref_lines(scope, first, after, "sku_id")
         assert rolled.rolled_products(scope, first, after, limit=5) == ref_lines(
             scope, first, after, "product_id", 5
+        )
+        every = ref_lines(scope, first, after, "sku_id", None)
+        assert rolled.rolled_skus(scope, first, after, None) == every
+        some = {line.key for line in every[::2]}
+        assert rolled.rolled_skus(scope, first, after, None, keys=some) == ref_lines(
+            scope, first, after, "sku_id", None, some
         )
