@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 ONE_DAY = timedelta(days=1)
 REBUILD_CHUNK_DAYS = 62
+# A change of more orders than this at once (an import's or a back-fill's batch) is only marked:
+# the sweep recomputes its days within a minute, in a worker, instead of the writer waiting for
+# it after every batch; the page reads those days from the orders meanwhile.
+RECOMPUTE_AT_COMMIT_ORDERS = 100
 
 
 # --- marking --------------------------------------------------------------------------------
@@ -44,9 +48,10 @@ REBUILD_CHUNK_DAYS = 62
 
 def sales_days_touched(orders: Iterable) -> None:
     """The roll-ups of these orders' days are out of date: mark them in the caller's
-    transaction and recompute them once it commits. `orders` holds Order instances or
-    (shop id, create time) pairs; call it after the change, and with the old values as well
-    when a shop, currency or creation time changed."""
+    transaction and recompute them once it commits (more than RECOMPUTE_AT_COMMIT_ORDERS
+    orders: at the next sweep). `orders` holds Order instances or (shop id, create time)
+    pairs; call it after the change, and with the old values as well when a shop, currency or
+    creation time changed."""
     pairs = {(o.shop_id, o.create_time) if isinstance(o, Order) else (o[0], o[1]) for o in orders}
     pairs = {(shop_id, created) for shop_id, created in pairs if shop_id and created}
     if not pairs:
@@ -58,6 +63,8 @@ def sales_days_touched(orders: Iterable) -> None:
         ignore_conflicts=True,
         batch_size=500,
     )
+    if len(pairs) > RECOMPUTE_AT_COMMIT_ORDERS:
+        return
     marked = defaultdict(set)
     for shop_id, day in days:
         marked[shop_id].add(day)

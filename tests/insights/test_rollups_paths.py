@@ -18,6 +18,7 @@ from orders.models import BuyerRequest, Order, OrderLine, SalesDay, SalesDayDirt
 from orders.selectors import sales_rollups as rolled
 from orders.services.buyer_request_store import buyer_requests_store
 from orders.services.refunds import refund_decide, refund_request
+from orders.services.sales_rollups import sales_days_touched
 from orders.services.seller_cancel import order_cancel_undo
 from orders.services.shipment_undo import order_shipment_undo
 from orders.services.status import order_status_change
@@ -206,6 +207,20 @@ def test_the_sweep_recomputes_what_a_crash_left_marked(shop, boss, placed):
     SalesDayDirty.objects.create(shop=shop, day=day)
     assert sales_rollups_sweep_task() == 1
     assert exact(boss, shop).orders == 1
+
+
+def test_a_large_batch_is_left_to_the_sweep(shop, boss, placed, committed):
+    """An import's batch does not wait for its days' recompute: they stay marked, read from
+    the orders, until the sweep."""
+    Order.objects.filter(pk=placed.pk).update(status=OrderStatus.CANCELLED)
+    many = [(shop.pk, placed.create_time - timedelta(minutes=n)) for n in range(101)]
+    committed(sales_days_touched, many)
+    assert SalesDayDirty.objects.exists()
+    first, after = _around(placed)
+    scope = scope_for(boss, {}, shop.currency)
+    assert rolled.rolled_figures(scope, first - timedelta(days=1), after) is None
+    sales_rollups_sweep_task()
+    assert exact(boss, shop).cancelled == 1
 
 
 def test_the_rebuild_command(shop, boss, placed):
