@@ -18,6 +18,7 @@ from demo.builder import build_order, demo_order_id
 from demo.bulk import bulk_insert
 from demo.parts import DemoOrder
 from orders.models import Order, OrderEvent, OrderLine, Package, Refund
+from orders.services.sales_rollups import sales_days_touched, sales_rollups_rebuild
 from orders.statuses import ActorType
 from tracking.models import TrackingCheckpoint
 
@@ -124,6 +125,8 @@ def demo_seed(
             progress(created)
     else:
         created = _seed_share(before, before + missing, seed, now, progress)
+    if created:  # the seeded days' roll-ups, once for all the batches
+        sales_rollups_rebuild(shops=shops)
     if created and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner guesses
             cursor.execute("ANALYZE")
@@ -150,7 +153,7 @@ def _seed_share(first: int, stop: int, seed: int, now, progress=None) -> int:
                     now=now,
                 )
             )
-        created += demo_orders_save(_not_taken(batch))
+        created += demo_orders_save(_not_taken(batch), rollups=False)
         if progress:
             progress(created)
     return created
@@ -186,8 +189,10 @@ def _sign_by_members(batch: list[DemoOrder]) -> None:
 
 
 @transaction.atomic
-def demo_orders_save(batch: list[DemoOrder]) -> int:
-    """Insert a batch of built orders and their children, one bulk insert per table."""
+def demo_orders_save(batch: list[DemoOrder], *, rollups: bool = True) -> int:
+    """Insert a batch of built orders and their children, one bulk insert per table; their
+    days' sales roll-ups are recomputed after commit unless `rollups` is off (the seed
+    rebuilds them once at its end)."""
     bulk_insert(Order, [d.order for d in batch])
     for demo in batch:
         for child in (*demo.packages, *demo.lines, *demo.events, *demo.refunds):
@@ -203,6 +208,8 @@ def demo_orders_save(batch: list[DemoOrder]) -> int:
     _sign_by_members(batch)
     bulk_insert(OrderEvent, [e for d in batch for e in d.events])
     bulk_insert(Refund, [r for d in batch for r in d.refunds])
+    if rollups:
+        sales_days_touched(d.order for d in batch)
     if settings.DEBUG:
         reset_queries()  # DEBUG keeps every statement; a seed run would hoard them all
     return len(batch)

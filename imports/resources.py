@@ -24,6 +24,7 @@ from imports.read import HEADERS, REQUIRED
 from imports.report import SHOWN_NOTICES
 from imports.services import ImportRefused, UnreadableFile, import_tiktok_file
 from orders.models import PAYMENT_FIELDS, Order
+from orders.services.sales_rollups import sales_days_touched
 
 ADMIN_EXPORT_MAX_ROWS = 50_000
 
@@ -91,6 +92,19 @@ class OrderResource(resources.ModelResource):
 
     def get_diff_class(self):
         return QuietDiff
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Save the row's order and mark its sales day (and the one it was on) for the
+        roll-ups: a row may change the status, money, destination or creation time."""
+        stored = Order.objects.filter(pk=instance.pk) if instance.pk else Order.objects.none()
+        before = list(stored.values_list("shop_id", "create_time"))
+        super().save_instance(instance, is_create, row, **kwargs)
+        sales_days_touched([*before, instance])
+
+    def delete_instance(self, instance, row, **kwargs):
+        day = (instance.shop_id, instance.create_time)
+        super().delete_instance(instance, row, **kwargs)
+        sales_days_touched([day])
 
     def before_import(self, dataset, **kwargs):
         self.notices: list[Notice] = []

@@ -15,6 +15,7 @@ from insights.periods import PeriodRefused, Span, chosen_comparison, chosen_span
 from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines
 from orders.selectors.order_filter import order_filterset
+from orders.selectors.sales_rollups import rolled_filter_values
 from orders.selectors.sales_types import SalesScope
 
 # The page's own parameters; every other one is the order list's and goes to its FilterSet.
@@ -119,5 +120,6 @@ def insight_request(request) -> InsightRequest:
         shops=tuple(s for s in shops if s.currency == currency),
         currency=currency,
         filters=frozenset(k for k, v in parsed.filter_pairs),
+        filter_values=rolled_filter_values(filterset.form.cleaned_data),
     )
     return parsed

@@ -2,6 +2,7 @@
 through orders.services.status, never through a form field."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from orders.filter_words import filters_text
@@ -20,6 +21,7 @@ from orders.models import (
     SavedView,
 )
 from orders.selectors.timeline import event_detail, event_title
+from orders.services.sales_rollups import sales_days_touched
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -175,6 +177,18 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():  # the order's sales day, recomputed without it
+            day = (obj.shop_id, obj.create_time)
+            super().delete_model(request, obj)
+            sales_days_touched([day])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            days = list(queryset.values_list("shop_id", "create_time"))
+            super().delete_queryset(request, queryset)
+            sales_days_touched(days)
 
 
 @admin.register(OrderEvent)

@@ -1,5 +1,5 @@
-"""The order models, one module per subject: the order, its parts, its timeline, refunds and
-saved views of the list. Import them from here."""
+"""The order models, one module per subject: the order, its parts, its timeline, refunds,
+saved views of the list and the daily sales roll-ups. Import them from here."""
 
 from orders.models.events import OrderEvent
 from orders.models.fields import (
@@ -16,6 +16,14 @@ from orders.models.order import Order
 from orders.models.parts import OrderLine, Package
 from orders.models.refunds import Refund, RefundLine
 from orders.models.requests import BuyerRequest
+from orders.models.sales_rollups import (
+    SalesDay,
+    SalesDayDirty,
+    SalesDaySku,
+    SkuDay,
+    SkuDayRegion,
+    SkuDayWith,
+)
 from orders.models.saved_views import SavedView
 
 __all__ = [
@@ -33,6 +41,12 @@ __all__ = [
     "Package",
     "Refund",
     "RefundLine",
+    "SalesDay",
+    "SalesDayDirty",
+    "SalesDaySku",
     "SavedView",
+    "SkuDay",
+    "SkuDayRegion",
+    "SkuDayWith",
     "money",
 ]

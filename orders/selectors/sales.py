@@ -26,7 +26,6 @@ are computed.
   (shipping_due_time) / kept orders shipped with a deadline.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -35,7 +34,8 @@ from django.db.models.functions import Coalesce
 
 from orders.models import BuyerRequest, OrderLine
 from orders.money import to_money
-from orders.selectors.sales_types import SalesScope
+from orders.selectors.sales_rollups import rolled_figures
+from orders.selectors.sales_types import SalesFigures, SalesScope
 from orders.statuses import OrderStatus, RequestKind
 
 CANCELLED = Q(status=OrderStatus.CANCELLED)
@@ -49,53 +49,16 @@ KEPT_STATUSES = [
 ]
 
 
-@dataclass(frozen=True)
-class SalesFigures:
-    orders: int
-    cancelled: int
-    units: int
-    gross_sales: Decimal
-    seller_discounts: Decimal
-    platform_discounts: Decimal
-    shipping: Decimal
-    taxes: Decimal
-    refunds: Decimal
-    returned: int
-    shipped: int
-    shipped_late: int
-
-    @property
-    def kept(self) -> int:
-        return self.orders - self.cancelled
-
-    @property
-    def net_sales(self) -> Decimal:
-        return self.gross_sales - self.seller_discounts - self.platform_discounts - self.refunds
-
-    @property
-    def average_order_value(self) -> Decimal | None:
-        return to_money(self.net_sales / self.kept) if self.kept else None
-
-    @property
-    def cancellation_rate(self) -> float | None:
-        return self.cancelled / self.orders if self.orders else None
-
-    @property
-    def return_rate(self) -> float | None:
-        return self.returned / self.kept if self.kept else None
-
-    @property
-    def late_rate(self) -> float | None:
-        return self.shipped_late / self.shipped if self.shipped else None
-
-
 def _money(field, condition: Q):
     return Coalesce(Sum(field, filter=condition), Value(Decimal(0)))
 
 
 def sales_figures(scope: SalesScope, first: date, after: date) -> SalesFigures:
-    """The figures of the scope's orders created on days first..after-1: one aggregate, one
-    units sum."""
+    """The figures of the scope's orders created on days first..after-1: from the daily
+    roll-ups when they can serve the scope, else one aggregate and one units sum."""
+    rolled = rolled_figures(scope, first, after)
+    if rolled is not None:
+        return rolled
     period_orders = scope.in_period(first, after)
     kept = ~CANCELLED
     totals = period_orders.aggregate(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from orders.models import Order
+from orders.money import to_money
 from orders.periods import local_midnight
 from orders.statuses import OrderStatus
 
@@ -20,6 +21,9 @@ class SalesScope:
     shops: tuple  # the shops shown that sell in `currency`
     currency: str
     filters: frozenset[str]  # the order list parameters in use, by name (e.g. {"state"})
+    # The FilterSet's cleaned values of the filters the daily roll-ups apply themselves
+    # ("state", "country"), by name: what it applied to `orders`.
+    filter_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def in_period(self, first: date, after: date) -> QuerySet[Order]:
         """The paid orders of the currency created on days first..after-1, each day read in
@@ -36,6 +40,46 @@ class SalesScope:
         return self.orders.filter(per_shop, currency=self.currency).exclude(
             status=OrderStatus.UNPAID
         )
+
+
+@dataclass(frozen=True)
+class SalesFigures:
+    orders: int
+    cancelled: int
+    units: int
+    gross_sales: Decimal
+    seller_discounts: Decimal
+    platform_discounts: Decimal
+    shipping: Decimal
+    taxes: Decimal
+    refunds: Decimal
+    returned: int
+    shipped: int
+    shipped_late: int
+
+    @property
+    def kept(self) -> int:
+        return self.orders - self.cancelled
+
+    @property
+    def net_sales(self) -> Decimal:
+        return self.gross_sales - self.seller_discounts - self.platform_discounts - self.refunds
+
+    @property
+    def average_order_value(self) -> Decimal | None:
+        return to_money(self.net_sales / self.kept) if self.kept else None
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        return self.cancelled / self.orders if self.orders else None
+
+    @property
+    def return_rate(self) -> float | None:
+        return self.returned / self.kept if self.kept else None
+
+    @property
+    def late_rate(self) -> float | None:
+        return self.shipped_late / self.shipped if self.shipped else None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import BuyerRequest, Order, OrderEvent, Refund
+from orders.services.sales_rollups import sales_days_touched
 from orders.statuses import ActorType, EventKind, RefundStatus, RequestAnswer
 from orders.tiktok_requests import (
     ANSWERABLE,
@@ -110,6 +111,7 @@ def _store(order: Order, current: BuyerRequest | None, values: RequestValues, no
             order=order, kind=values.kind, request_id=values.request_id, **columns
         )
         _event(order, current, values, None, source)
+        sales_days_touched([order])  # a return request: the return rate
         _refund_follow(order, current, source)
         return "created"
     if not _newer(values, current.tiktok_updated_at):
@@ -164,6 +166,7 @@ def _refund_follow(order: Order, request: BuyerRequest, source: str) -> None:
     refund.save()
     order.refunded_amount += amount
     order.save(update_fields=["refunded_amount", "modified_at"])
+    sales_days_touched([order])
     OrderEvent.objects.create(
         order=order,
         kind=EventKind.REFUND,

@@ -20,6 +20,7 @@ from orders.models import BuyerRequest, Order, OrderEvent, Refund
 from orders.platform import PlatformUnavailable, platform_for
 from orders.selectors.buyer_requests import request_open_refusal
 from orders.services.actions import person_event_record, require_shop_perm
+from orders.services.sales_rollups import sales_days_touched
 from orders.statuses import (
     ActorType,
     EventKind,
@@ -134,6 +135,7 @@ def _approval_wait(order: Order, request: BuyerRequest, actor, payload: dict) ->
         requested_by=actor,
         requested_at=now,
     )
+    sales_days_touched([order])  # has_refund: the return rate
     _answered(request, RequestAnswer.APPROVAL)
     person_event_record(
         order=order,

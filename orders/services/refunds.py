@@ -16,6 +16,7 @@ from orders.money import to_money
 from orders.platform import platform_for
 from orders.services.actions import person_event_record, require_shop_perm
 from orders.services.buyer_requests import linked_refund_decide
+from orders.services.sales_rollups import sales_days_touched
 from orders.statuses import EventKind, OrderStatus, RefundStatus
 
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
@@ -126,6 +127,7 @@ def refund_request(
     RefundLine.objects.bulk_create(
         RefundLine(refund=refund, line=line, quantity=quantity) for line, quantity in picked
     )
+    sales_days_touched([order])  # has_refund: the return rate
     _event(order, actor, refund, RefundStatus.REQUESTED)
     if approver or typed <= shop.refund_limit:
         _complete(order, refund, actor)
@@ -170,6 +172,7 @@ def _complete(order: Order, refund: Refund, actor) -> None:
         line = refund_line.line
         line.returned_quantity += refund_line.quantity
         line.save(update_fields=["returned_quantity"])
+    sales_days_touched([order])
     _event(order, actor, refund, RefundStatus.COMPLETED)
 
 

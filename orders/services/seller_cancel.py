@@ -15,6 +15,7 @@ from orders.exceptions import FulfilmentRefused
 from orders.models import Order, OrderEvent
 from orders.platform import PlatformUnavailable, platform_for
 from orders.services.actions import require_shop_perm
+from orders.services.sales_rollups import sales_days_touched
 from orders.services.shipment_undo import refusal_record
 from orders.services.status import order_status_change
 from orders.statuses import CancelInitiator, OrderStatus
@@ -108,6 +109,7 @@ def order_cancel_undo(
                 "modified_at",
             ]
         )
+        sales_days_touched([order])
         for line in order.lines.all():
             if (status := previous["lines"].get(str(line.pk))) and status != line.display_status:
                 line.display_status = status

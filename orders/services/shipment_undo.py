@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Order, OrderEvent, Package
+from orders.services.sales_rollups import sales_days_touched
 from orders.statuses import (
     ActorType,
     EventKind,
@@ -67,6 +68,7 @@ def order_shipment_undo(
         order.update_time = _time(previous.get("update_time")) or order.update_time
         order.rts_time = _time(previous.get("rts_time"))
         order.save(update_fields=["status", "update_time", "rts_time", "modified_at"])
+        sales_days_touched([order])
         order.lines.filter(display_status=LineStatus.AWAITING_COLLECTION).update(
             display_status=LineStatus.AWAITING_SHIPMENT
         )

@@ -25,6 +25,7 @@ from orders.models import Order, OrderEvent
 from orders.platform import platform_for
 from orders.services.actions import require_shop_perm
 from orders.services.order_parts import order_parts_follow
+from orders.services.sales_rollups import sales_days_touched
 from orders.statuses import ActorType, EventKind, OrderStatus
 
 S = OrderStatus
@@ -167,6 +168,7 @@ def order_status_change(
         changed.append("cancel_reason")
     locked.save(update_fields=changed)
     order_parts_follow(status=target, order_ids=[locked.pk])
+    sales_days_touched([locked])
 
     for field in changed:  # keep the caller's instance in step with the row
         setattr(order, field, getattr(locked, field))

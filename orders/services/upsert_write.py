@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Shop
 from orders.models import LATER_TIMES, Order, OrderEvent, OrderLine, Package
 from orders.services.order_parts import order_parts_follow
+from orders.services.sales_rollups import sales_days_touched
 from orders.services.upsert_compare import Change, UpsertBy, package_of
 from orders.statuses import LINE_STATUS_FOR_ORDER, ActorType, EventKind, LineStatus
 from orders.tiktok_order import ADDRESS_FIELDS, LineValues, TikTokOrder
@@ -80,6 +81,7 @@ def orders_create(shop: Shop, orders: list[TikTokOrder], by: UpsertBy) -> None:
         batch_size=BATCH,
     )
     _follow(rows)
+    sales_days_touched(rows)
     payload = {"created": True} if by.file else {}
     OrderEvent.objects.bulk_create(
         [_event(row, EventKind.CREATED, {**payload, "status": row.status}, by) for row in rows],
@@ -124,6 +126,8 @@ def orders_update(changes: list[Change], by: UpsertBy) -> None:
         return
     now = timezone.now()
     events, moved, fields = [], [], set()
+    # The days the orders were on: a creation time may change too.
+    days_before = [(change.stored.shop_id, change.stored.create_time) for change in changes]
     created = _packages_write(changes)
     new_lines, changed_lines, line_fields = [], [], {"package"}
     for change in changes:
@@ -167,4 +171,5 @@ def orders_update(changes: list[Change], by: UpsertBy) -> None:
     if changed_lines:
         OrderLine.objects.bulk_update(changed_lines, sorted(line_fields), batch_size=BATCH)
     _follow(moved)
+    sales_days_touched([*days_before, *(change.stored for change in changes)])
     OrderEvent.objects.bulk_create(events, batch_size=BATCH)

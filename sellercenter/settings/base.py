@@ -253,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     "tiktok-tokens-refresh": {"task": "tiktok.tasks.tiktok_tokens_refresh", "schedule": 3600.0},
     "tiktok-sync-due": {"task": "tiktok.tasks.tiktok_sync_due", "schedule": 60.0},
     "tiktok-actions-due": {"task": "tiktok.tasks.tiktok_actions_due", "schedule": 60.0},
+    "sales-rollups-sweep": {"task": "orders.tasks.sales_rollups_sweep", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -404,6 +405,10 @@ EXPORT_BATCH_ORDERS = int_from_env("EXPORT_BATCH_ORDERS", default=2000)
 EXPORT_COPY_BATCH_ORDERS = int_from_env("EXPORT_COPY_BATCH_ORDERS", default=100_000)
 EXPORT_WORK_MEM = env.str("EXPORT_WORK_MEM", default="64MB")  # PostgreSQL, per export query
 EXPORT_TMP_DIR = Path(env.str("EXPORT_TMP_DIR", default=str(VAR_DIR / "tmp" / "exports")))
+
+# Sales insights (docs/insights.md "Daily roll-ups"): the page reads the daily roll-ups when the
+# filters allow (shop, state, country), else the orders directly; off, it always reads orders.
+INSIGHTS_ROLLUPS = bool_from_env("INSIGHTS_ROLLUPS", default=True)
 
 # TikTok file imports (docs/imports.md): orders planned and written per batch (memory stays flat);
 # uploads up to IMPORT_INLINE_BYTES (a workbook: unpacked) are previewed and applied in the

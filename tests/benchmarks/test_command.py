@@ -82,3 +82,14 @@ def test_the_tiktok_benchmark_times_webhooks_until_the_list_shows_the_new_status
 def test_the_tiktok_benchmark_refuses_bad_sizes(args, message):
     with pytest.raises(CommandError, match=message):
         _benchmark("--parts", "tiktok", "--orders", "20", *args)
+
+
+def test_the_insights_benchmark_times_the_page_against_its_raw_sql():
+    table = _benchmark("--parts", "insights", "--orders", "120", "--repeat", "5")
+    assert table.startswith("Sales insights on 120 orders")
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    names = [row.split(" | ")[0].removeprefix("| ") for row in rows]
+    assert names[:2] == ["last 30 days", "last 12 months"]
+    assert any(name.startswith("a SKU (") for name in names)
+    assert any(name.startswith("a state (") for name in names)
+    assert "Roll-ups brought up to date first" in table

@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 from accounts.models import User
 from benchmarks.exports import benchmark_export, render_export_markdown
 from benchmarks.imports import benchmark_import, render_import_markdown
+from benchmarks.insights import benchmark_insights, render_insights_markdown
 from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
 from benchmarks.tiktok import benchmark_tiktok, render_tiktok_markdown
 from benchmarks.tiktok_webhooks import benchmark_tiktok_webhooks, render_webhooks_markdown
@@ -14,12 +15,12 @@ from benchmarks.tracking import benchmark_tracking, render_tracking_markdown
 from demo.seed import demo_seed
 from orders.models import Order
 
-PARTS = ("list", "detail", "export", "tracking", "import", "tiktok")
+PARTS = ("list", "detail", "export", "tracking", "import", "tiktok", "insights")
 
 
 class Command(BaseCommand):
     help = (
-        "Measure the order list, detail and exports against baselines in the same run: "
+        "Measure the order list, detail, exports and insights against baselines in the same run: "
         "raw SQL or COPY, and the straightforward Django implementation."
     )
 
@@ -145,6 +146,9 @@ class Command(BaseCommand):
             if rows < 100:
                 raise CommandError("--rows must be at least 100.")
             tables.append(render_import_markdown(benchmark_import(user=person, rows=rows)))
+        if "insights" in chosen:
+            timed, prepared = benchmark_insights(user=person, repeat=repeat)
+            tables.append(render_insights_markdown(timed, orders=total, prepared=prepared))
         table = "\n\n".join(tables)
         self.stdout.write(table)
         if markdown:

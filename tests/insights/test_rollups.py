@@ -1,0 +1,157 @@
+"""The daily roll-ups answer exactly what the direct aggregation answers: over random periods
+(DST days included) and random allowed filters, for two zones and two currencies, with
+cancelled, unpaid, refunded and returned orders; and they fall back when they cannot."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.test import override_settings
+
+from accounts.roles import Role
+from accounts.services import membership_grant
+from orders.models import OrderLine, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
+from orders.selectors import sales_rollups as rolled
+from orders.selectors.sales import sales_figures
+from tests.accounts.factories import ShopFactory, member
+from tests.insights.rollups import (
+    DESTINATIONS,
+    SPANS,
+    assert_rolled_equal,
+    direct_figures,
+    random_orders,
+    rebuild,
+    scope_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Two USD shops in two zones and a GBP shop, one user who may see all three."""
+    west = ShopFactory(slug="west", name="West", timezone="America/Los_Angeles")
+    east = ShopFactory(slug="east", name="East", timezone="America/New_York")
+    london = ShopFactory(
+        slug="london", name="London", market="GB", currency="GBP", timezone="Europe/London"
+    )
+    user = member(shop=west, role=Role.ADMINISTRATOR)
+    for shop in (east, london):
+        membership_grant(shop=shop, user=user, role=Role.ADMINISTRATOR, actor=None)
+    random_orders(random.Random(18), [west, east, london], 160)
+    rebuild([west, east, london])
+    return user, (west, east, london)
+
+
+def _skus() -> list[str]:
+    """Seller SKUs and SKU IDs the orders carry, and one no order has."""
+    values = set(OrderLine.objects.values_list("seller_sku", flat=True))
+    values |= set(OrderLine.objects.values_list("sku_id", flat=True)[:20])
+    return sorted(values - {""}) + ["NO-SUCH-SKU"]
+
+
+def _random_filters(rng, skus) -> dict:
+    params = {}
+    if rng.random() < 0.3:
+        params["sku"] = rng.choice(skus)
+    if rng.random() < 0.3:
+        params["shop"] = rng.choice(["west", "east", "london"])
+    if rng.random() < 0.4:
+        states = rng.sample([s for _, s in DESTINATIONS if s], rng.randint(1, 2))
+        params["state"] = [rng.choice([s, s.upper(), s.lower()]) for s in states]
+    if rng.random() < 0.3:
+        params["country"] = rng.sample(["us", "GB", "CA"], rng.randint(1, 2))
+    return params
+
+
+def _random_period(rng) -> tuple[date, date]:
+    first, after = rng.choice(SPANS)
+    start = first - timedelta(days=rng.randrange(3))
+    return start, start + timedelta(days=rng.randint(1, (after - first).days + 3))
+
+
+def test_roll_ups_equal_the_direct_aggregation_over_random_periods_and_filters(world):
+    user, _ = world
+    rng = random.Random(2026)
+    skus = _skus()
+    for _ in range(50):
+        params = _random_filters(rng, skus)
+        currency = "GBP" if params.get("shop") == "london" else rng.choice(["USD", "GBP"])
+        if params.get("shop") in ("west", "east"):
+            currency = "USD"
+        scope = scope_for(user, params, currency)
+        first, after = _random_period(rng)
+        applied = {name for name, values in scope.filter_values if values}
+        both = "sku" in applied and applied & {"state", "country"}
+        assert_rolled_equal(scope, first, after, lines=not both)
+        if both:  # no line roll-up has a SKU's orders by destination: read directly
+            assert rolled.rolled_skus(scope, first, after) is None
+
+
+def test_a_whole_span_with_both_dst_days_and_every_shop(world):
+    user, _ = world
+    for currency in ("USD", "GBP"):
+        scope = scope_for(user, {}, currency)
+        for first, after in SPANS:
+            assert_rolled_equal(scope, first, after)
+        figures = rolled.rolled_figures(scope, SPANS[0][0], SPANS[1][1])
+        assert figures.orders > 10 and figures.cancelled and figures.refunds and figures.returned
+
+
+def test_sales_figures_read_the_roll_ups_and_agree(world, django_assert_max_num_queries):
+    user, _ = world
+    scope = scope_for(user, {"state": ["california"]}, "USD")
+    first, after = SPANS[0]
+    with django_assert_max_num_queries(2):  # the dirty check and one sum over roll-ups
+        figures = sales_figures(scope, first, after)
+    assert figures == direct_figures(scope, first, after)
+
+
+def test_other_filters_and_the_setting_fall_back_to_direct_aggregation(world):
+    user, _ = world
+    first, after = SPANS[0]
+    scope = scope_for(user, {"status": ["DELIVERED"]}, "USD")
+    sku = OrderLine.objects.first().seller_sku
+    with_state = scope_for(user, {"sku": sku, "state": ["Texas"]}, "USD")
+    assert rolled.rolled_skus(with_state, first, after) is None
+    assert rolled.rolled_figures(with_state, first, after) is not None
+    assert rolled.rolled_figures(scope, first, after) is None
+    assert rolled.rolled_days(scope, first, after) is None
+    assert sales_figures(scope, first, after) == direct_figures(scope, first, after)
+    plain = scope_for(user, {}, "USD")
+    with override_settings(INSIGHTS_ROLLUPS=False):
+        assert rolled.rolled_funnel(plain, first, after) is None
+
+
+def test_a_day_waiting_for_its_recompute_is_read_directly(world):
+    user, (west, _, _) = world
+    scope = scope_for(user, {}, "USD")
+    first, after = SPANS[0]
+    SalesDay.objects.filter(shop=west, day=first + timedelta(days=2)).delete()
+    SalesDayDirty.objects.create(shop=west, day=first + timedelta(days=2))
+    assert rolled.rolled_figures(scope, first, after) is None
+    assert sales_figures(scope, first, after) == direct_figures(scope, first, after)
+
+
+def test_a_sku_filter_reads_the_orders_with_that_sku_once_each(world):
+    user, _ = world
+    line = OrderLine.objects.filter(order__status="DELIVERED", order__shop__currency="USD").first()
+    first, after = SPANS[0][0], SPANS[1][1]
+    for value in (line.seller_sku, line.sku_id):
+        scope = scope_for(user, {"sku": value}, "USD")
+        assert scope.filter_values[-1] == ("sku", (value,))
+        figures = rolled.rolled_figures(scope, first, after)
+        assert figures == direct_figures(scope, first, after) and figures.orders >= 1
+
+
+def test_rebuild_restores_dropped_rows(world):
+    user, shops = world
+    scope = scope_for(user, {}, "USD")
+    first, after = SPANS[1]
+    expected = rolled.rolled_skus(scope, first, after)
+    SalesDay.objects.all().delete()
+    SalesDaySku.objects.filter(shop=shops[1]).delete()
+    SkuDay.objects.filter(shop=shops[0]).delete()
+    rebuild(shops)
+    assert_rolled_equal(scope, first, after)
+    assert rolled.rolled_skus(scope, first, after) == expected
