@@ -9,10 +9,11 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from insights.links import order_list_url
 from insights.periods import Span
 from insights.scope import InsightRequest
-from orders.selectors.sales import KEPT_STATUSES, SalesFigures, sales_figures
+from orders.sales_terms import KEPT_STATUSES, PAID_STATUSES
+from orders.selectors.sales import SalesFigures, sales_figures
 from orders.statuses import OrderStatus
 
-PAID = [s for s in OrderStatus.values if s != OrderStatus.UNPAID]
+PAID = list(PAID_STATUSES)
 KEPT_NOTE = "Paid orders created in the period and not cancelled"
 
 

@@ -6,8 +6,9 @@ from insights.figures import shown
 from insights.links import order_list_url
 from insights.scope import InsightRequest
 from orders.money import to_money
+from orders.sales_terms import PAID_STATUSES
 from orders.selectors.filter_values import value_label
-from orders.selectors.sales_breakdown import PAID_STATUSES, sales_by_region
+from orders.selectors.sales_breakdown import sales_by_region
 from orders.selectors.sales_types import RegionTotals
 
 

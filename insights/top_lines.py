@@ -10,7 +10,7 @@ from insights.links import order_list_url
 from insights.scope import InsightRequest
 from orders.filters.filterset import OrderFilterSet
 from orders.money import to_money
-from orders.selectors.sales import KEPT_STATUSES
+from orders.sales_terms import KEPT_STATUSES
 from orders.selectors.sales_breakdown import top_products, top_skus
 from orders.selectors.sales_types import LineTotals
 

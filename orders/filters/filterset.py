@@ -34,7 +34,8 @@ from orders.models import BuyerRequest, Order, OrderEvent, OrderLine, Package
 from orders.needs_action import NEEDS_ACTION, awaiting_request_q
 from orders.periods import PERIODS, dates_range, period_range
 from orders.risk import risk_q
-from orders.statuses import FulfillmentType, OrderStatus, RequestKind, TrackingStatus
+from orders.sales_terms import RETURNED, SHIPPED
+from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 
 
 class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
@@ -247,9 +248,8 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
             "has_return": Q(
                 Exists(OrderLine.objects.filter(order=OuterRef("pk"), returned_quantity__gt=0))
             ),
-            # The insights' return rate counts these (orders/selectors/sales.py RETURNED).
-            "refund_or_return": Q(has_refund=True)
-            | Q(Exists(BuyerRequest.objects.filter(order=OuterRef("pk"), kind=RequestKind.RETURN))),
+            # The insights' return rate counts these (orders/sales_terms.py).
+            "refund_or_return": RETURNED,
             "has_buyer_message": ~Q(buyer_message=""),
             "risk": risk_q(),
         }
@@ -259,9 +259,8 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
     def filter_shipped_late(self, queryset, name, value):
         """Handed to the carrier after the ship-by time (the insights' "Shipped late"); `0`:
         handed over by it. Orders not shipped, or without a deadline, are neither."""
-        shipped = Q(collection_time__isnull=False, shipping_due_time__isnull=False)
         late = Q(collection_time__gt=F("shipping_due_time"))
-        return queryset.filter(shipped, late if value == "1" else ~late)
+        return queryset.filter(SHIPPED, late if value == "1" else ~late)
 
     def filter_request(self, queryset, name, value):
         """Orders with a buyer's request: one waiting for the seller's answer, or any

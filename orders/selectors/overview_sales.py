@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from accounts.models import Shop
-from orders.selectors.sales import KEPT_STATUSES, SalesFigures, sales_figures
+from orders.sales_terms import KEPT_STATUSES, PAID_STATUSES
+from orders.selectors.sales import SalesFigures, sales_figures
 from orders.selectors.sales_types import SalesScope
-from orders.statuses import OrderStatus
 
 DAY, WEEK = timedelta(days=1), timedelta(days=7)
 # Every order that is a sale counts in "orders", cancelled ones too; net sales only the kept.
-PAID_STATUSES = tuple(s for s in OrderStatus.values if s != OrderStatus.UNPAID)
 
 
 @dataclass(frozen=True)

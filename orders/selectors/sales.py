@@ -29,24 +29,14 @@ are computed.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from orders.models import BuyerRequest, OrderLine
+from orders.models import OrderLine
 from orders.money import to_money
+from orders.sales_terms import CANCELLED, LATE, RETURNED, SHIPPED
 from orders.selectors.sales_rollups import rolled_figures
 from orders.selectors.sales_types import SalesFigures, SalesScope
-from orders.statuses import OrderStatus, RequestKind
-
-CANCELLED = Q(status=OrderStatus.CANCELLED)
-RETURNED = Q(has_refund=True) | Q(
-    Exists(BuyerRequest.objects.filter(order=OuterRef("pk"), kind=RequestKind.RETURN))
-)
-SHIPPED = Q(collection_time__isnull=False, shipping_due_time__isnull=False)
-LATE = SHIPPED & Q(collection_time__gt=F("shipping_due_time"))
-KEPT_STATUSES = [
-    s for s in OrderStatus.values if s not in (OrderStatus.UNPAID, OrderStatus.CANCELLED)
-]
 
 
 def _money(field, condition: Q):

@@ -15,40 +15,24 @@ definitions are the same for the daily roll-ups (docs/insights.md):
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from orders.models import OrderLine
 from orders.money import to_money
-from orders.selectors.sales import CANCELLED
+from orders.sales_terms import CANCELLED, FUNNEL, NET_SALES, ZERO
+from orders.selectors.sales_rollups import (
+    rolled_funnel,
+    rolled_products,
+    rolled_regions,
+    rolled_skus,
+)
 from orders.selectors.sales_types import FunnelStep, LineTotals, RegionTotals, SalesScope
-from orders.statuses import OrderStatus
 
 TOP = 10
 Limit = int | None  # None: every one
 Keys = Iterable[str] | None  # None: any
-# An order's net sales: gross less both discounts (on products and shipping) less refunds.
-NET_SALES = (
-    F("original_total_product_price")
-    - F("seller_discount")
-    - F("shipping_fee_seller_discount")
-    - F("platform_discount")
-    - F("shipping_fee_platform_discount")
-    - F("refunded_amount")
-)
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
-PAID_STATUSES = tuple(s for s in OrderStatus.values if s != OrderStatus.UNPAID)
-SHIPPED_STATUSES = (OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-# (code, label, the statuses counted): every step is a share of the first, paid orders.
-FUNNEL = (
-    ("paid", "Paid", PAID_STATUSES),
-    ("shipped", "Shipped", SHIPPED_STATUSES),
-    ("delivered", "Delivered", (OrderStatus.DELIVERED, OrderStatus.COMPLETED)),
-    ("completed", "Completed", (OrderStatus.COMPLETED,)),
-    ("cancelled", "Cancelled", (OrderStatus.CANCELLED,)),
-)
 FUNNEL_STATUSES = {code: statuses for code, _, statuses in FUNNEL}
 
 
@@ -96,6 +80,9 @@ def top_skus(
 ) -> list[LineTotals]:
     """The best-selling SKUs of the kept orders, by sales, units, then SKU ID; `keys` keeps
     only those SKU IDs (a comparison period's values for the rows shown)."""
+    rolled = rolled_skus(scope, first, after, limit, keys=keys)
+    if rolled is not None:
+        return rolled
     lines = _kept_lines(scope, first, after)
     return _line_totals(lines, "sku_id", named=True, limit=limit, keys=keys)
 
@@ -104,6 +91,9 @@ def top_products(
     scope: SalesScope, first: date, after: date, limit: Limit = TOP, *, keys: Keys = None
 ) -> list[LineTotals]:
     """The best-selling products of the kept orders, as `top_skus` by product ID."""
+    rolled = rolled_products(scope, first, after, limit, keys=keys)
+    if rolled is not None:
+        return rolled
     lines = _kept_lines(scope, first, after)
     return _line_totals(lines, "product_id", named=False, limit=limit, keys=keys)
 
@@ -111,6 +101,9 @@ def top_products(
 def sales_by_region(scope: SalesScope, first: date, after: date) -> list[RegionTotals]:
     """Every destination of the period's orders: orders (cancelled included) and net sales of
     the kept ones, by net sales, orders, country, state."""
+    rolled = rolled_regions(scope, first, after)
+    if rolled is not None:
+        return rolled
     rows = (
         scope.in_period(first, after)
         .values("region_code", "state")
@@ -134,6 +127,9 @@ def sales_by_region(scope: SalesScope, first: date, after: date) -> list[RegionT
 def status_funnel(scope: SalesScope, first: date, after: date) -> list[FunnelStep]:
     """The period's paid orders, then those shipped, delivered and completed by now, and
     those cancelled: one conditional count each."""
+    rolled = rolled_funnel(scope, first, after)
+    if rolled is not None:
+        return rolled
     counts = scope.in_period(first, after).aggregate(
         **{
             code: Count("pk", filter=Q(status__in=statuses))

@@ -11,22 +11,14 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from orders.money import to_money
-from orders.selectors.sales import CANCELLED
+from orders.sales_terms import CANCELLED, MONEY_FIELD, NET_SALES
+from orders.selectors.sales_rollups import rolled_days, rolled_region_days
 from orders.selectors.sales_types import DayTotals, RegionDay, SalesScope
 
-NET = ExpressionWrapper(
-    F("original_total_product_price")
-    - F("seller_discount")
-    - F("shipping_fee_seller_discount")
-    - F("platform_discount")
-    - F("shipping_fee_platform_discount")
-    - F("refunded_amount"),
-    output_field=DecimalField(max_digits=14, decimal_places=2),
-)
 ZERO = Decimal("0.00")
 
 
@@ -53,7 +45,7 @@ def _grouped(scope: SalesScope, first: date, after: date, *keys: str) -> dict:
             .annotate(
                 n=Count("pk"),
                 net=Coalesce(
-                    Sum(NET, filter=~CANCELLED), Value(ZERO), output_field=NET.output_field
+                    Sum(NET_SALES, filter=~CANCELLED), Value(ZERO), output_field=MONEY_FIELD
                 ),
             )
         )
@@ -66,6 +58,9 @@ def _grouped(scope: SalesScope, first: date, after: date, *keys: str) -> dict:
 
 def sales_per_day(scope: SalesScope, first: date, after: date) -> list[DayTotals]:
     """Every local day of [first, after), zeros included, in day order."""
+    rolled = rolled_days(scope, first, after)
+    if rolled is not None:
+        return rolled
     totals = _grouped(scope, first, after)
     days = (first + timedelta(days=i) for i in range((after - first).days))
     return [DayTotals(day, *totals.get((day,), (0, ZERO))) for day in days]
@@ -74,6 +69,9 @@ def sales_per_day(scope: SalesScope, first: date, after: date) -> list[DayTotals
 def region_days(scope: SalesScope, first: date, after: date) -> list[RegionDay]:
     """Each destination (region_code, state) on each local day it had orders, by day, then
     region_code and state."""
+    rolled = rolled_region_days(scope, first, after)
+    if rolled is not None:
+        return rolled
     totals = _grouped(scope, first, after, "region_code", "state")
     return [
         RegionDay(region, state, day, orders, net)

@@ -19,6 +19,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 
 from orders.models import SalesDay, SalesDayDirty, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith
 from orders.money import to_money
+from orders.sales_terms import FUNNEL
 from orders.selectors.sales_types import (
     DayTotals,
     FunnelStep,
@@ -50,12 +51,10 @@ FIGURE_SUMS = (
     "shipped",
     "shipped_late",
 )
-FUNNEL = (
-    ("paid", "Paid", "orders"),
-    ("shipped", "Shipped", "funnel_shipped"),
-    ("delivered", "Delivered", "funnel_delivered"),
-    ("completed", "Completed", "funnel_completed"),
-    ("cancelled", "Cancelled", "cancelled"),
+# Each funnel step's roll-up column: the paid orders, the steps by status, the cancelled.
+FUNNEL_ROLLED = tuple(
+    (code, label, {"paid": "orders", "cancelled": "cancelled"}.get(code, f"funnel_{code}"))
+    for code, label, _ in FUNNEL
 )
 
 
@@ -238,8 +237,8 @@ def rolled_funnel(scope: SalesScope, first: date, after: date) -> list[FunnelSte
     rows = _rows(scope, first, after)
     if rows is None:
         return None
-    sums = rows.aggregate(**{f"t_{column}": Sum(column) for _, _, column in FUNNEL})
+    sums = rows.aggregate(**{f"t_{column}": Sum(column) for _, _, column in FUNNEL_ROLLED})
     return [
         FunnelStep(code=code, label=label, orders=sums[f"t_{column}"] or 0)
-        for code, label, column in FUNNEL
+        for code, label, column in FUNNEL_ROLLED
     ]

@@ -36,7 +36,15 @@ from orders.models import (
     SkuDayRegion,
     SkuDayWith,
 )
-from orders.selectors.sales import CANCELLED, KEPT_STATUSES, LATE, RETURNED, SHIPPED
+from orders.sales_terms import (
+    CANCELLED,
+    FUNNEL,
+    KEPT_STATUSES,
+    LATE,
+    NET_SALES,
+    RETURNED,
+    SHIPPED,
+)
 from orders.statuses import OrderStatus
 
 KEPT = ~CANCELLED
@@ -53,18 +61,11 @@ MONEY = {
     "retail_delivery_fee": "retail_delivery_fee",
     "refunds": "refunded_amount",
 }
-NET_SALES = (
-    F("original_total_product_price")
-    - F("seller_discount")
-    - F("shipping_fee_seller_discount")
-    - F("platform_discount")
-    - F("shipping_fee_platform_discount")
-    - F("refunded_amount")
-)
-FUNNEL = {
-    "funnel_shipped": (OrderStatus.IN_TRANSIT, OrderStatus.DELIVERED, OrderStatus.COMPLETED),
-    "funnel_delivered": (OrderStatus.DELIVERED, OrderStatus.COMPLETED),
-    "funnel_completed": (OrderStatus.COMPLETED,),
+# The funnel's steps after "paid", as roll-up columns.
+FUNNEL_COLUMNS = {
+    f"funnel_{code}": statuses
+    for code, _, statuses in FUNNEL
+    if code in ("shipped", "delivered", "completed")
 }
 KEYS = {"shop_id": "k_shop", "day": "k_day", "currency": "k_currency"}
 DESTINATION = {"region_code": "k_region", "state": "k_state"}
@@ -77,7 +78,7 @@ SUMMED = (
     "returned",
     "shipped",
     "shipped_late",
-    *FUNNEL,
+    *FUNNEL_COLUMNS,
 )
 
 
@@ -118,7 +119,7 @@ def _order_rows(shop: Shop, window: Q) -> QuerySet:
             c_returned=_flag(KEPT & RETURNED),
             c_shipped=_flag(KEPT & SHIPPED),
             c_shipped_late=_flag(KEPT & LATE),
-            **{f"c_{column}": _flag(Q(status__in=s)) for column, s in FUNNEL.items()},
+            **{f"c_{column}": _flag(Q(status__in=s)) for column, s in FUNNEL_COLUMNS.items()},
         )
         .values("r_id", *KEYS.values(), *DESTINATION.values(), *(f"c_{c}" for c in SUMMED))
         .order_by()

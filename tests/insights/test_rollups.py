@@ -13,6 +13,13 @@ from accounts.services import membership_grant
 from orders.models import OrderLine, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
 from orders.selectors import sales_rollups as rolled
 from orders.selectors.sales import sales_figures
+from orders.selectors.sales_breakdown import (
+    sales_by_region,
+    status_funnel,
+    top_products,
+    top_skus,
+)
+from orders.selectors.sales_days import region_days, sales_per_day
 from tests.accounts.factories import ShopFactory, member
 from tests.insights.rollups import (
     DESTINATIONS,
@@ -155,3 +162,21 @@ def test_rebuild_restores_dropped_rows(world):
     rebuild(shops)
     assert_rolled_equal(scope, first, after)
     assert rolled.rolled_skus(scope, first, after) == expected
+
+
+def test_the_page_selectors_answer_alike_from_roll_ups_and_from_the_orders(world):
+    """Each selector the page calls, read from the roll-ups and (with INSIGHTS_ROLLUPS off)
+    by aggregating the orders, over random periods and filters: the same rows."""
+    user, _ = world
+    rng = random.Random(1812)
+    skus = _skus()
+    selectors = (sales_per_day, region_days, top_skus, top_products, sales_by_region)
+    for _ in range(25):
+        params = _random_filters(rng, skus)
+        currency = "GBP" if params.get("shop") == "london" else "USD"
+        scope = scope_for(user, params, currency)
+        first, after = _random_period(rng)
+        for selector in (*selectors, status_funnel, sales_figures):
+            rolled_answer = selector(scope, first, after)
+            with override_settings(INSIGHTS_ROLLUPS=False):
+                assert selector(scope, first, after) == rolled_answer, (selector, params)
