@@ -22,6 +22,33 @@ from accounts.selectors import email_validated
 RESET_CONFIRM_PATH = "/accounts/reset/{uidb64}/{token}/"
 
 
+def _audit_event(
+    *,
+    action: AuditAction,
+    actor: User | None = None,
+    actor_email: str = "",
+    shop: Shop | None = None,
+    target: str = "",
+    request: HttpRequest | None = None,
+    payload: dict | None = None,
+) -> AuditEvent:
+    ip_address = user_agent = None
+    if request is not None:
+        # The same client address django-axes locks out on (trusted proxy header aware).
+        ip_address = get_client_ip_address(request) or None
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    return AuditEvent(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_email=actor_email or (actor.email if actor is not None and actor.pk else ""),
+        shop=shop,
+        target=target[:200],
+        ip_address=ip_address,
+        user_agent=user_agent or "",
+        payload=payload or {},
+    )
+
+
 def audit_record(
     *,
     action: AuditAction,
@@ -33,20 +60,33 @@ def audit_record(
     payload: dict | None = None,
 ) -> AuditEvent:
     """Append one audit event; the request, when given, supplies address and user agent."""
-    ip_address = user_agent = None
-    if request is not None:
-        # The same client address django-axes locks out on (trusted proxy header aware).
-        ip_address = get_client_ip_address(request) or None
-        user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    return AuditEvent.objects.create(
+    event = _audit_event(
         action=action,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_email=actor_email or (actor.email if actor is not None and actor.pk else ""),
+        actor=actor,
+        actor_email=actor_email,
         shop=shop,
-        target=target[:200],
-        ip_address=ip_address,
-        user_agent=user_agent or "",
-        payload=payload or {},
+        target=target,
+        request=request,
+        payload=payload,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_each(
+    *,
+    action: AuditAction,
+    actor: User | None,
+    targets: list[tuple[Shop, str]],
+    request: HttpRequest | None = None,
+    payload: dict | None = None,
+) -> None:
+    """One audit event per (shop, target), written in one statement (a page of API results)."""
+    AuditEvent.objects.bulk_create(
+        _audit_event(
+            action=action, actor=actor, shop=shop, target=target, request=request, payload=payload
+        )
+        for shop, target in targets
     )
 
 

@@ -1,0 +1,187 @@
+"""Orders as the API gives them: the list's order with its lines, and the order page's
+everything (packages with their scans, timeline, refunds). Buyer fields are masked for a
+token whose owner sees them masked in that shop (accounts/masking.py), as on the pages."""
+
+from rest_framework import serializers
+
+from accounts.masking import BUYER_FIELD_MASKS, mask_value
+from accounts.models import Shop
+from orders.models import Order, OrderLine, Package, Refund
+from tracking.models import TrackingCheckpoint
+
+MONEY_FIELDS = (
+    "currency",
+    "original_total_product_price",
+    "seller_discount",
+    "platform_discount",
+    "sub_total",
+    "original_shipping_fee",
+    "shipping_fee_seller_discount",
+    "shipping_fee_platform_discount",
+    "shipping_fee",
+    "tax",
+    "retail_delivery_fee",
+    "total_amount",
+    "refunded_amount",
+)
+TIME_FIELDS = (
+    "create_time",
+    "paid_time",
+    "rts_time",
+    "collection_time",
+    "delivery_time",
+    "cancel_time",
+    "update_time",
+    "shipping_due_time",
+    "delivery_due_time",
+)
+
+
+class ShopSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shop
+        fields = ("slug", "name", "market", "currency", "timezone")
+
+
+class LineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = (
+            "sku_id",
+            "seller_sku",
+            "product_id",
+            "product_name",
+            "variation",
+            "product_category",
+            "quantity",
+            "returned_quantity",
+            "unit_original_price",
+            "subtotal_before_discount",
+            "platform_discount",
+            "seller_discount",
+            "subtotal_after_discount",
+            "display_status",
+        )
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrackingCheckpoint
+        fields = ("occurred_at", "status", "location", "message")
+
+
+class PackageSerializer(serializers.ModelSerializer):
+    checkpoints = CheckpointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Package
+        fields = (
+            "package_id",
+            "shipping_provider_name",
+            "tracking_number",
+            "package_status",
+            "tracking_status",
+            "tracking_substatus",
+            "estimated_delivery_date",
+            "last_checkpoint_at",
+            "last_checkpoint_message",
+            "checkpoints",
+        )
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ("amount", "reason", "includes_shipping", "status", "requested_at", "decided_at")
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    actor = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """One order of the list. Context: `unmasked_shop_ids` (shops whose buyer fields this
+    token's owner may see) and `fields` (the sparse fields asked for, or None for all)."""
+
+    shop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lines = LineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "order_id",
+            "shop",
+            "status",
+            "order_type",
+            *BUYER_FIELD_MASKS,
+            "buyer_message",
+            "seller_note",
+            "district",
+            "city",
+            "state",
+            "region_code",
+            "billing_city",
+            "billing_state",
+            "billing_region_code",
+            "payment_method_name",
+            *MONEY_FIELDS,
+            *TIME_FIELDS,
+            "cancel_reason",
+            "cancellation_initiator",
+            "fulfillment_type",
+            "delivery_option_name",
+            "shipping_type",
+            "warehouse_name",
+            "is_cod",
+            "is_sample_order",
+            "is_on_hold_order",
+            "is_buyer_request_cancel",
+            "has_updated_recipient_address",
+            "lines",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = self.context.get("fields")
+        if wanted:
+            for name in set(self.fields) - set(wanted):
+                self.fields.pop(name)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.shop_id not in self.context["unmasked_shop_ids"]:
+            for field in BUYER_FIELD_MASKS.keys() & data.keys():
+                data[field] = mask_value(field, data[field])
+        return data
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """One order with everything its page shows."""
+
+    packages = serializers.SerializerMethodField()
+    refunds = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = (*OrderSerializer.Meta.fields, "packages", "refunds", "timeline")
+
+    def _detail(self):
+        return self.context["detail"]
+
+    def get_packages(self, order) -> list[dict]:
+        return PackageSerializer(self._detail().packages, many=True).data
+
+    def get_refunds(self, order) -> list[dict]:
+        return RefundSerializer(self._detail().refunds, many=True).data
+
+    def get_timeline(self, order) -> list[dict]:
+        return TimelineEntrySerializer(self._detail().timeline, many=True).data
+
+
+def buyer_fields_served(fields: list[str] | None) -> bool:
+    """Whether a representation with these sparse fields carries buyer contact data."""
+    return fields is None or bool(BUYER_FIELD_MASKS.keys() & set(fields))
