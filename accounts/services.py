@@ -22,33 +22,6 @@ from accounts.selectors import email_validated
 RESET_CONFIRM_PATH = "/accounts/reset/{uidb64}/{token}/"
 
 
-def _audit_event(
-    *,
-    action: AuditAction,
-    actor: User | None = None,
-    actor_email: str = "",
-    shop: Shop | None = None,
-    target: str = "",
-    request: HttpRequest | None = None,
-    payload: dict | None = None,
-) -> AuditEvent:
-    ip_address = user_agent = None
-    if request is not None:
-        # The same client address django-axes locks out on (trusted proxy header aware).
-        ip_address = get_client_ip_address(request) or None
-        user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    return AuditEvent(
-        action=action,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_email=actor_email or (actor.email if actor is not None and actor.pk else ""),
-        shop=shop,
-        target=target[:200],
-        ip_address=ip_address,
-        user_agent=user_agent or "",
-        payload=payload or {},
-    )
-
-
 def audit_record(
     *,
     action: AuditAction,
@@ -58,18 +31,27 @@ def audit_record(
     target: str = "",
     request: HttpRequest | None = None,
     payload: dict | None = None,
+    save: bool = True,
 ) -> AuditEvent:
-    """Append one audit event; the request, when given, supplies address and user agent."""
-    event = _audit_event(
+    """Append one audit event; the request, when given, supplies address and user agent.
+    With `save=False` the event is only built (audit_record_each writes many at once)."""
+    ip_address = user_agent = None
+    if request is not None:
+        # The same client address django-axes locks out on (trusted proxy header aware).
+        ip_address = get_client_ip_address(request) or None
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    event = AuditEvent(
         action=action,
-        actor=actor,
-        actor_email=actor_email,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_email=actor_email or (actor.email if actor is not None and actor.pk else ""),
         shop=shop,
-        target=target,
-        request=request,
-        payload=payload,
+        target=target[:200],
+        ip_address=ip_address,
+        user_agent=user_agent or "",
+        payload=payload or {},
     )
-    event.save(force_insert=True)
+    if save:
+        event.save(force_insert=True)
     return event
 
 
@@ -83,8 +65,14 @@ def audit_record_each(
 ) -> None:
     """One audit event per (shop, target), written in one statement (a page of API results)."""
     AuditEvent.objects.bulk_create(
-        _audit_event(
-            action=action, actor=actor, shop=shop, target=target, request=request, payload=payload
+        audit_record(
+            action=action,
+            actor=actor,
+            shop=shop,
+            target=target,
+            request=request,
+            payload=payload,
+            save=False,
         )
         for shop, target in targets
     )

@@ -6,35 +6,11 @@ from rest_framework import serializers
 
 from accounts.masking import BUYER_FIELD_MASKS, mask_value
 from accounts.models import Shop
-from orders.models import Order, OrderLine, Package, Refund
+from orders.models import LATER_TIMES, PAYMENT_FIELDS, Order, OrderLine, Package, Refund
 from tracking.models import TrackingCheckpoint
 
-MONEY_FIELDS = (
-    "currency",
-    "original_total_product_price",
-    "seller_discount",
-    "platform_discount",
-    "sub_total",
-    "original_shipping_fee",
-    "shipping_fee_seller_discount",
-    "shipping_fee_platform_discount",
-    "shipping_fee",
-    "tax",
-    "retail_delivery_fee",
-    "total_amount",
-    "refunded_amount",
-)
-TIME_FIELDS = (
-    "create_time",
-    "paid_time",
-    "rts_time",
-    "collection_time",
-    "delivery_time",
-    "cancel_time",
-    "update_time",
-    "shipping_due_time",
-    "delivery_due_time",
-)
+MONEY_FIELDS = ("currency", *PAYMENT_FIELDS, "refunded_amount")
+TIME_FIELDS = ("create_time", *LATER_TIMES, "shipping_due_time", "delivery_due_time")
 
 
 class ShopSerializer(serializers.ModelSerializer):
