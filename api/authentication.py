@@ -13,7 +13,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     """The token's owner as `request.user`, the token as `request.auth`."""
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode("latin-1")
+        # The header as the server decoded it (DRF's helper re-encodes it and fails on
+        # characters outside Latin-1, which a client may still send).
+        header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None  # NotAuthenticated → 401 with WWW-Authenticate
         scheme, _, presented = header.partition(" ")

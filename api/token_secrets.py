@@ -4,12 +4,14 @@ row (and shown so a person recognises the token); only the hash can confirm the 
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
 PREFIX = "sc_pat_"
 LOOKUP_BYTES = 6  # 8 characters: shown on the tokens page, indexed
 SECRET_BYTES = 32
+_SHAPE = re.compile(r"sc_pat_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{43}")
 
 
 @dataclass(frozen=True)
@@ -30,13 +32,10 @@ def secret_make() -> NewSecret:
 
 
 def lookup_of(token: str) -> str | None:
-    """The lookup part of something that looks like one of our tokens, else None."""
-    if not token.startswith(PREFIX):
-        return None
-    lookup, underscore, rest = token[len(PREFIX) :].partition("_")
-    if not underscore or len(lookup) != 8 or not rest or len(token) > 200:
-        return None
-    return lookup
+    """The lookup part of something shaped like one of our tokens, else None (nothing else
+    reaches the database)."""
+    shaped = _SHAPE.fullmatch(token)
+    return shaped.group(1) if shaped else None
 
 
 def secret_matches(token: str, digest: str) -> bool:
