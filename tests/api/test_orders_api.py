@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
+from orders.models import Order
 from orders.statuses import OrderStatus
 from tests.api.helpers import api_get, token_for
 from tests.orders.factories import OrderFactory
@@ -270,3 +271,23 @@ def test_an_unknown_order_and_a_parameter_on_the_detail(admin, shop):
     response = api_get(f"{ORDERS}{order.order_id}/", secret, status="x")
     assert response.status_code == 400
     assert response.json()["errors"] == {"status": ["Unknown parameter."]}
+
+
+@pytest.mark.django_db
+def test_a_page_costs_the_same_queries_whatever_its_size(cs_agent, shop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret = token_for(cs_agent, [shop]).secret
+    api_get(ORDERS, secret)  # the token's last use written once, outside the measure
+
+    def queries_for(count: int) -> int:
+        while Order.objects.count() < count:
+            OrderFactory(shop=shop)
+        with CaptureQueriesContext(connection) as captured:
+            assert len(api_get(ORDERS, secret, per_page="100").json()["results"]) == count
+        return len(captured)
+
+    few = queries_for(3)
+    assert queries_for(40) == few
+    assert few <= 11, few  # token, permissions, the shops, the rows, their lines, the audit

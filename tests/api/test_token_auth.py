@@ -135,3 +135,16 @@ def test_another_shops_order_and_an_uncovered_shop_are_404(admin, shop, other_sh
     _problem(api_get("/api/v1/orders/", secret, shop="no-such-shop"), 404)
     listed = api_get("/api/v1/orders/", secret).json()["results"]
     assert {row["shop"] for row in listed} <= {"north-shop"}
+
+
+@pytest.mark.django_db
+def test_a_shop_that_requires_two_factor_is_read_only_by_an_owner_who_has_it(viewer, shop):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    secret = token_for(viewer, [shop]).secret
+    shop.require_two_factor = True
+    shop.save(update_fields=["require_two_factor"])
+    body = _problem(api_get(SHOPS, secret), 403)
+    assert "may no longer" in body["detail"]
+    TOTPDevice.objects.create(user=viewer, name="Phone", confirmed=True)
+    assert api_get(SHOPS, secret).status_code == 200
