@@ -2,6 +2,7 @@
 everything (packages with their scans, timeline, refunds). Buyer fields are masked for a
 token whose owner sees them masked in that shop (accounts/masking.py), as on the pages."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.masking import BUYER_FIELD_MASKS, mask_value
@@ -119,6 +120,11 @@ class OrderSerializer(serializers.ModelSerializer):
             "has_updated_recipient_address",
             "lines",
         )
+        # With `fields=` any may be left out: none is required. A masked value may be longer
+        # than its column ("A B" → "A*** B***"): no maximum length for the buyer fields.
+        extra_kwargs = {name: {"required": False} for name in fields} | {
+            name: {"required": False, "max_length": None} for name in BUYER_FIELD_MASKS
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,12 +154,15 @@ class OrderDetailSerializer(OrderSerializer):
     def _detail(self):
         return self.context["detail"]
 
+    @extend_schema_field(PackageSerializer(many=True))
     def get_packages(self, order) -> list[dict]:
         return PackageSerializer(self._detail().packages, many=True).data
 
+    @extend_schema_field(RefundSerializer(many=True))
     def get_refunds(self, order) -> list[dict]:
         return RefundSerializer(self._detail().refunds, many=True).data
 
+    @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, order) -> list[dict]:
         return TimelineEntrySerializer(self._detail().timeline, many=True).data
 

@@ -378,7 +378,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # with `fields=` any field may be left out
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatus": "orders.statuses.OrderStatus",
+        "LineStatus": "orders.statuses.LineStatus",
+        "PackageStatus": "orders.statuses.PackageStatus",
+        "TrackingStatus": "orders.statuses.TrackingStatus",
+        "RefundStatus": "orders.statuses.RefundStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
