@@ -83,6 +83,8 @@ def api_order_detail(
 ) -> OrderDetail:
     """The order page's reading of one order, within the token's shops; Http404 outside them."""
     slugs = {s.slug for s in shops}
+    if len(order_id) > Order._meta.get_field("order_id").max_length or not order_id.isprintable():
+        raise Http404("No such order.")  # no order has such an id (PostgreSQL refuses a NUL)
     if shop and shop not in slugs:
         raise Http404("No such order among the token's shops.")
     try:
