@@ -220,6 +220,8 @@ class AuditAction(models.TextChoices):
     TIKTOK_TOKEN_FAILED = "tiktok_token_failed", "TikTok authorization failed"
     TIKTOK_RESYNC = "tiktok_resync", "TikTok re-sync started"
     TIKTOK_REVOKED = "tiktok_revoked", "TikTok Shop access removed by the seller"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class AuditEvent(models.Model):

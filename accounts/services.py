@@ -31,14 +31,16 @@ def audit_record(
     target: str = "",
     request: HttpRequest | None = None,
     payload: dict | None = None,
+    save: bool = True,
 ) -> AuditEvent:
-    """Append one audit event; the request, when given, supplies address and user agent."""
+    """Append one audit event; the request, when given, supplies address and user agent.
+    With `save=False` the event is only built (audit_record_each writes many at once)."""
     ip_address = user_agent = None
     if request is not None:
         # The same client address django-axes locks out on (trusted proxy header aware).
         ip_address = get_client_ip_address(request) or None
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         actor_email=actor_email or (actor.email if actor is not None and actor.pk else ""),
@@ -47,6 +49,32 @@ def audit_record(
         ip_address=ip_address,
         user_agent=user_agent or "",
         payload=payload or {},
+    )
+    if save:
+        event.save(force_insert=True)
+    return event
+
+
+def audit_record_each(
+    *,
+    action: AuditAction,
+    actor: User | None,
+    targets: list[tuple[Shop, str]],
+    request: HttpRequest | None = None,
+    payload: dict | None = None,
+) -> None:
+    """One audit event per (shop, target), written in one statement (a page of API results)."""
+    AuditEvent.objects.bulk_create(
+        audit_record(
+            action=action,
+            actor=actor,
+            shop=shop,
+            target=target,
+            request=request,
+            payload=payload,
+            save=False,
+        )
+        for shop, target in targets
     )
 
 

@@ -15,11 +15,13 @@ admin.site.index_title = "Shops, staff and orders"
 
 urlpatterns = [
     path("", order_views.overview, name="home"),
+    path("accounts/tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("orders/import/", include("imports.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
     path("insights/", include("insights.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
     path("webhooks/tiktok/", tiktok_webhook, name="tiktok_webhook"),

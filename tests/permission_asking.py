@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, reverse
 
 from accounts.roles import Role
@@ -30,6 +30,9 @@ class Ask:
     # A third-party admin template reads a variable its view does not set; pages of ours
     # keep failing on undefined variables.
     lenient_template: bool = False
+    # An API URL: sent with `Authorization: Bearer` and a token of the person's with only this
+    # scope (anonymous sends none), never with a session.
+    api: str | None = None
 
 
 def roles(allowed, ok, *, denied=403, anonymous=LOGIN, outsider=None, superuser=None) -> dict:
@@ -45,6 +48,15 @@ def roles(allowed, ok, *, denied=403, anonymous=LOGIN, outsider=None, superuser=
 def mine(allowed, ok, **overrides) -> dict:
     """A page about one object of the shop: the member of another shop gets 404."""
     return roles(allowed, ok, outsider=404, **overrides)
+
+
+def api(ok, *, outsider=None, anonymous=401) -> dict:
+    """An API URL asked with a token: every role of the shop and the superuser get `ok`, the
+    outsider (whose token covers another shop) `outsider` or `ok`, no token 401."""
+    cells = {who: ok for who in EVERYONE}
+    cells[ANONYMOUS] = anonymous
+    cells[OUTSIDER] = ok if outsider is None else outsider
+    return cells
 
 
 def everyone(answer, **overrides) -> dict:
@@ -105,6 +117,10 @@ def response_as(world, urls: dict, key: str, method: str, ask: Ask, who, headers
     url = reverse(key, kwargs=kwargs) if urls[key] != key else f"/{key}"
     headers = ({"HX-Request": "true"} if ask.htmx else {}) | (headers or {})
     client = world.client(who)
+    if ask.api:
+        client = Client()  # tokens, not sessions
+        if secret := world.api_tokens.get(who, {}).get(ask.api):
+            headers["Authorization"] = f"Bearer {secret}"
     verb = method.split()[0]
     with (
         override_settings(**(ask.settings or {})),

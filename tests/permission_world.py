@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership, Shop, ShopUserObjectPermission, User
 from accounts.roles import Role
+from api.scopes import Scope
+from api.services import token_create
 from exports.models import ExportJob, ExportReport, ExportSchedule, ExportStatus
 from imports.models import ImportJob
 from orders.models import BuyerRequest, Order, OrderEvent, Package, Refund, SavedView
@@ -48,6 +50,9 @@ class World:
     admin_objects: dict = field(default_factory=dict)  # model → an object for its admin pages
     sessions: dict = field(default_factory=dict)  # who → session key
     buyer_request: BuyerRequest | None = None  # a buyer's return request on the order
+    # who → {scope: the secret of a token of theirs with only that scope, covering their shop}
+    api_tokens: dict = field(default_factory=dict)
+    member_token: object = None  # the viewer's token, which the viewer and admins may revoke
 
     def user(self, who) -> User | None:
         return self.users.get(who)
@@ -132,6 +137,26 @@ def world_build() -> World:
         awaits_seller=True,
     )
     world.admin_objects = _admin_objects(world)
+    world.api_tokens = {
+        who: {
+            scope: token_create(
+                owner=user,
+                name="Matrix",
+                shops=[other_shop if who == OUTSIDER else shop],
+                scopes=[scope],
+                expires_days=None,
+            ).secret
+            for scope in Scope
+        }
+        for who, user in users.items()
+    }
+    world.member_token = token_create(
+        owner=users[Role.VIEWER],
+        name="Viewer’s",
+        shops=[shop],
+        scopes=["orders:read"],
+        expires_days=None,
+    ).token
     for who, user in users.items():
         client = Client()
         client.force_login(user)

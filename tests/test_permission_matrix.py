@@ -29,6 +29,7 @@ from tests.permission_asking import (
     ADMIN_INDEX,
     Ask,
     admin_page,
+    api,
     ask_as,
     everyone,
     mine,
@@ -171,6 +172,40 @@ PORTAL = {
         "POST": Ask(roles(ALL, 302), data={"shop": "north-shop", "next": "/orders/"}),
         "GET": Ask(roles(ALL, 405)),
     },
+    # API tokens: everyone signed in has the page; a token is revoked by its owner (the viewer
+    # here) or an administrator of a shop it covers, and is not found by anyone else.
+    "tokens:list": {
+        "GET": Ask(roles(ALL, 200)),
+        "POST": Ask(roles(ALL, 400), data={"name": ""}),  # refused: the form again
+    },
+    "tokens:revoke": {
+        "POST": Ask(
+            roles({A, VIEW}, 302, denied=404, outsider=404),
+            kwargs=lambda world, who: {"pk": world.member_token.pk},
+        ),
+        "GET": Ask(roles(ALL, 405), kwargs=lambda world, who: {"pk": world.member_token.pk}),
+    },
+    # The read API: a token of each person (api=the scope it has), never a session.
+    "api:shops": {
+        "GET": Ask(api(200), api="orders:read"),
+        "GET other scope": Ask(api(403), api="exports:read"),
+    },
+    "api:orders": {
+        "GET": Ask(api(200), api="orders:read"),
+        "GET shop": Ask(api(200, outsider=404), api="orders:read", query=shop_slug),
+        "GET other scope": Ask(api(403), api="insights:read"),
+        "POST": Ask(api(405), api="orders:read", data={}, content_type="application/json"),
+    },
+    "api:order": {
+        "GET": Ask(api(200, outsider=404), api="orders:read", kwargs=order_id),
+        "GET other scope": Ask(api(403), api="exports:write", kwargs=order_id),
+    },
+    "api:not_found": {
+        "GET": Ask(everyone(404), api="orders:read", kwargs=lambda world, who: {"rest": "x/"}),
+    },
+    # The schema and its docs page describe the API and hold no data: public.
+    "api:schema": {"GET": Ask(everyone(200), api="orders:read")},
+    "api:docs": {"GET": Ask(everyone(200), api="orders:read")},
     "accounts:access_review": {
         "GET": Ask(roles(ADMINISTRATORS, 200, outsider=404), query=shop_slug),
     },

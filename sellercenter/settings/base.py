@@ -52,8 +52,11 @@ INSTALLED_APPS = [
     "accounts.apps.AuthenticatorAppsConfig",  # django_otp's otp_totp
     "django_filters",
     "django_htmx",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "guardian",
     "import_export",
+    "rest_framework",
     "template_partials",
     "accounts",
     "orders",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "exports",
     "tiktok",
     "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +357,41 @@ TIKTOK_HANDOVER_CACHE_SECONDS = int_from_env("TIKTOK_HANDOVER_CACHE_SECONDS", de
 TIKTOK_DOCUMENT_RETRY_SECONDS = int_from_env("TIKTOK_DOCUMENT_RETRY_SECONDS", default=20)
 TIKTOK_DOCUMENT_ATTEMPTS = int_from_env("TIKTOK_DOCUMENT_ATTEMPTS", default=5)
 TIKTOK_BULK_MAX_ORDERS = int_from_env("TIKTOK_BULK_MAX_ORDERS", default=100)
+
+# --- Read API (api/; docs/api.md, docs/decisions.md "Read API: Django REST Framework") --------
+
+# Bearer tokens only (never the session: a browser's cookies cannot reach the API from another
+# site), JSON only, errors as problem+json, requests counted per token in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Seller Center API",
+    "DESCRIPTION": "Read the orders you see in Seller Center from your own scripts (docs/api.md).",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # with `fields=` any field may be left out
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatus": "orders.statuses.OrderStatus",
+        "LineStatus": "orders.statuses.LineStatus",
+        "PackageStatus": "orders.statuses.PackageStatus",
+        "TrackingStatus": "orders.statuses.TrackingStatus",
+        "RefundStatus": "orders.statuses.RefundStatus",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
+}
 
 # --- django-import-export (Django admin only: it holds every row in memory) --------------------
 
