@@ -55,6 +55,7 @@ class ReceiverState:
     failures: list = field(default_factory=list)  # modes of the next requests, in order
     hang_seconds: float = 15.0
     slow_seconds: float = 1.0
+    secret_lookup: object = None  # path → secret, asked at each request (the demo's endpoint)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, count: int, mode: str = "500") -> None:
@@ -78,10 +79,13 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         secret = state.secrets.get(self.path) or state.secrets.get("*", "")
+        if state.secret_lookup is not None:
+            secret = state.secret_lookup(self.path) or secret
         signed = verify(secret, self.headers.get("Seller-Center-Signature", ""), body)
         with state.lock:
             mode = state.failures.pop(0) if state.failures else self.path.strip("/")
-        code = {"500": 500, "redirect": 302}.get(mode, 200 if signed else 400)
+        # A hang ends in 504: whoever still waits hears a failure, not a delivery.
+        code = {"500": 500, "redirect": 302, "hang": 504}.get(mode, 200 if signed else 400)
         if mode == "hang":
             time.sleep(state.hang_seconds)
         elif mode == "slow":

@@ -48,6 +48,12 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def event_labels(self) -> str:
+        """The events wanted, in words ("Order created, Refund decided")."""
+        labels = dict(EventType.choices)
+        return ", ".join(labels.get(code, code) for code in self.events)
+
 
 class Delivery(models.Model):
     """One event for one endpoint, until it is delivered or given up; its attempts below."""

@@ -12,22 +12,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.masking import mask_value
+from orders.models.fields import RECIPIENT_FIELDS as ORDER_RECIPIENT_FIELDS
+from orders.models.fields import SHIPPING_ADDRESS_FIELDS
 from orders.statuses import EventKind, RefundStatus, TrackingStatus
 from webhooks.models import EventType
 
 API_VERSION = "2026-12-01"
 BUYER_FIELDS = ("buyer_username", "buyer_nickname", "buyer_email")
-RECIPIENT_FIELDS = (
-    "recipient_name",
-    "recipient_phone",
-    "address_line1",
-    "address_line2",
-    "district",
-    "city",
-    "state",
-    "postal_code",
-    "region_code",
-)
+RECIPIENT_FIELDS = (*ORDER_RECIPIENT_FIELDS, *SHIPPING_ADDRESS_FIELDS)
 # The timeline kinds that can become an event (the reader asks only for these).
 KINDS = (
     EventKind.CREATED,
