@@ -10,6 +10,7 @@ SEND_TIME_LIMIT = 30
 @shared_task(
     name="webhooks.tasks.webhook_deliver",
     acks_late=True,  # a claimed row sends once; a lost one comes back after its lease
+    ignore_result=True,  # the outcome is on the row
     soft_time_limit=SEND_TIME_LIMIT,
     time_limit=SEND_TIME_LIMIT + 5,
 )

@@ -42,17 +42,27 @@ def delivery_enqueue(delivery_id: int) -> None:
 
 
 def _claim(delivery_id: int):
+    """The row, now "sending" under this worker's lease; None when it is not due, is leased
+    to another worker, or its endpoint is switched off."""
+    delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or not delivery.endpoint.enabled:
+        return None
     now = timezone.now()
     expired = now - timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
     claimable = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(
         state=State.SENDING, claimed_at__lte=expired
     )
-    mine = Delivery.objects.filter(claimable, pk=delivery_id, endpoint__enabled=True).update(
+    mine = Delivery.objects.filter(claimable, pk=delivery_id).update(
         state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not mine:
         return None
-    return Delivery.objects.select_related("endpoint__shop").get(pk=delivery_id)
+    delivery.state, delivery.claimed_at, delivery.attempts = (
+        State.SENDING,
+        now,
+        delivery.attempts + 1,
+    )
+    return delivery
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -97,16 +107,19 @@ def _settle(delivery: Delivery, started, answer) -> str:
             error=answer.error[:255],
             response_excerpt=answer.excerpt[:500],
         )
-        _endpoint_follow(delivery.endpoint_id, ok=answer.ok, now=now)
+        _endpoint_follow(delivery.endpoint, ok=answer.ok, now=now)
     return values["state"]
 
 
-def _endpoint_follow(endpoint_id: int, *, ok: bool, now) -> None:
+def _endpoint_follow(claimed: Endpoint, *, ok: bool, now) -> None:
     """Success resets the endpoint's failures; too many in a row, or a day of them, disables it."""
     if ok:
-        Endpoint.objects.filter(pk=endpoint_id).update(consecutive_failures=0, failing_since=None)
+        if claimed.consecutive_failures or claimed.failing_since:  # as read at the claim
+            Endpoint.objects.filter(pk=claimed.pk).update(
+                consecutive_failures=0, failing_since=None
+            )
         return
-    endpoint = Endpoint.objects.select_for_update().select_related("shop").get(pk=endpoint_id)
+    endpoint = Endpoint.objects.select_for_update().select_related("shop").get(pk=claimed.pk)
     endpoint.consecutive_failures += 1
     endpoint.failing_since = endpoint.failing_since or now
     changed = ["consecutive_failures", "failing_since"]

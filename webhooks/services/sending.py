@@ -1,5 +1,6 @@
 """One POST of a delivery: signed, timed out, never following a redirect (docs/webhooks.md)."""
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,15 @@ from webhooks.signing import signature_header
 from webhooks.targets import TargetRefused, target_check
 
 EXCERPT = 500
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    """One session per thread, so connections to an endpoint are kept alive between
+    deliveries (a worker's thread sends one delivery at a time)."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 @dataclass
@@ -52,7 +62,7 @@ def post_signed(*, url: str, secret: str, event_id: str, body: str) -> Answer:
         "Seller-Center-Signature": signature_header(secret, timestamp, body),
     }
     try:
-        with requests.post(
+        with _session().post(
             url,
             data=body.encode(),
             headers=headers,
