@@ -220,6 +220,9 @@ class AuditAction(models.TextChoices):
     TIKTOK_TOKEN_FAILED = "tiktok_token_failed", "TikTok authorization failed"
     TIKTOK_RESYNC = "tiktok_resync", "TikTok re-sync started"
     TIKTOK_REVOKED = "tiktok_revoked", "TikTok Shop access removed by the seller"
+    WEBHOOK_CREATED = "webhook_created", "Webhook endpoint registered"
+    WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
+    WEBHOOK_DELETED = "webhook_deleted", "Webhook endpoint deleted"
 
 
 class AuditEvent(models.Model):

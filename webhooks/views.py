@@ -47,7 +47,7 @@ def endpoint_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            endpoint = endpoint_create(user=request.user, **data)
+            endpoint = endpoint_create(user=request.user, request=request, **data)
         except WebhookError as error:
             form.add_error(None, str(error))
         else:
@@ -76,7 +76,9 @@ def endpoint_detail(request, pk: int):
 @require_POST
 def endpoint_rotate(request, pk: int):
     """A new signing secret, shown once."""
-    endpoint = endpoint_secret_rotate(endpoint=_endpoint(request, pk))
+    endpoint = endpoint_secret_rotate(
+        endpoint=_endpoint(request, pk), actor=request.user, request=request
+    )
     _show_secret_once(request, endpoint)
     messages.success(request, "A new secret signs every delivery from now on.")
     return redirect("webhooks:detail", pk=endpoint.pk)
@@ -87,7 +89,9 @@ def endpoint_rotate(request, pk: int):
 def endpoint_toggle(request, pk: int):
     """Switch the endpoint on or off."""
     endpoint = _endpoint(request, pk)
-    endpoint_enable(endpoint=endpoint, enabled=not endpoint.enabled)
+    endpoint_enable(
+        endpoint=endpoint, enabled=not endpoint.enabled, actor=request.user, request=request
+    )
     messages.success(request, "Switched on." if endpoint.enabled else "Switched off.")
     return redirect("webhooks:detail", pk=endpoint.pk)
 
@@ -96,7 +100,7 @@ def endpoint_toggle(request, pk: int):
 @require_POST
 def endpoint_remove(request, pk: int):
     """Delete the endpoint and its log."""
-    endpoint_delete(endpoint=_endpoint(request, pk))
+    endpoint_delete(endpoint=_endpoint(request, pk), actor=request.user, request=request)
     messages.success(request, "The endpoint was deleted.")
     return redirect("webhooks:list")
 

@@ -1,7 +1,8 @@
 """The "Manage webhooks" permission, given to every shop administrator who
-holds the role already (new ones get it from accounts.roles through membership_grant)."""
+holds the role already (new ones get it from accounts.roles through membership_grant), and the
+audit actions of webhook endpoints."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 CODENAME = "manage_webhooks"
 LABEL = "Manage webhooks"
@@ -59,4 +60,42 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(grant_to_administrators, revoke),
+        migrations.AlterField(
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Signed in"),
+                    ("login_failed", "Failed sign-in"),
+                    ("logout", "Signed out"),
+                    ("role_granted", "Role granted"),
+                    ("role_changed", "Role changed"),
+                    ("role_revoked", "Role revoked"),
+                    ("buyer_data_viewed", "Unmasked buyer data viewed"),
+                    ("locked_out", "Locked out after failed sign-ins"),
+                    ("password_changed", "Password changed"),
+                    ("password_reset", "Password reset by email link"),
+                    ("2fa_enabled", "Two-factor turned on"),
+                    ("2fa_disabled", "Two-factor turned off"),
+                    ("2fa_codes", "Recovery codes regenerated"),
+                    ("import", "Orders imported"),
+                    ("export_created", "Export started"),
+                    ("export_downloaded", "Export downloaded"),
+                    ("export_report_created", "Export report created"),
+                    ("export_report_changed", "Export report changed"),
+                    ("export_report_deleted", "Export report deleted"),
+                    ("export_schedule_created", "Export scheduled"),
+                    ("export_schedule_deleted", "Export schedule deleted"),
+                    ("tiktok_connected", "TikTok Shop connected"),
+                    ("tiktok_disconnected", "TikTok Shop disconnected"),
+                    ("tiktok_token_failed", "TikTok authorization failed"),
+                    ("tiktok_resync", "TikTok re-sync started"),
+                    ("tiktok_revoked", "TikTok Shop access removed by the seller"),
+                    ("webhook_created", "Webhook endpoint registered"),
+                    ("webhook_changed", "Webhook endpoint changed"),
+                    ("webhook_deleted", "Webhook endpoint deleted"),
+                ],
+                max_length=32,
+            ),
+        ),
     ]

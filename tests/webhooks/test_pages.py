@@ -192,3 +192,33 @@ def test_get_on_an_action_is_refused(client, receiver, admin, shop):
     endpoint = hook(receiver, admin, shop)
     client.force_login(admin)
     assert client.get(reverse("webhooks:rotate", args=[endpoint.pk])).status_code == 405
+
+
+def test_registering_rotating_switching_and_deleting_are_audited(
+    client, receiver, admin, shop, public_dns
+):
+    from accounts.models import AuditEvent
+
+    client.force_login(admin)
+    client.post(reverse("webhooks:new"), _form(include_buyer_contact="on"))
+    endpoint = Endpoint.objects.get()
+    for name in ("rotate", "toggle", "delete"):
+        client.post(reverse(f"webhooks:{name}", args=[endpoint.pk]))
+    rows = list(
+        AuditEvent.objects.filter(action__startswith="webhook_")
+        .order_by("pk")
+        .values_list("action", "actor", "shop", "target", "payload")
+    )
+    url = "https://hooks.example.com/in"
+    assert [row[:4] for row in rows] == [
+        ("webhook_created", admin.pk, shop.pk, url),
+        ("webhook_changed", admin.pk, shop.pk, url),
+        ("webhook_changed", admin.pk, shop.pk, url),
+        ("webhook_deleted", admin.pk, shop.pk, url),
+    ]
+    assert [row[4]["what"] for row in rows] == [
+        "order.created; with buyer contact",
+        "secret rotated",
+        "switched off",
+        "deleted with its log",
+    ]

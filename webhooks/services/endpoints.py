@@ -7,7 +7,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.access import user_has_shop_perm
+from accounts.models import AuditAction
 from accounts.roles import Perm
+from accounts.services import audit_record
 from orders.models import OrderEvent
 from webhooks.exceptions import WebhookError
 from webhooks.models import Delivery, Endpoint, EventType
@@ -19,12 +21,31 @@ from webhooks.targets import TargetRefused, target_check
 SUBSCRIBABLE = [choice for choice in EventType if choice != EventType.TEST]
 
 
+def _audit(action: str, endpoint: Endpoint, actor, request, what: str) -> None:
+    """Audited like other ways data leaves the portal: who, which shop, which URL, what."""
+    audit_record(
+        action=action,
+        actor=actor,
+        shop=endpoint.shop,
+        target=endpoint.url[:200],
+        request=request,
+        payload={"endpoint": endpoint.pk, "what": what},
+    )
+
+
 def _newest_event_id() -> int:
     return OrderEvent.objects.aggregate(top=Max("pk"))["top"] or 0
 
 
 def endpoint_create(
-    *, user, shop, url: str, events: list[str], include_buyer_contact: bool, description: str = ""
+    *,
+    user,
+    shop,
+    url: str,
+    events: list[str],
+    include_buyer_contact: bool,
+    description: str = "",
+    request=None,
 ) -> Endpoint:
     """A new endpoint of `shop`, sent the events that happen from now on; its secret is on the
     returned row (shown once)."""
@@ -40,7 +61,7 @@ def endpoint_create(
     if include_buyer_contact and not user_has_shop_perm(user, shop, Perm.SEE_BUYER_CONTACT):
         raise WebhookError("You may not see buyer contact data in this shop, so neither may it.")
     now = timezone.now()
-    return Endpoint.objects.create(
+    endpoint = Endpoint.objects.create(
         shop=shop,
         url=url,
         description=description,
@@ -52,16 +73,26 @@ def endpoint_create(
         after_order_event_id=_newest_event_id(),
         after_export_finished_at=now,
     )
-
-
-def endpoint_secret_rotate(*, endpoint: Endpoint) -> Endpoint:
-    """A new secret at once; the old one signs nothing more."""
-    endpoint.secret = secret_new()
-    endpoint.save(update_fields=["secret"])
+    contact = "with buyer contact" if include_buyer_contact else "buyer contact masked"
+    _audit(
+        AuditAction.WEBHOOK_CREATED,
+        endpoint,
+        user,
+        request,
+        f"{', '.join(endpoint.events)}; {contact}",
+    )
     return endpoint
 
 
-def endpoint_enable(*, endpoint: Endpoint, enabled: bool) -> Endpoint:
+def endpoint_secret_rotate(*, endpoint: Endpoint, actor=None, request=None) -> Endpoint:
+    """A new secret at once; the old one signs nothing more."""
+    endpoint.secret = secret_new()
+    endpoint.save(update_fields=["secret"])
+    _audit(AuditAction.WEBHOOK_CHANGED, endpoint, actor, request, "secret rotated")
+    return endpoint
+
+
+def endpoint_enable(*, endpoint: Endpoint, enabled: bool, actor=None, request=None) -> Endpoint:
     """Switched off: nothing sent. Switched on: its failures forgotten, the deliveries that
     wait sent, and events from now on (not those of the time it was off) read for it."""
     changed = ["enabled", "disabled_reason", "consecutive_failures", "failing_since"]
@@ -73,10 +104,13 @@ def endpoint_enable(*, endpoint: Endpoint, enabled: bool) -> Endpoint:
         endpoint.after_export_finished_at = timezone.now()
         changed += ["after_order_event_id", "after_export_finished_at"]
     endpoint.save(update_fields=changed)
+    what = "switched on" if enabled else "switched off"
+    _audit(AuditAction.WEBHOOK_CHANGED, endpoint, actor, request, what)
     return endpoint
 
 
-def endpoint_delete(*, endpoint: Endpoint) -> None:
+def endpoint_delete(*, endpoint: Endpoint, actor=None, request=None) -> None:
+    _audit(AuditAction.WEBHOOK_DELETED, endpoint, actor, request, "deleted with its log")
     endpoint.delete()
 
 
