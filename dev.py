@@ -115,6 +115,8 @@ def serve() -> int:
         # The demo's tracking provider: parcels given a tracking number on an order page
         # advance about a simulated hour every six seconds.
         "carrier": [str(PYTHON), "manage.py", "carrier_simulator", "--speed", "600"],
+        # The demo shop's webhook endpoint: a local receiver that checks each signature.
+        "webhooks": [str(PYTHON), "manage.py", "webhook_receiver", "--demo"],
         # The demo's TikTok Shop: a new order every few seconds, each stage ten times faster.
         # At ×600, 30 orders a simulated hour (the simulator's default) would be five a second
         # and their webhooks more than the embedded queue's worker drains, so fewer.
@@ -142,7 +144,7 @@ def serve() -> int:
     if manage_quietly("tiktok_demo_connect") != 0:
         print("The demo shop could not be connected; connect it on its TikTok Shop page.")
     say(f"Seller Center is running at http://127.0.0.1:{port}/")
-    say("Ctrl-C stops web, worker, beat and the simulated carrier and TikTok Shop")
+    say("Ctrl-C stops web, worker, beat, the webhook receiver and the simulators")
     exit_code = 0
     try:
         while True:

@@ -222,6 +222,9 @@ class AuditAction(models.TextChoices):
     TIKTOK_REVOKED = "tiktok_revoked", "TikTok Shop access removed by the seller"
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    WEBHOOK_CREATED = "webhook_created", "Webhook endpoint registered"
+    WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
+    WEBHOOK_DELETED = "webhook_deleted", "Webhook endpoint deleted"
 
 
 class AuditEvent(models.Model):

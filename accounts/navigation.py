@@ -24,6 +24,7 @@ NAV_ITEMS = (
     NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS, "exports"),
     NavItem("Import", "imports:upload", Perm.IMPORT_ORDERS, "imports"),
     NavItem("TikTok Shop", "tiktok:shops", Perm.MANAGE_CONNECTIONS, "tiktok"),
+    NavItem("Webhooks", "webhooks:list", Perm.MANAGE_WEBHOOKS, "webhooks"),
     NavItem("Access review", "accounts:access_review", Perm.MANAGE_STAFF, "accounts:access_review"),
 )
 

@@ -23,6 +23,7 @@ class Perm(models.TextChoices):
     IMPORT_ORDERS = "import_orders", "Import order files"
     MANAGE_STAFF = "manage_staff", "Manage the shop's staff"
     MANAGE_CONNECTIONS = "manage_connections", "Connect and disconnect TikTok Shop"
+    MANAGE_WEBHOOKS = "manage_webhooks", "Manage webhooks"
 
 
 class Role(models.TextChoices):

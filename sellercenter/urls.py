@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),
     path("webhooks/tiktok/", tiktok_webhook, name="tiktok_webhook"),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (Django admin).

@@ -53,6 +53,8 @@ class World:
     # who → {scope: the secret of a token of theirs with only that scope, covering their shop}
     api_tokens: dict = field(default_factory=dict)
     member_token: object = None  # the viewer's token, which the viewer and admins may revoke
+    webhook_endpoint: object = None  # an endpoint of the shop, with one delivery
+    webhook_delivery: object = None
 
     def user(self, who) -> User | None:
         return self.users.get(who)
@@ -67,6 +69,22 @@ class World:
         if who in self.sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[who]
         return client
+
+
+def _webhook(shop, admin):
+    from webhooks.models import Delivery, Endpoint
+
+    endpoint = Endpoint.objects.create(
+        shop=shop,
+        url="http://127.0.0.1:9/ok",  # nothing listens: a test event is only queued anyway
+        events=["order.created"],
+        secret="whsec_matrix",
+        created_by=admin,
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_id="evt_1", event_type="test", body="{}", state="delivered"
+    )
+    return endpoint, delivery
 
 
 def world_build() -> World:
@@ -136,6 +154,7 @@ def world_build() -> World:
         deadline=now + timedelta(days=2),
         awaits_seller=True,
     )
+    world.webhook_endpoint, world.webhook_delivery = _webhook(shop, users[Role.ADMINISTRATOR])
     world.admin_objects = _admin_objects(world)
     world.api_tokens = {
         who: {

@@ -389,6 +389,22 @@ PORTAL = {
     "tiktok:document_refetch": post_only(FULFILLERS, package_pk, passing=FULFILLERS),
     "tiktok:bulk_results": {"GET": Ask(roles(FULFILLERS, 404), kwargs=bulk_token)},
     "tiktok:bulk_labels": {"GET": Ask(roles(FULFILLERS, 404), kwargs=bulk_token)},
+    # Outbound webhooks: shop administrators manage their shop's endpoints; another shop's
+    # endpoint or delivery is a 404.
+    "webhooks:list": {"GET": Ask(roles(ADMINISTRATORS, 200))},
+    "webhooks:new": {
+        "GET": Ask(roles(ADMINISTRATORS, 200)),
+        "POST": Ask(
+            roles(ADMINISTRATORS, 302, outsider=400),  # the shop field offers the outsider's
+            data={"shop": "north-shop", "url": "http://127.0.0.1:9/ok", "events": "order.created"},
+        ),
+    },
+    "webhooks:detail": {"GET": Ask(mine(ADMINISTRATORS, 200), kwargs=pk_of("webhook_endpoint"))},
+    "webhooks:rotate": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
+    "webhooks:toggle": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
+    "webhooks:delete": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
+    "webhooks:test": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
+    "webhooks:resend": post_only(ADMINISTRATORS, pk_of("webhook_delivery"), passing=ADMINISTRATORS),
 }
 
 # --- Django admin ----------------------------------------------------------------------------

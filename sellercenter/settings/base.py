@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tiktok",
     "insights",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
     "tiktok-sync-due": {"task": "tiktok.tasks.tiktok_sync_due", "schedule": 60.0},
     "tiktok-actions-due": {"task": "tiktok.tasks.tiktok_actions_due", "schedule": 60.0},
     "sales-rollups-sweep": {"task": "orders.tasks.sales_rollups_sweep", "schedule": 60.0},
+    "webhooks-pass": {"task": "webhooks.tasks.webhooks_pass", "schedule": 5.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -478,3 +480,31 @@ IMPORT_XLSX_MAX_RATIO = int_from_env("IMPORT_XLSX_MAX_RATIO", default=100)  # Ti
 IMPORT_MEMORY_BUDGET_BYTES = int_from_env("IMPORT_MEMORY_BUDGET_BYTES", default=2**30)
 
 SECRET_KEY = ""  # each environment module sets it; production refuses to start without one
+
+# --- Outbound webhooks (webhooks/; docs/webhooks.md) --------------------------------------------
+
+# Every few seconds the beat pass reads the timeline past its watermark, and again
+# WEBHOOKS_LOOKBACK_IDS ids below it (ids commit out of order), at most WEBHOOKS_READ_BATCH
+# entries a pass; finished exports are read again WEBHOOKS_LOOKBACK_SECONDS back.
+WEBHOOKS_LOOKBACK_IDS = int_from_env("WEBHOOKS_LOOKBACK_IDS", default=1000)
+WEBHOOKS_LOOKBACK_SECONDS = int_from_env("WEBHOOKS_LOOKBACK_SECONDS", default=600)
+WEBHOOKS_READ_BATCH = int_from_env("WEBHOOKS_READ_BATCH", default=5000)
+WEBHOOKS_QUEUE_BATCH = int_from_env("WEBHOOKS_QUEUE_BATCH", default=5000)
+WEBHOOKS_QUEUE = env.str("WEBHOOKS_QUEUE", default="celery")
+# Each POST: connect within WEBHOOKS_CONNECT_TIMEOUT_SECONDS, answer within
+# WEBHOOKS_TOTAL_TIMEOUT_SECONDS; redirects are failures. A worker's claim on a delivery lasts
+# WEBHOOKS_LEASE_SECONDS (longer than the task's time limit): after that the row is taken again.
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = float(env.str("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", default="3"))
+WEBHOOKS_TOTAL_TIMEOUT_SECONDS = float(env.str("WEBHOOKS_TOTAL_TIMEOUT_SECONDS", default="10"))
+WEBHOOKS_LEASE_SECONDS = int_from_env("WEBHOOKS_LEASE_SECONDS", default=60)
+# A failed delivery is tried again after WEBHOOKS_BACKOFF_SECONDS × 2^(attempt-1), at most
+# WEBHOOKS_BACKOFF_CAP_SECONDS apart (±10 %), for WEBHOOKS_RETRY_HOURS, then given up. An
+# endpoint failing WEBHOOKS_DISABLE_AFTER_FAILURES times in a row, or for WEBHOOKS_RETRY_HOURS,
+# is switched off and the shop's administrators are emailed.
+WEBHOOKS_BACKOFF_SECONDS = int_from_env("WEBHOOKS_BACKOFF_SECONDS", default=60)
+WEBHOOKS_BACKOFF_CAP_SECONDS = int_from_env("WEBHOOKS_BACKOFF_CAP_SECONDS", default=3600)
+WEBHOOKS_RETRY_HOURS = int_from_env("WEBHOOKS_RETRY_HOURS", default=24)
+WEBHOOKS_DISABLE_AFTER_FAILURES = int_from_env("WEBHOOKS_DISABLE_AFTER_FAILURES", default=20)
+# Plain http to 127.0.0.1/localhost, for the demo's and the tests' receiver; never in production
+# (webhooks/targets.py: only public https addresses otherwise).
+WEBHOOKS_ALLOW_LOCAL_HTTP = False

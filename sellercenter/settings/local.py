@@ -56,3 +56,6 @@ TRACKING_DEFAULT_PROVIDER = env.str("TRACKING_DEFAULT_PROVIDER", default="simula
 # Development tooling: the demo seeder and simulators, and `manage.py benchmark`. Production's
 # settings never install them, and the production image does not contain them.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo", "benchmarks"]  # noqa: F405
+
+# The demo's and the tests' webhook receiver listens on the loopback interface over http.
+WEBHOOKS_ALLOW_LOCAL_HTTP = True

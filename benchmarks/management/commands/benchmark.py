@@ -12,10 +12,11 @@ from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
 from benchmarks.tiktok import benchmark_tiktok, render_tiktok_markdown
 from benchmarks.tiktok_webhooks import benchmark_tiktok_webhooks, render_webhooks_markdown
 from benchmarks.tracking import benchmark_tracking, render_tracking_markdown
+from benchmarks.webhooks import benchmark_webhooks, render_webhooks_fanout_markdown
 from demo.seed import demo_seed
 from orders.models import Order
 
-PARTS = ("list", "detail", "export", "tracking", "import", "tiktok", "insights")
+PARTS = ("list", "detail", "export", "tracking", "import", "tiktok", "insights", "webhooks")
 
 
 class Command(BaseCommand):
@@ -66,6 +67,12 @@ class Command(BaseCommand):
             "--packages", type=int, default=100_000, help="Tracking: due packages to poll."
         )
         parser.add_argument(
+            "--webhook-events",
+            type=int,
+            default=10_000,
+            help="Webhooks: timeline entries fanned out to a local receiver by two workers.",
+        )
+        parser.add_argument(
             "--small",
             type=int,
             default=10_000,
@@ -95,6 +102,7 @@ class Command(BaseCommand):
         rows,
         tiktok_orders,
         tiktok_webhooks,
+        webhook_events,
         **options,
     ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
@@ -142,6 +150,11 @@ class Command(BaseCommand):
             if tiktok_webhooks:
                 timing = benchmark_tiktok_webhooks(user=person, count=tiktok_webhooks)
                 tables.append(render_webhooks_markdown(timing))
+        if "webhooks" in chosen:
+            if webhook_events < 1:
+                raise CommandError("--webhook-events must be positive.")
+            fanout = benchmark_webhooks(user=person, events=webhook_events)
+            tables.append(render_webhooks_fanout_markdown(fanout))
         if "import" in chosen:
             if rows < 100:
                 raise CommandError("--rows must be at least 100.")
