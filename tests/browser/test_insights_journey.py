@@ -39,6 +39,13 @@ def test_accountant_compares_last_month_with_last_year(page, shop):
     expect(page.locator("#figure-net_sales td").nth(0)).to_have_text("170.00 USD")
     page.locator("#figure-net_sales summary").click()
     expect(page.locator("#figure-net_sales details p")).to_contain_text("Gross sales less")
+    # The chart of the month by day, last year's as the second line; its numbers as a table.
+    chart = page.locator("section", has=page.get_by_role("heading", name="Sales over time"))
+    chart.get_by_text("Show the numbers as a table").click()
+    row = chart.locator("details.chart-table tbody tr").nth(14)  # the 15th, as ordered
+    expect(row).to_contain_text("3 orders")
+    expect(row).to_contain_text("170.00 USD")
+    expect(row).to_contain_text("1 order")
     fits_the_screen(page)
     screenshot(page, "insights-last-month-vs-last-year")
     page.locator("#figure-cancellation_rate td a").first.click()
