@@ -48,7 +48,7 @@ def test_accountant_reads_top_products_and_follows_a_region(page, shop):
     accountant = member(shop=shop, role=Role.ACCOUNTANT)
     _orders(shop)
     sign_in(page, accountant.email)
-    page.get_by_role("link", name="Insights").click()
+    page.get_by_role("link", name="Insights", exact=True).click()
     page.get_by_label("Period", exact=True).select_option("last_7_days")
     page.get_by_role("button", name="Show").click()
     products = page.locator("section", has=page.locator("#h-products"))

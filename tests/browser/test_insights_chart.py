@@ -28,7 +28,7 @@ def test_accountant_reads_the_chart_with_the_keyboard(page, shop):
     order(shop, noon + timedelta(days=3))
     order(shop, noon - timedelta(days=30))  # the previous 30 days
     sign_in(page, accountant.email)
-    page.get_by_role("link", name="Insights").click()
+    page.get_by_role("link", name="Insights", exact=True).click()
     chart = page.locator("section", has=page.get_by_role("heading", name="Sales over time"))
     expect(
         chart.get_by_role("group", name=re.compile("Net sales and orders per day"))

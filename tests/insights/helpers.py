@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from orders.models import BuyerRequest, Order, OrderLine
+from orders.services.sales_rollups import sales_days_touched
 from tests.orders.factories import OrderFactory
 
 
@@ -51,6 +52,8 @@ def order(shop, created, status="DELIVERED", units=1, lines=None, **money):
     )
     Order.objects.filter(pk=made.pk).update(**fields)
     BuyerRequest.objects.filter(order=made).delete()
+    # Written past the services, so the day's roll-ups are marked here as a service would.
+    sales_days_touched([made])
     return made
 
 
