@@ -73,7 +73,10 @@ def _rows(scope: SalesScope, first: date, after: date, *, lines=False) -> QueryS
     if not settings.INSIGHTS_ROLLUPS or not scope.filters <= ROLLED_FILTERS:
         return None
     days = {"shop__in": [shop.pk for shop in scope.shops], "day__gte": first, "day__lt": after}
-    if SalesDayDirty.objects.filter(**days).exists():
+    if ("waiting", first, after) not in scope.memo:
+        waiting = SalesDayDirty.objects.filter(**days).exists()
+        scope.memo[("waiting", first, after)] = waiting
+    if scope.memo[("waiting", first, after)]:
         return None
     values = dict(scope.filter_values)
     states, countries, sku = values.get("state"), values.get("country"), values.get("sku")
@@ -93,12 +96,30 @@ def _rows(scope: SalesScope, first: date, after: date, *, lines=False) -> QueryS
     return rows.order_by()
 
 
+def _order_sums(scope: SalesScope, first: date, after: date) -> dict | None:
+    """Every sum of the orders' roll-up rows, the figures' and the funnel's, in one query per
+    period and scope."""
+    key = ("sums", first, after)
+    if key not in scope.memo:
+        rows = _rows(scope, first, after)
+        columns = (*FIGURE_SUMS, *(column for _, _, column in FUNNEL_ROLLED))
+        scope.memo[key] = (
+            None
+            if rows is None
+            else {
+                name: total or 0
+                for name, total in rows.aggregate(
+                    **{name: Sum(name) for name in dict.fromkeys(columns)}
+                ).items()
+            }
+        )
+    return scope.memo[key]
+
+
 def rolled_figures(scope: SalesScope, first: date, after: date) -> SalesFigures | None:
-    rows = _rows(scope, first, after)
-    if rows is None:
+    total = _order_sums(scope, first, after)
+    if total is None:
         return None
-    sums = rows.aggregate(**{f"t_{name}": Sum(name) for name in FIGURE_SUMS})
-    total = {name: sums[f"t_{name}"] or 0 for name in FIGURE_SUMS}
     return SalesFigures(
         orders=total["orders"],
         cancelled=total["cancelled"],
@@ -234,11 +255,10 @@ def rolled_products(
 
 
 def rolled_funnel(scope: SalesScope, first: date, after: date) -> list[FunnelStep] | None:
-    rows = _rows(scope, first, after)
-    if rows is None:
+    total = _order_sums(scope, first, after)
+    if total is None:
         return None
-    sums = rows.aggregate(**{f"t_{column}": Sum(column) for _, _, column in FUNNEL_ROLLED})
     return [
-        FunnelStep(code=code, label=label, orders=sums[f"t_{column}"] or 0)
+        FunnelStep(code=code, label=label, orders=total[column])
         for code, label, column in FUNNEL_ROLLED
     ]

@@ -3,7 +3,7 @@ each breakdown. Every selector of the insights page (figures, days, products, re
 answers for a `SalesScope` and whole local days [first, after), the same way whether it reads
 the orders directly or the daily roll-ups."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +24,9 @@ class SalesScope:
     # The FilterSet's cleaned values of the filters the daily roll-ups apply themselves
     # ("state", "country"), by name: what it applied to `orders`.
     filter_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Answers already read for this scope (one request): the sections ask for the same
+    # periods' roll-up sums and waiting days more than once.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def in_period(self, first: date, after: date) -> QuerySet[Order]:
         """The paid orders of the currency created on days first..after-1, each day read in

@@ -161,7 +161,18 @@ def sales_rollups_rebuild(
                 rollups_insert(locked, _range(locked, chunk, chunk_end))
             covered += (chunk_end - chunk).days
             chunk = chunk_end
+    _analyze()
     return covered
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a rebuild: with the estimates of empty tables, PostgreSQL
+    sorts a year of roll-up rows on disk instead of hashing them (docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _drop(*conditions, **filters) -> None:
