@@ -180,13 +180,19 @@ def _drop(*conditions, **filters) -> None:
         model.objects.filter(*conditions, **filters).delete()
 
 
+# pg_advisory_xact_lock's first key: "sales roll-ups"; the second is the shop's id.
+ADVISORY_LOCK_SPACE = 0x5A1E5
+
+
 def _locked_shop(shop_id: int) -> Shop | None:
-    """The shop, its row locked so that two recomputes of its days take turns (FOR NO KEY
-    UPDATE: new orders of the shop are not held up)."""
-    shops = Shop.objects.filter(pk=shop_id)
-    if connection.features.has_select_for_no_key_update:
-        shops = shops.select_for_update(no_key=True)
-    return shops.first()
+    """The shop, with a lock of its own (a PostgreSQL advisory lock until the transaction
+    ends) so that two recomputes of its days take turns; the shop's row itself is not locked,
+    so nothing else that locks it (an action being claimed, a refund) waits for a recompute.
+    SQLite runs one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_SPACE, shop_id])
+    return Shop.objects.filter(pk=shop_id).first()
 
 
 def _range(shop: Shop, first: date, after: date) -> Q:

@@ -78,7 +78,9 @@ def _claim(action_id: int) -> tuple[TikTokAction, bool] | None:
     stuck = now - timedelta(seconds=settings.TIKTOK_ACTION_STUCK_SECONDS)
     with transaction.atomic():
         action = (
-            TikTokAction.objects.select_for_update(skip_locked=True)
+            # Only the action's row: the shop and the order are read, not claimed (another
+            # transaction may hold them, e.g. a sales roll-up recompute of that shop).
+            TikTokAction.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("connection__shop", "order")
             .filter(pk=action_id)
             .first()
