@@ -49,6 +49,16 @@ def shop_get(*, slug: str) -> Shop:
         raise UnknownShop(slug) from None
 
 
+def shop_administrator_emails(*, shop: Shop) -> list[str]:
+    """The addresses of the shop's active administrators, for the mails they alone get."""
+    return list(
+        Membership.objects.filter(shop=shop, role=Role.ADMINISTRATOR, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
 def user_get_by_email(*, email: str) -> User:
     """The user with `email` (any case); InvalidEmail or UnknownUser otherwise."""
     normalized = email_validated(email)

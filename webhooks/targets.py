@@ -34,14 +34,12 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
 
 
 def _public(address) -> bool:
-    return not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
+    """Globally reachable, per IANA's special-purpose registries: also refuses what is neither
+    private nor reserved yet not the internet's, such as 100.64.0.0/10 (shared address space,
+    where some clouds answer metadata requests)."""
+    mapped = getattr(address, "ipv4_mapped", None)
+    address = mapped or address
+    return address.is_global and not address.is_multicast
 
 
 def target_check(url: str, *, resolve: bool = True) -> str:

@@ -124,6 +124,10 @@ def endpoint_test(request, pk: int):
 def delivery_send_again(request, pk: int):
     """Send a delivery's event again, with the same event id."""
     delivery = get_object_or_404(deliveries_for_user(user=request.user), pk=pk)
-    delivery_resend(delivery=delivery)
-    messages.success(request, "The event is being sent again.")
+    try:
+        delivery_resend(delivery=delivery)
+    except WebhookError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The event is being sent again.")
     return redirect("webhooks:detail", pk=delivery.endpoint_id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from orders.services.status import order_status_change
 from orders.statuses import OrderStatus
+from webhooks.exceptions import WebhookError
 from webhooks.models import Attempt, Delivery, Endpoint
 from webhooks.services.deliveries import backoff_seconds, delivery_resend, delivery_send
 from webhooks.services.endpoints import endpoint_test_send
@@ -192,6 +193,22 @@ def test_send_again_sends_the_same_event_id_once_more(
     assert ids == [delivery.event_id, delivery.event_id]
     bodies = {r.body for r in receiver.state.delivered()}
     assert len(bodies) == 1  # the same event, signed anew
+
+
+def test_send_again_is_refused_while_the_endpoint_is_switched_off(receiver, admin, shop):
+    endpoint = hook(receiver, admin, shop, events=["order.status_changed"])
+    _change(shop, admin)
+    beat_pass()
+    delivery = Delivery.objects.get()
+    sent = len(receiver.state.delivered())
+    Endpoint.objects.filter(pk=endpoint.pk).update(enabled=False)
+    delivery.refresh_from_db()
+    before = (delivery.state, delivery.attempts, delivery.next_attempt_at)
+    with pytest.raises(WebhookError, match="Switch the endpoint on"):
+        delivery_resend(delivery=delivery)
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.next_attempt_at) == before
+    assert len(receiver.state.delivered()) == sent
 
 
 def test_a_test_event_is_delivered(receiver, admin, shop, django_capture_on_commit_callbacks):

@@ -66,6 +66,8 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
         ),
         ({"url": "https://10.1.2.3/in"}, "private or local network address"),
         ({"url": "https://169.254.169.254/latest"}, "private or local network address"),
+        # shared address space: neither private nor reserved, yet not the internet
+        ({"url": "https://100.100.100.200/latest"}, "private or local network address"),
         ({"url": "https://internal.example.com/in"}, "private or local network address"),
         ({"url": "https://nowhere.example.com/in"}, "could not be found"),
         ({"url": "not a url"}, "The URL needs a host name"),

@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditAction, Membership
-from accounts.roles import Role
+from accounts.models import AuditAction
+from accounts.selectors import shop_administrator_emails
 from orders.statuses import RequestKind
 from tiktok.client import ORDER_DETAIL_MAX_IDS, TikTokClient
 from tiktok.exceptions import ConnectionUnusable, TikTokError
@@ -186,11 +186,7 @@ def _expiring(connection: TikTokConnection, envelope: dict) -> dict:
 
 def _administrators_tell(connection: TikTokConnection, expires: datetime) -> None:
     shop = connection.shop
-    emails = list(
-        Membership.objects.filter(shop=shop, role=Role.ADMINISTRATOR, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
+    emails = shop_administrator_emails(shop=shop)
     if not emails:
         return
     context = {

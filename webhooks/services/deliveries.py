@@ -18,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.enqueue import registered_task
+from webhooks.exceptions import WebhookError
 from webhooks.models import Attempt, Delivery, Endpoint
 from webhooks.services.alerts import endpoint_disabled_notify
 from webhooks.services.sending import post_signed
@@ -137,8 +138,11 @@ def _endpoint_follow(claimed: Endpoint, *, ok: bool, now) -> None:
     endpoint.save(update_fields=changed)
 
 
+@transaction.atomic
 def delivery_resend(*, delivery: Delivery) -> Delivery:
     """ "Send again": the same event id, a new attempt now, a new day of retries."""
+    if not delivery.endpoint.enabled:
+        raise WebhookError("Switch the endpoint on before sending an event again.")
     now = timezone.now()
     Delivery.objects.filter(pk=delivery.pk).exclude(state=State.SENDING).update(
         state=State.PENDING,

@@ -84,6 +84,7 @@ def endpoint_create(
     return endpoint
 
 
+@transaction.atomic
 def endpoint_secret_rotate(*, endpoint: Endpoint, actor=None, request=None) -> Endpoint:
     """A new secret at once; the old one signs nothing more."""
     endpoint.secret = secret_new()
@@ -92,6 +93,7 @@ def endpoint_secret_rotate(*, endpoint: Endpoint, actor=None, request=None) -> E
     return endpoint
 
 
+@transaction.atomic
 def endpoint_enable(*, endpoint: Endpoint, enabled: bool, actor=None, request=None) -> Endpoint:
     """Switched off: nothing sent. Switched on: its failures forgotten, the deliveries that
     wait sent, and events from now on (not those of the time it was off) read for it."""
@@ -109,6 +111,7 @@ def endpoint_enable(*, endpoint: Endpoint, enabled: bool, actor=None, request=No
     return endpoint
 
 
+@transaction.atomic
 def endpoint_delete(*, endpoint: Endpoint, actor=None, request=None) -> None:
     _audit(AuditAction.WEBHOOK_DELETED, endpoint, actor, request, "deleted with its log")
     endpoint.delete()
