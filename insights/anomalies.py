@@ -22,6 +22,7 @@ from django.utils import timezone
 from insights.figures import FIGURES, list_link
 from insights.periods import Span
 from insights.scope import InsightRequest
+from orders.money import money_text, orders_text
 from orders.selectors.sales_days import region_days, sales_per_day
 
 WEEKS = 8
@@ -144,15 +145,11 @@ def standout_regions(parsed: InsightRequest) -> list[Standout]:
     return found
 
 
-def _money(value, currency: str) -> str:
-    return f"{intcomma(f'{value:.2f}')} {currency}"
-
-
 def _amount(measure: str, value, currency: str) -> str:
     if measure == "orders":
         n = int(value + Decimal("0.5"))
-        return "1 order" if n == 1 else f"{intcomma(n)} orders"
-    return f"{_money(value, currency)} net sales"
+        return orders_text(n)
+    return f"{money_text(value, currency)} net sales"
 
 
 def _against(s: Standout) -> str:
@@ -178,7 +175,7 @@ def sentence(s: Standout, currency: str, place: str = "") -> str:
     elif s.measure == "orders":
         usual = f"usually about {intcomma(int(s.usual + Decimal('0.5')))}"
     else:
-        usual = f"usually about {_money(s.usual, currency)}"
+        usual = f"usually about {money_text(s.usual, currency)}"
     head = f"{place}, {day}" if place else day
     return (
         f"{head}: {_amount(s.measure, s.value, currency)}, {usual} on {s.day:%A}s ({_against(s)})"
@@ -208,7 +205,7 @@ def anomalies_section(parsed: InsightRequest) -> dict:
     days = {s.day: s for s in standout_days(parsed)}
     regions = [r for r in standout_regions(parsed) if _news(r, days)]
     several = len({s.region_code for s in regions}) > 1
-    ranked = sorted(standout_days(parsed) + regions, key=lambda s: (-abs(s.score), s.day, s.state))[
+    ranked = sorted([*days.values(), *regions], key=lambda s: (-abs(s.score), s.day, s.state))[
         :SHOWN
     ]
     rows = []
@@ -222,7 +219,7 @@ def anomalies_section(parsed: InsightRequest) -> dict:
                 "url": _link(parsed, s),
             }
         )
-    return {"rows": rows, "span": parsed.span, "region_days": REGION_DAYS}
+    return {"rows": rows, "region_days": REGION_DAYS}
 
 
 def _count(value: Decimal):

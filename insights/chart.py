@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 
 from insights.anomalies import ORDERS, sales_days, standout_days
@@ -14,18 +13,11 @@ from insights.chart_svg import drawing
 from insights.figures import list_link
 from insights.periods import Span
 from insights.scope import InsightRequest
+from orders.money import money_text, orders_text
 from orders.selectors.sales_days import sales_per_day
 
 DAY = timedelta(days=1)
 WHOLE = {"week": "week", "month": "month"}
-
-
-def orders_words(n: int) -> str:
-    return "1 order" if n == 1 else f"{intcomma(n)} orders"
-
-
-def money_words(value, currency: str) -> str:
-    return f"{intcomma(f'{value:.2f}')} {currency}"
 
 
 def bucket_label(span: Span, bucket: str, partial: bool) -> str:
@@ -74,8 +66,8 @@ def _rows(parsed, bucket, days, base_days) -> list[dict]:
             "label": bucket_label(b.span, bucket, b.partial),
             "orders": orders,
             "net": net,
-            "orders_text": orders_words(orders),
-            "net_text": money_words(net, currency),
+            "orders_text": orders_text(orders),
+            "net_text": money_text(net, currency),
             "url": list_link(ORDERS, b.span, parsed.filters, parsed.shop_slug),
             "standouts": [s for s in marks if b.first <= s.day < b.after],
             "base": base,
@@ -84,8 +76,8 @@ def _rows(parsed, bucket, days, base_days) -> list[dict]:
         if base:
             row["base_orders"], row["base_net"] = _sum(base_days, base)
             row["base_label"] = str(base)
-            row["base_orders_text"] = orders_words(row["base_orders"])
-            row["base_net_text"] = money_words(row["base_net"], currency)
+            row["base_orders_text"] = orders_text(row["base_orders"])
+            row["base_net_text"] = money_text(row["base_net"], currency)
             row["base_url"] = list_link(ORDERS, base, parsed.filters, parsed.shop_slug)
             name += f"; {base}: {row['base_orders_text']}, {row['base_net_text']}"
         if row["standouts"]:
@@ -117,16 +109,15 @@ def sales_chart_section(parsed: InsightRequest) -> dict:
     base_total = _sum(base_days, base_span) if base_span else None
     return {
         "bucket": bucket,
-        "bucket_label": BUCKETS[bucket].lower(),
         "note": note,
         "left_out": _left_out(base_span, rows),
         "switch": _switch(parsed, bucket),
         "rows": rows,
-        "total": {"orders": orders_words(total[0]), "net": money_words(total[1], parsed.currency)},
+        "total": {"orders": orders_text(total[0]), "net": money_text(total[1], parsed.currency)},
         "base_total": base_total
         and {
-            "orders": orders_words(base_total[0]),
-            "net": money_words(base_total[1], parsed.currency),
+            "orders": orders_text(base_total[0]),
+            "net": money_text(base_total[1], parsed.currency),
         },
         "svg": drawing(rows, bucket, parsed.currency, with_base=bool(base_span)),
         "has_partial": any(r["bucket"].partial for r in rows),

@@ -9,11 +9,11 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from insights.links import order_list_url
 from insights.periods import Span
 from insights.scope import InsightRequest
+from orders.money import money_text
 from orders.sales_terms import KEPT_STATUSES, PAID_STATUSES
 from orders.selectors.sales import SalesFigures, sales_figures
 from orders.statuses import OrderStatus
 
-PAID = list(PAID_STATUSES)
 KEPT_NOTE = "Paid orders created in the period and not cancelled"
 
 
@@ -23,7 +23,7 @@ class Figure:
     label: str
     kind: str  # count, money or rate
     how: str
-    statuses: tuple = tuple(KEPT_STATUSES)
+    statuses: tuple = KEPT_STATUSES
     extra: tuple = ()  # further list parameters, e.g. (("has_refund", "1"),)
 
 
@@ -33,7 +33,7 @@ FIGURES = (
         "Orders",
         "count",
         "Paid orders created in the period, cancelled ones included (unpaid orders are not sales).",
-        statuses=tuple(PAID),
+        statuses=PAID_STATUSES,
     ),
     Figure("units", "Units", "count", f"Items in the order lines. {KEPT_NOTE}."),
     Figure(
@@ -110,7 +110,7 @@ def shown(value, kind: str, currency: str) -> str:
     if value is None:
         return "—"
     if kind == "money":
-        return f"{intcomma(f'{value:.2f}')} {currency}"
+        return money_text(value, currency)
     if kind == "rate":
         return f"{value * 100:.1f}%"
     return intcomma(value)

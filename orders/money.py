@@ -9,11 +9,24 @@ total_amount = sub_total + shipping_fee + tax + retail_delivery_fee
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import ngettext
+
 CENT = Decimal("0.01")
 
 
 def to_money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_text(amount, currency: str) -> str:
+    """An amount as the pages write it: "1,234.50 USD"."""
+    return f"{intcomma(f'{amount:.2f}')} {currency}"
+
+
+def orders_text(n: int) -> str:
+    """A number of orders in words: "1 order", "1,204 orders"."""
+    return ngettext("%(n)s order", "%(n)s orders", n) % {"n": intcomma(n)}
 
 
 def line_amounts(

@@ -24,7 +24,7 @@ RETURNED = Q(has_refund=True) | Q(
 SHIPPED = Q(collection_time__isnull=False, shipping_due_time__isnull=False)
 LATE = SHIPPED & Q(collection_time__gt=F("shipping_due_time"))
 PAID_STATUSES = tuple(s for s in OrderStatus.values if s != OrderStatus.UNPAID)
-KEPT_STATUSES = [s for s in PAID_STATUSES if s != OrderStatus.CANCELLED]
+KEPT_STATUSES = tuple(s for s in PAID_STATUSES if s != OrderStatus.CANCELLED)
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY_FIELD)

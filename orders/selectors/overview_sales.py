@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import ngettext
 
 from accounts.models import Shop
+from orders.links import created_orders_url
+from orders.money import money_text, orders_text
 from orders.sales_terms import KEPT_STATUSES, PAID_STATUSES
 from orders.selectors.sales import SalesFigures, sales_figures
 from orders.selectors.sales_types import SalesScope
@@ -62,13 +62,7 @@ def _days(first: date, last: date) -> str:
 
 
 def _list_url(shop: Shop, statuses, first: date, last: date) -> str:
-    params = [("shop", shop.slug), *(("status", s) for s in statuses)]
-    params += [
-        ("date_field", "created"),
-        ("date_from", first.isoformat()),
-        ("date_to", last.isoformat()),
-    ]
-    return f"{reverse('orders:list')}?{urlencode(params)}"
+    return created_orders_url(first=first, last=last, statuses=statuses, shop_slug=shop.slug)
 
 
 def _change(now, base, nothing: str) -> tuple[str, str]:
@@ -83,17 +77,15 @@ def _change(now, base, nothing: str) -> tuple[str, str]:
 
 
 def _orders(n: int, currency: str) -> str:
-    return ngettext("%(n)s order", "%(n)s orders", n) % {"n": intcomma(n)}
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{intcomma(f'{amount:.2f}')} {currency}"
+    return orders_text(n)
 
 
 def _figure(shop: Shop, key: str, first: date, last: date, now, base) -> Figure:
     """Net sales (of the kept orders) or orders (every paid one), this time and last week."""
     statuses, shown, nothing = (
-        (PAID_STATUSES, _orders, "orders") if key == "orders" else (KEPT_STATUSES, _money, "sales")
+        (PAID_STATUSES, _orders, "orders")
+        if key == "orders"
+        else (KEPT_STATUSES, money_text, "sales")
     )
     value, before = getattr(now, key), getattr(base, key)
     change, trend = _change(value, before, nothing)
