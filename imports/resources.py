@@ -101,11 +101,6 @@ class OrderResource(resources.ModelResource):
         super().save_instance(instance, is_create, row, **kwargs)
         sales_days_touched([*before, instance])
 
-    def delete_instance(self, instance, row, **kwargs):
-        day = (instance.shop_id, instance.create_time)
-        super().delete_instance(instance, row, **kwargs)
-        sales_days_touched([day])
-
     def before_import(self, dataset, **kwargs):
         self.notices: list[Notice] = []
 

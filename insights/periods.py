@@ -1,7 +1,7 @@
 """The insights page's `period`, `date_from`/`date_to` and `compare` → spans of whole days.
 
 A span is [first, after) in days; each shop reads those days in its own zone
-(orders.selectors.sales.orders_in_period). Bad input raises PeriodRefused with a sentence
+(orders.selectors.sales_types.SalesScope.in_period). Bad input raises PeriodRefused with a sentence
 for the page.
 """
 

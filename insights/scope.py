@@ -65,10 +65,10 @@ class InsightRequest:
 def _insight_shops(request) -> list:
     """The shops whose figures this page may show: with a `shop` parameter, that one among
     those where the user may view insights; without, those of the header's switcher."""
-    mine = list(shops_for_user(request.user, Perm.VIEW_INSIGHTS))
     slug = request.GET.get("shop")
     if not slug:
         return list(shops_in_view(request.user, Perm.VIEW_INSIGHTS))
+    mine = list(shops_for_user(request.user, Perm.VIEW_INSIGHTS))
     if slug in {s.slug for s in mine}:
         return mine
     if shops_for_user(request.user, Perm.VIEW_ORDERS).filter(slug=slug).exists():

@@ -19,15 +19,12 @@ def _context(parsed) -> dict:
     return {
         "presets": PRESETS,
         "comparisons": COMPARISONS,
-        "parsed": parsed,
         "query": parsed.query,
         # The period the select shows: the one asked for, or the default the page used.
         "period_shown": parsed.query["period"] or DEFAULT_PRESET,
-        "filters": parsed.filter_pairs,
         "filters_query": parsed.filters_query,
         "filter_errors": parsed.filter_errors,
         "currencies": parsed.currencies,
-        "shops": parsed.shops,
         "refusal": parsed.refusal,
         "currency": parsed.currency,
         "span": parsed.span,

@@ -109,6 +109,8 @@ def test_sales_figures_read_the_roll_ups_and_agree(world, django_assert_max_num_
     user, _ = world
     scope = scope_for(user, {"state": ["california"]}, "USD")
     first, after = SPANS[0]
+    assert rolled.rolled_figures(scope, first, after) is not None  # served by the roll-ups
+    scope = scope_for(user, {"state": ["california"]}, "USD")  # nothing remembered
     with django_assert_max_num_queries(2):  # the dirty check and one sum over roll-ups
         figures = sales_figures(scope, first, after)
     assert figures == direct_figures(scope, first, after)
@@ -171,12 +173,15 @@ def test_the_page_selectors_answer_alike_from_roll_ups_and_from_the_orders(world
     rng = random.Random(1812)
     skus = _skus()
     selectors = (sales_per_day, region_days, top_skus, top_products, sales_by_region)
+    served = 0
     for _ in range(25):
         params = _random_filters(rng, skus)
         currency = "GBP" if params.get("shop") == "london" else "USD"
         scope = scope_for(user, params, currency)
         first, after = _random_period(rng)
+        served += rolled.rolled_days(scope, first, after) is not None
         for selector in (*selectors, status_funnel, sales_figures):
             rolled_answer = selector(scope, first, after)
             with override_settings(INSIGHTS_ROLLUPS=False):
                 assert selector(scope, first, after) == rolled_answer, (selector, params)
+    assert served > 15  # most draws were answered from the roll-ups, not directly twice
