@@ -1,4 +1,5 @@
-"""TikTok's money identities (docs/tiktok.md "Money"), computed once for every producer.
+"""TikTok's money identities (docs/tiktok.md "Money"), computed once for every producer; and
+an amount and a number of orders as the pages write them.
 
 sub_total    = original_total_product_price - seller_discount - platform_discount
 shipping_fee = original_shipping_fee - shipping_fee_seller_discount
