@@ -100,14 +100,17 @@ def order_event_body(event, event_type: str, *, unmasked: bool) -> str:
     return envelope(f"evt_{event.pk}", event_type, event.occurred_at, data)
 
 
-def export_body(job) -> str:
+def export_body(job, *, shop) -> str:
+    """The "export ready" event as `shop`'s endpoints get it: an export of several shops
+    names only that shop, and its row count (which counts the others' orders) is left out."""
     link = settings.SITE_URL.rstrip("/") + reverse("exports:detail", args=[job.pk])
+    only_this_shop = len(job.shops.all()) == 1
     data = {
         "export": {
             "id": job.pk,
-            "shops": sorted(shop.slug for shop in job.shops.all()),
+            "shops": [shop.slug],
             "format": job.format,
-            "rows": job.rows_total,
+            "rows": job.rows_total if only_this_shop else None,
             "file_name": job.file_name,
             "size_bytes": job.size_bytes,
             "sha256": job.sha256,

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.masking import mask_email, mask_name, mask_phone
+from accounts.services import membership_grant
 from orders.models import OrderEvent
 from orders.services.fulfilment import order_tracking_add
 from orders.services.refunds import refund_decide, refund_request
@@ -131,6 +132,22 @@ def test_a_finished_export_is_export_ready_for_its_shops_endpoints(
     assert _bodies(theirs) == {}
 
 
+def test_an_export_of_two_shops_tells_each_shop_only_about_itself(
+    receiver, admin, accountant, shop, other_shop
+):
+    membership_grant(shop=other_shop, user=accountant, role="accountant", actor=None)
+    membership_grant(shop=other_shop, user=admin, role="administrator", actor=None)
+    mine = hook(receiver, admin, shop, events=["export.ready"])
+    theirs = hook(receiver, admin, other_shop, path="/theirs", events=["export.ready"])
+    job = make_job(accountant, [shop, other_shop], status="done", file_name="orders.csv")
+    job.finished_at, job.rows_total = timezone.now(), 7
+    job.save()
+    events_read()
+    for endpoint, slug in ((mine, shop.slug), (theirs, other_shop.slug)):
+        export = _bodies(endpoint)["export.ready"]["data"]["export"]
+        assert (export["shops"], export["rows"]) == ([slug], None)
+
+
 def test_only_the_events_chosen_and_only_the_shops_own(receiver, admin, outsider, shop, other_shop):
     order = OrderFactory(shop=shop, status=OrderStatus.AWAITING_COLLECTION)
     refunds_only = hook(receiver, admin, shop, events=["refund.requested"])
@@ -219,8 +236,6 @@ def test_contact_is_masked_again_once_its_creator_may_no_longer_see_it(receiver,
         shop=shop, status=OrderStatus.AWAITING_COLLECTION, buyer_email="a@b.example"
     )
     endpoint = hook(receiver, admin, shop, events=["order.status_changed"], contact=True)
-    from accounts.services import membership_grant
-
     membership_grant(user=admin, shop=shop, role="accountant", actor=None)
     assert Membership.objects.get(user=admin, shop=shop).role == "accountant"
     order_status_change(

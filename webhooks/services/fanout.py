@@ -118,15 +118,17 @@ def exports_read(*, endpoints: dict[int, list[Endpoint]]) -> int:
     rows = []
     for job in jobs:
         for shop in job.shops.all():
+            body = None  # made once per shop, for the endpoints that want it
             for endpoint in endpoints.get(shop.pk, ()):
                 wanted = EventType.EXPORT_READY in endpoint.events
                 if wanted and job.finished_at > endpoint.after_export_finished_at:
+                    body = body or export_body(job, shop=shop)
                     rows.append(
                         Delivery(
                             endpoint=endpoint,
                             event_id=f"evt_export_{job.pk}",
                             event_type=EventType.EXPORT_READY,
-                            body=export_body(job),
+                            body=body,
                         )
                     )
     rows = _missing(rows)
