@@ -2,23 +2,41 @@
 browser's cookies can never be used against the API from another site (and CSRF, which only
 protects cookie-authenticated requests, does not apply)."""
 
+import math
+
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.two_factor import user_has_two_factor
 from api.selectors.tokens import token_authenticate
 from api.services import token_used
+from api.throttling import AuthFailureLimit
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     """The token's owner as `request.user`, the token as `request.auth`."""
 
     def authenticate(self, request):
+        failures = AuthFailureLimit(request)
+        if (wait := failures.blocked_for()) is not None:
+            raise exceptions.Throttled(
+                wait,
+                detail="Too many requests without a valid token from your address; "
+                f"try again in {math.ceil(wait)} seconds.",
+            )
+        try:
+            return self._authenticate(request)
+        except (exceptions.AuthenticationFailed, exceptions.NotAuthenticated):
+            failures.record()
+            raise
+
+    def _authenticate(self, request):
         # The header as the server decoded it (DRF's helper re-encodes it and fails on
         # characters outside Latin-1, which a client may still send).
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
-            return None  # NotAuthenticated → 401 with WWW-Authenticate
+            # No token at all is a failed attempt too.
+            raise exceptions.NotAuthenticated()
         scheme, _, presented = header.partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
             raise exceptions.AuthenticationFailed(

@@ -20,7 +20,8 @@ class TokenCreateForm(forms.Form):
         choices=Scope.choices,
         initial=[Scope.ORDERS_READ],
         widget=forms.CheckboxSelectMultiple,
-        help_text="A scope never gives more than your role allows in the shop.",
+        help_text="A scope never gives more than your role allows in the shop: exports need "
+        "the permission to export orders, sales figures the one to view insights.",
         error_messages={"required": "Choose at least one scope."},
     )
     expires = forms.ChoiceField(

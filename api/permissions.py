@@ -19,7 +19,9 @@ class TokenScope(permissions.BasePermission):
         shops = list(token_shops(token=token, scope=scope))
         if not shops:
             raise exceptions.PermissionDenied(
-                f"The token's owner may no longer use “{scope}” in the shops it covers."
+                f"The token's owner may not use “{scope}” ({scope.label.lower()}) in any shop "
+                "the token covers: their role there does not allow it, or the shop asks for "
+                "two-factor sign-in they have not set up."
             )
         request.token_shops = shops  # the views read and scope within these
         return True

@@ -35,6 +35,22 @@ def _detail(exc: exceptions.APIException) -> str:
     return str(detail)
 
 
+def _field_errors(detail, prefix: str = ""):
+    """(name, [reasons]) of a body's validation errors; a nested field is `filters.status`,
+    an item of a list `columns.2`."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix and key != "non_field_errors" else prefix or key
+            yield from _field_errors(value, name)
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                yield from _field_errors(item, f"{prefix}.{index}")
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        yield prefix or "body", [str(item) for item in items]
+
+
 def api_exception_handler(exc, context):
     """DRF's handler (it sets WWW-Authenticate and Retry-After), reshaped as a problem; an
     error nothing else caught is logged and answered 500, still as a problem."""
@@ -56,10 +72,13 @@ def api_exception_handler(exc, context):
         name: response[name] for name in ("WWW-Authenticate", "Retry-After") if name in response
     }
     extra = {}
-    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
-        extra["errors"] = {key: [str(m) for m in value] for key, value in exc.detail.items()}
+    invalid = isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict)
+    if invalid:
+        extra["errors"] = dict(_field_errors(exc.detail))
     if isinstance(exc, Http404 | exceptions.NotFound):
         detail = "No such resource among those this token may read."
+    elif invalid:
+        detail = f"These fields cannot be used: {', '.join(extra['errors'])}."
     elif isinstance(exc, exceptions.APIException):
         detail = _detail(exc)
     else:

@@ -5,6 +5,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from api.problems import PROBLEM_TYPE
+
 
 class BearerScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.BearerTokenAuthentication"
@@ -32,10 +34,21 @@ def _problem(description: str) -> OpenApiResponse:
     return OpenApiResponse(ProblemSerializer, description=description)
 
 
-ERRORS = {
-    400: _problem("A parameter is unknown or not valid; `errors` names each."),
-    401: _problem("No token, or a bad, expired or revoked one."),
-    403: _problem("The token lacks the scope, or its owner the permission."),
-    404: _problem("Not among the orders or shops this token may read."),
-    429: _problem("Too many requests for this token; see Retry-After."),
+PROBLEMS = {
+    400: "A parameter or field is unknown or not valid; `errors` names each.",
+    401: "No token, or a bad, expired or revoked one.",
+    403: "The token lacks the scope, or its owner the permission.",
+    404: "Not among the orders, shops or exports this token may read.",
+    409: "The export's file is not ready: it is queued, running, failed or cancelled.",
+    410: "The export's file has expired and was deleted.",
+    429: "Too many requests for this token, or too many without a valid token from this "
+    "address; see Retry-After.",
 }
+
+
+def problems(*statuses: int) -> dict:
+    """The responses for these error statuses, each a problem document (its own media type)."""
+    return {(status, PROBLEM_TYPE): _problem(PROBLEMS[status]) for status in statuses}
+
+
+ERRORS = problems(400, 401, 403, 404, 429)

@@ -11,9 +11,9 @@ from accounts.roles import Perm
 
 class Scope(models.TextChoices):
     ORDERS_READ = "orders:read", "Read orders"
-    EXPORTS_READ = "exports:read", "Read exports"
+    EXPORTS_READ = "exports:read", "Follow and download exports"
     EXPORTS_WRITE = "exports:write", "Start exports"
-    INSIGHTS_READ = "insights:read", "Read sales insights"
+    INSIGHTS_READ = "insights:read", "Read sales figures"
 
 
 SCOPE_PERMISSIONS: dict[Scope, Perm] = {

@@ -71,6 +71,8 @@ class ReceiverState:
 
 class _Handler(BaseHTTPRequestHandler):
     server: "WebhookReceiver"
+    protocol_version = "HTTP/1.1"  # keep-alive, as any production server answers
+    disable_nagle_algorithm = True  # the body follows the headers at once, not an ACK later
 
     def log_message(self, *args):  # quiet in tests; the command prints its own lines
         pass

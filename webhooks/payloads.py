@@ -57,6 +57,13 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
+# The order's columns a delivery reads (`order_data`), so the reader loads only these.
+ORDER_FIELDS = (
+    "order_id", "shop__slug", "status", "currency", "total_amount", "refunded_amount",
+    "create_time", "update_time", *BUYER_FIELDS, *RECIPIENT_FIELDS,
+)  # fmt: skip
+
+
 def order_data(order, *, unmasked: bool) -> dict:
     """The order as a delivery shows it; buyer contact masked unless `unmasked`."""
 

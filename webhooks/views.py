@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import permission_required
@@ -22,15 +23,20 @@ from webhooks.services.endpoints import (
     endpoint_test_send,
 )
 
-SHOWN_ONCE = "webhook_secret_once"  # the session key of a secret to show once
-
 
 def _endpoint(request, pk: int):
     return get_object_or_404(endpoints_for_user(user=request.user), pk=pk)
 
 
-def _show_secret_once(request, endpoint) -> None:
-    request.session[SHOWN_ONCE] = {"pk": endpoint.pk, "secret": endpoint.secret}
+def _detail_page(request, endpoint, *, secret: str | None = None, status: int = 200):
+    """The endpoint's page; with `secret` only on the response of the POST that made it (not
+    kept in the session, a message or a URL, and not cached: `never_cache` on those views)."""
+    context = {
+        "endpoint": endpoint,
+        "secret": secret,
+        "deliveries": endpoint_log(endpoint=endpoint),
+    }
+    return render(request, "webhooks/endpoint_detail.html", context, status=status)
 
 
 @permission_required(Perm.MANAGE_WEBHOOKS)
@@ -40,9 +46,10 @@ def endpoint_list(request):
     return render(request, "webhooks/endpoint_list.html", {"endpoints": endpoints})
 
 
+@never_cache
 @permission_required(Perm.MANAGE_WEBHOOKS)
 def endpoint_new(request):
-    """Register an endpoint; its secret is shown once, on the next page."""
+    """Register an endpoint; its secret is shown once, on this response."""
     form = EndpointForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,37 +58,28 @@ def endpoint_new(request):
         except WebhookError as error:
             form.add_error(None, str(error))
         else:
-            _show_secret_once(request, endpoint)
             messages.success(request, "The endpoint is registered.")
-            return redirect("webhooks:detail", pk=endpoint.pk)
+            return _detail_page(request, endpoint, secret=endpoint.secret, status=201)
     status = 400 if form.is_bound else 200
     return render(request, "webhooks/endpoint_new.html", {"form": form}, status=status)
 
 
 @permission_required(Perm.MANAGE_WEBHOOKS)
 def endpoint_detail(request, pk: int):
-    """An endpoint, its secret once after creation or rotation, and its delivery log."""
-    endpoint = _endpoint(request, pk)
-    shown = request.session.pop(SHOWN_ONCE, None)
-    secret = shown["secret"] if shown and shown.get("pk") == endpoint.pk else None
-    context = {
-        "endpoint": endpoint,
-        "secret": secret,
-        "deliveries": endpoint_log(endpoint=endpoint),
-    }
-    return render(request, "webhooks/endpoint_detail.html", context)
+    """An endpoint and its delivery log (its secret never: only when made or rotated)."""
+    return _detail_page(request, _endpoint(request, pk))
 
 
+@never_cache
 @permission_required(Perm.MANAGE_WEBHOOKS)
 @require_POST
 def endpoint_rotate(request, pk: int):
-    """A new signing secret, shown once."""
+    """A new signing secret, shown once, on this response."""
     endpoint = endpoint_secret_rotate(
         endpoint=_endpoint(request, pk), actor=request.user, request=request
     )
-    _show_secret_once(request, endpoint)
     messages.success(request, "A new secret signs every delivery from now on.")
-    return redirect("webhooks:detail", pk=endpoint.pk)
+    return _detail_page(request, endpoint, secret=endpoint.secret)
 
 
 @permission_required(Perm.MANAGE_WEBHOOKS)

@@ -1,1 +1,2 @@
-"""Reads of the API: tokens (`tokens.py`) and orders as a token may read them (`orders.py`)."""
+"""Reads of the API: tokens (`tokens.py`), and orders (`orders.py`) and export jobs
+(`exports.py`) as a token may read them."""

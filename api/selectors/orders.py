@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.http import Http404, QueryDict
 
 from accounts.models import Shop, User
+from api.order_rows import ListedOrder, listed_orders
 from orders.exceptions import AmbiguousOrder
-from orders.keyset import after_cursor, cursor_for, cursor_goes_back, sort_queryset
+from orders.keyset import SORT_KEYS, after_cursor, cursor_for, cursor_goes_back, sort_queryset
 from orders.models import Order
 from orders.selectors.order_detail import OrderDetail, order_detail_for_user
 from orders.selectors.order_filter import order_filterset
@@ -28,9 +29,19 @@ class ParametersRefused(ValueError):
 
 @dataclass
 class OrderPage:
-    orders: list[Order]
+    orders: list[ListedOrder]  # each with its representation, `.data`
     next_cursor: str | None
     unmasked_shop_ids: set[int]
+    shops: list[Shop]
+
+    def unmasked_orders(self) -> list[tuple[Shop, str]]:
+        """(shop, order id) of each order whose buyer fields the page carries unmasked."""
+        by_id = {shop.pk: shop for shop in self.shops}
+        return [
+            (by_id[order.shop_id], order.order_id)
+            for order in self.orders
+            if order.shop_id in self.unmasked_shop_ids
+        ]
 
 
 def _refusals(filterset, query: QueryDict, extra: set[str]) -> dict[str, list[str]]:
@@ -45,9 +56,17 @@ def _refusals(filterset, query: QueryDict, extra: set[str]) -> dict[str, list[st
     return errors
 
 
-def api_order_page(*, user: User, shops: list[Shop], query: QueryDict, extra: set[str]):
+def api_order_page(
+    *,
+    user: User,
+    shops: list[Shop],
+    query: QueryDict,
+    extra: set[str],
+    fields: list[str] | None = None,
+) -> OrderPage:
     """One page of the orders `query` selects in `shops` (the token's, where its owner may
-    view orders now). `extra` are the view's own parameter names (`fields`).
+    view orders now), each as the list gives it with the sparse `fields` (None: all).
+    `extra` are the view's own parameter names (`fields`).
 
     Raises ParametersRefused naming every parameter that is unknown or not valid, Http404
     when `shop` names a shop outside `shops` (ForeignShop for one the owner is not in).
@@ -58,7 +77,8 @@ def api_order_page(*, user: User, shops: list[Shop], query: QueryDict, extra: se
     filters = query.copy()
     for name in extra:
         filters.pop(name, None)
-    filters.setdefault("per_page", DEFAULT_PER_PAGE)
+    if not filters.get("per_page"):  # absent or sent empty (`per_page=`), as a form sends it
+        filters["per_page"] = DEFAULT_PER_PAGE
     filterset, unmasked = order_filterset(user=user, query=filters, within=shops)
     errors = _refusals(filterset, query, extra)
     if errors:
@@ -68,13 +88,19 @@ def api_order_page(*, user: User, shops: list[Shop], query: QueryDict, extra: se
     ordered = sort_queryset(filterset.qs, sort)
     if data.get("cursor"):
         ordered = after_cursor(ordered, data["cursor"], sort)
-    fetched = list(ordered.select_related("shop").prefetch_related("lines")[: per_page + 1])
+    fetched = listed_orders(
+        ordered[: per_page + 1],
+        fields=fields,
+        unmasked_shop_ids=unmasked,
+        also=(SORT_KEYS[sort].field,),
+    )
     rows = fetched[:per_page]
     more = len(fetched) > per_page
     return OrderPage(
         orders=rows,
         next_cursor=cursor_for(rows[-1], sort) if more else None,
         unmasked_shop_ids=unmasked,
+        shops=shops,
     )
 
 

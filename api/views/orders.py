@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import ERRORS
+from api.schema_hooks import filter_parameter
 from api.scopes import Scope
 from api.selectors.orders import ParametersRefused, api_order_detail, api_order_page
 from api.serializers import OrderDetailSerializer, OrderSerializer, buyer_fields_served
@@ -30,16 +31,10 @@ def _sparse_fields(request, serializer_class) -> list[str] | None:
     return wanted
 
 
-def _filter_parameters() -> list[OpenApiParameter]:
+def filter_parameters() -> list[OpenApiParameter]:
     """The order list's filters as schema parameters, from the one FilterSet's labels."""
-    many = {"status", "tracking_status", "fulfillment_type", "needs_action"}
     return [
-        OpenApiParameter(
-            name,
-            OpenApiTypes.STR,
-            description=str(filt.label),
-            many=name in many,
-        )
+        filter_parameter(name, filt)
         for name, filt in OrderFilterSet.base_filters.items()
         if name != "page"
     ]
@@ -56,7 +51,7 @@ class OrderList(APIView):
     required_scope = Scope.ORDERS_READ
 
     @extend_schema(
-        parameters=[*_filter_parameters(), SPARSE],
+        parameters=[*filter_parameters(), SPARSE],
         responses={
             200: inline_serializer(
                 "OrderPage",
@@ -78,22 +73,18 @@ class OrderList(APIView):
             shops=request.token_shops,
             query=request.query_params,
             extra={FIELDS},
+            fields=fields,
         )
         if buyer_fields_served(fields):
-            buyer_data_served(
-                request=request,
-                token=request.auth,
-                orders=page.orders,
-                unmasked=page.unmasked_shop_ids,
-            )
-        context = {"unmasked_shop_ids": page.unmasked_shop_ids, "fields": fields}
+            buyer_data_served(request=request, token=request.auth, orders=page.unmasked_orders())
         next_url = None
         if page.next_cursor:
             query = query_with(request.query_params, cursor=page.next_cursor)
             next_url = request.build_absolute_uri(f"{request.path}{query}")
         return Response(
             {
-                "results": OrderSerializer(page.orders, many=True, context=context).data,
+                # OrderSerializer's representation, read straight off the rows (api.order_rows)
+                "results": [order.data for order in page.orders],
                 "next": next_url,
                 "next_cursor": page.next_cursor,
             }
@@ -130,9 +121,11 @@ class OrderDetail(APIView):
             shop=request.query_params.get("shop", ""),
         )
         unmasked = {detail.order.shop_id} if detail.unmasked else set()
-        if buyer_fields_served(fields):
+        if buyer_fields_served(fields) and detail.unmasked:
             buyer_data_served(
-                request=request, token=request.auth, orders=[detail.order], unmasked=unmasked
+                request=request,
+                token=request.auth,
+                orders=[(detail.order.shop, detail.order.order_id)],
             )
         context = {"unmasked_shop_ids": unmasked, "fields": fields, "detail": detail}
         return Response(OrderDetailSerializer(detail.order, context=context).data)

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.schema import ERRORS
+from api.schema import problems
 from api.scopes import Scope
 from api.serializers import ShopSerializer
 
@@ -15,7 +15,7 @@ class ShopList(APIView):
     @extend_schema(
         responses={
             200: inline_serializer("ShopList", {"results": ShopSerializer(many=True)}),
-            **{status: ERRORS[status] for status in (401, 403, 429)},
+            **problems(401, 403, 429),
         },
         summary="Shops this token reads",
         operation_id="shops_list",

@@ -92,6 +92,15 @@ def test_each_order_carries_its_lines(viewer, shop, hand_picked):
 
 
 @pytest.mark.django_db
+def test_empty_parameters_are_as_if_not_sent(viewer, shop, hand_picked):
+    """`per_page=&total_max=&risk=` (an empty form's parameters) is the default page."""
+    secret = token_for(viewer, [shop]).secret
+    empty = api_get(ORDERS, secret, per_page="", total_max="", risk="", sort="")
+    assert _ids(empty) == _ids(api_get(ORDERS, secret))
+    assert len(_ids(empty)) == len(hand_picked)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "refused"),
     [

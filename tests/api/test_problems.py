@@ -72,7 +72,12 @@ def test_the_schema_is_openapi_3_1_and_public(client):
         "/api/v1/shops/",
         "/api/v1/orders/",
         "/api/v1/orders/{order_id}/",
+        "/api/v1/exports/",
+        "/api/v1/exports/{id}/",
+        "/api/v1/exports/{id}/download/",
+        "/api/v1/insights/",
     }
+    assert set(schema["paths"]["/api/v1/exports/"]) == {"get", "post"}
     listing = schema["paths"]["/api/v1/orders/"]["get"]
     names = {parameter["name"] for parameter in listing["parameters"]}
     assert {"status", "total_min", "cursor", "per_page", "fields", "q"} <= names

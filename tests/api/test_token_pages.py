@@ -73,3 +73,33 @@ def test_nobody_else_sees_or_revokes_a_token(client, accountant, viewer, outside
         assert client.post(f"{PAGE}{created.token.pk}/revoke/").status_code == 404
     created.token.refresh_from_db()
     assert created.token.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_the_form_offers_every_scope_in_words_and_each_works(client, accountant, shop):
+    """Every scope the form offers has endpoints now; the page says what each allows."""
+    client.force_login(accountant)
+    html = client.get(PAGE).content.decode()
+    for words in (
+        "Read orders",
+        "Follow and download exports",
+        "Start exports",
+        "Read sales figures",
+        "start and download exports and read the sales figures",
+        "exports need the permission to export orders",
+    ):
+        assert words in html
+    assert "coming" not in html.lower()
+    response = client.post(
+        PAGE,
+        {
+            "name": "Books",
+            "shops": [shop.pk],
+            "scopes": ["exports:read", "insights:read"],
+            "expires": "30",
+        },
+    )
+    secret = _secret_shown(response)
+    assert api_get("/api/v1/exports/", secret).status_code == 200
+    assert api_get("/api/v1/insights/", secret).status_code == 200
+    assert api_get("/api/v1/orders/", secret).status_code == 403

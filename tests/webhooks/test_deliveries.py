@@ -14,7 +14,8 @@ from orders.services.status import order_status_change
 from orders.statuses import OrderStatus
 from webhooks.exceptions import WebhookError
 from webhooks.models import Attempt, Delivery, Endpoint
-from webhooks.services.deliveries import backoff_seconds, delivery_resend, delivery_send
+from webhooks.services.batches import delivery_send
+from webhooks.services.deliveries import backoff_seconds, delivery_resend
 from webhooks.services.endpoints import endpoint_test_send
 
 from .helpers import beat_pass, hook, make_due, quiet_order, run_due
@@ -255,7 +256,7 @@ def test_a_worker_whose_lease_was_taken_over_settles_nothing(receiver, admin, sh
 
     events_read()
     delivery = Delivery.objects.get()
-    slow = deliveries._claim(delivery.pk)  # the first worker claims it…
+    [slow] = deliveries.deliveries_claim(pk=delivery.pk)  # the first worker claims it…
     # …and stalls past its lease; a second worker takes the row and delivers it.
     Delivery.objects.filter(pk=delivery.pk).update(
         claimed_at=timezone.now() - timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS + 1)
@@ -263,7 +264,8 @@ def test_a_worker_whose_lease_was_taken_over_settles_nothing(receiver, admin, sh
     assert delivery_send(delivery_id=delivery.pk) == "delivered"
     from webhooks.services.sending import Answer
 
-    assert deliveries._settle(slow, timezone.now(), Answer(False, 500, 5)) == "superseded"
+    late = [(slow, timezone.now(), Answer(False, 500, 5))]
+    assert deliveries.deliveries_settle(late) == ["superseded"]
     assert Delivery.objects.get().state == "delivered"
     assert Attempt.objects.count() == 1
 

@@ -42,17 +42,45 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
         reverse("webhooks:new"), _form(events=["order.created", "refund.decided"])
     )
     endpoint = Endpoint.objects.get()
-    assert response.status_code == 302 and response.url == f"/webhooks/{endpoint.pk}/"
+    assert response.status_code == 201
     assert endpoint.events == ["order.created", "refund.decided"]
     assert (endpoint.shop.slug, endpoint.created_by, endpoint.enabled) == (
         "north-shop",
         admin,
         True,
     )
-    page = client.get(response.url).content.decode()
-    assert endpoint.secret in page
-    again = client.get(response.url).content.decode()
-    assert endpoint.secret not in again  # once
+    assert endpoint.secret in response.content.decode()  # on the response to the form
+    assert "no-store" in response["Cache-Control"]
+    page = client.get(reverse("webhooks:detail", args=[endpoint.pk])).content.decode()
+    assert endpoint.secret not in page  # once
+
+
+def _stored_sessions() -> str:
+    """Everything the session store holds, as stored."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    return " ".join(
+        str(SessionStore().decode(row.session_data)) + row.session_data
+        for row in Session.objects.all()
+    )
+
+
+def test_the_secret_is_never_kept_in_the_session(client, admin, public_dns, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(admin)
+    response = client.post(reverse("webhooks:new"), _form(events=["order.created"]))
+    endpoint = Endpoint.objects.get()
+    assert endpoint.secret in response.content.decode()
+    rotated = client.post(reverse("webhooks:rotate", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.secret in rotated.content.decode()
+    assert "no-store" in rotated["Cache-Control"]
+    stored = _stored_sessions()
+    assert str(admin.pk) in stored  # the signed-in session, read back…
+    assert "whsec_" not in stored  # …holds neither secret
+    page = client.get(reverse("webhooks:detail", args=[endpoint.pk])).content.decode()
+    assert endpoint.secret not in page
 
 
 @pytest.mark.parametrize(
@@ -100,7 +128,7 @@ def test_buyer_contact_needs_the_right_to_see_it(client, admin, accountant, shop
     """Only roles that see buyer contact unmasked may ask for it (an administrator may)."""
     client.force_login(admin)
     response = client.post(reverse("webhooks:new"), _form(include_buyer_contact="on"))
-    assert response.status_code == 302
+    assert response.status_code == 201
     assert Endpoint.objects.get().include_buyer_contact is True
 
 

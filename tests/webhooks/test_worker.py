@@ -1,6 +1,6 @@
-"""Deliveries with real Celery workers (PostgreSQL, Redis): sent by a worker after the change
-commits, and a worker killed mid-POST leaves the delivery to be sent exactly once more after
-its lease."""
+"""Deliveries with real Celery workers (PostgreSQL, Redis), run as production runs them (the
+thread pool of webhooks/worker.py): sent by a worker after the change commits, and a worker
+killed mid-POST leaves the delivery to be sent exactly once more after its lease."""
 
 import time
 
@@ -14,12 +14,14 @@ from tests.conftest import require
 from webhooks.models import Attempt, Delivery
 from webhooks.services.deliveries import deliveries_due
 from webhooks.services.fanout import events_read
+from webhooks.worker import worker_options
 
 from .helpers import hook, quiet_order
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 QUEUE = "webhooks-test"
 ENV = {"WEBHOOKS_QUEUE": QUEUE, "WEBHOOKS_LEASE_SECONDS": "1"}
+OPTIONS = worker_options(QUEUE)
 
 
 def _state(delivery_id: int) -> str:
@@ -35,7 +37,7 @@ def test_a_worker_killed_mid_delivery_leaves_it_to_be_sent_once_more(
     hook(receiver, admin, shop, events=["order.status_changed"])
     order = quiet_order(shop, status=OrderStatus.AWAITING_COLLECTION)
 
-    worker = start_worker(queues=QUEUE, name="webhooks-one", env=ENV)
+    worker = start_worker(name="webhooks-one", env=ENV, options=OPTIONS)
     try:
         wait_until_ready(worker, queue=QUEUE)
         with transaction.atomic():  # as the order page's view does
@@ -61,7 +63,7 @@ def test_a_worker_killed_mid_delivery_leaves_it_to_be_sent_once_more(
     assert _state(doomed.pk) == "sending"
     time.sleep(1.2)  # the lease
 
-    worker = start_worker(queues=QUEUE, name="webhooks-two", env=ENV)
+    worker = start_worker(name="webhooks-two", env=ENV, options=OPTIONS)
     try:
         wait_until_ready(worker, queue=QUEUE)
         assert deliveries_due() == {"due": 0, "abandoned": 1}

@@ -20,7 +20,7 @@ from accounts.roles import Perm
 from exports.models import ExportJob, ExportStatus
 from orders.models import OrderEvent
 from webhooks.models import Delivery, Endpoint, EventType, Watermark
-from webhooks.payloads import KINDS, event_type_of, export_body, order_event_body
+from webhooks.payloads import KINDS, ORDER_FIELDS, event_type_of, export_body, order_event_body
 
 ORDER_EVENTS, EXPORTS = "order_events", "exports"
 
@@ -50,17 +50,33 @@ def _watermark(name: str) -> Watermark:
     return Watermark.objects.select_for_update().get(name=name)  # one reader at a time
 
 
-def _missing(rows: list[Delivery]) -> list[Delivery]:
-    """The rows not made already (by an earlier pass over the look-back window)."""
-    if not rows:
-        return rows
-    made = set(
+def _made(pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """The (endpoint, event id) pairs made already (by an earlier pass over the look-back
+    window), asked before any body is built, so none is built for a delivery not made."""
+    if not pairs:
+        return set()
+    return set(
         Delivery.objects.filter(
-            endpoint_id__in={row.endpoint_id for row in rows},
-            event_id__in={row.event_id for row in rows},
+            endpoint_id__in={endpoint_id for endpoint_id, _ in pairs},
+            event_id__in={event_id for _, event_id in pairs},
         ).values_list("endpoint_id", "event_id")
     )
-    return [row for row in rows if (row.endpoint_id, row.event_id) not in made]
+
+
+def _new_rows(wanted: list[tuple]) -> list[Delivery]:
+    """Deliveries for the wanted (endpoint, event id, event type, body key, body maker) not
+    made already; a body is built once per key, and only for a delivery being made."""
+    made = _made([(endpoint.pk, event_id) for endpoint, event_id, *_ in wanted])
+    bodies, rows = {}, []
+    for endpoint, event_id, event_type, key, build in wanted:
+        if (endpoint.pk, event_id) in made:
+            continue
+        if key not in bodies:
+            bodies[key] = build()
+        rows.append(
+            Delivery(endpoint=endpoint, event_id=event_id, event_type=event_type, body=bodies[key])
+        )
+    return rows
 
 
 def order_events_read(*, endpoints: dict[int, list[Endpoint]]) -> int:
@@ -69,6 +85,9 @@ def order_events_read(*, endpoints: dict[int, list[Endpoint]]) -> int:
     start = max(0, mark.last_id - settings.WEBHOOKS_LOOKBACK_IDS)
     wanted = OrderEvent.objects.filter(kind__in=KINDS, order__shop_id__in=endpoints)
     wanted = wanted.select_related("order__shop").order_by("pk")
+    # Only what a body shows (an order has some 80 columns; the rest would be loaded for nothing).
+    event_fields = ("kind", "payload", "occurred_at", "order__shop")
+    wanted = wanted.only(*event_fields, *(f"order__{name}" for name in ORDER_FIELDS))
     # The look-back window whole (at most WEBHOOKS_LOOKBACK_IDS ids), then a batch of new ones.
     looked_back = list(wanted.filter(pk__gt=start, pk__lte=mark.last_id))
     new = list(wanted.filter(pk__gt=mark.last_id)[: settings.WEBHOOKS_READ_BATCH])
@@ -76,29 +95,22 @@ def order_events_read(*, endpoints: dict[int, list[Endpoint]]) -> int:
         newest = OrderEvent.objects.aggregate(top=Max("pk"))["top"] or 0
     else:
         newest = new[-1].pk
-    events = looked_back + new
-    rows = []
-    for event in events:
+    wanted = []
+    for event in looked_back + new:
         event_type = event_type_of(event.kind, event.payload or {})
         if event_type is None:
             continue
-        bodies: dict[bool, str] = {}
         for endpoint in endpoints.get(event.order.shop_id, ()):
-            if event_type not in endpoint.events or event.pk <= endpoint.after_order_event_id:
-                continue
-            if endpoint.unmasked not in bodies:
-                bodies[endpoint.unmasked] = order_event_body(
-                    event, event_type, unmasked=endpoint.unmasked
+            if event_type in endpoint.events and event.pk > endpoint.after_order_event_id:
+                unmasked = endpoint.unmasked
+
+                def build(event=event, event_type=event_type, unmasked=unmasked):
+                    return order_event_body(event, event_type, unmasked=unmasked)
+
+                wanted.append(
+                    (endpoint, f"evt_{event.pk}", event_type, (event.pk, unmasked), build)
                 )
-            rows.append(
-                Delivery(
-                    endpoint=endpoint,
-                    event_id=f"evt_{event.pk}",
-                    event_type=event_type,
-                    body=bodies[endpoint.unmasked],
-                )
-            )
-    rows = _missing(rows)
+    rows = _new_rows(wanted)
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     if newest > mark.last_id:
         mark.last_id = newest
@@ -115,23 +127,21 @@ def exports_read(*, endpoints: dict[int, list[Endpoint]]) -> int:
             finished_at__gte=mark.last_time - timedelta(seconds=settings.WEBHOOKS_LOOKBACK_SECONDS)
         )
     jobs = list(jobs.prefetch_related("shops").order_by("finished_at", "pk")[:500])
-    rows = []
-    for job in jobs:
-        for shop in job.shops.all():
-            body = None  # made once per shop, for the endpoints that want it
-            for endpoint in endpoints.get(shop.pk, ()):
-                wanted = EventType.EXPORT_READY in endpoint.events
-                if wanted and job.finished_at > endpoint.after_export_finished_at:
-                    body = body or export_body(job, shop=shop)
-                    rows.append(
-                        Delivery(
-                            endpoint=endpoint,
-                            event_id=f"evt_export_{job.pk}",
-                            event_type=EventType.EXPORT_READY,
-                            body=body,
-                        )
-                    )
-    rows = _missing(rows)
+    wanted = [
+        (
+            endpoint,
+            f"evt_export_{job.pk}",
+            EventType.EXPORT_READY,
+            (job.pk, shop.pk),  # an export's body names the shop it is sent for
+            lambda job=job, shop=shop: export_body(job, shop=shop),
+        )
+        for job in jobs
+        for shop in job.shops.all()
+        for endpoint in endpoints.get(shop.pk, ())
+        if EventType.EXPORT_READY in endpoint.events
+        and job.finished_at > endpoint.after_export_finished_at
+    ]
+    rows = _new_rows(wanted)
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     if jobs and (mark.last_time is None or jobs[-1].finished_at > mark.last_time):
         mark.last_time = jobs[-1].finished_at
