@@ -41,24 +41,20 @@ def shop_permissions(user: User) -> dict[int, frozenset[Perm]]:
     """
     if not user.is_authenticated or not user.is_active:
         return {}
-    cache = _request_cache.get()
-    key = (user.pk, session_is_verified(user))
-    if cache is not None and key in cache:
-        return cache[key]
-    rows = ShopUserObjectPermission.objects.filter(user=user).values_list(
-        "content_object_id", "permission__codename", "content_object__require_two_factor"
-    )
-    group_rows = ShopGroupObjectPermission.objects.filter(group__user=user).values_list(
-        "content_object_id", "permission__codename", "content_object__require_two_factor"
-    )
-    verified, known, found = key[1], set(Perm.values), {}
-    for shop_id, codename, needs_two_factor in (*rows, *group_rows):
+    verified = session_is_verified(user)
+    return _request_memo((user.pk, verified), lambda: _permission_rows(user, verified))
+
+
+def _permission_rows(user: User, verified: bool) -> dict[int, frozenset[Perm]]:
+    """The user's own and their groups' rows, in one statement."""
+    columns = ("content_object_id", "permission__codename", "content_object__require_two_factor")
+    rows = ShopUserObjectPermission.objects.filter(user=user).values_list(*columns)
+    group_rows = ShopGroupObjectPermission.objects.filter(group__user=user).values_list(*columns)
+    known, found = set(Perm.values), {}
+    for shop_id, codename, needs_two_factor in rows.union(group_rows, all=True):
         if codename in known and (verified or not needs_two_factor):
             found.setdefault(shop_id, set()).add(Perm(codename))
-    result = {shop_id: frozenset(perms) for shop_id, perms in found.items()}
-    if cache is not None:
-        cache[key] = result
-    return result
+    return {shop_id: frozenset(perms) for shop_id, perms in found.items()}
 
 
 def shops_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
@@ -69,6 +65,40 @@ def shops_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
         return Shop.objects.all()
     ids = [shop_id for shop_id, perms in shop_permissions(user).items() if perm in perms]
     return Shop.objects.filter(pk__in=ids)
+
+
+def shop_ids_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> list[int]:
+    """The ids of `shops_for_user`, read from the permission rows the request already holds."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [shop.pk for shop in shop_list_for_user(user, perm)]
+    return sorted(shop_id for shop_id, perms in shop_permissions(user).items() if perm in perms)
+
+
+def shop_list_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> list[Shop]:
+    """`shops_for_user` as a list, in name order, from one read of the user's shops a request
+    (a page asks for them in its header, its filters and its forms)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return _request_memo(("shops", user.pk), lambda: list(Shop.objects.all()))
+    held = shop_permissions(user)
+    every = _request_memo(
+        ("shops", user.pk, session_is_verified(user)),
+        lambda: list(Shop.objects.filter(pk__in=list(held))),
+    )
+    return [shop for shop in every if perm in held.get(shop.pk, ())]
+
+
+def _request_memo(key, compute):
+    """`compute()`, once a request (the permission cache's lifetime); afresh outside one."""
+    cache = _request_cache.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 class PermissionCacheMiddleware:
@@ -100,6 +130,14 @@ def shops_awaiting_two_factor(user: User) -> QuerySet[Shop]:
     if session_is_verified(user) or not user.is_authenticated:
         return Shop.objects.none()
     return Shop.objects.filter(memberships__user=user, require_two_factor=True)
+
+
+def shop_ids_in_view(user: User, perm: Perm = Perm.VIEW_ORDERS) -> list[int]:
+    """The ids of `shops_in_view`, without a query once the request has read the user's rows."""
+    ids = shop_ids_for_user(user, perm)
+    if user.is_authenticated and user.preferred_shop_id in ids:
+        return [user.preferred_shop_id]
+    return ids
 
 
 def shops_in_view(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:

@@ -1,4 +1,4 @@
-from accounts.access import shops_awaiting_two_factor, shops_for_user
+from accounts.access import shop_list_for_user, shops_awaiting_two_factor
 from accounts.navigation import nav_for_user
 
 
@@ -12,7 +12,7 @@ def navigation(request):
             "current_shop": None,
             "shops_awaiting_two_factor": [],
         }
-    shops = list(shops_for_user(user))
+    shops = shop_list_for_user(user)
     current = next((shop for shop in shops if shop.pk == user.preferred_shop_id), None)
     return {
         "nav_items": nav_for_user(user, request.resolver_match),

@@ -1,5 +1,7 @@
-"""Record when each signed-in user was last active (for the access review)."""
+"""Record when each signed-in user was last active (for the access review), and keep an
+active session from expiring."""
 
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -20,4 +22,27 @@ class ActivityMiddleware:
             now = timezone.now()
             if user.last_activity_at is None or now - user.last_activity_at > ACTIVITY_RESOLUTION:
                 User.objects.filter(pk=user.pk).update(last_activity_at=now)
+        return response
+
+
+SESSION_REFRESH_SECONDS = 300  # an idle session ends SESSION_COOKIE_AGE after, ± five minutes
+_REFRESHED = "_refreshed_at"
+
+
+class SessionRefreshMiddleware:
+    """Slides a session's expiry forward at most once every five minutes. Django's
+    SESSION_SAVE_EVERY_REQUEST does it by writing the session row on every request, a write
+    and a commit on every page read (docs/decisions.md, "The session's expiry moves every
+    five minutes")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(_REFRESHED, 0) >= SESSION_REFRESH_SECONDS:
+                session[_REFRESHED] = now  # marks it modified: SessionMiddleware saves it
         return response

@@ -225,6 +225,8 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CREATED = "webhook_created", "Webhook endpoint registered"
     WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
     WEBHOOK_DELETED = "webhook_deleted", "Webhook endpoint deleted"
+    FINANCE_DIFFERENCE_EXPLAINED = "finance_explained", "Reconciliation difference explained"
+    FINANCE_IMPORTED = "finance_imported", "Finance file imported"
 
 
 class AuditEvent(models.Model):

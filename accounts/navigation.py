@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem("Overview", "home", None, "home"),
     NavItem("Orders", "orders:list", Perm.VIEW_ORDERS, "orders"),
     NavItem("Insights", "insights:page", Perm.VIEW_INSIGHTS, "insights"),
+    NavItem("Finance", "finance:statements", Perm.VIEW_FINANCE, "finance"),
     NavItem("Exports", "exports:list", Perm.EXPORT_ORDERS, "exports"),
     NavItem("Import", "imports:upload", Perm.IMPORT_ORDERS, "imports"),
     NavItem("TikTok Shop", "tiktok:shops", Perm.MANAGE_CONNECTIONS, "tiktok"),

@@ -24,6 +24,8 @@ class Perm(models.TextChoices):
     MANAGE_STAFF = "manage_staff", "Manage the shop's staff"
     MANAGE_CONNECTIONS = "manage_connections", "Connect and disconnect TikTok Shop"
     MANAGE_WEBHOOKS = "manage_webhooks", "Manage webhooks"
+    VIEW_FINANCE = "view_finance", "View finance and reconciliation"
+    EXPLAIN_DIFFERENCES = "explain_differences", "Explain reconciliation differences"
 
 
 class Role(models.TextChoices):
@@ -53,7 +55,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.CHANGE_ORDER_STATUS,
         }
     ),
-    Role.ACCOUNTANT: frozenset({Perm.VIEW_ORDERS, Perm.EXPORT_ORDERS, Perm.VIEW_INSIGHTS}),
+    Role.ACCOUNTANT: frozenset(
+        {
+            Perm.VIEW_ORDERS,
+            Perm.EXPORT_ORDERS,
+            Perm.VIEW_INSIGHTS,
+            Perm.VIEW_FINANCE,
+            Perm.EXPLAIN_DIFFERENCES,
+        }
+    ),
     Role.VIEWER: frozenset({Perm.VIEW_ORDERS, Perm.VIEW_INSIGHTS}),
 }
 

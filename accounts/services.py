@@ -63,19 +63,26 @@ def audit_record_each(
     request: HttpRequest | None = None,
     payload: dict | None = None,
 ) -> None:
-    """One audit event per (shop, target), written in one statement (a page of API results)."""
-    AuditEvent.objects.bulk_create(
-        audit_record(
-            action=action,
-            actor=actor,
-            shop=shop,
-            target=target,
-            request=request,
-            payload=payload,
-            save=False,
-        )
-        for shop, target in targets
+    """One audit event per (shop, target), written in one statement (a page of API results);
+    the request's address and user agent are read once, not once per event."""
+    if not targets:
+        return
+    (shop, target), rest = targets[0], targets[1:]
+    first = audit_record(
+        action=action,
+        actor=actor,
+        shop=shop,
+        target=target,
+        request=request,
+        payload=payload,
+        save=False,
     )
+    same = {
+        name: getattr(first, name)
+        for name in ("action", "actor", "actor_email", "ip_address", "user_agent", "payload")
+    }
+    others = (AuditEvent(shop=shop, target=target[:200], **same) for shop, target in rest)
+    AuditEvent.objects.bulk_create([first, *others])
 
 
 def _sync_shop_permissions(*, user: User, shop: Shop, granted: frozenset[Perm]) -> None:

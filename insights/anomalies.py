@@ -28,6 +28,7 @@ from orders.selectors.sales_days import region_days, sales_per_day
 WEEKS = 8
 HISTORY = timedelta(days=7 * WEEKS)
 THRESHOLD = 3.5
+SCORE_FACTOR = Decimal("0.6745")  # the MAD of a normal distribution in standard deviations
 SMALL = 5  # orders
 MAD_SHARE = Decimal("0.10")
 LEAST_HISTORY = 4  # weekdays with orders among the 8
@@ -60,15 +61,59 @@ def _score(value, history: list, unit: Decimal) -> tuple[float, Decimal]:
     usual = Decimal(median(values))
     mad = Decimal(median(abs(v - usual) for v in values))
     floor = max(mad, unit, usual * MAD_SHARE)
-    return float(Decimal("0.6745") * (Decimal(value) - usual) / floor), usual
+    return float(SCORE_FACTOR * (Decimal(value) - usual) / floor), usual
 
 
-def _standout(day, series: dict, region=("", "")) -> Standout | None:
+def beyond_threshold(value: int, history: list[int], unit: int) -> bool:
+    """Whether |score| ≥ THRESHOLD as `_score` computes it, for whole numbers (orders; cents
+    with `unit` 100), in exact arithmetic on whole numbers and no median of Decimals, so that
+    the days that do not stand out (nearly all) cost little. With u the median, m the MAD and
+    f the floor: 2u is the sum of the two middle values, 4m that of the two middle distances
+    |2v − 2u|, and 20f = max(20m, 20·unit, 20u·MAD_SHARE)."""
+    ordered = sorted(history)
+    low, high = (len(ordered) - 1) // 2, len(ordered) // 2
+    usual_2 = ordered[low] + ordered[high]
+    spread = sorted(abs(2 * v - usual_2) for v in ordered)
+    mad_4 = spread[low] + spread[high]
+    floor_20 = max(5 * mad_4, 20 * unit, usual_2 * 10 * MAD_SHARE)
+    return SCORE_FACTOR * 10 * abs(2 * value - usual_2) >= Decimal(THRESHOLD) * floor_20
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A series as whole numbers per day from `start`: orders, and net sales in cents."""
+
+    start: date
+    orders: list[int]
+    cents: list[int]
+
+    @classmethod
+    def of(cls, series: dict, start: date, after: date) -> "Whole":
+        orders, cents = [0] * (after - start).days, [0] * (after - start).days
+        for day, (n, net) in series.items():
+            if start <= day < after:
+                orders[(day - start).days], cents[(day - start).days] = n, int(net * 100)
+        return cls(start, orders, cents)
+
+    def may_stand_out(self, day: date) -> bool:
+        """Whether the day's orders or net sales stand out from its 8 weekdays before."""
+        i = (day - self.start).days
+        before = range(i - 7, i - 7 * WEEKS - 1, -7)
+        return beyond_threshold(self.orders[i], [self.orders[j] for j in before], 1) or (
+            beyond_threshold(self.cents[i], [self.cents[j] for j in before], 100)
+        )
+
+
+def _standout(day, series: dict, whole: Whole, region=("", "")) -> Standout | None:
     """The day's orders when they stand out, else its net sales when they do, else None: a
-    seller reads a change in orders first."""
+    seller reads a change in orders first. `whole` (the series in whole numbers, from 8
+    weeks before the day at least) tells quickly the days where neither does."""
+    if not whole.may_stand_out(day):
+        return None  # (whether or not the day is too small to judge)
     orders, net = series.get(day, (0, Decimal(0)))
     before = [series.get(day - k * 7 * DAY, (0, Decimal(0))) for k in range(1, WEEKS + 1)]
-    score, usual = _score(orders, [o for o, _ in before], Decimal(1))
+    counts = [o for o, _ in before]
+    score, usual = _score(orders, counts, Decimal(1))
     if orders < SMALL and usual < SMALL:
         return None
     measure, value = "orders", orders
@@ -120,10 +165,11 @@ def standout_days(parsed: InsightRequest) -> list[Standout]:
     """The period's days that stand out, in day order."""
     shared = _shared(parsed)
     if "standout_days" not in shared:
-        totals = sales_days(parsed)
+        totals, span = sales_days(parsed), parsed.span
+        whole = Whole.of(totals, span.first - HISTORY, span.after)
         found = (
-            _standout(day, totals)
-            for day in _judged_days(parsed.span, _today(parsed))
+            _standout(day, totals, whole)
+            for day in _judged_days(span, _today(parsed))
             if _established(day, totals)
         )
         shared["standout_days"] = [s for s in found if s]
@@ -141,7 +187,8 @@ def standout_regions(parsed: InsightRequest) -> list[Standout]:
     for region, by_day in series.items():
         if not region[1] or max(n for n, _ in by_day.values()) < SMALL:
             continue
-        found += [s for s in (_standout(d, by_day, region) for d in days) if s]
+        whole = Whole.of(by_day, first - HISTORY, span.after)
+        found += [s for s in (_standout(d, by_day, whole, region) for d in days) if s]
     return found
 
 

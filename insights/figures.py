@@ -178,7 +178,7 @@ def figures_section(parsed: InsightRequest) -> dict:
     return {"rows": rows, "now": now, "base": base}
 
 
-def _raw(value, kind: str):
+def figure_raw(value, kind: str):
     """A figure as a CSV cell: amounts and counts as numbers, rates as a fraction."""
     if value is None:
         return ""
@@ -190,8 +190,8 @@ def figures_table(context: dict) -> tuple[list[str], list[list]]:
     header = ["figure", "period"] + (["comparison"] if base else [])
     rows = []
     for figure in FIGURES:
-        row = [figure.label, _raw(getattr(now, figure.key), figure.kind)]
+        row = [figure.label, figure_raw(getattr(now, figure.key), figure.kind)]
         if base:
-            row.append(_raw(getattr(base, figure.key), figure.kind))
+            row.append(figure_raw(getattr(base, figure.key), figure.kind))
         rows.append(row)
     return header, rows

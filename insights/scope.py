@@ -79,12 +79,17 @@ def _insight_shops(request) -> list:
 def insight_request(request) -> InsightRequest:
     """Parse the request; 404 for a shop not among the user's, 403 (MissingShopPermission) for
     one where they may view orders but not insights, a refusal for anything else wrong."""
-    allowed = _insight_shops(request)
-    filters = request.GET.copy()
+    return insight_scope(user=request.user, query=request.GET, allowed=_insight_shops(request))
+
+
+def insight_scope(*, user, query: QueryDict, allowed: list) -> InsightRequest:
+    """Parse `query` for `user` within the `allowed` shops (where they may view insights):
+    the page's reading, and the API's within a token's shops. 404 for a shop outside them."""
+    filters = query.copy()
     for name in OWN:
         filters.pop(name, None)
     try:
-        filterset, _ = order_filterset(user=request.user, query=filters, within=allowed)
+        filterset, _ = order_filterset(user=user, query=filters, within=allowed)
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
     allowed_ids = {s.pk for s in allowed}
@@ -94,22 +99,22 @@ def insight_request(request) -> InsightRequest:
         filter_errors=error_lines(filterset.form),
         shops=shops,
         currencies=list(dict.fromkeys(s.currency for s in shops)),
-        query={name: request.GET.get(name, "") for name in OWN},
+        query={name: query.get(name, "") for name in OWN},
         filterset=filterset,
     )
     if not shops:
         parsed.refusal = "None of the shops shown lets you view sales insights."
         return parsed
-    currency = request.GET.get("currency") or parsed.currencies[0]
+    currency = query.get("currency") or parsed.currencies[0]
     try:
         if currency not in parsed.currencies:
             raise PeriodRefused(
                 f"“{currency}” is not the currency of any shop shown: choose "
                 f"{' or '.join(parsed.currencies)}."
             )
-        span, span_name = chosen_span(request.GET, shops[0].zone, timezone.now())
-        compare = chosen_comparison(request.GET)
-        chosen_bucket(request.GET)  # the chart's; refused here so its CSV answers 400 too
+        span, span_name = chosen_span(query, shops[0].zone, timezone.now())
+        compare = chosen_comparison(query)
+        chosen_bucket(query)  # the chart's; refused here so its CSV answers 400 too
     except PeriodRefused as refused:
         parsed.refusal, parsed.status = str(refused), 400
         return parsed

@@ -1,7 +1,6 @@
 """The "Top products" and "Top SKUs" sections: the ten best-selling of the period by sales,
 their units and refunded units, each linking to the order list's orders with it."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from insights.bars import bar, compared
@@ -11,7 +10,7 @@ from insights.scope import InsightRequest
 from orders.filters.filterset import OrderFilterSet
 from orders.money import to_money
 from orders.sales_terms import KEPT_STATUSES
-from orders.selectors.sales_breakdown import top_products, top_skus
+from orders.selectors.sales_breakdown import top_lines
 from orders.selectors.sales_types import LineTotals
 
 # The longest value the order list's `product` filter takes.
@@ -21,7 +20,6 @@ PRODUCT_FILTER_LENGTH = OrderFilterSet.base_filters["product"].extra["max_length
 @dataclass(frozen=True)
 class TopLines:
     noun: str  # "product" or "SKU", in the table's head and its sentences
-    select: Callable[..., list[LineTotals]]  # the selector: top_products or top_skus
     list_param: str  # the order list's filter a row links with
     key_header: str  # the CSV's first column
 
@@ -31,8 +29,8 @@ class TopLines:
         return line.key if self.list_param == "sku" else line.name[:PRODUCT_FILTER_LENGTH]
 
 
-PRODUCTS = TopLines("product", top_products, "product", "product_id")
-SKUS = TopLines("SKU", top_skus, "sku", "sku_id")
+PRODUCTS = TopLines("product", "product", "product_id")
+SKUS = TopLines("SKU", "sku", "sku_id")
 
 
 def _link(kind: TopLines, line: LineTotals, span, parsed: InsightRequest) -> str:
@@ -40,15 +38,35 @@ def _link(kind: TopLines, line: LineTotals, span, parsed: InsightRequest) -> str
     return order_list_url(span, parsed.filters, parsed.shop_slug, KEPT_STATUSES, extra)
 
 
+def _both(parsed: InsightRequest) -> dict:
+    """For each kind, the period's top lines and the comparison's lines of the same keys: the
+    SKUs and the products read together (once per request, for both sections)."""
+    found = vars(parsed).get("_top_lines")
+    if found is None:
+        scope, span, base_span = parsed.sales, parsed.span, parsed.base_span
+        skus, products = top_lines(scope, span.first, span.after)
+        base_skus, base_products = [], []
+        if base_span and (skus or products):
+            base_skus, base_products = top_lines(
+                scope,
+                base_span.first,
+                base_span.after,
+                None,
+                sku_keys=[line.key for line in skus],
+                product_keys=[line.key for line in products],
+            )
+        found = {
+            SKUS: (skus, {line.key: line for line in base_skus}),
+            PRODUCTS: (products, {line.key: line for line in base_products}),
+        }
+        vars(parsed)["_top_lines"] = found
+    return found
+
+
 def lines_section(kind: TopLines, parsed: InsightRequest) -> dict:
     """The period's top lines and, for the same keys, the comparison's sales."""
-    scope, span, base_span = parsed.sales, parsed.span, parsed.base_span
-    lines = kind.select(scope, span.first, span.after)
-    base = {}
-    if base_span and lines:
-        keys = [line.key for line in lines]
-        found = kind.select(scope, base_span.first, base_span.after, None, keys=keys)
-        base = {line.key: line for line in found}
+    span, base_span = parsed.span, parsed.base_span
+    lines, base = _both(parsed)[kind]
     top = max((line.sales for line in lines), default=0)
     rows = []
     for line in lines:

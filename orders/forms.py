@@ -8,14 +8,19 @@ CHOOSE_BULK_ACTION = "Choose what to do with the selected orders."
 
 class SavedViewForm(forms.Form):
     name = PlainTextField(max_length=80)
-    shop = forms.ModelChoiceField(queryset=None, to_field_name="slug")
+    shop = forms.ChoiceField()  # a slug among `shops`; cleaned to the Shop
     query_string = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
     shared = forms.BooleanField(required=False, label="Share with everyone in the shop")
     make_default = forms.BooleanField(required=False, label="Open the list with this view")
 
-    def __init__(self, *args, shops, **kwargs):
+    def __init__(self, *args, shops: list, **kwargs):
+        """`shops`: those the user may save a view for, as a list the page already holds."""
         super().__init__(*args, **kwargs)
-        self.fields["shop"].queryset = shops
+        self._shops = {shop.slug: shop for shop in shops}
+        self.fields["shop"].choices = [(shop.slug, shop.name) for shop in shops]
+
+    def clean_shop(self):
+        return self._shops[self.cleaned_data["shop"]]
 
 
 class SavedViewChangeForm(forms.Form):

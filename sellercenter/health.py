@@ -81,6 +81,14 @@ def _tiktok() -> dict:
     return {"connections": connections_health()}
 
 
+def _replica() -> dict:
+    """Informational: the read replica, when one is configured. The read views fall back to
+    the primary by themselves while it is down (docs/scaling.md "Read replicas")."""
+    from orders.replica import replica_status
+
+    return replica_status()
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -92,6 +100,7 @@ def healthz(request):
     beat = _timed(_beat)  # reported, but beat being down does not fail the probe
     tracking = _timed(_tracking)  # likewise a degraded tracking provider
     tiktok = _timed(_tiktok)  # and a TikTok sync that lags or fails
+    replica = _timed(_replica) if settings.REPLICA_ALIAS else None  # and the read replica
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {
@@ -100,6 +109,7 @@ def healthz(request):
             "beat": beat,
             "tracking": tracking,
             "tiktok": tiktok,
+            **({"replica": replica} if replica else {}),
         },
         status=200 if healthy else 503,
     )

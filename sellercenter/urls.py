@@ -18,9 +18,11 @@ urlpatterns = [
     path("accounts/tokens/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("orders/import/", include("imports.urls")),
+    path("finance/import/", include("imports.finance_urls")),  # before any "finance/" include
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
     path("insights/", include("insights.urls")),
+    path("finance/", include("finance.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("tiktok.urls")),
     path("webhooks/carriers/<str:provider>/", carrier_webhook, name="carrier_webhook"),

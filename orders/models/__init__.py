@@ -1,5 +1,5 @@
 """The order models, one module per subject: the order, its parts, its timeline, refunds,
-saved views of the list and the daily sales roll-ups. Import them from here."""
+saved views of the list and the daily and monthly sales roll-ups. Import them from here."""
 
 from orders.models.events import OrderEvent
 from orders.models.fields import (
@@ -16,6 +16,13 @@ from orders.models.order import Order
 from orders.models.parts import OrderLine, Package
 from orders.models.refunds import Refund, RefundLine
 from orders.models.requests import BuyerRequest
+from orders.models.sales_months import (
+    SalesMonth,
+    SalesMonthSku,
+    SkuMonth,
+    SkuMonthRegion,
+    SkuMonthWith,
+)
 from orders.models.sales_rollups import (
     SalesDay,
     SalesDayDirty,
@@ -44,9 +51,14 @@ __all__ = [
     "SalesDay",
     "SalesDayDirty",
     "SalesDaySku",
+    "SalesMonth",
+    "SalesMonthSku",
     "SavedView",
     "SkuDay",
     "SkuDayRegion",
     "SkuDayWith",
+    "SkuMonth",
+    "SkuMonthRegion",
+    "SkuMonthWith",
     "money",
 ]

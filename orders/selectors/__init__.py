@@ -3,7 +3,7 @@ order never appears; the other reads are modules of this package, one per page o
 
 from django.db.models import QuerySet
 
-from accounts.access import shops_for_user
+from accounts.access import shop_ids_for_user
 from accounts.models import User
 from accounts.roles import Perm
 from orders.models import Order
@@ -13,5 +13,4 @@ def order_list_for_user(*, user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySe
     """Orders of the shops where `user` holds `perm`; another shop's orders never appear."""
     # A user belongs to a handful of shops: a literal list plans far better than guardian's
     # permission subquery inside every order query.
-    shop_ids = list(shops_for_user(user, perm).values_list("pk", flat=True))
-    return Order.objects.filter(shop_id__in=shop_ids)
+    return Order.objects.filter(shop_id__in=shop_ids_for_user(user, perm))

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.http import QueryDict
 
-from accounts.access import shops_for_user, shops_in_view
+from accounts.access import shop_ids_for_user, shop_ids_in_view, shop_list_for_user
 from accounts.models import User
 from accounts.roles import Perm
 from orders.exceptions import ForeignShop
@@ -23,14 +23,13 @@ def order_filterset(
     of the shops `within` when given (an export remembers its shops). Raises ForeignShop
     when `shop` names a shop the user may not view.
     """
-    shops = list(shops_for_user(user, Perm.VIEW_ORDERS))
-    unmasked = set(shops_for_user(user, Perm.SEE_BUYER_CONTACT).values_list("pk", flat=True))
+    shops = shop_list_for_user(user, Perm.VIEW_ORDERS)
+    unmasked = set(shop_ids_for_user(user, Perm.SEE_BUYER_CONTACT))
     base = order_list_for_user(user=user)
     if within is not None:
         base = base.filter(shop__in=within)
     elif not query.get("shop"):
-        in_view = list(shops_in_view(user, Perm.VIEW_ORDERS).values_list("pk", flat=True))
-        base = base.filter(shop_id__in=in_view)
+        base = base.filter(shop_id__in=shop_ids_in_view(user, Perm.VIEW_ORDERS))
     filterset = OrderFilterSet(
         query,
         queryset=base,

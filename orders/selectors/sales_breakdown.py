@@ -27,6 +27,7 @@ from orders.selectors.sales_rollups import (
     rolled_products,
     rolled_regions,
     rolled_skus,
+    rolled_top_lines,
 )
 from orders.selectors.sales_types import FunnelStep, LineTotals, RegionTotals, SalesScope
 
@@ -96,6 +97,29 @@ def top_products(
         return rolled
     lines = _kept_lines(scope, first, after)
     return _line_totals(lines, "product_id", named=False, limit=limit, keys=keys)
+
+
+def top_lines(
+    scope: SalesScope,
+    first: date,
+    after: date,
+    limit: Limit = TOP,
+    *,
+    sku_keys: Keys = None,
+    product_keys: Keys = None,
+) -> tuple[list[LineTotals], list[LineTotals]]:
+    """`top_skus` and `top_products` at once (from the roll-ups: one statement for both),
+    `sku_keys` and `product_keys` keeping only those of each."""
+    rolled = rolled_top_lines(
+        scope, first, after, limit, sku_keys=sku_keys, product_keys=product_keys
+    )
+    if rolled is not None:
+        return rolled
+    lines = _kept_lines(scope, first, after)
+    return (
+        _line_totals(lines, "sku_id", named=True, limit=limit, keys=sku_keys),
+        _line_totals(lines, "product_id", named=False, limit=limit, keys=product_keys),
+    )
 
 
 def sales_by_region(scope: SalesScope, first: date, after: date) -> list[RegionTotals]:

@@ -2,23 +2,24 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.access import shops_for_user
+from accounts.access import shop_ids_for_user
 from accounts.models import User
 from accounts.roles import Perm
 from orders.models import SavedView
 
 
 def saved_views_for_user(*, user: User) -> QuerySet[SavedView]:
-    """My personal views and the views shared with the shops I can see."""
-    shops = shops_for_user(user, Perm.VIEW_ORDERS).values("pk")
+    """My personal views and the views shared with the shops I can see, by name."""
     return (
-        SavedView.objects.filter(shop__in=shops)
+        SavedView.objects.filter(shop_id__in=shop_ids_for_user(user, Perm.VIEW_ORDERS))
         .filter(Q(owner=user) | Q(owner__isnull=True))
         .select_related("shop", "owner")
     )
 
 
-def default_saved_view(*, user: User) -> SavedView | None:
-    """My own default view, else a default shared with one of my shops."""
-    views = saved_views_for_user(user=user).filter(is_default=True)
-    return views.filter(owner=user).first() or views.filter(owner__isnull=True).first()
+def default_saved_view(views: list[SavedView], *, user: User) -> SavedView | None:
+    """Among `views` (saved_views_for_user, read once by the list), my own default view, else
+    a default shared with one of my shops."""
+    defaults = [view for view in views if view.is_default]
+    mine = (view for view in defaults if view.owner_id == user.pk)
+    return next(mine, None) or next((view for view in defaults if view.owner_id is None), None)

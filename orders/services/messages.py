@@ -50,15 +50,18 @@ REPLY_TEMPLATES = {
 }
 
 
-def reply_templates_for(order: Order) -> list[tuple[str, str, str]]:
-    """(code, label, text) of each ready-made reply that fits the order's state, filled in."""
-    package = order.packages.exclude(tracking_number="").first()
+def reply_templates_for(
+    order: Order, *, packages: list, refunds: list
+) -> list[tuple[str, str, str]]:
+    """(code, label, text) of each ready-made reply that fits the order's state, filled in;
+    `packages` (by id) and `refunds` are the order's, as its page has read them."""
+    package = next((package for package in packages if package.tracking_number), None)
     tracking = (
         f" with {package.shipping_provider_name}, tracking number {package.tracking_number}"
         if package
         else ""
     )
-    refunding = order.refunds.exclude(status=RefundStatus.REJECTED).exists()
+    refunding = any(refund.status != RefundStatus.REJECTED for refund in refunds)
     name = order.buyer_nickname or "there"
     return [
         (code, label, text.format(name=name, order_id=order.order_id, tracking=tracking))

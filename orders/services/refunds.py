@@ -28,8 +28,9 @@ def refundable_amount(order: Order) -> Decimal:
     return order.total_amount - order.refunded_amount - waiting
 
 
-def refund_refusal(order: Order) -> str | None:
-    """Why nothing can be refunded on the order now, or None when something can.
+def refund_refusal(order: Order, refundable: Decimal | None = None) -> str | None:
+    """Why nothing can be refunded on the order now, or None when something can
+    (`refundable`: `refundable_amount(order)` when the caller has it already).
 
     An unpaid order, or one cancelled before it was paid, holds no money of the buyer's
     (docs/tiktok.md "Order statuses": TikTok cancels those without a refund).
@@ -46,7 +47,7 @@ def refund_refusal(order: Order) -> str | None:
             f"nothing. Approve the buyer's request under “Buyer requests”, or refund in "
             f"{platform.name} Seller Center; what {platform.name} refunds shows here."
         )
-    if refundable_amount(order) <= 0:
+    if (refundable_amount(order) if refundable is None else refundable) <= 0:
         return "Nothing is left to refund on this order."
     return None
 

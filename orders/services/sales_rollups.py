@@ -9,6 +9,8 @@ the day's orders aggregated again, in one INSERT … SELECT per table, never ord
 (orders/services/sales_rollup_sql.py). A
 mark left by a crash between the commit and the recompute is recomputed by the sweep
 (`sales_rollups_sweep`, every minute from beat); `sales_rollups_rebuild` recomputes a range.
+Each of these recomputes the monthly roll-ups of the months whose days it recomputed, in the
+same transaction (orders/services/sales_rollup_months.py).
 """
 
 import logging
@@ -30,7 +32,8 @@ from orders.models import (
     SkuDayRegion,
     SkuDayWith,
 )
-from orders.periods import local_midnight
+from orders.periods import add_months, local_midnight
+from orders.services.sales_rollup_months import MONTH_TABLES, month_of, months_recompute
 from orders.services.sales_rollup_sql import rollups_insert
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ REBUILD_CHUNK_DAYS = 62
 # the sweep recomputes its days within a minute, in a worker, instead of the writer waiting for
 # it after every batch; the page reads those days from the orders meanwhile.
 RECOMPUTE_AT_COMMIT_ORDERS = 100
+ROLLUP_TABLES = (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith, *MONTH_TABLES)
 
 
 # --- marking --------------------------------------------------------------------------------
@@ -116,6 +120,7 @@ def sales_days_recompute(marked: dict[int, set[date]] | None = None) -> int:
             dirty.filter(day__in=sorted(days)).delete()
             _drop(shop=shop, day__in=sorted(days))
             rollups_insert(shop, _window(shop, days))
+            months_recompute(shop, {month_of(day) for day in days})
             done += len(days)
     return done
 
@@ -159,10 +164,20 @@ def sales_rollups_rebuild(
                 SalesDayDirty.objects.filter(**in_chunk).delete()
                 _drop(**in_chunk)
                 rollups_insert(locked, _range(locked, chunk, chunk_end))
+                months_recompute(locked, _months(chunk, chunk_end))
             covered += (chunk_end - chunk).days
             chunk = chunk_end
     _analyze()
     return covered
+
+
+def _months(first: date, after: date) -> list[date]:
+    """The first days of the months that days first..after-1 fall in."""
+    months, month = [], month_of(first)
+    while month < after:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
 
 
 def _analyze() -> None:
@@ -171,12 +186,14 @@ def _analyze() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith):
+        for model in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _drop(*conditions, **filters) -> None:
-    for model in (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith):
+    """Delete the daily and monthly rows these conditions select (a month by its first day:
+    the caller recomputes the months of the days it recomputes)."""
+    for model in ROLLUP_TABLES:
         model.objects.filter(*conditions, **filters).delete()
 
 

@@ -19,7 +19,9 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Shop
 from orders.models import Order, OrderEvent
+from orders.services.id_lists import among
 from orders.services.upsert_compare import UpsertBy, fills, order_change
+from orders.services.upsert_same import same_as_stored, stored_rows
 from orders.services.upsert_write import orders_create, orders_update
 from orders.statuses import ActorType
 from orders.tiktok_order import OrderRefused, TikTokOrder, tiktok_order_read
@@ -121,7 +123,7 @@ def _stored(shop: Shop, ids: list[str], by: UpsertBy, *, write: bool) -> dict[st
         )
     # By order id alone, the shop checked here: a shop filled since the last ANALYZE looks
     # empty to the planner, which then reads all its orders through the shop index each time.
-    rows = orders.filter(order_id__in=ids).prefetch_related("lines", "packages")
+    rows = orders.filter(**among("order_id", ids)).prefetch_related("lines", "packages")
     return {order.order_id: order for order in rows if order.shop_id == shop.pk}
 
 
@@ -129,16 +131,24 @@ def _apply(shop: Shop, orders: list[TikTokOrder], by: UpsertBy, *, write=True, o
     report = UpsertReport(outcomes=[] if outcomes else None)
     ids = [order.order_id for order in orders]
     elsewhere = set(
-        Order.objects.filter(order_id__in=ids).exclude(shop=shop).values_list("order_id", flat=True)
+        Order.objects.filter(**among("order_id", ids))
+        .exclude(shop=shop)
+        .values_list("order_id", flat=True)
     )
-    stored = _stored(shop, ids, by, write=write)
+    rows = stored_rows(shop, orders, by, write=write)
+    same = same_as_stored(orders, rows, by)
+    changed = [order_id for order_id in rows if order_id not in same]
+    stored = _stored(shop, changed, by, write=write) if changed else {}
     new, changes = [], []
     for order in orders:
         current = stored.get(order.order_id)
         if order.order_id in elsewhere:
             _refuse(report, shop, order.order_id, "the order belongs to another shop")
             continue
-        if current is None:
+        if order.order_id in same:  # as stored: no model loaded (services/upsert_same.py)
+            older = not by.file and order.update_time < same[order.order_id]
+            outcome = "older" if older else "unchanged"
+        elif current is None:
             new.append(order)
             outcome = "created"
         else:

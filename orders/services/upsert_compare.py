@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from orders.models import Order, OrderLine, Package
+from orders.models import Order, Package
 from orders.periods import other_reading
 from orders.tiktok_order import API_LINE_FIELDS, API_ORDER_FIELDS, LineValues, TikTokOrder
 
@@ -72,36 +72,48 @@ def _differs(row, values: dict, zone=None) -> bool:
     return any(not _same(getattr(row, name), value, zone) for name, value in values.items())
 
 
-def _repacked(current: Order, line: OrderLine, values: LineValues) -> bool:
+def _repacked(packages: list, line, values: LineValues) -> bool:
     """TikTok puts the line in a package it is not in (yet)."""
     if not values.package_key:
         return False
-    package = package_of(list(current.packages.all()), values.package_key)
+    package = package_of(packages, values.package_key)
     return package is None or line.package_id != package.pk
 
 
 def order_change(current: Order, order: TikTokOrder, by: UpsertBy) -> Change | None:
     """Everything `order` says that differs from what is stored, or None."""
+    parts = differences(current, list(current.lines.all()), list(current.packages.all()), order, by)
+    return Change(current, order, *parts) if parts else None
+
+
+def differences(current, lines: list, packages: list, order: TikTokOrder, by: UpsertBy):
+    """(fields, lines, packages) that `order` says differently from the stored order `current`
+    with its `lines` and `packages`, or None when it says nothing new. The stored rows are
+    models or the named rows of `.values_list(named=True)` (orders/services/upsert_same.py):
+    only their attributes are read, so both are compared by this one code."""
     skipped = CREATE_ONLY if by.file else ()
+    zone = by.zone
     fields = [
         name
         for name, value in order.fields.items()
-        if name not in skipped and not _same(getattr(current, name), value, by.zone)
+        if name not in skipped
+        and (stored := getattr(current, name)) != value
+        and not _same(stored, value, zone)
     ]
-    packages = [
+    changed_packages = [
         (package, values)
         for values in order.packages
-        if (package := package_of(list(current.packages.all()), values.key, values.values)) is None
+        if (package := package_of(packages, values.key, values.values)) is None
         or _differs(package, values.values)
     ]
-    lines_by_sku = {line.sku_id: line for line in current.lines.all()}
-    lines = []
+    lines_by_sku = {line.sku_id: line for line in lines}
+    changed_lines = []
     for values in order.lines:
         line = lines_by_sku.get(values.sku_id)
-        if line is None or _differs(line, values.values) or _repacked(current, line, values):
-            lines.append((line, values))
-    if fields or packages or lines:
-        return Change(current, order, fields, lines, packages)
+        if line is None or _differs(line, values.values) or _repacked(packages, line, values):
+            changed_lines.append((line, values))
+    if fields or changed_packages or changed_lines:
+        return fields, changed_lines, changed_packages
     return None
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Shop
 from orders.models import LATER_TIMES, Order, OrderEvent, OrderLine, Package
-from orders.services.order_parts import order_parts_follow
+from orders.services.bulk_insert import insert_values
+from orders.services.order_parts import new_parts_follow, order_parts_follow
 from orders.services.sales_rollups import sales_days_touched
 from orders.services.upsert_compare import Change, UpsertBy, package_of
 from orders.statuses import LINE_STATUS_FOR_ORDER, ActorType, EventKind, LineStatus
@@ -22,18 +23,22 @@ BATCH = 500
 ADDRESS_CHANGES = ADDRESS_FIELDS | {"has_updated_recipient_address"}
 
 
-def _event(order: Order, kind: str, payload: dict, by: UpsertBy) -> OrderEvent:
+def _event_values(kind: str, payload: dict, by: UpsertBy) -> dict:
     if by.file:
         kind, source = EventKind.IMPORTED, {}
     else:
         source = {"source": by.source}
+    return {
+        "kind": kind,
+        "actor_type": ActorType.TIKTOK,
+        "payload": {**payload, **source},
+        "import_job_id": by.job.pk if by.job else None,
+    }
+
+
+def _event(order: Order, kind: str, payload: dict, by: UpsertBy) -> OrderEvent:
     return OrderEvent(
-        order=order,
-        kind=kind,
-        actor_type=ActorType.TIKTOK,
-        occurred_at=order.update_time,
-        payload={**payload, **source},
-        import_job=by.job,
+        order=order, occurred_at=order.update_time, **_event_values(kind, payload, by)
     )
 
 
@@ -45,48 +50,62 @@ def _follow(orders: list[Order]) -> None:
         order_parts_follow(status=status, order_ids=order_ids)
 
 
+def _line_values(status: str, values: LineValues) -> dict:
+    """A new line's fields: a line without a status of its own says what the order's implies."""
+    implied = LINE_STATUS_FOR_ORDER[status] or LineStatus.AWAITING_SHIPMENT
+    return {"sku_id": values.sku_id, "display_status": implied, **values.values}
+
+
 def _new_line(order: Order, values: LineValues, package: Package | None) -> OrderLine:
-    implied = LINE_STATUS_FOR_ORDER[order.status] or LineStatus.AWAITING_SHIPMENT
-    return OrderLine(
-        order=order,
-        sku_id=values.sku_id,
-        package=package,
-        **{"display_status": implied, **values.values},
-    )
+    return OrderLine(order=order, package=package, **_line_values(order.status, values))
+
+
+def _default(model, name: str):
+    return model._meta.get_field(name).get_default()
 
 
 def orders_create(shop: Shop, orders: list[TikTokOrder], by: UpsertBy) -> None:
+    """New orders with their packages, lines and timeline entries, given as field values
+    (services/bulk_insert.py: COPY on PostgreSQL, no model instance each; bulk_create
+    elsewhere). Their lines and packages follow the order's status before they are inserted,
+    as order_parts_follow would make them after."""
     if not orders:
         return
-    rows = Order.objects.bulk_create(
-        [Order(shop=shop, order_id=order.order_id, **order.fields) for order in orders],
-        batch_size=BATCH,
-    )
-    pairs = list(zip(rows, orders, strict=True))
-    packages = Package.objects.bulk_create(
-        [Package(order=row, **p.values) for row, order in pairs for p in order.packages],
-        batch_size=BATCH,
-    )
+    rows = [{"shop_id": shop.pk, "order_id": order.order_id, **order.fields} for order in orders]
+    keys = insert_values(Order, rows)
+    statuses = [row.get("status", _default(Order, "status")) for row in rows]
+    unknown = _default(Package, "package_status")
+    package_rows, new_lines = [], []
+    for key, status, order in zip(keys, statuses, orders, strict=True):
+        packages = [
+            {"order_id": key, "package_status": unknown, **p.values} for p in order.packages
+        ]
+        lines = [{"order_id": key, **_line_values(status, line)} for line in order.lines]
+        new_parts_follow(status, lines, packages)
+        package_rows += packages
+        new_lines.append((key, order.lines, lines))
     by_key = {}
-    for package in packages:
-        for key in (package.package_id, package.tracking_number):
-            if key:
-                by_key.setdefault((package.order_id, key), package)
-    OrderLine.objects.bulk_create(
-        [
-            _new_line(row, line, by_key.get((row.pk, line.package_key)))
-            for row, order in pairs
-            for line in order.lines
-        ],
-        batch_size=BATCH,
-    )
-    _follow(rows)
-    sales_days_touched(rows)
+    for package, package_key in zip(
+        package_rows, insert_values(Package, package_rows), strict=True
+    ):
+        for name in ("package_id", "tracking_number"):
+            if value := package.get(name):
+                by_key.setdefault((package["order_id"], value), package_key)
+    for key, lines, line_rows in new_lines:
+        for line, row in zip(lines, line_rows, strict=True):
+            row["package_id"] = by_key.get((key, line.package_key))
+    insert_values(OrderLine, [row for _, _, line_rows in new_lines for row in line_rows])
+    sales_days_touched([(shop.pk, row.get("create_time")) for row in rows])
     payload = {"created": True} if by.file else {}
-    OrderEvent.objects.bulk_create(
-        [_event(row, EventKind.CREATED, {**payload, "status": row.status}, by) for row in rows],
-        batch_size=BATCH,
-    )
+    events = [
+        {
+            "order_id": key,
+            "occurred_at": row.get("update_time", _default(Order, "update_time")),
+            **_event_values(EventKind.CREATED, {**payload, "status": status}, by),
+        }
+        for key, row, status in zip(keys, rows, statuses, strict=True)
+    ]
+    insert_values(OrderEvent, events)
 
 
 def _changed_parts(change: Change) -> list[str]:

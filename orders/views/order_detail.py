@@ -28,6 +28,7 @@ from orders.forms import (
     TrackingForm,
 )
 from orders.links import order_url
+from orders.page_parts import order_page_parts
 from orders.platform import PlatformUnavailable, platform_for
 from orders.selectors.buyer_requests import request_cards_with_platform
 from orders.selectors.order_detail import AmbiguousOrder, order_detail_for_user, order_for_user
@@ -151,9 +152,12 @@ def order_detail(request, order_id: str):
         return render(request, "orders/order_detail.html#tracking", context)
     if detail.unmasked:
         buyer_data_view_record(request=request, order=detail.order)
-    templates = buyer_messages.reply_templates_for(detail.order)
+    templates = buyer_messages.reply_templates_for(
+        detail.order, packages=detail.packages, refunds=detail.refunds
+    )
     can_refund = user_has_shop_perm(request.user, detail.order.shop, Perm.INITIATE_REFUNDS)
     request_cards_with_platform(detail.order, detail.requests, can_answer=can_refund)
+    refundable = refunds.refundable_amount(detail.order)
     return render(
         request,
         "orders/order_detail.html",
@@ -161,6 +165,7 @@ def order_detail(request, order_id: str):
             "detail": detail,
             "order": detail.order,
             "can_add_notes": user_has_shop_perm(request.user, detail.order.shop, Perm.ADD_NOTES),
+            "money_parts": order_page_parts(user=request.user, order=detail.order),
             **_fulfilment_choices(request, detail),
             "submission_id": uuid.uuid4().hex,
             "can_refund": user_has_shop_perm(
@@ -169,8 +174,8 @@ def order_detail(request, order_id: str):
             "can_approve": user_has_shop_perm(
                 request.user, detail.order.shop, Perm.APPROVE_REFUNDS
             ),
-            "refundable": refunds.refundable_amount(detail.order),
-            "refund_refusal": refunds.refund_refusal(detail.order),
+            "refundable": refundable,
+            "refund_refusal": refunds.refund_refusal(detail.order, refundable),
             "refund_deciders": _who_may(Perm.APPROVE_REFUNDS),
             "can_message": user_has_shop_perm(request.user, detail.order.shop, Perm.MESSAGE_BUYERS),
             "reply_templates": templates,

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     MissingShopPermission,
     permission_required,
-    shops_for_user,
-    shops_in_view,
+    shop_ids_for_user,
+    shop_ids_in_view,
+    shop_list_for_user,
     user_has_perm_anywhere,
 )
 from accounts.htmx import htmx_partial, htmx_varies
@@ -42,7 +43,8 @@ def overview(request):
 @htmx_varies
 def order_list(request):
     """/orders/: filters in the URL; htmx requests get only the part they swap."""
-    default = default_saved_view(user=request.user)
+    saved = list(saved_views_for_user(user=request.user))
+    default = default_saved_view(saved, user=request.user)
     if not request.GET and default is not None and canonical_query(QueryDict(default.query_string)):
         return redirect(f"{reverse('orders:list')}?{default.query_string}")
     try:
@@ -50,9 +52,8 @@ def order_list(request):
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
     query = canonical_query(page.query)
-    saved = list(saved_views_for_user(user=request.user))
-    shops = shops_for_user(request.user, Perm.VIEW_ORDERS)
     context = {
+        "list_url": reverse("orders:list"),  # once: the tabs, chips and pages all link to it
         "page": page,
         "counts": page,  # tabs without numbers; htmx fetches them from orders:counts
         "form": page.filterset.form,
@@ -64,13 +65,13 @@ def order_list(request):
             (v for v in saved if canonical_query(QueryDict(v.query_string)) == query), None
         ),
         "save_form": SavedViewForm(
-            shops=shops,
+            shops=page.filterset.shops,
             initial={
                 "query_string": query,
-                "shop": (page.filterset.selected_shops or [None])[0],
+                "shop": next((shop.slug for shop in page.filterset.selected_shops[:1]), None),
             },
         ),
-        "may_share": shops_for_user(request.user, Perm.MANAGE_STAFF).exists(),
+        "may_share": bool(shop_ids_for_user(request.user, Perm.MANAGE_STAFF)),
         "bar": filter_bar(
             request.GET,
             _bar_shops(request, page.filterset.shops),
@@ -96,7 +97,7 @@ def _bar_shops(request, shops: list) -> list:
     """The shops the filter bar's Shop select offers (decisions.md, "Two shop pickers"):
     the header's switcher scopes the whole portal; the bar's select narrows this list only,
     so it is offered while the portal shows several shops, or while the address names one."""
-    if request.GET.get("shop") or shops_in_view(request.user, Perm.VIEW_ORDERS).count() > 1:
+    if request.GET.get("shop") or len(shop_ids_in_view(request.user, Perm.VIEW_ORDERS)) > 1:
         return shops
     return []
 
@@ -108,13 +109,14 @@ def order_counts(request):
         counts = order_list_counts(user=request.user, query=request.GET)
     except ForeignShop:
         raise Http404("No such shop among yours.") from None
-    return render(request, "orders/order_list.html#counts", {"counts": counts})
+    context = {"counts": counts, "list_url": reverse("orders:list")}
+    return render(request, "orders/order_list.html#counts", context)
 
 
 @permission_required(Perm.VIEW_ORDERS)
 @require_POST
 def saved_view_create(request):
-    form = SavedViewForm(request.POST, shops=shops_for_user(request.user, Perm.VIEW_ORDERS))
+    form = SavedViewForm(request.POST, shops=shop_list_for_user(request.user, Perm.VIEW_ORDERS))
     query = form["query_string"].value() or ""  # as sent: where a refusal takes the person back
     if not form.is_valid():
         messages.error(request, f"The view was not saved: {' '.join(error_lines(form))}")

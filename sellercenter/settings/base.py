@@ -5,6 +5,7 @@ on the filesystem and media under `var/`. Docs: https://docs.djangoproject.com/e
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -19,7 +20,9 @@ from sellercenter.settings.env import (
     env,
     fernet_keys_from_env,
     int_from_env,
+    redis_task_settings,
     redis_url_from_env,
+    replica_from_env,
 )
 
 # --- Core -------------------------------------------------------------------------------------
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
     "exports",
     "tiktok",
     "insights",
+    "finance",
     "api",
     "webhooks",
 ]
@@ -73,11 +77,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionRefreshMiddleware",  # inside SessionMiddleware: saved on exit
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.access.PermissionCacheMiddleware",
+    "sellercenter.replica_middleware.ReplicaMiddleware",  # no-op without a replica
     "accounts.middleware.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,12 +111,19 @@ TEMPLATES = [
 # --- Data -------------------------------------------------------------------------------------
 
 DATABASES = {"default": database_from_env(default_sqlite=VAR_DIR / "db.sqlite3")}
+# A PostgreSQL read replica (streaming standby), optional: DATABASE_REPLICA_URL, parsed like
+# DATABASE_URL. The order list, its counts, insights and export generation read order data
+# there; writes, sessions, permissions and transactions stay on the primary, and a person's
+# reads stay there for REPLICA_STICKY_SECONDS after any change they make (docs/scaling.md
+# "Read replicas": sellercenter/db_router.py, orders/replica.py). Unset: one database.
+if _replica := replica_from_env(DATABASES["default"]):
+    DATABASES["replica"] = _replica
+REPLICA_ALIAS = "replica" if _replica else None
+DATABASE_ROUTERS = ["sellercenter.db_router.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = int_from_env("REPLICA_STICKY_SECONDS", default=15)
+REPLICA_RETRY_SECONDS = int_from_env("REPLICA_RETRY_SECONDS", default=30)  # after a failed connect
+REPLICA_READ_VIEWS = ("orders:list", "orders:counts", "insights:page", "insights:csv")
 REDIS_URL = redis_url_from_env()
-
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -134,7 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions end after 8 hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int_from_env("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle sessions end after SESSION_COOKIE_AGE: accounts.middleware.SessionRefreshMiddleware
+# moves the expiry on every five minutes of use, instead of a write on every request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # django-guardian: no AnonymousUser row (each migrate would create one, and it skews user counts).
 ANONYMOUS_USER_NAME = None
@@ -223,12 +237,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery -----------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    # Longer than the longest task plus queue wait, or Redis redelivers running exports.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+if REDIS_URL:  # broker, results and the cache (redis_task_settings)
+    vars().update(redis_task_settings(REDIS_URL))
 else:  # the embedded default: broker, results and cache as files under var/celery/
     vars().update(embedded_task_settings(VAR_DIR / "celery"))
 CELERY_TASK_SERIALIZER = "json"
@@ -258,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     "tiktok-tokens-refresh": {"task": "tiktok.tasks.tiktok_tokens_refresh", "schedule": 3600.0},
     "tiktok-sync-due": {"task": "tiktok.tasks.tiktok_sync_due", "schedule": 60.0},
     "tiktok-actions-due": {"task": "tiktok.tasks.tiktok_actions_due", "schedule": 60.0},
+    "tiktok-finance-due": {"task": "tiktok.tasks.tiktok_finance_due", "schedule": 900.0},
     "sales-rollups-sweep": {"task": "orders.tasks.sales_rollups_sweep", "schedule": 60.0},
     "webhooks-pass": {"task": "webhooks.tasks.webhooks_pass", "schedule": 5.0},
 }
@@ -276,6 +287,15 @@ TRACKING_17TRACK_API_KEY = env.str("TRACKING_17TRACK_API_KEY", default="")
 TRACKING_AFTERSHIP_API_KEY = env.str("TRACKING_AFTERSHIP_API_KEY", default="")
 TRACKING_AFTERSHIP_WEBHOOK_SECRET = env.str("TRACKING_AFTERSHIP_WEBHOOK_SECRET", default="")
 TRACKING_EXPIRE_DAYS = int_from_env("TRACKING_EXPIRE_DAYS", default=30)  # silent → EXPIRED
+
+# --- Finance (finance/; docs/decisions.md "Finance: reconciliation") ----------------------------
+
+# Reconciliation: a delivered order no statement names this many days after delivery is
+# "never settled" (TikTok settles 3–15 days after delivery); amounts within the tolerance match;
+# an order's fees beyond this share of its product revenue are "unexpected".
+FINANCE_NEVER_SETTLED_DAYS = int_from_env("FINANCE_NEVER_SETTLED_DAYS", default=30)
+FINANCE_AMOUNT_TOLERANCE = Decimal(env.str("FINANCE_AMOUNT_TOLERANCE", default="0.01"))
+FINANCE_FEE_RATE_MAX = Decimal(env.str("FINANCE_FEE_RATE_MAX", default="0.25"))
 
 # --- TikTok Shop (tiktok/; docs/decisions.md "TikTok client and tokens") ---------------------
 
@@ -332,6 +352,18 @@ TIKTOK_SYNC_WINDOW_ORDERS = int_from_env("TIKTOK_SYNC_WINDOW_ORDERS", default=20
 TIKTOK_SYNC_BATCH_ORDERS = int_from_env("TIKTOK_SYNC_BATCH_ORDERS", default=500)
 TIKTOK_BACKFILL_DAYS = int_from_env("TIKTOK_BACKFILL_DAYS", default=90)
 TIKTOK_SYNC_LOCK_SECONDS = int_from_env("TIKTOK_SYNC_LOCK_SECONDS", default=15 * 60)
+# Finance (docs/decisions.md "Finance: the pull"): every 15 minutes the beat task queues a
+# pull of each connected shop's finance data not pulled for TIKTOK_FINANCE_INTERVAL_SECONDS:
+# statements, payments and withdrawals since their watermark less TIKTOK_FINANCE_OVERLAP_DAYS
+# (the first pull goes back TIKTOK_FINANCE_BACKFILL_DAYS), the transactions of each statement
+# new or changed, the unsettled list whole, and the SKU rows of at most
+# TIKTOK_FINANCE_ORDER_CALLS settled orders a pull (Get Transactions by Order is per order);
+# lists are read TIKTOK_FINANCE_PAGE_SIZE to a page.
+TIKTOK_FINANCE_INTERVAL_SECONDS = int_from_env("TIKTOK_FINANCE_INTERVAL_SECONDS", default=3600)
+TIKTOK_FINANCE_OVERLAP_DAYS = int_from_env("TIKTOK_FINANCE_OVERLAP_DAYS", default=3)
+TIKTOK_FINANCE_BACKFILL_DAYS = int_from_env("TIKTOK_FINANCE_BACKFILL_DAYS", default=90)
+TIKTOK_FINANCE_ORDER_CALLS = int_from_env("TIKTOK_FINANCE_ORDER_CALLS", default=200)
+TIKTOK_FINANCE_PAGE_SIZE = int_from_env("TIKTOK_FINANCE_PAGE_SIZE", default=100)  # 1–100
 # The outbox (tiktok/services/outbox.py; docs/decisions.md "Actions reach TikTok: the outbox"):
 # a send TikTok did not answer is tried again after TIKTOK_ACTION_BACKOFF_SECONDS × 2^(attempt-1)
 # plus jitter, at most TIKTOK_ACTION_BACKOFF_CAP_SECONDS apart, TIKTOK_ACTION_MAX_ATTEMPTS times
@@ -375,6 +407,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+# Requests without a valid token (none, unknown, expired, revoked) per client address; past it
+# 429 before any token is looked up (api/throttling.py).
+API_AUTH_FAILURE_LIMIT = env.str("API_AUTH_FAILURE_LIMIT", default="30/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Seller Center API",
     "DESCRIPTION": "Read the orders you see in Seller Center from your own scripts (docs/api.md).",
@@ -383,6 +418,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,  # with `fields=` any field may be left out
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_hooks.problem_responses",  # errors are application/problem+json
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatus": "orders.statuses.OrderStatus",
         "LineStatus": "orders.statuses.LineStatus",
@@ -490,7 +529,14 @@ WEBHOOKS_LOOKBACK_IDS = int_from_env("WEBHOOKS_LOOKBACK_IDS", default=1000)
 WEBHOOKS_LOOKBACK_SECONDS = int_from_env("WEBHOOKS_LOOKBACK_SECONDS", default=600)
 WEBHOOKS_READ_BATCH = int_from_env("WEBHOOKS_READ_BATCH", default=5000)
 WEBHOOKS_QUEUE_BATCH = int_from_env("WEBHOOKS_QUEUE_BATCH", default=5000)
-WEBHOOKS_QUEUE = env.str("WEBHOOKS_QUEUE", default="celery")
+# The webhook workers (webhooks/worker.py: `--pool threads`, their own queue) take a batch of
+# up to WEBHOOKS_SEND_BATCH of an endpoint's deliveries per task, WEBHOOKS_ENDPOINT_TASKS
+# batches of one endpoint at a time; a batch starts no POST after WEBHOOKS_BATCH_SECONDS
+# (keep that plus WEBHOOKS_TOTAL_TIMEOUT_SECONDS well under WEBHOOKS_LEASE_SECONDS).
+WEBHOOKS_QUEUE = env.str("WEBHOOKS_QUEUE", default="webhooks")
+WEBHOOKS_SEND_BATCH = int_from_env("WEBHOOKS_SEND_BATCH", default=50)
+WEBHOOKS_ENDPOINT_TASKS = int_from_env("WEBHOOKS_ENDPOINT_TASKS", default=4)
+WEBHOOKS_BATCH_SECONDS = float(env.str("WEBHOOKS_BATCH_SECONDS", default="15"))
 # Each POST: connect within WEBHOOKS_CONNECT_TIMEOUT_SECONDS, answer within
 # WEBHOOKS_TOTAL_TIMEOUT_SECONDS; redirects are failures. A worker's claim on a delivery lasts
 # WEBHOOKS_LEASE_SECONDS (longer than the task's time limit): after that the row is taken again.

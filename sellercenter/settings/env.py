@@ -4,6 +4,7 @@ Every variable is read through `env` so that a missing or malformed value stops 
 an ImproperlyConfigured error that names the variable.
 """
 
+import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,17 +21,53 @@ def database_from_env(*, default_sqlite: Path) -> dict:
     """DATABASE_URL as a Django DATABASES entry, or the embedded SQLite file in WAL mode."""
     if "DATABASE_URL" not in env:
         return _sqlite(default_sqlite)
-    try:
-        config = env.db_url("DATABASE_URL")
-    except (ImproperlyConfigured, ValueError, KeyError) as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
+    config = _db_url("DATABASE_URL")
     if config.get("ENGINE") == "django.db.backends.sqlite3":
         return _sqlite(Path(config["NAME"]))
-    if config.get("ENGINE") != "django.db.backends.postgresql":
+    if config.get("ENGINE") != POSTGRESQL:
         raise ImproperlyConfigured(
             "DATABASE_URL must use postgres:// (or sqlite:///path); got "
             f"{urlparse(env.str('DATABASE_URL')).scheme or 'no scheme'}"
         )
+    return _pooled(config)
+
+
+def replica_from_env(primary: dict) -> dict | None:
+    """DATABASE_REPLICA_URL as the DATABASES entry of a read replica of `primary`, or None
+    when it is unset or empty (docs/scaling.md "Read replicas"). Its test database is the
+    primary's own (a mirror): migrations never run against it."""
+    if not env.str("DATABASE_REPLICA_URL", default=""):
+        return None
+    if primary.get("ENGINE") != POSTGRESQL:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is set but DATABASE_URL is not PostgreSQL: a read replica "
+            "needs a PostgreSQL primary (SQLite has no replicas). Unset DATABASE_REPLICA_URL."
+        )
+    config = _db_url("DATABASE_REPLICA_URL")
+    if config.get("ENGINE") != POSTGRESQL:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must use postgres://; got "
+            f"{urlparse(env.str('DATABASE_REPLICA_URL')).scheme or 'no scheme'}"
+        )
+    # A replica that is down costs a read view this long once, then the primary serves.
+    config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    return {**_pooled(config), "TEST": {"MIRROR": "default"}}
+
+
+POSTGRESQL = "django.db.backends.postgresql"
+
+
+def _db_url(name: str) -> dict:
+    try:
+        with warnings.catch_warnings():  # "Engine not recognized": the callers say it better
+            warnings.simplefilter("ignore", UserWarning)
+            return env.db_url(name)
+    except (ImproperlyConfigured, ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"{name} is malformed: {exc}") from exc
+
+
+def _pooled(config: dict) -> dict:
+    """Persistent connections, checked before reuse (a replica restarts like a primary)."""
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
     return config
@@ -40,7 +77,7 @@ def _sqlite(path: Path) -> dict:
     """A SQLite file in WAL mode; its test database is a file beside it (worker processes
     of the test suite open it too, which an in-memory database would not allow)."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "sellercenter.sqlite",  # Django's, reading money as PostgreSQL does
         "NAME": str(path),
         "OPTIONS": {
             # WAL lets the web server read while a worker writes; IMMEDIATE avoids
@@ -62,6 +99,47 @@ def redis_url_from_env() -> str | None:
     if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
         raise ImproperlyConfigured(f"REDIS_URL must look like redis://host:6379/0; got {url!r}")
     return url
+
+
+def redis_task_settings(url: str) -> dict:
+    """Cache, Celery broker and result store on the Redis database at `url`."""
+    return {
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        },
+        "CELERY_BROKER_URL": url,
+        "CELERY_RESULT_BACKEND": url,
+        # Longer than the longest task plus queue wait, or Redis redelivers running exports.
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 4 * 3600},
+        "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS": {"visibility_timeout": 4 * 3600},
+    }
+
+
+REDIS_DATABASES = 16  # Redis's default `databases`: numbers 0–15
+
+
+def xdist_worker_from_env() -> str:
+    """The pytest-xdist worker this process runs tests for ("gw0", "gw1", …), or "" in a
+    serial run. A Celery worker or manage.py that a test starts inherits the variable, so it
+    lands on the same Redis database and folders as the test that started it."""
+    worker = env.str("PYTEST_XDIST_WORKER", default="")
+    if worker and not (worker.startswith("gw") and worker[2:].isdigit()):
+        raise ImproperlyConfigured(f"PYTEST_XDIST_WORKER must look like gw0; got {worker!r}")
+    return worker
+
+
+def redis_url_for_xdist_worker(url: str, worker: str) -> str:
+    """`url` on its own Redis database for xdist worker `worker`: database N of REDIS_URL plus
+    the worker's number, wrapping within 0–15 (REDIS_URL …/8 gives gw0 8, gw1 9, gw2 10; …/15
+    gives gw0 15, gw1 0). A serial run ("") keeps `url` as it is."""
+    if not worker:
+        return url
+    parsed = urlparse(url)
+    number = parsed.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number; got {url!r}")
+    database = (int(number) + int(worker.removeprefix("gw"))) % REDIS_DATABASES
+    return parsed._replace(path=f"/{database}").geturl()
 
 
 def int_from_env(name: str, *, default: int) -> int:

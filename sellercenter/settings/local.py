@@ -1,5 +1,7 @@
 """The embedded default for a laptop: the SQLite/filesystem-broker stack, DEBUG on."""
 
+import contextlib
+import os
 import secrets
 
 from sellercenter.settings.base import *  # noqa: F403
@@ -8,30 +10,33 @@ from sellercenter.settings.env import VAR_DIR, bool_from_env, env
 DEBUG = bool_from_env("DJANGO_DEBUG", default=True)
 
 
-def _local_secret_key() -> str:
-    """A random key kept under var/ so sessions survive restarts; never used in production."""
-    path = VAR_DIR / "secret_key"
+def _kept_key(name: str, make) -> str:
+    """The key in var/NAME, made by `make()` the first time. Written to a file of its own and
+    linked into place, so processes starting together (the test suite's workers, web and
+    worker) all read the one key that won, never a half-written or a second one."""
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        draft = path.with_name(f".{name}.{os.getpid()}")
+        draft.write_text(make())
+        with contextlib.suppress(FileExistsError):  # another process was first: keep its key
+            os.link(draft, path)
+        draft.unlink()
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
-
-
-def _local_token_key() -> str:
-    """A Fernet key kept under var/ for the TikTok tokens of this laptop's database."""
+def _fernet_key() -> str:
     from cryptography.fernet import Fernet
 
-    path = VAR_DIR / "tiktok_token_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(Fernet.generate_key().decode())
-    return path.read_text().strip()
+    return Fernet.generate_key().decode()
 
 
-TIKTOK_TOKEN_KEYS = TIKTOK_TOKEN_KEYS or [_local_token_key()]  # noqa: F405
+# A random key kept under var/ so sessions survive restarts; never used in production.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _kept_key(
+    "secret_key", lambda: secrets.token_urlsafe(50)
+)
+# A Fernet key kept under var/ for the TikTok tokens of this laptop's database.
+TIKTOK_TOKEN_KEYS = TIKTOK_TOKEN_KEYS or [_kept_key("tiktok_token_key", _fernet_key)]  # noqa: F405
 
 # Serve static files straight from static/ (no collectstatic needed on a laptop).
 WHITENOISE_USE_FINDERS = True

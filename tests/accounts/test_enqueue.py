@@ -41,12 +41,11 @@ FRESH_PROCESS = textwrap.dedent(
 )
 
 
-def test_a_web_process_finds_every_enqueued_task_by_name_and_eager_mode_runs_it():
-    """Nothing in a fresh process imported the tasks modules; the look-up does, `.delay` keeps
-    `task_always_eager` (which `send_task` would not), and a misspelt name fails at once."""
+def _in_a_fresh_process(script: str) -> str:
+    """What `script` prints, run in a new Python process with the test settings."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sellercenter.settings.test"}
     done = subprocess.run(
-        [sys.executable, "-c", FRESH_PROCESS],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -54,7 +53,45 @@ def test_a_web_process_finds_every_enqueued_task_by_name_and_eager_mode_runs_it(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    return done.stdout.strip()
+
+
+def test_a_web_process_finds_every_enqueued_task_by_name_and_eager_mode_runs_it():
+    """Nothing in a fresh process imported the tasks modules; the look-up does, `.delay` keeps
+    `task_always_eager` (which `send_task` would not), and a misspelt name fails at once."""
+    assert _in_a_fresh_process(FRESH_PROCESS) == "ok"
+
+
+THREADS_AT_ONCE = textwrap.dedent(
+    """
+    import threading
+    import django
+    django.setup()
+    from accounts.enqueue import registered_task
+    from exports.jobs import EXPORT_RUN
+
+    start, found = threading.Barrier(4), []
+    def look_up():
+        start.wait()
+        try:
+            found.append(registered_task(EXPORT_RUN).name)
+        except Exception as exc:
+            found.append(repr(exc))
+    threads = [threading.Thread(target=look_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(found)
+    """
+)
+
+
+def test_threads_of_a_fresh_web_process_looking_up_a_task_at_once_all_find_it():
+    """gthread serves two first requests at once: each look-up finds the task, none sees the
+    other's imports half done (NotRegistered, a 500 on the second of two exports started
+    together)."""
+    assert _in_a_fresh_process(THREADS_AT_ONCE) == str(["exports.tasks.export_run"] * 4)
 
 
 def test_each_name_a_service_enqueues_is_its_tasks_own():

@@ -20,6 +20,10 @@ HTMX_ASKED = sorted(key for key, asks in EXPECTED.items() if "GET htmx" in asks)
 FRAGMENT_ONLY = {"orders:counts"}
 TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
 HTMX_URL = re.compile(r"""hx-(?:get|post|put|patch|delete)="\{% (?:url|order_url) '([^']+)'""")
+# A shared partial asks a URL its includer names: hx-get="{{ poll_url }}" and, in the includer,
+# {% url 'imports:job' job.pk as poll_url %}.
+HTMX_VARIABLE = re.compile(r'hx-(?:get|post|put|patch|delete)="\{\{ (\w+) \}\}"')
+URL_AS = r"""\{{% url '([^']+)'[^%]* as {} %\}}"""
 LINK = re.compile(r"<a\b[^>]*>")
 ATTRIBUTE = r'\b{}="([^"]*)"'
 
@@ -63,10 +67,14 @@ def test_a_fragment_only_url_answers_everyone_alike(world, key):  # noqa: F811 (
 
 
 def test_every_url_htmx_asks_has_an_htmx_entry_in_the_matrix():
-    named = {
-        (name, path.relative_to(settings.BASE_DIR).as_posix())
-        for path in TEMPLATES
-        for name in HTMX_URL.findall(path.read_text())
+    texts = {path.relative_to(settings.BASE_DIR).as_posix(): path.read_text() for path in TEMPLATES}
+    variables = {name for text in texts.values() for name in HTMX_VARIABLE.findall(text)}
+    named = {(name, where) for where, text in texts.items() for name in HTMX_URL.findall(text)}
+    named |= {
+        (name, where)
+        for where, text in texts.items()
+        for variable in variables
+        for name in re.findall(URL_AS.format(variable), text)
     }
     assert {name for name, _ in named} >= {"orders:list", "orders:detail", "imports:job"}
     missing = sorted(f"{name} ({where})" for name, where in named if name not in HTMX_ASKED)

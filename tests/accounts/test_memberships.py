@@ -4,7 +4,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from guardian.shortcuts import get_perms
 
-from accounts.access import shops_for_user, user_has_shop_perm
+from accounts.access import (
+    PermissionCacheMiddleware,
+    shop_ids_for_user,
+    shop_ids_in_view,
+    shop_list_for_user,
+    shops_for_user,
+    shops_in_view,
+    user_has_shop_perm,
+)
 from accounts.models import AuditEvent, Membership
 from accounts.roles import ROLE_PERMISSIONS, Perm, Role, permissions_for_role
 from accounts.services import membership_grant, membership_revoke
@@ -70,6 +78,38 @@ def test_shops_for_user_lists_only_shops_with_that_permission(
     assert list(shops_for_user(accountant, Perm.MESSAGE_BUYERS)) == []
     assert list(shops_for_user(outsider)) == [other_shop]
     assert set(shops_for_user(superuser)) == {shop, other_shop}
+
+
+@pytest.mark.parametrize("perm", [Perm.VIEW_ORDERS, Perm.EXPORT_ORDERS, Perm.MANAGE_STAFF])
+def test_the_list_forms_answer_as_the_querysets_in_and_out_of_a_request(
+    shop, other_shop, accountant, outsider, superuser, viewer, perm
+):
+    """The order list reads shops as lists from the request's permission rows; they must
+    name the same shops as the querysets everything else filters by."""
+    superuser.preferred_shop = shop  # sees both shops; the switcher shows one
+    superuser.save(update_fields=["preferred_shop"])
+
+    def answers():
+        return {
+            user.email: (
+                shop_list_for_user(user, perm),
+                shop_ids_for_user(user, perm),
+                shop_ids_in_view(user, perm),
+            )
+            for user in (accountant, outsider, superuser, viewer)
+        }
+
+    expected = {
+        user.email: (
+            list(shops_for_user(user, perm)),
+            sorted(shops_for_user(user, perm).values_list("pk", flat=True)),
+            sorted(shops_in_view(user, perm).values_list("pk", flat=True)),
+        )
+        for user in (accountant, outsider, superuser, viewer)
+    }
+    assert answers() == expected
+    in_request = PermissionCacheMiddleware(lambda request: answers())
+    assert in_request(None) == expected
 
 
 def test_inactive_users_see_no_shop(shop, viewer):

@@ -6,6 +6,18 @@ from orders.models import BuyerRequest, Order, OrderLine
 from orders.services.sales_rollups import sales_days_touched
 from tests.orders.factories import OrderFactory
 
+# Parameters the insights page (and the API's figures) refuse, with words of the sentence.
+REFUSED_QUERIES = [
+    ({"period": "last_fortnight"}, "is not a period"),
+    ({"compare": "yesterday"}, "is not a comparison"),
+    ({"period": "last_24h"}, "whole days"),
+    ({"date_from": "2020-01-01", "date_to": "2025-01-02"}, "at most 5 years"),
+    ({"date_from": "2026-03-10", "date_to": "2026-03-01"}, "Date from is after Date to"),
+    ({"date_from": "10/03/2026"}, "is not a date"),
+    ({"date_to": "2026-03-10"}, "Give the first day"),
+    ({"currency": "EUR"}, "is not the currency of any shop shown"),
+]
+
 
 def order(shop, created, status="DELIVERED", units=1, lines=None, **money):
     """An order with fixed money and one line of `units` items; or, with `lines`, those

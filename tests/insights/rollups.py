@@ -230,3 +230,13 @@ def assert_rolled_equal(scope, first, after, *, lines=True) -> None:
         assert rolled.rolled_skus(scope, first, after, None, keys=some) == ref_lines(
             scope, first, after, "sku_id", None, some
         )
+        # the SKUs and the products from one scan, for the top ten and for chosen keys
+        products = ref_lines(scope, first, after, "product_id", None)
+        assert rolled.rolled_top_lines(scope, first, after) == (every[:10], products[:10])
+        chosen = {line.key for line in products[1::2]}
+        assert rolled.rolled_top_lines(
+            scope, first, after, None, sku_keys=some, product_keys=chosen
+        ) == (
+            ref_lines(scope, first, after, "sku_id", None, some),
+            ref_lines(scope, first, after, "product_id", None, chosen),
+        )

@@ -3,6 +3,7 @@ flat weeks are found, said in words and linked; the flat days never are."""
 
 import csv
 import io
+import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from insights.anomalies import Standout, sentence
+from insights.anomalies import Standout, beyond_threshold, sentence
 from tests.insights.helpers import order
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,41 @@ def test_sentences_say_drops_and_rises_in_words():
     assert sentence(one, "USD", "Ohio") == (
         "Ohio, Sun Mar 8: 1 order, usually about 13 on Sundays (92% below the usual)"
     )
+
+
+def _reference_score(value, history, unit) -> float:
+    """The score as docs/insights.md defines it, in Decimals."""
+    values = sorted(Decimal(v) for v in history)
+    usual = (values[3] + values[4]) / 2
+    spread = sorted(abs(v - usual) for v in values)
+    floor = max((spread[3] + spread[4]) / 2, Decimal(unit), usual * Decimal("0.10"))
+    return float(Decimal("0.6745") * (Decimal(value) - usual) / floor)
+
+
+def test_the_quick_threshold_test_agrees_with_the_score_everywhere():
+    """The whole-number test that spares the ordinary days their Decimal score says exactly
+    what the score says, next to the threshold too, for orders and for cents."""
+    rng = random.Random(35)
+    checked = {True: 0, False: 0}
+    for _ in range(20000):
+        unit = rng.choice([1, 100])
+        level = rng.choice([0, 1, 3, 10, 40, 500, 10**6]) * unit
+        history = [max(0, level + rng.randint(-level // 3 - 2, level // 3 + 2)) for _ in range(8)]
+        value = max(0, level + rng.randint(-level - 3, 3 * level + 10))
+        if rng.random() < 0.3:  # next to the threshold: about 3.5 / 0.6745 floors away
+            ordered = sorted(history)
+            usual = (ordered[3] + ordered[4]) / 2
+            spread = sorted(abs(v - usual) for v in ordered)
+            floor = max((spread[3] + spread[4]) / 2, unit, usual / 10)
+            value = max(0, round(usual + rng.choice([-1, 1]) * 3.5 * floor / 0.6745))
+            value += rng.choice([-1, 0, 1])
+        expected = abs(_reference_score(value, history, unit)) >= 3.5
+        assert beyond_threshold(value, history, unit) == expected, (value, history, unit)
+        checked[expected] += 1
+    assert min(checked.values()) > 1000
+    # right at it: a median of 1349 and a MAD of 1349 orders, 7000 more scores exactly 3.5
+    history = [0] * 4 + [2698] * 4
+    assert _reference_score(8349, history, 1) == 3.5
+    assert beyond_threshold(8349, history, 1) and not beyond_threshold(8348, history, 1)
+    # a flat history of none: the floor is one order, so 6 orders stand out and 5 do not
+    assert beyond_threshold(6, [0] * 8, 1) and not beyond_threshold(5, [0] * 8, 1)

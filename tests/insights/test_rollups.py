@@ -10,12 +10,23 @@ from django.test import override_settings
 
 from accounts.roles import Role
 from accounts.services import membership_grant
-from orders.models import OrderLine, SalesDay, SalesDayDirty, SalesDaySku, SkuDay
+from orders.models import (
+    OrderLine,
+    SalesDay,
+    SalesDayDirty,
+    SalesDaySku,
+    SalesMonth,
+    SkuDay,
+    SkuDayRegion,
+    SkuDayWith,
+    SkuMonth,
+)
 from orders.selectors import sales_rollups as rolled
 from orders.selectors.sales import sales_figures
 from orders.selectors.sales_breakdown import (
     sales_by_region,
     status_funnel,
+    top_lines,
     top_products,
     top_skus,
 )
@@ -32,6 +43,16 @@ from tests.insights.rollups import (
 )
 
 pytestmark = pytest.mark.django_db
+# Periods of whole months around the orders' spans (March and its DST days; October into
+# November and its DST days), the months' first days in each shop's zone.
+MONTHS_INSIDE = [
+    (date(2026, 3, 1), date(2026, 4, 1)),
+    (date(2026, 2, 26), date(2026, 4, 2)),
+    (date(2026, 3, 4), date(2026, 11, 1)),
+    (date(2026, 3, 1), date(2026, 11, 4)),
+    (date(2026, 9, 28), date(2026, 11, 3)),
+    (date(2026, 10, 1), date(2026, 12, 1)),
+]
 
 
 @pytest.fixture
@@ -72,6 +93,13 @@ def _random_filters(rng, skus) -> dict:
 
 
 def _random_period(rng) -> tuple[date, date]:
+    """A period within a span of the orders, or (2 in 5) one with whole months inside: days
+    before them, after them, both or neither."""
+    if rng.random() < 0.4:
+        first, after = rng.choice(MONTHS_INSIDE)
+        return first - timedelta(days=rng.choice([0, 0, 1, 3])), after + timedelta(
+            days=rng.choice([0, 0, 1, 2])
+        )
     first, after = rng.choice(SPANS)
     start = first - timedelta(days=rng.randrange(3))
     return start, start + timedelta(days=rng.randint(1, (after - first).days + 3))
@@ -158,12 +186,65 @@ def test_rebuild_restores_dropped_rows(world):
     scope = scope_for(user, {}, "USD")
     first, after = SPANS[1]
     expected = rolled.rolled_skus(scope, first, after)
+    long_first, long_after = MONTHS_INSIDE[3]
+    expected_long = rolled.rolled_skus(scope, long_first, long_after)
     SalesDay.objects.all().delete()
     SalesDaySku.objects.filter(shop=shops[1]).delete()
     SkuDay.objects.filter(shop=shops[0]).delete()
+    SalesMonth.objects.all().delete()
+    SkuMonth.objects.filter(shop=shops[1]).delete()
     rebuild(shops)
     assert_rolled_equal(scope, first, after)
+    assert_rolled_equal(scope_for(user, {}, "USD"), long_first, long_after)
     assert rolled.rolled_skus(scope, first, after) == expected
+    assert rolled.rolled_skus(scope, long_first, long_after) == expected_long
+
+
+def test_whole_months_are_read_from_the_monthly_rows(world):
+    """A period of whole months and edge days answers as the definition says, and its whole
+    months come from the monthly rows: with the daily rows inside March gone, the same."""
+    user, (west, east, london) = world
+    first, after = MONTHS_INSIDE[3]  # March 1 – November 3: whole months and three days
+    sku = OrderLine.objects.filter(order__shop=west).exclude(seller_sku="").first().seller_sku
+    cases = [({}, "USD"), ({}, "GBP"), ({"state": ["texas"]}, "USD"), ({"sku": sku}, "USD")]
+    answers = []
+    for params, currency in cases:
+        scope = scope_for(user, params, currency)
+        assert_rolled_equal(scope, first, after)
+        answers.append(_totals(scope, first, after))
+    assert SalesMonth.objects.filter(shop=west, day=date(2026, 3, 1)).exists()
+    assert SkuMonth.objects.filter(shop=london, day=date(2026, 10, 1)).exists()
+    inside_march = {"day__gt": date(2026, 3, 1), "day__lt": date(2026, 3, 31)}
+    for model in (SalesDay, SalesDaySku, SkuDay, SkuDayRegion, SkuDayWith):
+        model.objects.filter(**inside_march).delete()
+    for (params, currency), answer in zip(cases, answers, strict=True):
+        assert _totals(scope_for(user, params, currency), first, after) == answer
+
+
+def _totals(scope, first, after) -> tuple:
+    return (
+        rolled.rolled_figures(scope, first, after),
+        rolled.rolled_regions(scope, first, after),
+        rolled.rolled_skus(scope, first, after, None),
+        rolled.rolled_products(scope, first, after),
+        rolled.rolled_funnel(scope, first, after),
+    )
+
+
+def test_a_month_is_the_sum_of_its_local_days(world):
+    """Each monthly row holds what its daily rows sum to (SalesDay's counts and amounts)."""
+    _, shops = world
+    for shop in shops:
+        by_month = {}
+        for row in SalesDay.objects.filter(shop=shop):
+            key = (row.day.replace(day=1), row.currency, row.region_code, row.state)
+            orders, net = by_month.get(key, (0, 0))
+            by_month[key] = (orders + row.orders, net + row.net_sales)
+        months = {
+            (row.day, row.currency, row.region_code, row.state): (row.orders, row.net_sales)
+            for row in SalesMonth.objects.filter(shop=shop)
+        }
+        assert months == by_month and months
 
 
 def test_the_page_selectors_answer_alike_from_roll_ups_and_from_the_orders(world):
@@ -172,7 +253,7 @@ def test_the_page_selectors_answer_alike_from_roll_ups_and_from_the_orders(world
     user, _ = world
     rng = random.Random(1812)
     skus = _skus()
-    selectors = (sales_per_day, region_days, top_skus, top_products, sales_by_region)
+    selectors = (sales_per_day, region_days, top_skus, top_products, top_lines, sales_by_region)
     served = 0
     for _ in range(25):
         params = _random_filters(rng, skus)

@@ -15,6 +15,7 @@ from demo.seed import demo_seed
 from imports.resources import OrderResource
 from orders.admin import OrderAdmin
 from orders.models import BuyerRequest, Order, OrderLine, SalesDay, SalesDayDirty, SkuDay
+from orders.periods import add_months
 from orders.selectors import sales_rollups as rolled
 from orders.services.buyer_request_store import buyer_requests_store
 from orders.services.refunds import refund_decide, refund_request
@@ -59,11 +60,14 @@ def exact(user, shop, *, days=60) -> None:
     today = timezone.now().astimezone(shop.zone).date()
     scope = scope_for(user, {}, shop.currency)
     first, after = today - timedelta(days=days), today + timedelta(days=2)
-    assert_rolled_equal(scope, first, after)
+    # and the whole months around them, read from the monthly rows
+    months = (first.replace(day=1), add_months(today.replace(day=1), 1))
     line = OrderLine.objects.filter(order__shop=shop).exclude(seller_sku="").first()
-    if line is not None:  # and for the orders of one SKU
-        one_sku = scope_for(user, {"sku": line.seller_sku}, shop.currency)
-        assert_rolled_equal(one_sku, first, after)
+    for period in ((first, after), months):
+        assert_rolled_equal(scope_for(user, {}, shop.currency), *period)
+        if line is not None:  # and for the orders of one SKU
+            one_sku = scope_for(user, {"sku": line.seller_sku}, shop.currency)
+            assert_rolled_equal(one_sku, *period)
     return rolled.rolled_figures(scope, first, after)
 
 

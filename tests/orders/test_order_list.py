@@ -5,7 +5,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -286,6 +288,16 @@ def test_query_count_does_not_grow_with_rows_or_depth(
         as_admin.get("/orders/", {"per_page": "25"})
     with django_assert_max_num_queries(len(few.captured_queries)):
         as_admin.get("/orders/", {"per_page": "100", "page": "1"})
+
+
+def test_a_repeated_list_request_reads_at_most_ten_times_and_writes_nothing(as_admin, orders):
+    """Session, user, permission rows, saved views, shops and rows once each."""
+    as_admin.get("/orders/")  # the first also records activity and the session's expiry
+    with CaptureQueriesContext(connection) as again:
+        assert as_admin.get("/orders/").status_code == 200
+    statements = [query["sql"].lstrip().upper() for query in again.captured_queries]
+    assert len(statements) <= 10, statements
+    assert not [sql for sql in statements if sql.startswith(("UPDATE", "INSERT", "DELETE"))]
 
 
 def test_htmx_gets_only_the_part_it_swaps(as_admin, orders):
