@@ -15,9 +15,9 @@ from accounts.models import Membership, Shop, User
 from accounts.roles import Role
 from accounts.services import membership_grant
 from demo.builder import build_order, demo_order_id
-from demo.bulk import bulk_insert
 from demo.parts import DemoOrder
 from orders.models import Order, OrderEvent, OrderLine, Package, Refund
+from orders.services.bulk_insert import bulk_insert
 from orders.services.sales_rollups import sales_days_touched, sales_rollups_rebuild
 from orders.statuses import ActorType
 from tracking.models import TrackingCheckpoint

@@ -62,13 +62,14 @@ def _xlsx_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool)
     """XLSX: the cell's XML, typed (numbers, money, shop-local times) and styled."""
     kind = column.kind
     if kind == Kind.TEXT:
-        masker = _masker(column, masked)
+        masker = _masker(column, masked) or str
+        text_cell, empty = xlsx.text_cell, xlsx.EMPTY
 
         def text(value):
             if not value:
-                return xlsx.EMPTY
-            value = masker(str(value)) if masker else str(value)
-            return xlsx.text_cell("'" + value if value.startswith(FORMULA_TRIGGERS) else value)
+                return empty
+            value = masker(str(value))
+            return text_cell("'" + value if value.startswith(FORMULA_TRIGGERS) else value)
 
         return text
     if kind == Kind.ID:
@@ -77,9 +78,11 @@ def _xlsx_cell(column: Column, template: Template, zone: ZoneInfo, masked: bool)
         style = xlsx.TIKTOK_TIME if template.tiktok_format else xlsx.TIME
         return lambda v: xlsx.EMPTY if v is None else xlsx.time_cell(v.astimezone(zone), style)
     if kind == Kind.MONEY:
-        return lambda value: xlsx.EMPTY if value is None else xlsx.number_cell(value, xlsx.MONEY)
+        money = xlsx.number_format(xlsx.MONEY)
+        return lambda value: xlsx.EMPTY if value is None else money(value)
     if kind == Kind.INT:
-        return lambda value: xlsx.EMPTY if value is None else xlsx.number_cell(value)
+        number = xlsx.number_format()
+        return lambda value: xlsx.EMPTY if value is None else number(value)
     words = {key: xlsx.text_cell(word) for key, word in column.labels.items()}
     return lambda value: words.get(value) or (xlsx.text_cell(value) if value else xlsx.EMPTY)
 

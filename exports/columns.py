@@ -15,8 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, Expression, F, Value, When
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Expression,
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
+from finance.models import SettlementTransaction
 from orders.statuses import (
     TIKTOK_COUNTRY,
     TIKTOK_FULFILMENT,
@@ -54,6 +67,7 @@ class Column:
     level: Level = Level.ORDER
     mask: str | None = None  # the buyer field whose masking applies (accounts.masking)
     labels: dict[str, str] = field(default_factory=dict)  # LABEL: stored value → word
+    finance: bool = False  # what TikTok settled: needs "View finance" in every shop
 
     def expression(self, level: Level) -> Expression:
         """The value as an expression over the rows of a `level` export."""
@@ -94,6 +108,49 @@ def _zero(prefix: str) -> Value:
 
 def _blank(prefix: str) -> Value:
     return Value("", output_field=CharField())
+
+
+def _settled(prefix: str):
+    """The order's settlement transactions (those matched to it, finance.reconcile)."""
+    return (
+        SettlementTransaction.objects.filter(order_id=OuterRef(f"{prefix}pk"))
+        .order_by()
+        .values("order_id")
+    )
+
+
+def _settled_sum(name: str) -> Callable[[str], Expression]:
+    def expression(prefix: str) -> Subquery:
+        total = _settled(prefix).annotate(total=Sum(name)).values("total")
+        return Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
+
+    return expression
+
+
+class _DistinctWords(StringAgg):
+    """STRING_AGG(DISTINCT …, ' ' ORDER BY …). SQLite's GROUP_CONCAT takes no separator with
+    DISTINCT and (before 3.44) no ORDER BY, so there the ids are joined by commas, turned to
+    spaces, in the order SQLite reads them (ids hold no commas or spaces)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"REPLACE(GROUP_CONCAT(DISTINCT {sql}), ',', ' ')", params
+
+
+def _settled_ids(name: str) -> Callable[[str], Expression]:
+    """The distinct ids of the order's statements or payouts, oldest first, space-separated."""
+
+    def expression(prefix: str) -> Subquery:
+        ids = _settled(prefix).annotate(
+            ids=_DistinctWords(name, delimiter=" ", distinct=True, order_by=name)
+        )
+        return Subquery(ids.values("ids"), output_field=CharField())
+
+    return expression
+
+
+def _finance(key: str, label: str, kind: Kind, source) -> Column:
+    return Column(key, label, "Finance", kind, source, finance=True)
 
 
 def _columns(*columns: Column) -> dict[str, Column]:
@@ -250,6 +307,19 @@ CATALOGUE: dict[str, Column] = _columns(
     Column("tax", "Taxes", "Money", Kind.MONEY, "tax"),
     Column("total", "Order amount", "Money", Kind.MONEY, "total_amount"),
     Column("refunded", "Refunded", "Money", Kind.MONEY, "refunded_amount"),
+    # Finance: what TikTok settled for the order, from its matched settlement transactions
+    _finance("settlement", "TikTok settlement", Kind.MONEY, _settled_sum("settlement_amount")),
+    _finance(
+        "settled_sales", "Settled gross sales", Kind.MONEY, _settled_sum("gross_sales_amount")
+    ),
+    _finance("settled_refunds", "Settled refunds", Kind.MONEY, _settled_sum("refund_amount")),
+    _finance("fees", "TikTok fees", Kind.MONEY, _settled_sum("fee_amount")),
+    _finance("settled_shipping", "TikTok shipping", Kind.MONEY, _settled_sum("shipping_amount")),
+    _finance(
+        "settled_adjustments", "TikTok adjustments", Kind.MONEY, _settled_sum("adjustment_amount")
+    ),
+    _finance("statement_id", "Statement ID", Kind.ID, _settled_ids("statement__statement_id")),
+    _finance("payout_id", "Payout ID", Kind.ID, _settled_ids("statement__tiktok_payment_id")),
     # Line (one row per order line when any of these is chosen)
     Column("sku_id", "SKU ID", "Line", Kind.ID, "sku_id", L),
     Column("seller_sku", "Seller SKU", "Line", Kind.TEXT, "seller_sku", L),
@@ -304,7 +374,7 @@ CATALOGUE: dict[str, Column] = _columns(
         L,
     ),
 )
-GROUPS = ("Order", "Buyer", "Address", "Money", "Line", "Package", "Tracking")
+GROUPS = ("Order", "Buyer", "Address", "Money", "Finance", "Line", "Package", "Tracking")
 BLANK = Column("blank", "", "", Kind.TEXT, _blank)
 
 
@@ -325,6 +395,10 @@ class Template:
         if any(tc.column.level == Level.LINE for tc in self.columns):
             return Level.LINE
         return Level.ORDER
+
+    @property
+    def finance(self) -> bool:
+        return any(tc.column.finance for tc in self.columns)
 
     @property
     def headers(self) -> list[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from exports.models import ExportJob
 from exports.schedules import DATE_PARAMS
+from exports.settlement import SETTLEMENT_TEMPLATE_CODE, SettlementScopeRefused, settlement_scope
 from orders.filter_words import NOT_FILTERS, filters_text
 
 
@@ -37,6 +38,11 @@ def job_filters_text(job: ExportJob) -> str:
         return ngettext("%(count)s ticked order", "%(count)s ticked orders", count) % {
             "count": f"{count:,}"
         }
+    if job.template == SETTLEMENT_TEMPLATE_CODE:
+        try:
+            return settlement_scope(QueryDict(job.query_string)).text
+        except SettlementScopeRefused:
+            return "Settlement report"
     return filters_text(job.query_string, job.shops.all())
 
 

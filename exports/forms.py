@@ -116,3 +116,25 @@ class ReportForm(forms.Form):
             raise forms.ValidationError("Pick at least one column.")
         data["columns"] = [entry for _, _, entry in sorted(picked, key=lambda p: p[:2])]
         return data
+
+
+PRESELECTED = ("template", "frequency", "name")
+
+
+def schedule_initial(query) -> tuple[dict, object]:
+    """What a link to the schedule form may preselect (the finance pages' "Schedule monthly"):
+    a template and a frequency among their choices, a name and the shop; and the filters
+    left (a QueryDict without the preselected names)."""
+    initial = {}
+    if query.get("template") in ExportTemplate.values:
+        initial["template"] = query["template"]
+    if query.get("frequency") in Frequency.values:
+        initial["frequency"] = query["frequency"]
+    if query.get("name"):
+        initial["name"] = query["name"][:80]
+    if query.get("shop"):
+        initial["shop"] = query["shop"][:60]
+    filters = query.copy()
+    for name in PRESELECTED:
+        filters.pop(name, None)
+    return initial, filters

@@ -16,6 +16,7 @@ class ExportTemplate(models.TextChoices):
     TIKTOK_SKU_LIST = "tiktok_sku_list", "TikTok order SKU list"
     ORDERS = "orders", "Orders with totals"
     CUSTOM = "custom", "Custom report"
+    SETTLEMENT = "settlement", "Settlement report (what TikTok paid)"
 
 
 class ExportStatus(models.TextChoices):

@@ -4,7 +4,12 @@ from django.utils.text import slugify
 
 from exports.models import ExportJob
 
-TEMPLATE_SLUGS = {"tiktok_sku_list": "order-sku-list", "orders": "orders", "custom": "report"}
+TEMPLATE_SLUGS = {
+    "tiktok_sku_list": "order-sku-list",
+    "orders": "orders",
+    "custom": "report",
+    "settlement": "settlement-report",
+}
 
 
 def export_file_name(job: ExportJob) -> str:
@@ -15,7 +20,9 @@ def export_file_name(job: ExportJob) -> str:
     if job.report_id:
         what = slugify(job.report.name)[:40] or what
     params = dict(part.split("=", 1) for part in job.query_string.split("&") if "=" in part)
-    when = params.get("period", "")
+    when = params.get("period", "") or params.get("month", "")
+    if params.get("statement"):
+        when = f"statement-{params['statement']}"
     if params.get("date_from") or params.get("date_to"):
         when = f"{params.get('date_from', 'start')}_to_{params.get('date_to', 'now')}"
     if not when:

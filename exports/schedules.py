@@ -22,6 +22,7 @@ from exports.notify import export_notify
 from exports.services import (
     ExportRefused,
     export_filters_check,
+    export_finance_check,
     export_options_check,
     export_request,
 )
@@ -29,7 +30,19 @@ from orders.filters import DATE_FIELDS
 from orders.periods import add_months, quarter_start
 
 RUN_AT = time(1, 0)  # shop time, on the first day of the new period
-DATE_PARAMS = ("period", "date_from", "date_to", "date_field", "shop", "page", "cursor")
+# The period parameters a schedule replaces with its own (`month` and `statement` name the
+# statements of a settlement report).
+DATE_PARAMS = (
+    "period",
+    "date_from",
+    "date_to",
+    "date_field",
+    "shop",
+    "page",
+    "cursor",
+    "month",
+    "statement",
+)
 
 
 def period_start(frequency: str, day: date) -> date:
@@ -89,14 +102,22 @@ def schedule_save(*, schedule: ExportSchedule, now: datetime | None = None) -> E
         raise ExportRefused("Choose which date the period applies to.")
     if not user_has_shop_perm(schedule.owner, schedule.shop, Perm.EXPORT_ORDERS):
         raise ExportRefused("You do not have the export permission in that shop.")
-    export_options_check(
+    columns = export_options_check(
         user=schedule.owner,
         format=schedule.format,
         template=schedule.template,
         report=schedule.report,
     )
     now = now or timezone.now()
-    export_filters_check(user=schedule.owner, query=schedule_query(schedule, now))
+    query = schedule_query(schedule, now)
+    export_filters_check(user=schedule.owner, query=query)
+    export_finance_check(
+        user=schedule.owner,
+        template=schedule.template,
+        columns=columns,
+        query=query,
+        shops=[schedule.shop],
+    )
     schedule.next_run_at = next_run_after(schedule.frequency, schedule.shop.zone, now)
     schedule.save()
     return schedule

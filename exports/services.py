@@ -19,6 +19,7 @@ from exports.columns import BadColumns, custom_template
 from exports.jobs import export_enqueue
 from exports.models import ExportFormat, ExportJob, ExportReport, ExportStatus, ExportTemplate
 from exports.selectors import SelectionRefused, export_orders
+from exports.settlement import SettlementScopeRefused, settlement_scope
 from orders.exceptions import ForeignShop
 from orders.form_fields import error_lines
 from orders.selectors.order_filter import order_filterset
@@ -31,9 +32,17 @@ class ExportRefused(ValueError):
     """The export cannot be started as asked; the message says why."""
 
 
-def export_shops(*, user: User, query: QueryDict) -> list[Shop]:
-    """The shops an export of `query` covers: those named (or in view) where `user` exports."""
+def export_shops(*, user: User, query: QueryDict, chosen: list[Shop] | None = None) -> list[Shop]:
+    """The shops an export of `query` covers: those `chosen` (the API names them), else those
+    the query names (or in view), each one where `user` exports."""
     exportable = shops_for_user(user, Perm.EXPORT_ORDERS)
+    if chosen is not None:
+        allowed = set(exportable.values_list("pk", flat=True))
+        refused = [shop.name for shop in chosen if shop.pk not in allowed]
+        if refused or not chosen:
+            names = ", ".join(refused) or "these shops"
+            raise ExportRefused(f"You do not have the export permission in: {names}.")
+        return list(chosen)
     slugs = query.getlist("shop")
     if slugs:
         shops = list(exportable.filter(slug__in=slugs))
@@ -73,30 +82,66 @@ def export_filters_check(*, user: User, query: QueryDict) -> None:
         raise ExportRefused(f"Correct these filters before exporting. {reasons}")
 
 
-def _validated_columns(template: str, report: ExportReport | None) -> list[dict]:
+def _validated_columns(
+    template: str, report: ExportReport | None, columns: list[dict] | None
+) -> list[dict]:
     if template not in ExportTemplate.values:
         raise ExportRefused("Choose one of the export templates.")
     if template != ExportTemplate.CUSTOM:
+        if columns:
+            raise ExportRefused("Columns are chosen for a custom export only.")
         return []
-    if report is None:
+    if report is not None and columns:
+        raise ExportRefused("Choose a saved report or columns, not both.")
+    chosen = report.columns if report is not None else columns
+    if not chosen:
         raise ExportRefused("Choose a saved report for a custom export.")
     try:
-        custom_template(report.columns)
+        custom_template(chosen)
     except BadColumns as error:
         raise ExportRefused(str(error)) from None
-    return report.columns
+    return chosen
+
+
+def export_finance_check(
+    *, user: User, template: str, columns: list[dict], query: QueryDict, shops: list[Shop]
+) -> None:
+    """ExportRefused when the export holds finance figures (the settlement report, a report
+    with finance columns) in a shop where `user` may not view finance, or when a settlement
+    report's query names no statements."""
+    finance = template == ExportTemplate.SETTLEMENT or (
+        columns and custom_template(columns).finance
+    )
+    if not finance:
+        return
+    refused = [s.name for s in shops if not user_has_shop_perm(user, s, Perm.VIEW_FINANCE)]
+    if refused:
+        raise ExportRefused(
+            f"Finance figures need the “View finance” permission in: {', '.join(refused)}."
+        )
+    if template == ExportTemplate.SETTLEMENT:
+        try:
+            settlement_scope(query)
+        except SettlementScopeRefused as error:
+            raise ExportRefused(str(error)) from None
 
 
 def export_options_check(
-    *, user: User, format: str, template: str, report: ExportReport | None
+    *,
+    user: User,
+    format: str,
+    template: str,
+    report: ExportReport | None,
+    columns: list[dict] | None = None,
 ) -> list[dict]:
-    """The columns an export with these options holds (a custom report's; [] for the fixed
-    templates); ExportRefused when `user` cannot export with them."""
+    """The columns an export with these options holds (a custom report's, or the `columns`
+    given as a report's [{"key", "label"}]; [] for the fixed templates); ExportRefused when
+    `user` cannot export with them."""
     if format not in ExportFormat.values:
         raise ExportRefused("Choose CSV or Excel.")
     if report is not None and report.owner_id != user.pk:
         raise ExportRefused("That report is not yours.")
-    return _validated_columns(template, report)
+    return _validated_columns(template, report, columns)
 
 
 def export_request(
@@ -109,14 +154,20 @@ def export_request(
     order_keys: list[int] | None = None,
     request: HttpRequest | None = None,
     schedule=None,
+    shops: list[Shop] | None = None,
+    columns: list[dict] | None = None,
+    audit_extra: dict | None = None,
 ) -> ExportJob:
-    """Record an export of the orders `query` selects (or the ticked `order_keys`)."""
-    columns = export_options_check(user=user, format=format, template=template, report=report)
+    """Record an export of the orders `query` selects (or the ticked `order_keys`), in the
+    `shops` given or those of the query; `audit_extra` is added to each audit event."""
+    columns = export_options_check(
+        user=user, format=format, template=template, report=report, columns=columns
+    )
     query_string = query.urlencode()
     if len(query_string) > MAX_QUERY:
         raise ExportRefused("These filters are too long to export; narrow them down.")
     export_filters_check(user=user, query=query)  # first: it refuses what the database cannot take
-    shops = export_shops(user=user, query=query)
+    shops = export_shops(user=user, query=query, chosen=shops)
     if query.get("buyer"):
         masked = [s.name for s in shops if not user_has_shop_perm(user, s, Perm.SEE_BUYER_CONTACT)]
         if masked:  # the list would quietly match nothing there; a file should not
@@ -124,6 +175,7 @@ def export_request(
                 "Filtering by buyer needs the permission to see buyer contact in: "
                 f"{', '.join(masked)}."
             )
+    export_finance_check(user=user, template=template, columns=columns, query=query, shops=shops)
     keys = sorted({int(k) for k in (order_keys or [])})
     if len(keys) > MAX_TICKED:
         raise ExportRefused(f"Tick at most {MAX_TICKED} orders, or export all matching.")
@@ -152,6 +204,7 @@ def export_request(
                     "format": format,
                     "filters": job.query_string,
                     "ticked": len(keys),
+                    **(audit_extra or {}),
                 },
             )
         export_enqueue(job.pk)
@@ -187,7 +240,11 @@ def export_retry(*, job: ExportJob) -> bool:
     return bool(again)
 
 
-def export_download_record(*, job: ExportJob, user: User, request: HttpRequest) -> None:
+def export_download_record(
+    *, job: ExportJob, user: User, request: HttpRequest, audit_extra: dict | None = None
+) -> None:
+    """Audit the download of the job's file once per shop it holds (`audit_extra` added)."""
+    payload = {"file": job.file_name, "sha256": job.sha256, "rows": job.rows_total}
     for shop in job.shops.all():
         audit_record(
             action=AuditAction.EXPORT_DOWNLOADED,
@@ -195,5 +252,5 @@ def export_download_record(*, job: ExportJob, user: User, request: HttpRequest) 
             shop=shop,
             target=f"export {job.pk}",
             request=request,
-            payload={"file": job.file_name, "sha256": job.sha256, "rows": job.rows_total},
+            payload=payload | (audit_extra or {}),
         )

@@ -13,7 +13,7 @@ from accounts.roles import Perm
 from exports import reports, schedules, services
 from exports.descriptions import job_filters_text, job_rows, job_zone, schedule_kept_filters
 from exports.exceptions import ReportRefused
-from exports.forms import ExportForm, ReportForm, ScheduleForm
+from exports.forms import ExportForm, ReportForm, ScheduleForm, schedule_initial
 from exports.selectors import (
     job_downloadable_by,
     jobs_for_user,
@@ -235,8 +235,9 @@ def schedule_create(request):
     if request.method == "POST":
         form = ScheduleForm(request.POST, shops=shops, reports=mine)
     else:
-        query = canonical_query(request.GET)
-        form = ScheduleForm(initial={"query": query}, shops=shops, reports=mine)
+        initial, filters = schedule_initial(request.GET)
+        initial["query"] = canonical_query(filters)
+        form = ScheduleForm(initial=initial, shops=shops, reports=mine)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -16,6 +16,7 @@ from imports.cells import RowError
 from imports.plan import OrderPlan
 from imports.report import ImportReport
 from orders.models import Order
+from orders.services.id_lists import among
 from orders.services.tiktok_upsert import orders_upsert
 from orders.services.upsert_compare import UpsertBy
 
@@ -37,7 +38,7 @@ def mark_owned_elsewhere(shop: Shop, plans: list[OrderPlan], *, actor=None) -> N
     row here (a file imported into the wrong shop), never a second copy of the order. The
     other shop is named only to someone who may see it (`actor` None: the command line)."""
     owners = dict(
-        Order.objects.filter(order_id__in=[plan.order_id for plan in plans])
+        Order.objects.filter(**among("order_id", [plan.order_id for plan in plans]))
         .exclude(shop=shop)
         .values_list("order_id", "shop_id")
     )

@@ -44,3 +44,19 @@ class ImportApplyForm(forms.Form):
     "Import" nothing."""
 
     skip_errors = FlagField(value="on")
+
+
+class FinanceImportForm(forms.Form):
+    """A Seller Center finance file for one shop: the same cheap checks as an order file."""
+
+    shop = forms.ModelChoiceField(queryset=None, to_field_name="slug", empty_label=None)
+    file = forms.FileField(
+        help_text="Seller Center “Income” report, profit and loss workbook or unsettled "
+        "orders export, CSV or XLSX."
+    )
+
+    def __init__(self, *args, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = shops
+
+    clean_file = ImportForm.clean_file

@@ -23,12 +23,21 @@ from django.utils import timezone
 
 from accounts.enqueue import registered_task
 from accounts.heartbeat import Heartbeat, Recovered, last_beat, resend_waiting, same_attempt
+from imports.finance_files.service import import_finance_file
 from imports.models import ImportJob
 from imports.read import read_inline
 from imports.services import ImportRefused, UnreadableFile, import_tiktok_file
 
 log = logging.getLogger(__name__)
 IMPORT_RUN = "orders.tasks.import_run_task"  # the task's registered name
+
+
+def _importer(job: ImportJob):
+    """The service that reads the job's kind of file: the same signature and report
+    (`as_dict()`, `rows`), the same refusals (UnreadableFile, ImportRefused)."""
+    if job.kind == ImportJob.Kind.FINANCE:
+        return import_finance_file
+    return import_tiktok_file
 
 
 class _Superseded(Exception):
@@ -211,7 +220,7 @@ def _stage(job: ImportJob, path: Path, heartbeat: Heartbeat) -> dict:
     preview = job.stage == ImportJob.Stage.PREVIEW
     outcome = {"report": job.report, "rows_total": job.rows_total, "error": ""}
     try:
-        report = import_tiktok_file(
+        report = _importer(job)(
             shop=job.shop,
             source=path,
             name=job.file_name,

@@ -18,6 +18,12 @@ class ImportJob(models.Model):
         PREVIEW = "preview", "Preview"
         APPLY = "apply", "Import"
 
+    class Kind(models.TextChoices):
+        """What the file is, which names the service that reads it (imports.jobs.IMPORTERS)."""
+
+        ORDERS = "orders", "TikTok order file"
+        FINANCE = "finance", "Seller Center finance file"
+
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -25,6 +31,7 @@ class ImportJob(models.Model):
         FAILED = "failed", "Failed"
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ORDERS)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,6 +64,9 @@ class ImportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(stage__in=["preview", "apply"]), name="importjob_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["orders", "finance"]), name="importjob_kind_valid"
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["queued", "running", "finished", "failed"]),

@@ -91,6 +91,7 @@ FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 # A spreadsheet formula: `=…`, or `+`, `-`, `@` before a function call or a DDE link
 # (`-2+3` is not taken for one; `- leave at the door` is plain text).
 FORMULA = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\(|[+\-@=].*\|)")
+FORMULA_STARTS = frozenset("'=+-@")  # the first characters FORMULA_ESCAPE and FORMULA take
 
 
 class FormulaCell(str):
@@ -103,7 +104,9 @@ def _cell(value) -> str:
     """A cell as text: TikTok's trailing tab (and a lone tab for "empty") removed, and the
     quote that neutralised a formula-like value (our exports add it) taken off again; an
     unquoted formula-like text comes back as a FormulaCell."""
-    text = _text(value).strip(" \t\r\n")
+    text = (value if value.__class__ is str else _text(value)).strip(" \t\r\n")
+    if not text or text[0] not in FORMULA_STARTS:
+        return text  # most cells: neither pattern below can match
     if FORMULA_ESCAPE.match(text):
         return text[1:]  # neutralised by a quote: text that only looks like a formula
     return FormulaCell(text) if FORMULA.match(text) else text
@@ -120,6 +123,8 @@ def _binary(source: bytes | Path):
 def _text(value) -> str:
     """A workbook cell as the text `_cell` takes (what the spool keeps): `_cell(_text(v))` is
     `_cell(v)` for every value."""
+    if value.__class__ is str:  # every CSV cell
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime):  # a real date cell of a workbook
@@ -143,6 +148,9 @@ def _csv_grid(binary, bounds: Bounds) -> Iterator[list[str]]:
             if "field larger than field limit" in str(error):
                 raise bounds.cell_too_long(number + 1) from None
             raise UnreadableFile(f"The CSV file could not be read: {error}.") from None
+
+
+csv_grid = _csv_grid  # the rows of a CSV file as lists of text, within the bounds
 
 
 def upload_check(binary, name: str = "") -> bool:

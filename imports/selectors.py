@@ -13,9 +13,10 @@ from imports.models import ImportJob
 
 
 def import_job_list_for_user(*, user: User) -> QuerySet[ImportJob]:
-    """Import jobs in the shops where `user` may import, newest first; no other shop's job."""
+    """Order-file import jobs in the shops where `user` may import, newest first; no other
+    shop's job (finance files' jobs are finance.selectors.imports')."""
     return ImportJob.objects.filter(
-        shop__in=shops_for_user(user, Perm.IMPORT_ORDERS)
+        kind=ImportJob.Kind.ORDERS, shop__in=shops_for_user(user, Perm.IMPORT_ORDERS)
     ).select_related("shop", "requested_by")
 
 
@@ -25,6 +26,27 @@ def import_job_for_user(*, user: User, pk: int) -> ImportJob:
         return import_job_list_for_user(user=user).get(pk=pk)
     except ImportJob.DoesNotExist:
         raise Http404("No such import in your shops.") from None
+
+
+def finance_import_shops(user: User):
+    """Shops where `user` may import finance files: import files AND view finance there."""
+    return shops_for_user(user, Perm.IMPORT_ORDERS).filter(
+        pk__in=shops_for_user(user, Perm.VIEW_FINANCE).values("pk")
+    )
+
+
+def finance_import_job_list_for_user(*, user: User) -> QuerySet[ImportJob]:
+    """Finance-file import jobs in the shops of `finance_import_shops`, newest first."""
+    return ImportJob.objects.filter(
+        kind=ImportJob.Kind.FINANCE, shop__in=finance_import_shops(user)
+    ).select_related("shop", "requested_by")
+
+
+def finance_import_job_for_user(*, user: User, pk: int) -> ImportJob:
+    try:
+        return finance_import_job_list_for_user(user=user).get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404("No such finance import in your shops.") from None
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,29 @@ FOLDER = "imports"
 GRACE = timedelta(hours=1)  # a file this young may still be on its way into a job row
 
 
-def import_upload(*, shop: Shop, user, upload, date_format: str) -> ImportJob:
-    """Keep an upload (that passed the form's cheap checks) with its new job and start the
-    preview. A file small enough to read in the request has its header read first, so a
-    refused one (UnreadableFile) is never stored; a large one's header is the worker's."""
+def _order_header_check(content: bytes, name: str, shop: Shop) -> None:
+    with SheetFile(content, name):
+        pass
+
+
+def import_upload(
+    *,
+    shop: Shop,
+    user,
+    upload,
+    date_format: str = "",
+    kind: str = ImportJob.Kind.ORDERS,
+    header_check=_order_header_check,
+) -> ImportJob:
+    """Keep an upload (that passed the form's cheap checks) with its new job of `kind` and
+    start the preview. A file small enough to read in the request has its header read first
+    (`header_check(bytes, name, shop)`), so a refused one (UnreadableFile) is never stored; a
+    large one's header is the worker's."""
     if read_inline(upload.file):
         upload.seek(0)
-        with SheetFile(upload.read(), upload.name):
-            pass
+        header_check(upload.read(), upload.name, shop)
     job = ImportJob(
+        kind=kind,
         shop=shop,
         requested_by=user,
         file_name=upload.name[:200],

@@ -21,7 +21,12 @@ from imports.exceptions import ApplyRefused
 from imports.forms import ImportApplyForm, ImportForm
 from imports.models import ImportJob
 from imports.plan import notice_words
-from imports.selectors import import_job_for_user, import_job_list_for_user, import_job_progress
+from imports.selectors import (
+    finance_import_shops,
+    import_job_for_user,
+    import_job_list_for_user,
+    import_job_progress,
+)
 from imports.uploads import import_apply, import_upload
 from orders.form_fields import first_error
 from orders.links import imported_orders_url
@@ -35,7 +40,11 @@ def order_import(request):
     once), keep it with its job and start its preview."""
     shops = shops_for_user(request.user, Perm.IMPORT_ORDERS)
     form = ImportForm(request.POST or None, request.FILES or None, shops=shops)
-    context = {"form": form, "history": import_job_list_for_user(user=request.user)[:HISTORY]}
+    context = {
+        "form": form,
+        "history": import_job_list_for_user(user=request.user)[:HISTORY],
+        "finance_files": finance_import_shops(request.user).exists(),
+    }
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "imports/importjob_list.html", context, status=400 if form.errors else 200

@@ -1,5 +1,6 @@
-"""Reading the first sheet of a TikTok workbook with openpyxl (read-only), every part of the
-zip inflated through bounds.py's watch, and the sheet read once.
+"""Reading one sheet of a TikTok workbook (the first, or one named: finance files have
+several) with openpyxl (read-only), every part of the zip inflated through bounds.py's
+watch, and the sheet read once.
 
 openpyxl's read-only worksheet sizes itself on opening by parsing the sheet up to its
 `<dimension>`; a sheet without one (our own exports, and zip bombs) was parsed
@@ -65,12 +66,15 @@ def _values(cells: list[dict]) -> list:
 
 
 class _Reader(ExcelReader):
-    """openpyxl's workbook reader on a watched archive, keeping the first worksheet only."""
+    """openpyxl's workbook reader on a watched archive, keeping one worksheet: the first, or
+    the one whose name `wanted` accepts."""
 
-    def __init__(self, binary, bounds: Bounds):
+    def __init__(self, binary, bounds: Bounds, wanted=None):
         super().__init__(binary, read_only=True, data_only=True)
         self.archive.close()  # opened on the same file: watched from here on
         self.archive = WatchedZip(binary, bounds)
+        self.wanted = wanted
+        self.names: list[str] = []
 
     def read_properties(self) -> None:
         """Document properties are not needed to read orders."""
@@ -78,8 +82,11 @@ class _Reader(ExcelReader):
     def read_worksheets(self) -> None:
         for sheet, rel in self.parser.find_sheets():
             if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
-                return
+                self.names.append(sheet.name)
+                if not self.wb._sheets and (self.wanted is None or self.wanted(sheet.name)):
+                    self.wb._sheets.append(
+                        _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    )
 
 
 def refusal(error: BaseException) -> UnreadableFile:
@@ -95,10 +102,26 @@ def refusal(error: BaseException) -> UnreadableFile:
     return UnreadableFile("The Excel file could not be read.")
 
 
-def xlsx_grid(binary, bounds: Bounds) -> Iterator[list]:
-    """The first sheet's rows as lists of values, read once."""
+def xlsx_sheet_names(binary, bounds: Bounds) -> list[str]:
+    """The names of the workbook's worksheets, in order (no sheet's cells are read)."""
+    binary.seek(0)
     try:
-        reader = _Reader(binary, bounds)
+        reader = _Reader(binary, bounds, wanted=lambda name: False)
+        reader.read()
+        reader.wb.close()
+    except PASS:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
+        raise refusal(error) from None
+    return reader.names
+
+
+def xlsx_grid(binary, bounds: Bounds, sheet=None) -> Iterator[list]:
+    """A sheet's rows as lists of values, read once: the first sheet, or the first whose name
+    `sheet` (a predicate on the name) accepts."""
+    try:
+        binary.seek(0)
+        reader = _Reader(binary, bounds, wanted=sheet)
         reader.read()
         book = reader.wb
         if not book.worksheets:

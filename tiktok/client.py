@@ -20,6 +20,7 @@ from django.conf import settings
 
 from tiktok.after_sales_calls import AfterSalesCalls
 from tiktok.exceptions import NotConfigured, TikTokError, Unavailable
+from tiktok.finance_calls import FinanceCalls
 from tiktok.fulfilment_calls import FulfilmentCalls
 from tiktok.responses import (
     envelope_or_error,
@@ -50,7 +51,7 @@ ORDER_DETAIL_MAX_IDS = 50
 ORDER_SEARCH_MAX_PAGE = 100
 
 
-class TikTokClient(FulfilmentCalls, AfterSalesCalls):
+class TikTokClient(FulfilmentCalls, AfterSalesCalls, FinanceCalls):
     """One app's calls to TikTok; safe to share between calls of one thread."""
 
     def __init__(

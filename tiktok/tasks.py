@@ -72,3 +72,27 @@ def tiktok_documents_fetch(package_pk: int, attempt: int = 0) -> dict:
     from tiktok.services.documents import package_documents_run
 
     return package_documents_run(package_pk=package_pk, attempt=attempt)
+
+
+@shared_task(
+    name="tiktok.tasks.tiktok_finance_pull_shop", acks_late=True
+)  # upserts: re-runs add nothing
+def tiktok_finance_pull_shop(connection_id: int) -> dict:
+    """One shop's statements, transactions, payments, withdrawals and unsettled estimates
+    brought up to date with TikTok, and the months pulled reconciled."""
+    from tiktok.services.finance_pull import connection_finance_pull
+
+    return connection_finance_pull(connection_id=connection_id).as_dict()
+
+
+@shared_task(name="tiktok.tasks.tiktok_finance_due")
+def tiktok_finance_due() -> dict:
+    """Beat, every 15 minutes: queue a finance pull of each connected shop not pulled within
+    TIKTOK_FINANCE_INTERVAL_SECONDS."""
+    from django.conf import settings
+
+    from tiktok.services.finance_pull import connections_finance_due
+
+    if not settings.TIKTOK_APP_KEY:
+        return {"skipped": "TIKTOK_APP_KEY is not set"}
+    return connections_finance_due()

@@ -51,6 +51,19 @@ ENDPOINTS = {
         "seller.fulfillment.basic",
         True,
     ),
+    # finance_api.py
+    ("GET", "/finance/202309/statements"): ("seller.finance.info", True),
+    ("GET", "/finance/202501/statements/{statement_id}/statement_transactions"): (
+        "seller.finance.info",
+        True,
+    ),
+    ("GET", "/finance/202501/orders/{order_id}/statement_transactions"): (
+        "seller.finance.info",
+        True,
+    ),
+    ("GET", "/finance/202507/orders/unsettled"): ("seller.finance.info", True),
+    ("GET", "/finance/202309/payments"): ("seller.finance.info", True),
+    ("GET", "/finance/202309/withdrawals"): ("seller.finance.info", True),
 }
 GRANTED_SCOPES = (
     "seller.authorization.info",
@@ -58,6 +71,7 @@ GRANTED_SCOPES = (
     "seller.fulfillment.basic",
     "seller.logistics",
     "seller.return_refund.basic",
+    "seller.finance.info",
 )
 
 # --- Authorization and tokens --------------------------------------------------------------
@@ -197,3 +211,47 @@ WEBHOOK_TIMEOUT = 3.0  # a receiver slower than this has failed
 # divides these by --speed. A 401 is an answer ("authentication failed") and is not retried.
 WEBHOOK_RETRY_DELAYS = (2 * MINUTE, 30 * MINUTE, 3 * HOUR, 12 * HOUR)
 WEBHOOK_FINAL_STATUSES = frozenset({401})
+
+# --- Finance (finance.py, finance_api.py) ----------------------------------------------------
+
+STATEMENTS_PATH = "/finance/202309/statements"
+STATEMENT_TRANSACTIONS_PATH = "/finance/202501/statements/{statement_id}/statement_transactions"
+ORDER_TRANSACTIONS_PATH = "/finance/202501/orders/{order_id}/statement_transactions"
+UNSETTLED_PATH = "/finance/202507/orders/unsettled"
+PAYMENTS_PATH = "/finance/202309/payments"
+WITHDRAWALS_PATH = "/finance/202309/withdrawals"
+# The 202309 transaction endpoints, blocked since 2025-12-31. UNCONFIRMED: what TikTok answers
+# for them; the simulator answers as for a retired version (36009014).
+LEGACY_TRANSACTION_PATHS = (
+    "/finance/202309/statements/{statement_id}/statement_transactions",
+    "/finance/202309/orders/{order_id}/statement_transactions",
+)
+FINANCE_PAGE_SIZE_MAX = 100
+FINANCE_PAGE_SIZE_DEFAULT = 20
+# UNCONFIRMED: an order settles this long after delivery (TikTok: 3–15 days by market), and
+# never before its return is over; a statement's payment is made this long after the day.
+SETTLE_AFTER_DELIVERY = 8 * DAY
+PAYMENT_AFTER = 1 * DAY
+# Fees, as shares of the order's sales after the seller's discounts (UNCONFIRMED rates).
+REFERRAL_FEE_RATE = {"US": "0.08", "GB": "0.09"}  # US referral fee, elsewhere commission
+TRANSACTION_FEE_RATE = "0.029"
+AFFILIATE_RATES = ("0.10", "0.15", "0.20")
+REFUND_ADMINISTRATION_SHARE = "0.20"  # of the referral fee refunded
+TIKTOK_LABEL_COST = ("3.20", "7.80")  # what TikTok's carrier charges the seller
+# Out of 1000 settled orders: sold through an affiliate; and what the demo's reconciliation
+# has to explain: a refund the settlement leaves out, a discount settled differently, an
+# unexpected fee, an adjustment, a settlement for an order the portal never saw.
+SHARE_AFFILIATE = 200
+SHARE_REFUND_NOT_REFLECTED = 200  # of the refunded orders
+SHARE_REVENUE_OFF = 8
+SHARE_UNEXPECTED_FEE = 5
+SHARE_ADJUSTMENT = 12
+SHARE_UNKNOWN_ORDER = 4
+ADJUSTMENT_TYPES = (
+    "SHIPPING_FEE_ADJUSTMENT",
+    "PLATFORM_PENALTY",
+    "PLATFORM_COMPENSATION",
+    "LOGISTICS_REIMBURSEMENT",
+    "CUSTOMER_SERVICE_COMPENSATION",
+    "PROMOTION_ADJUSTMENT",
+)

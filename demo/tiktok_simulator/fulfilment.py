@@ -13,6 +13,7 @@ import re
 
 from demo import words
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.finance_api import path_template as finance_template
 from demo.tiktok_simulator.lifecycle import provider_id, status_note
 from demo.tiktok_simulator.orders import packages_set, status_set
 
@@ -71,7 +72,7 @@ def path_template(path: str) -> str:
     for pattern, template in TEMPLATES.items():
         if pattern.match(path):
             return template
-    return path
+    return finance_template(path)
 
 
 def providers_for(region: str, delivery_option_id: str) -> list[dict]:

@@ -51,6 +51,8 @@ class TokenBucket:
 
 def _route_error(call: Call) -> str | None:
     route = path_template(call.path)  # a path with ids in it: its endpoint's template
+    if route in c.LEGACY_TRANSACTION_PATHS:  # blocked since 2025-12-31
+        return "invalid_version"
     if (call.method, route) in c.ENDPOINTS:
         return None
     if any(path == route for _, path in c.ENDPOINTS):

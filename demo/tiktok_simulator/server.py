@@ -16,6 +16,7 @@ from demo.tiktok_simulator.after_sales import after_sales_answer
 from demo.tiktok_simulator.arrange import arrange_answer
 from demo.tiktok_simulator.control import FAULT_ANSWERS, FAULT_SLOW_SECONDS, control_answer
 from demo.tiktok_simulator.documents import FILES_PREFIX, document_file
+from demo.tiktok_simulator.finance_api import finance_answer
 from demo.tiktok_simulator.fulfilment import BusinessError, fulfilment_answer
 from demo.tiktok_simulator.gateway import Call, TokenBucket, gateway_check
 from demo.tiktok_simulator.search import (
@@ -200,6 +201,8 @@ def make_handler(sim: Simulator):
                     raise BadRequest(f"ids must hold 1 to {c.ORDER_DETAIL_MAX_IDS} order ids")
                 with world.lock:
                     return orders_detail(world, call.shop.id, ids)
+            if (finance := finance_answer(world, call)) is not None:
+                return finance
             try:
                 body = json.loads(call.body or b"{}")
             except ValueError:

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 
 from demo.tiktok_simulator import constants as c
+from demo.tiktok_simulator.finance_ledger import Ledger
 from demo.tiktok_simulator.lifecycle import plan_for, step_apply
 from demo.tiktok_simulator.orders import SimOrder, order_build, status_note
 
@@ -54,6 +55,7 @@ class World:
         self.documents_asked: set = set()  # (package id, document type) asked for once
         self.answers: OrderedDict = OrderedDict()  # (shop, idempotency key) -> first answer
         self.lock = threading.RLock()
+        self.ledger = Ledger(self.shops, seed=seed, epoch=self.epoch)  # finance_ledger.py
         weights = shop_weights(len(self.shops))
         for number, shop in enumerate(self.shops):
             # simulated orders per simulated second
@@ -112,6 +114,9 @@ class World:
                     self._create(number, at, pace=self.speed)
                     self._push(at + rng.expovariate(rate) / self.speed, "arrive", payload)
                     continue
+                if kind == "finance":
+                    self.ledger.settle(payload, at)
+                    continue
                 order, action, arg = payload
                 order.cached = None
                 before = order.data["update_time"]
@@ -119,10 +124,16 @@ class World:
                     self._note(order, webhook_type, data, at)
                 if order.data["update_time"] != before:
                     self._updated(order)
+                if action == "deliver":
+                    self.ledger.delivered(order, int(at))
                 if order.plan:
                     self._next_step(order)
                 else:
+                    due = self.ledger.due(order)
+                    if due is not None:
+                        self._push(max(at, due), "finance", order)
                     order.settle()
+            self.ledger.issue(now)
 
     def _updated(self, order: SimOrder) -> None:
         times, orders = self.updates[order.shop.id]

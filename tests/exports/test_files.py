@@ -293,6 +293,21 @@ def test_sql_masks_equal_the_python_masks(postgres, field):
             assert (sql or "") == (python(value) if value else value), value
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["", "a", "=1+2", "+44 20", "-3", "@SUM(A1)", "\tx", "\rx", " =x", "'=x", "É=", "x=", "漢"],
+)
+def test_sql_csv_safe_equals_the_python_one(postgres, value):
+    from django.db import connection
+
+    from accounts.csvsafe import csv_safe
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sc_csv_safe(%s)", [value])
+        (sql,) = cursor.fetchone()
+    assert (sql or "") == csv_safe(value)
+
+
 def test_csv_and_xlsx_agree_on_every_cell(accountant, shop, orders, tmp_path):
     """Two writers, one catalogue: the same job as CSV and as XLSX holds the same values."""
     rows = {}

@@ -13,7 +13,9 @@ from tracking.carriers.base import Checkpoint, TrackingUpdate
 from tracking.carriers.seventeen_track import SeventeenTrack
 
 KEY = "test-simulator-key"
-START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+# Three days ago, 08:00 UTC: recent enough that no parcel of these tests has gone quiet long
+# enough to count as expired (a fixed date did, 30 days on).
+START = (datetime.now(UTC) - timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
 WEBHOOK_URL = "/webhooks/carriers/simulator/"
 
 PICKED_UP = (START + timedelta(hours=6), TrackingStatus.IN_TRANSIT, "Picked up")
@@ -21,7 +23,7 @@ OUT = (START + timedelta(hours=52), TrackingStatus.OUT_FOR_DELIVERY, "Out for de
 DELIVERED = (START + timedelta(hours=58), TrackingStatus.DELIVERED, "Delivered")
 
 PICKED_UP_EVENT = {
-    "time_iso": "2026-11-02T14:00:00+00:00",
+    "time_iso": (START + timedelta(hours=6)).isoformat(),
     "stage": "InTransit",
     "sub_status": "InTransit_PickedUp",
     "description": "Picked up",

@@ -36,6 +36,17 @@ def _error_text(error: Exception) -> str:
     return (str(error) or type(error).__name__)[:ERROR_CHARS]
 
 
+def connection_unusable(connection: TikTokConnection | None) -> str:
+    """Why a background job cannot read this connection's shop now ("" when it can)."""
+    if connection is None:
+        return "the connection no longer exists"
+    if connection.state != ConnectionState.CONNECTED:
+        return f"the connection is {connection.get_state_display().lower()}"
+    if not connection.tiktok_shop_id:
+        return "no TikTok shop is chosen"
+    return ""
+
+
 def connection_error_record(*, connection: TikTokConnection, error: Exception) -> None:
     """Keep the latest failure on the connection, for its page; the state stays."""
     now = timezone.now()

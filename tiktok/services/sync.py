@@ -33,7 +33,7 @@ from orders.services.tiktok_upsert import UpsertReport
 from tiktok.client import ORDER_SEARCH_MAX_PAGE, TikTokClient
 from tiktok.exceptions import ConnectionUnusable, TikTokError
 from tiktok.models import ConnectionState, SyncJob, TikTokConnection
-from tiktok.services.connections import connection_error_record
+from tiktok.services.connections import connection_error_record, connection_unusable
 from tiktok.services.order_details import SOURCE, order_details_store
 from tiktok.services.request_sync import requests_window_store
 from tiktok.services.tokens import connection_call
@@ -121,13 +121,8 @@ def connection_sync(
         connection = (
             TikTokConnection.objects.select_related("shop").filter(pk=connection_id).first()
         )
-        if connection is None:
-            report.skipped = "the connection no longer exists"
-        elif connection.state != ConnectionState.CONNECTED:
-            report.skipped = f"the connection is {connection.get_state_display().lower()}"
-        elif not connection.tiktok_shop_id:
-            report.skipped = "no TikTok shop is chosen"
-        else:
+        report.skipped = connection_unusable(connection)
+        if not report.skipped:
             _run(connection, client or TikTokClient.from_settings(), since, report, lock)
     finally:
         lock.release()
@@ -261,12 +256,18 @@ def connections_sync_due(*, now: datetime | None = None) -> dict:
         .filter(Q(last_error_at__isnull=True) | Q(last_error_at__lt=since))
         .values_list("pk", flat=True)
     )
+    return connections_queue(list(due), SYNC_TASK, lock_key=_lock_key, queued_key=_queued_key)
+
+
+def connections_queue(pks, task: str, *, lock_key, queued_key) -> dict:
+    """Queue `task` for each connection, unless its run holds `lock_key(pk)` (running) or
+    `queued_key(pk)` was set by an earlier beat (queued, not started)."""
     counts = {"queued": 0, "running": 0}
-    for pk in list(due):
-        if cache.get(_lock_key(pk)) is not None:
+    for pk in pks:
+        if cache.get(lock_key(pk)) is not None:
             counts["running"] += 1
-        elif cache.add(_queued_key(pk), 1, timeout=settings.TIKTOK_SYNC_LOCK_SECONDS):
-            registered_task(SYNC_TASK).delay(pk)
+        elif cache.add(queued_key(pk), 1, timeout=settings.TIKTOK_SYNC_LOCK_SECONDS):
+            registered_task(task).delay(pk)
             counts["queued"] += 1
     return counts
 
