@@ -3,7 +3,8 @@
 
     python3 dev.py run    install, migrate, seed an empty database, start web, worker, beat
                           and the simulated carrier and TikTok Shop (the demo US shop connected)
-    python3 dev.py test   install, then run the whole test suite (extra args go to pytest)
+    python3 dev.py test   install, then run the whole test suite on several workers (extra
+                          args go to pytest; `-n 0` runs it in one process)
 
 Both are idempotent: the virtual environment is reused while pyproject.toml and
 constraints.txt are unchanged, migrations and the demo seed only add what is missing.
@@ -95,6 +96,8 @@ def serve() -> int:
     say("Preparing demo data (only when the database is empty)")
     manage("seed_demo", "--if-empty")
     port = os.environ.get("PORT", "8000")
+    from webhooks.worker import worker_options  # plain Python: the production options
+
     # The demo's TikTok Shop is the simulator: every process below talks to it.
     for name, value in _tiktok_simulator_env().items():
         os.environ.setdefault(name, value)
@@ -108,6 +111,16 @@ def serve() -> int:
             "celery,exports,tracking",
             "--concurrency",
             "2",
+            "--loglevel",
+            "INFO",
+        ],
+        # Webhook deliveries: a pool of threads on the webhooks queue (webhooks/worker.py).
+        "hooks-worker": [
+            *celery,
+            "worker",
+            *worker_options(),
+            "--hostname",
+            "webhooks@%h",
             "--loglevel",
             "INFO",
         ],
@@ -171,9 +184,25 @@ def serve() -> int:
     return exit_code
 
 
+def test_workers() -> int:
+    """How many pytest-xdist workers `dev.py test` starts: TEST_WORKERS, or one more than the
+    machine has cores (a worker waiting on Chromium, a Celery worker or the database leaves its
+    core to the others), at least 2."""
+    if "TEST_WORKERS" in os.environ:
+        return int(os.environ["TEST_WORKERS"])
+    return max(2, (os.cpu_count() or 1) + 1)
+
+
+def pytest_args(args: list[str], workers: int) -> list[str]:
+    """`args` on `workers` xdist workers, unless they choose themselves (`-n 0`: serially)."""
+    chosen = any(arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in args)
+    return args if chosen else ["-n", str(workers), *args]
+
+
 def test(args: list[str]) -> int:
     install()
-    say("Running the test suite")
+    args = pytest_args(args, test_workers())
+    say("Running the test suite" + (f" on {args[1]} workers" if args[:1] == ["-n"] else ""))
     return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
 
 

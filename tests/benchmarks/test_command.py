@@ -1,6 +1,7 @@
 """`manage.py benchmark` runs on a small demo and prints its tables; bad arguments are refused
 naming the argument."""
 
+import math
 from io import StringIO
 
 import pytest
@@ -34,6 +35,7 @@ def test_the_list_benchmark_runs_on_a_small_demo_and_prints_a_table():
         (["--orders", "0"], "--orders must be positive"),
         (["--small", "10", "--subset", "5"], "--small and --subset"),
         (["--user", "nobody@example.test"], "No user 'nobody@example.test'"),
+        (["--parts", "api", "--api-orders", "0"], "--api-orders must be positive"),
     ],
 )
 def test_bad_arguments_are_refused(args, message):
@@ -93,3 +95,40 @@ def test_the_insights_benchmark_times_the_page_against_its_raw_sql():
     assert any(name.startswith("a SKU (") for name in names)
     assert any(name.startswith("a state (") for name in names)
     assert "Roll-ups brought up to date first" in table
+
+
+def test_the_api_benchmark_times_the_list_and_pages_through_and_keeps_nothing():
+    """Through the API with a real token, every order paged through once; the token and the
+    audit events of its unmasked pages are rolled back with the benchmark's transaction."""
+    from accounts.access import shops_for_user
+    from accounts.models import AuditEvent, User
+    from accounts.roles import Perm
+    from api.models import ApiToken
+    from orders.models import Order
+
+    table = _benchmark(
+        "--parts",
+        "api",
+        "--orders",
+        "250",
+        "--repeat",
+        "5",
+        "--deep",
+        "120",
+        "--api-orders",
+        "1000",
+        "--api-per-page",
+        "50",
+    )
+    assert table.startswith("Read API on 250 orders")
+    admin = User.objects.get(email="admin@demo.test")
+    assert "| list: 100 orders with lines (default) |" in table
+    assert "| list: deep page (row 120, cursor) |" in table
+    readable = Order.objects.filter(shop__in=shops_for_user(admin, Perm.VIEW_ORDERS)).count()
+    row = next(line for line in table.splitlines() if line.startswith("| API, 50 a page"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1:3] == [str(readable), str(math.ceil(readable / 50))]  # each order once
+    first, last = cells[6].split(", ")
+    assert first == last  # as many statements on the last page as on the first
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(action="buyer_data_viewed").exists()

@@ -5,7 +5,10 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from accounts.models import User
+from benchmarks.api import benchmark_api, render_api_markdown
 from benchmarks.exports import benchmark_export, render_export_markdown
+from benchmarks.finance import benchmark_finance, render_finance_markdown
+from benchmarks.finance_pages import benchmark_finance_pages, render_finance_pages_markdown
 from benchmarks.imports import benchmark_import, render_import_markdown
 from benchmarks.insights import benchmark_insights, render_insights_markdown
 from benchmarks.pages import benchmark_detail, benchmark_list, render_markdown
@@ -16,7 +19,19 @@ from benchmarks.webhooks import benchmark_webhooks, render_webhooks_fanout_markd
 from demo.seed import demo_seed
 from orders.models import Order
 
-PARTS = ("list", "detail", "export", "tracking", "import", "tiktok", "insights", "webhooks")
+PARTS = (
+    "list",
+    "detail",
+    "export",
+    "tracking",
+    "import",
+    "tiktok",
+    "insights",
+    "webhooks",
+    "finance",
+    "api",
+)
+FINANCE_PAGE_REQUESTS = 30  # each finance page (the target is a p95)
 
 
 class Command(BaseCommand):
@@ -73,6 +88,19 @@ class Command(BaseCommand):
             help="Webhooks: timeline entries fanned out to a local receiver by two workers.",
         )
         parser.add_argument(
+            "--api-orders",
+            type=int,
+            default=100_000,
+            help="API: orders paged through by following `next`.",
+        )
+        parser.add_argument(
+            "--api-per-page",
+            type=int,
+            choices=(25, 50, 100, 200),
+            default=200,
+            help="API: orders a page while paging (the most a script may ask for).",
+        )
+        parser.add_argument(
             "--small",
             type=int,
             default=10_000,
@@ -103,6 +131,8 @@ class Command(BaseCommand):
         tiktok_orders,
         tiktok_webhooks,
         webhook_events,
+        api_orders,
+        api_per_page,
         **options,
     ):
         chosen = [p.strip() for p in parts.split(",") if p.strip()]
@@ -115,6 +145,8 @@ class Command(BaseCommand):
             raise CommandError("--small and --subset must be positive, with --small ≤ --subset.")
         if repeat < 5:
             raise CommandError("--repeat must be at least 5 for a p95.")
+        if api_orders < 1:
+            raise CommandError("--api-orders must be positive.")
         if connection.vendor != "postgresql":
             self.stderr.write("Warning: not PostgreSQL; the targets are for PostgreSQL.")
         if orders is not None:
@@ -162,6 +194,15 @@ class Command(BaseCommand):
         if "insights" in chosen:
             timed, prepared = benchmark_insights(user=person, repeat=repeat)
             tables.append(render_insights_markdown(timed, orders=total, prepared=prepared))
+        if "finance" in chosen:
+            tables.append(render_finance_markdown(*benchmark_finance()))
+            pages = benchmark_finance_pages(repeat=FINANCE_PAGE_REQUESTS)
+            tables.append(render_finance_pages_markdown(pages, repeat=FINANCE_PAGE_REQUESTS))
+        if "api" in chosen:
+            timed, paged = benchmark_api(
+                user=person, repeat=repeat, deep=deep, orders=api_orders, per_page=api_per_page
+            )
+            tables.append(render_api_markdown(timed, paged, orders=total))
         table = "\n\n".join(tables)
         self.stdout.write(table)
         if markdown:
