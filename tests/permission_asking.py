@@ -50,10 +50,12 @@ def mine(allowed, ok, **overrides) -> dict:
     return roles(allowed, ok, outsider=404, **overrides)
 
 
-def api(ok, *, outsider=None, anonymous=401) -> dict:
-    """An API URL asked with a token: every role of the shop and the superuser get `ok`, the
-    outsider (whose token covers another shop) `outsider` or `ok`, no token 401."""
+def api(ok, *, outsider=None, anonymous=401, allowed=None) -> dict:
+    """An API URL asked with a token: every role of the shop (or only the `allowed` ones; the
+    others 403, their token's owner lacking the scope's permission) and the superuser get
+    `ok`, the outsider (whose token covers another shop) `outsider` or `ok`, no token 401."""
     cells = {who: ok for who in EVERYONE}
+    cells |= {role: 403 for role in Role if allowed is not None and role not in allowed}
     cells[ANONYMOUS] = anonymous
     cells[OUTSIDER] = ok if outsider is None else outsider
     return cells

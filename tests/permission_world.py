@@ -55,6 +55,9 @@ class World:
     member_token: object = None  # the viewer's token, which the viewer and admins may revoke
     webhook_endpoint: object = None  # an endpoint of the shop, with one delivery
     webhook_delivery: object = None
+    statement: object = None  # a finance statement of the shop
+    difference: object = None  # an open reconciliation difference of the shop
+    finance_import_jobs: dict = field(default_factory=dict)  # who → a previewed finance import
 
     def user(self, who) -> User | None:
         return self.users.get(who)
@@ -85,6 +88,30 @@ def _webhook(shop, admin):
         endpoint=endpoint, event_id="evt_1", event_type="test", body="{}", state="delivered"
     )
     return endpoint, delivery
+
+
+def _finance(shop):
+    from finance.models import Difference, DifferenceKind, Statement
+
+    now = timezone.now()
+    statement = Statement.objects.create(
+        shop=shop,
+        statement_id="7300001",
+        statement_time=now.replace(hour=0, minute=0, second=0, microsecond=0),
+        statement_date=now.date(),
+        currency=shop.currency,
+    )
+    difference = Difference.objects.create(
+        shop=shop,
+        key="unknown_order:1",
+        kind=DifferenceKind.UNKNOWN_ORDER,
+        statement=statement,
+        sentence="TikTok settled an order we do not hold.",
+        facts="f",
+        found_at=now,
+        checked_at=now,
+    )
+    return statement, difference
 
 
 def world_build() -> World:
@@ -155,6 +182,10 @@ def world_build() -> World:
         awaits_seller=True,
     )
     world.webhook_endpoint, world.webhook_delivery = _webhook(shop, users[Role.ADMINISTRATOR])
+    world.statement, world.difference = _finance(shop)
+    world.finance_import_jobs = {
+        who: _finance_import_job(shop, users[who]) for who in (Role.ADMINISTRATOR, SUPERUSER)
+    }
     world.admin_objects = _admin_objects(world)
     world.api_tokens = {
         who: {
@@ -198,6 +229,22 @@ def _import_job(shop, user) -> ImportJob:
     response = client.post("/orders/import/", {"shop": shop.slug, "file": import_upload()})
     assert response.status_code == 302, response.content.decode()[:500]
     return ImportJob.objects.filter(shop=shop, requested_by=user).get()
+
+
+def finance_import_upload() -> SimpleUploadedFile:
+    """A one-row US unsettled export, as /finance/import/ takes it."""
+    from tests.finance.finance_files import UNSETTLED_HEADER, csv_bytes, unsettled_row
+
+    content = csv_bytes(UNSETTLED_HEADER, [unsettled_row()])
+    return SimpleUploadedFile("unsettled.csv", content, content_type="text/csv")
+
+
+def _finance_import_job(shop, user) -> ImportJob:
+    client = Client()
+    client.force_login(user)
+    response = client.post("/finance/import/", {"shop": shop.slug, "file": finance_import_upload()})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return ImportJob.objects.filter(shop=shop, requested_by=user, kind="finance").get()
 
 
 def _admin_objects(world: World) -> dict:

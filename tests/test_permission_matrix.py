@@ -42,6 +42,7 @@ from tests.permission_world import (
     EVERYONE,
     OUTSIDER,
     SUPERUSER,
+    finance_import_upload,
     import_upload,
     world_build,
 )
@@ -60,6 +61,7 @@ FULFILLERS = frozenset({A, FUL})
 REFUNDERS = frozenset({A, CS})
 ADMINISTRATORS = frozenset({A})
 INSIGHT_READERS = frozenset({A, ACC, VIEW})
+FINANCE = frozenset({A, ACC})  # view finance and explain reconciliation differences
 
 
 def order_id(world, who):
@@ -112,6 +114,16 @@ def package_label(world, who):
 
 def bulk_token(world, who):
     return {"token": "18b0c0ffee0000aa"}  # a run nobody's session keeps: 404 past the check
+
+
+def api_export_job(*, other_scope: str) -> dict:
+    """An API URL about the shop's export job (the accountant's): exporters read it, the
+    outsider's token gets 404, a token without `exports:read` 403."""
+    job = pk_of("export_job")
+    return {
+        "GET": Ask(api(200, allowed=EXPORTERS, outsider=404), api="exports:read", kwargs=job),
+        "GET other scope": Ask(api(403), api=other_scope, kwargs=job),
+    }
 
 
 # --- The portal ------------------------------------------------------------------------------
@@ -199,6 +211,28 @@ PORTAL = {
     "api:order": {
         "GET": Ask(api(200, outsider=404), api="orders:read", kwargs=order_id),
         "GET other scope": Ask(api(403), api="exports:write", kwargs=order_id),
+    },
+    "api:exports": {
+        "GET": Ask(api(200, allowed=EXPORTERS), api="exports:read"),
+        "GET other scope": Ask(api(403), api="exports:write"),
+        "POST": Ask(
+            api(201, allowed=EXPORTERS),
+            api="exports:write",
+            data={"template": "orders"},
+            content_type="application/json",
+        ),
+        "POST other scope": Ask(
+            api(403), api="exports:read", data={}, content_type="application/json"
+        ),
+    },
+    "api:export": api_export_job(other_scope="orders:read"),
+    "api:export_download": api_export_job(other_scope="exports:write"),
+    "api:insights": {
+        "GET": Ask(api(200, allowed=INSIGHT_READERS), api="insights:read"),
+        "GET shop": Ask(
+            api(200, allowed=INSIGHT_READERS, outsider=404), api="insights:read", query=shop_slug
+        ),
+        "GET other scope": Ask(api(403), api="orders:read"),
     },
     "api:not_found": {
         "GET": Ask(everyone(404), api="orders:read", kwargs=lambda world, who: {"rest": "x/"}),
@@ -299,6 +333,25 @@ PORTAL = {
     "imports:errors": {
         "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("import_jobs")),
     },
+    # Finance files: import files AND view finance in the shop (administrators).
+    "finance_import:upload": {
+        "GET": Ask(roles(ADMINISTRATORS, 200)),
+        "POST": Ask(
+            roles(ADMINISTRATORS, 302, outsider=400),  # not one of the outsider's shops
+            data=lambda world, who: {"shop": world.shop.slug, "file": finance_import_upload()},
+        ),
+    },
+    "finance_import:job": {
+        "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("finance_import_jobs")),
+        "GET htmx": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("finance_import_jobs"), htmx=True),
+    },
+    "finance_import:apply": {
+        "POST": Ask(mine(ADMINISTRATORS, 302), kwargs=own_pk("finance_import_jobs")),
+        "GET": Ask(everyone(405), kwargs=own_pk("finance_import_jobs")),
+    },
+    "finance_import:errors": {
+        "GET": Ask(mine(ADMINISTRATORS, 200), kwargs=own_pk("finance_import_jobs")),
+    },
     # Exports
     # Sales insights: the shops in view, or one named shop (another's is not one of theirs).
     "insights:page": {
@@ -313,6 +366,22 @@ PORTAL = {
             query=shop_slug,
         ),
     },
+    # Finance: the shops in view, or one named (another's is a 404, as its statements are).
+    "finance:statements": {
+        "GET": Ask(roles(FINANCE, 200)),
+        "GET shop": Ask(roles(FINANCE, 200, outsider=404), query=shop_slug),
+    },
+    "finance:statement": {"GET": Ask(mine(FINANCE, 200), kwargs=pk_of("statement"))},
+    "finance:month": {
+        "GET": Ask(roles(FINANCE, 200), kwargs=lambda world, who: {"year": 2026, "month": 11}),
+    },
+    "finance:differences": {
+        "GET": Ask(roles(FINANCE, 200)),
+        "GET shop": Ask(roles(FINANCE, 200, outsider=404), query=shop_slug),
+    },
+    "finance:difference_explain": post_only(
+        FINANCE, pk_of("difference"), {"note": "Known: a late fee."}, passing=FINANCE
+    ),
     "exports:list": {
         "GET": Ask(roles(EXPORTERS, 200)),
         "GET htmx": Ask(roles(EXPORTERS, 200), htmx=True),
@@ -395,12 +464,16 @@ PORTAL = {
     "webhooks:new": {
         "GET": Ask(roles(ADMINISTRATORS, 200)),
         "POST": Ask(
-            roles(ADMINISTRATORS, 302, outsider=400),  # the shop field offers the outsider's
+            roles(ADMINISTRATORS, 201, outsider=400),  # the shop field offers the outsider's
             data={"shop": "north-shop", "url": "http://127.0.0.1:9/ok", "events": "order.created"},
         ),
     },
     "webhooks:detail": {"GET": Ask(mine(ADMINISTRATORS, 200), kwargs=pk_of("webhook_endpoint"))},
-    "webhooks:rotate": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
+    # Made and rotated secrets are shown on the POST's own response (never kept in a session).
+    "webhooks:rotate": {
+        "POST": Ask(mine(ADMINISTRATORS, 200), kwargs=pk_of("webhook_endpoint")),
+        "GET": Ask(roles(ADMINISTRATORS, 405), kwargs=pk_of("webhook_endpoint")),
+    },
     "webhooks:toggle": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
     "webhooks:delete": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
     "webhooks:test": post_only(ADMINISTRATORS, pk_of("webhook_endpoint"), passing=ADMINISTRATORS),
