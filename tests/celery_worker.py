@@ -1,6 +1,7 @@
 """A real Celery worker process for tests, on the broker the settings name (Redis in CI)."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -9,13 +10,20 @@ from pathlib import Path
 from benchmarks.tiktok_processes import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG = ROOT / "test-output" / "celery-worker.log"
+# One log per xdist worker (celery-worker-gw0.log, …; celery-worker.log in a serial run).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+LOG = ROOT / "test-output" / (f"celery-worker-{_WORKER}.log" if _WORKER else "celery-worker.log")
 
 
 def start_worker(
-    *, queues: str = "celery,exports,tracking", name: str = "test", env: dict | None = None
+    *,
+    queues: str = "celery,exports,tracking",
+    name: str = "test",
+    env: dict | None = None,
+    options: list[str] | None = None,
 ) -> subprocess.Popen:
-    """A worker process on the test database; `env` adds settings (e.g. a tiny batch size)."""
+    """A worker process on the test database; `env` adds settings (e.g. a tiny batch size);
+    `options` replace the solo pool on `queues` (a production worker's own options)."""
     LOG.parent.mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -32,22 +40,62 @@ def start_worker(
                 "-A",
                 "sellercenter",
                 "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                queues,
+                *(options or ["--pool", "solo", "--queues", queues]),
                 "--loglevel",
                 "INFO",
                 "--without-mingle",
                 "--without-gossip",
                 "--hostname",
-                f"{name}-{os.getpid()}@%h",
+                worker_hostname(name),
             ],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+def worker_hostname(name: str = "test") -> str:
+    """The node name a worker started here answers remote control under."""
+    return f"{name}-{os.getpid()}@{socket.gethostname()}"
+
+
+def wait_until_idle(
+    *, name: str = "test", queues: str = "celery,exports,tracking", timeout: float = 60
+) -> bool:
+    """Wait until the worker has nothing running, prefetched or queued, so a test's teardown
+    (which empties every table) never races a task still writing: a task's after-commit work
+    (roll-ups, file clean-up) runs after the job it belongs to already reads as finished.
+    A solo worker answers remote control only between tasks. Only Redis carries remote
+    control; on the embedded broker this returns at once. False when still busy at the end."""
+    from django.conf import settings
+
+    from sellercenter.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return True
+    node = worker_hostname(name)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        reserved = app.control.inspect(destination=[node], timeout=1).reserved() or {}
+        if reserved.get(node) == [] and not _queued(app, queues.split(",")):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _queued(app, queues: list[str]) -> int:
+    """Messages waiting on `queues` (a queue Redis holds no key for is empty)."""
+    waiting = 0
+    with app.connection_for_read() as connection:
+        for queue in queues:
+            try:
+                waiting += connection.default_channel.queue_declare(
+                    queue, passive=True
+                ).message_count
+            except connection.channel_errors:
+                continue
+    return waiting
 
 
 def wait_until_ready(

@@ -5,6 +5,7 @@ service is missing instead of skipping, so a green CI run always means they were
 """
 
 import os
+import warnings
 
 import pytest
 from django.db import connection
@@ -107,8 +108,8 @@ def role_users(admin, cs_agent, packer, accountant, viewer):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real worker process consuming the test broker; tests using it need transaction=True."""
+def _celery_worker_process(django_db_setup, django_db_blocker):
+    """The session's worker process, consuming the test broker."""
     from tests.celery_worker import start_worker, stop_worker, wait_until_ready
 
     if CI:
@@ -123,6 +124,19 @@ def celery_worker(django_db_setup, django_db_blocker):
         require(False, f"a Celery worker ({exc})")
     yield process
     stop_worker(process)
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_process, transactional_db):
+    """A real worker process (one per session) for a test on committed data; the test's
+    tables are emptied only once the worker has finished what the test gave it."""
+    from tests.celery_worker import wait_until_idle
+
+    yield _celery_worker_process
+    if not wait_until_idle():
+        warnings.warn(
+            "the Celery worker was still busy when the test's tables were emptied", stacklevel=2
+        )
 
 
 @pytest.fixture
