@@ -226,6 +226,7 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
     WEBHOOK_DELETED = "webhook_deleted", "Webhook endpoint deleted"
     FINANCE_DIFFERENCE_EXPLAINED = "finance_explained", "Reconciliation difference explained"
+    FINANCE_DIFFERENCE_REOPENED = "finance_reopened", "Reconciliation difference reopened"
     FINANCE_IMPORTED = "finance_imported", "Finance file imported"
 
 

@@ -14,4 +14,9 @@ urlpatterns = [
         differences.difference_explain_view,
         name="difference_explain",
     ),
+    path(
+        "differences/<int:pk>/reopen/",
+        differences.difference_reopen_view,
+        name="difference_reopen",
+    ),
 ]

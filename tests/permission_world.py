@@ -57,6 +57,7 @@ class World:
     webhook_delivery: object = None
     statement: object = None  # a finance statement of the shop
     difference: object = None  # an open reconciliation difference of the shop
+    explained_difference: object = None  # one an accountant explained
     finance_import_jobs: dict = field(default_factory=dict)  # who → a previewed finance import
 
     def user(self, who) -> User | None:
@@ -91,7 +92,8 @@ def _webhook(shop, admin):
 
 
 def _finance(shop):
-    from finance.models import Difference, DifferenceKind, Statement
+    from finance.models import DifferenceKind, DifferenceStatus, Statement
+    from tests.finance.page_data import difference as finance_difference
 
     now = timezone.now()
     statement = Statement.objects.create(
@@ -101,17 +103,22 @@ def _finance(shop):
         statement_date=now.date(),
         currency=shop.currency,
     )
-    difference = Difference.objects.create(
-        shop=shop,
+    difference = finance_difference(
+        shop,
+        DifferenceKind.UNKNOWN_ORDER,
         key="unknown_order:1",
-        kind=DifferenceKind.UNKNOWN_ORDER,
-        statement=statement,
         sentence="TikTok settled an order we do not hold.",
-        facts="f",
-        found_at=now,
-        checked_at=now,
+        statement=statement,
     )
-    return statement, difference
+    explained = finance_difference(
+        shop,
+        DifferenceKind.UNKNOWN_ORDER,
+        key="unknown_order:2",
+        sentence="TikTok settled another order we do not hold.",
+        status=DifferenceStatus.EXPLAINED,
+        statement=statement,
+    )
+    return statement, difference, explained
 
 
 def world_build() -> World:
@@ -182,7 +189,7 @@ def world_build() -> World:
         awaits_seller=True,
     )
     world.webhook_endpoint, world.webhook_delivery = _webhook(shop, users[Role.ADMINISTRATOR])
-    world.statement, world.difference = _finance(shop)
+    world.statement, world.difference, world.explained_difference = _finance(shop)
     world.finance_import_jobs = {
         who: _finance_import_job(shop, users[who]) for who in (Role.ADMINISTRATOR, SUPERUSER)
     }

@@ -382,6 +382,7 @@ PORTAL = {
     "finance:difference_explain": post_only(
         FINANCE, pk_of("difference"), {"note": "Known: a late fee."}, passing=FINANCE
     ),
+    "finance:difference_reopen": post_only(FINANCE, pk_of("explained_difference"), passing=FINANCE),
     "exports:list": {
         "GET": Ask(roles(EXPORTERS, 200)),
         "GET htmx": Ask(roles(EXPORTERS, 200), htmx=True),

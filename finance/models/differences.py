@@ -65,8 +65,8 @@ class Difference(models.Model):
     )
     order_tiktok_id = models.CharField("TikTok order ID", max_length=32, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    expected_amount = signed_money(null=True, blank=True)
-    actual_amount = signed_money(null=True, blank=True)
+    expected_amount = signed_money(null=True, blank=True, default=None)
+    actual_amount = signed_money(null=True, blank=True, default=None)
     sentence = models.TextField(help_text="What differs, in words.")
     facts = models.CharField(max_length=64, help_text="Digest of what was found.")
     status = models.CharField(

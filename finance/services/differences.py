@@ -1,5 +1,6 @@
-"""An accountant's explanation of a reconciliation difference, audited. The explanation
-holds while the difference's facts stay the same (finance.services.reconcile)."""
+"""An accountant's explanation of a reconciliation difference, and taking it back, both
+audited. The explanation holds while the difference's facts stay the same
+(finance.services.reconcile)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,10 @@ NOTE_MAX = 2000
 
 class DifferenceNotExplained(ValueError):
     """Why an explanation was refused, in a sentence."""
+
+
+class DifferenceNotReopened(ValueError):
+    """Why taking an explanation back was refused, in a sentence."""
 
 
 def difference_explain(*, difference: Difference, user, note: str, request=None) -> Difference:
@@ -42,5 +47,40 @@ def difference_explain(*, difference: Difference, user, note: str, request=None)
             target=locked.key,
             request=request,
             payload={"kind": locked.kind, "reason": locked.reason, "note": note},
+        )
+    return locked
+
+
+def difference_reopen(*, difference: Difference, user, request=None) -> Difference:
+    """Take back the explanation of `difference` (a mistaken or premature one): it is open
+    again and its note is dropped, kept in the audit trail with who had written it. Only an
+    explained difference can be reopened; a resolved one belongs to reconciliation. The
+    permission (Perm.EXPLAIN_DIFFERENCES on its shop) is the caller's to check."""
+    with transaction.atomic():
+        locked = Difference.objects.select_for_update().get(pk=difference.pk)
+        if locked.status != DifferenceStatus.EXPLAINED:
+            raise DifferenceNotReopened(
+                "This difference is not explained (any more), so there is nothing to reopen."
+            )
+        payload = {
+            "kind": locked.kind,
+            "reason": locked.reason,
+            "note": locked.note,
+            "explained_by": locked.explained_by.email if locked.explained_by else "",
+            "explained_at": locked.explained_at.isoformat(),
+        }
+        locked.status = DifferenceStatus.OPEN
+        locked.explained_by, locked.explained_at = None, None
+        locked.note, locked.explained_facts = "", ""
+        locked.save(
+            update_fields=["status", "explained_by", "explained_at", "note", "explained_facts"]
+        )
+        audit_record(
+            action=AuditAction.FINANCE_DIFFERENCE_REOPENED,
+            actor=user,
+            shop=locked.shop,
+            target=locked.key,
+            request=request,
+            payload=payload,
         )
     return locked

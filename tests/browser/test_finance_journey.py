@@ -1,7 +1,8 @@
 """The accountant's finance journey in a real browser: open last month's statements from the
 navigation, open a statement and check its summary adds up, explain one reconciliation
-difference with a note, and schedule the monthly settlement report from the finance pages.
-No console errors and no CSP violation on the way (tests/browser/conftest.py)."""
+difference with a note and take the explanation back, and schedule the monthly settlement
+report from the finance pages. No console errors and no CSP violation on the way
+(tests/browser/conftest.py)."""
 
 import re
 
@@ -73,6 +74,21 @@ def test_accountant_reviews_last_month_explains_a_difference_and_schedules_the_r
     assert fin.differs.status == DifferenceStatus.EXPLAINED
     assert AuditEvent.objects.filter(
         action=AuditAction.FINANCE_DIFFERENCE_EXPLAINED, actor=accountant
+    ).exists()
+
+    filters = page.get_by_role("form", name="Filter differences")
+    filters.get_by_label("Status").select_option(label="Explained")
+    filters.get_by_role("button", name="Show").click()
+    explained = page.get_by_test_id("difference-row").filter(has_text="affiliate commission")
+    expect(explained.get_by_role("button", name="Reopen")).to_be_visible()
+    screenshot(page, "finance-differences-explained")
+    explained.get_by_role("button", name="Reopen").click()
+    expect(page.get_by_text("Reopened; the difference is open again")).to_be_visible()
+    expect(page.get_by_test_id("difference-row").filter(has_text="affiliate")).to_have_count(0)
+    fin.differs.refresh_from_db()
+    assert (fin.differs.status, fin.differs.note) == (DifferenceStatus.OPEN, "")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.FINANCE_DIFFERENCE_REOPENED, actor=accountant
     ).exists()
 
     page.get_by_role("navigation", name="Finance").get_by_role("link", name="Month summary").click()

@@ -95,3 +95,48 @@ def test_html_in_a_note_is_escaped(fin, as_accountant):
     as_accountant.post(url, {"note": "<b>bold</b>"})
     page = as_accountant.get(reverse("finance:differences"), {"status": "explained"})
     assert "&lt;b&gt;bold&lt;/b&gt;" in page.content.decode()
+
+
+def test_reopening_takes_the_explanation_back_and_audits_the_old_note(
+    fin, as_accountant, accountant
+):
+    url = reverse("finance:difference_reopen", args=[fin.explained.pk])
+    back = reverse("finance:differences") + "?status=explained"
+    response = as_accountant.post(url, {"next": back}, follow=True)
+    assert response.redirect_chain[-1][0] == back
+    assert "Reopened; the difference is open again" in response.content.decode()
+    fin.explained.refresh_from_db()
+    assert fin.explained.status == DifferenceStatus.OPEN
+    assert (fin.explained.note, fin.explained.explained_by, fin.explained.explained_at) == (
+        "",
+        None,
+        None,
+    )
+    event = AuditEvent.objects.get(action=AuditAction.FINANCE_DIFFERENCE_REOPENED)
+    assert (event.actor, event.shop, event.target) == (accountant, fin.shop, fin.explained.key)
+    assert event.payload["note"].startswith("Known: TikTok")
+    opened = as_accountant.get(reverse("finance:differences"))
+    assert fin.explained.pk in {d.pk for d in opened.context["page"].object_list}
+
+
+def test_only_an_explained_difference_is_reopened(fin, as_accountant):
+    url = reverse("finance:difference_reopen", args=[fin.differs.pk])
+    response = as_accountant.post(url, follow=True)
+    assert "Not reopened: This difference is not explained" in response.content.decode()
+    fin.differs.refresh_from_db()
+    assert fin.differs.status == DifferenceStatus.OPEN
+    assert not AuditEvent.objects.filter(action=AuditAction.FINANCE_DIFFERENCE_REOPENED).exists()
+
+
+def test_the_explained_list_offers_reopen_only_to_those_who_may_explain(fin, as_accountant):
+    url = reverse("finance:differences")
+    reopen = reverse("finance:difference_reopen", args=[fin.explained.pk])
+    assert reopen in as_accountant.get(url, {"status": "explained"}).content.decode()
+    assert reopen not in as_accountant.get(url, {"status": "open"}).content.decode()
+
+
+def test_an_outsider_cannot_reopen_and_another_shops_difference_is_a_404(fin, outsider):
+    url = reverse("finance:difference_reopen", args=[fin.explained.pk])
+    assert signed_in(outsider).post(url).status_code == 404
+    fin.explained.refresh_from_db()
+    assert fin.explained.status == DifferenceStatus.EXPLAINED
