@@ -22,8 +22,10 @@ from orders.filters.choices import (
 )
 from orders.filters.fields import (
     BoundedDateFilter,
+    ChoiceFilter,
     ImportJobFilter,
     MoneyFilter,
+    MultipleChoiceFilter,
     MultiValueFilter,
     OrderFilterForm,
     PlainTextFilter,
@@ -41,14 +43,10 @@ from orders.statuses import FulfillmentType, OrderStatus, TrackingStatus
 class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
     """Every parameter of the order list. Construct with the shops the user may view."""
 
-    shop = django_filters.ChoiceFilter(method="filter_nothing", label="Shop")  # choices: mine
-    status = django_filters.MultipleChoiceFilter(
-        distinct=False, choices=OrderStatus.choices, label="Status"
-    )
-    period = django_filters.ChoiceFilter(
-        choices=list(PERIODS.items()), method="filter_nothing", label="Period"
-    )
-    date_field = django_filters.ChoiceFilter(
+    shop = ChoiceFilter(method="filter_nothing", label="Shop")  # choices: mine
+    status = MultipleChoiceFilter(distinct=False, choices=OrderStatus.choices, label="Status")
+    period = ChoiceFilter(choices=list(PERIODS.items()), method="filter_nothing", label="Period")
+    date_field = ChoiceFilter(
         choices=list(DATE_FIELD_LABELS.items()), method="filter_nothing", label="Date"
     )
     date_from = BoundedDateFilter(method="filter_nothing", label="Date from")
@@ -68,41 +66,35 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
     city = MultiValueFilter(method="filter_iexact_any", label="City")
     postal_code = MultiValueFilter(method="filter_iexact_any", label="Postal code")
     carrier = MultiValueFilter(method="filter_carrier", label="Carrier")
-    tracking_status = django_filters.MultipleChoiceFilter(
+    tracking_status = MultipleChoiceFilter(
         distinct=False,
         choices=TrackingStatus.choices,
         method="filter_tracking_status",
         label="Tracking",
     )
-    fulfillment_type = django_filters.MultipleChoiceFilter(
+    fulfillment_type = MultipleChoiceFilter(
         distinct=False, choices=FulfillmentType.choices, label="Fulfilment"
     )
     delivery_option = MultiValueFilter(method="filter_delivery_option", label="Delivery option")
-    has_refund = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Refund")
-    has_return = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Return")
-    refund_or_return = django_filters.ChoiceFilter(
+    has_refund = ChoiceFilter(choices=YES_NO, method="filter_flag", label="Refund")
+    has_return = ChoiceFilter(choices=YES_NO, method="filter_flag", label="Return")
+    refund_or_return = ChoiceFilter(
         choices=YES_NO, method="filter_flag", label="Refund or return asked for"
     )
-    shipped_late = django_filters.ChoiceFilter(
+    shipped_late = ChoiceFilter(
         choices=SHIPPED_LATE_CHOICES, method="filter_shipped_late", label="Shipped late"
     )
-    has_buyer_message = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_flag", label="Buyer message"
-    )
-    risk = django_filters.ChoiceFilter(choices=YES_NO, method="filter_flag", label="Risk")
-    request = django_filters.ChoiceFilter(
-        choices=REQUEST_CHOICES, method="filter_request", label="Buyer request"
-    )
-    needs_action = django_filters.MultipleChoiceFilter(
+    has_buyer_message = ChoiceFilter(choices=YES_NO, method="filter_flag", label="Buyer message")
+    risk = ChoiceFilter(choices=YES_NO, method="filter_flag", label="Risk")
+    request = ChoiceFilter(choices=REQUEST_CHOICES, method="filter_request", label="Buyer request")
+    needs_action = MultipleChoiceFilter(
         distinct=False,
         choices=list(NEEDS_ACTION.items()),
         method="filter_needs_action",
         label="Needs action",
     )
-    sort = django_filters.ChoiceFilter(
-        choices=list(SORTS.items()), method="filter_nothing", label="Sort"
-    )
-    per_page = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(choices=list(SORTS.items()), method="filter_nothing", label="Sort")
+    per_page = ChoiceFilter(
         choices=[(p, p) for p in PER_PAGE], method="filter_nothing", label="Rows per page"
     )
     page = WholeNumberFilter(

@@ -104,7 +104,16 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            "libraries": {"jinja": "sellercenter.jinja"},  # {% jinja %}
         },
+    },
+    {
+        # The hot loops only (sellercenter/jinja.py); Django templates are the default.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "sellercenter.jinja.environment"},
     },
 ]
 
