@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.roles import Perm
 from api.scopes import Scope
 from api.services import token_create
-from benchmarks.pages import CountQueries, _measure, _percentiles
+from benchmarks.pages import CountQueries, _measure, percentiles
 from orders.keyset import after_cursor, cursor_for, sort_queryset
 from orders.selectors.order_filter import order_filterset
 
@@ -154,7 +154,7 @@ def _paging(reader: _Reader, orders: int, per_page: int) -> ApiPaging:
         per_page,
         seconds,
         raw_seconds,
-        _percentiles(samples),
+        percentiles(samples),
         (queries[0], queries[-1]),
     )
 

@@ -78,12 +78,9 @@ class Side:
         self.process.wait()
 
 
-def _percentile(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
 def compare(before: Path, after: Path, paths: list[str], *, user, rounds, batch) -> str:
+    from benchmarks.pages import percentiles  # p50 and p95 as manage.py benchmark reports them
+
     sides = [Side("before", before, user), Side("after", after, user)]
     rows = ["| path | before p50 / p95 | after p50 / p95 | p50 change |", "|---|---|---|---|"]
     try:
@@ -94,12 +91,11 @@ def compare(before: Path, after: Path, paths: list[str], *, user, rounds, batch)
             for _ in range(rounds):
                 for side in sides:
                     times[side.name] += side.ask(path, batch)
-            was, now = (_percentile(times[n], 0.5) for n in ("before", "after"))
-            cells = [
-                f"{_percentile(times[n], 0.5):.1f} / {_percentile(times[n], 0.95):.1f}"
-                for n in ("before", "after")
-            ]
-            rows.append(f"| `{path}` | {cells[0]} | {cells[1]} | {(now - was) / was:+.0%} |")
+            (was, was_p95), (now, now_p95) = (percentiles(times[n]) for n in ("before", "after"))
+            rows.append(
+                f"| `{path}` | {was:.1f} / {was_p95:.1f} | {now:.1f} / {now_p95:.1f}"
+                f" | {(now - was) / was:+.0%} |"
+            )
     finally:
         for side in sides:
             side.close()
@@ -121,6 +117,9 @@ def main() -> None:
         return
     if not args.before or not args.paths:
         parser.error("--before and at least one path are needed")
+    import django
+
+    django.setup()  # for the benchmark app's percentiles; the timing is the workers'
     print(
         compare(
             args.before.resolve(),
