@@ -140,3 +140,11 @@ def test_an_outsider_cannot_reopen_and_another_shops_difference_is_a_404(fin, ou
     assert signed_in(outsider).post(url).status_code == 404
     fin.explained.refresh_from_db()
     assert fin.explained.status == DifferenceStatus.EXPLAINED
+
+
+def test_a_difference_without_amounts_shows_none_rather_than_zero(fin, as_accountant):
+    assert (fin.explained.expected_amount, fin.explained.actual_amount) == (None, None)
+    page = as_accountant.get(reverse("finance:differences"), {"status": "explained"})
+    row = page.content.decode().split("Delivered 40 days ago and never settled.")[1]
+    cells = row.split("</tr>")[0]
+    assert cells.count('<td class="num">—</td>') == 2 and "0.00" not in cells
