@@ -104,16 +104,19 @@ def wait_until_ready(
     """Ping through the broker until the worker answers; fail with its log otherwise."""
     from sellercenter.tasks import ping
 
-    deadline = time.monotonic() + timeout
+    deadline, failure = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Celery worker exited early; see {LOG}:\n{LOG.read_text()[-2000:]}")
         try:
             if ping.apply_async(expires=10, queue=queue).get(timeout=3) == "pong":
                 return
-        except Exception:  # noqa: S112 - not up yet; try again until the deadline
-            continue
-    raise RuntimeError(f"Celery worker did not answer within {timeout}s; see {LOG}")
+        except Exception as error:  # not up yet; try again until the deadline
+            failure = error
+            time.sleep(0.2)  # an error at once (not a timeout) must not flood the queue
+    raise RuntimeError(
+        f"Celery worker did not answer within {timeout}s (last: {failure!r}); see {LOG}"
+    )
 
 
 def stop_worker(process: subprocess.Popen) -> None:

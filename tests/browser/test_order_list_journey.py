@@ -235,8 +235,7 @@ def refund_waiting(shop, cs_agent):
 
     shop.refund_limit = 1
     shop.save(update_fields=["refund_limit"])
-    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED, refunded_amount=0)
-    order.refunds.all().delete()
+    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED, refunds=False)
     refund = refund_request(order=order, actor=cs_agent, reason="Arrived broken", amount="5.00")
     assert refund.status == "REQUESTED"
     return order.order_id

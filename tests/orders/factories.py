@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 from demo.builder import build_order
 from demo.seed import demo_orders_save
 from orders.models import Order
-from orders.statuses import OrderStatus
+from orders.statuses import EventKind, OrderStatus
 from tests.accounts.factories import ShopFactory
 
 
@@ -20,6 +20,8 @@ class OrderFactory(DjangoModelFactory):
 
     Any other field passed in overrides what the builder chose, e.g.
     `OrderFactory(shop=shop, status="IN_TRANSIT", buyer_username="maria.l")`.
+    A delivered or completed order sometimes comes with a refund, now and then of all of it;
+    `refunds=False` gives one nobody refunded yet, for a test that refunds it.
     """
 
     class Meta:
@@ -32,7 +34,9 @@ class OrderFactory(DjangoModelFactory):
     seed = factory.Sequence(lambda n: n)
 
     @classmethod
-    def _create(cls, model_class, *, shop, order_id, status, create_time, seed, **overrides):
+    def _create(
+        cls, model_class, *, shop, order_id, status, create_time, seed, refunds=True, **overrides
+    ):
         now = timezone.now()
         demo = build_order(
             shop=shop,
@@ -44,16 +48,16 @@ class OrderFactory(DjangoModelFactory):
         )
         for name, value in overrides.items():
             setattr(demo.order, name, value)
-        if "total_amount" in overrides and "refunded_amount" not in overrides:
-            # A total set by hand no longer matches the generated refunds: drop them.
-            demo.order.refunded_amount = 0
-            demo.order.has_refund = False
-            demo.refunds = []
+        if not refunds or ("total_amount" in overrides and "refunded_amount" not in overrides):
+            # (A total set by hand no longer matches the generated refunds.)
+            _without_refunds(demo)
         demo_orders_save([demo])
         return demo.order
 
     @classmethod
-    def _build(cls, model_class, *, shop, order_id, status, create_time, seed, **overrides):
+    def _build(
+        cls, model_class, *, shop, order_id, status, create_time, seed, refunds=True, **overrides
+    ):
         demo = build_order(
             shop=shop,
             rng=random.Random(seed),
@@ -65,3 +69,12 @@ class OrderFactory(DjangoModelFactory):
         for name, value in overrides.items():
             setattr(demo.order, name, value)
         return demo.order
+
+
+def _without_refunds(demo) -> None:
+    demo.order.refunded_amount = 0
+    demo.order.has_refund = False
+    demo.refunds = []
+    demo.events = [event for event in demo.events if event.kind != EventKind.REFUND]
+    for line in demo.lines:
+        line.returned_quantity = 0

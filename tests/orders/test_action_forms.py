@@ -23,8 +23,7 @@ def waiting(shop, cs_agent):
     """A refund above the shop's limit, waiting for an administrator's decision."""
     shop.refund_limit = Decimal("1.00")
     shop.save(update_fields=["refund_limit"])
-    order = OrderFactory(shop=shop, status="DELIVERED", refunded_amount=Decimal("0"))
-    order.refunds.all().delete()
+    order = OrderFactory(shop=shop, status="DELIVERED", refunds=False)
     refund = refund_request(order=order, actor=cs_agent, reason="Damaged", amount=Decimal("5"))
     assert refund.status == "REQUESTED"
     return refund

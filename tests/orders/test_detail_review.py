@@ -74,8 +74,9 @@ def test_the_page_offers_tracking_and_refunds_on_an_order_to_ship(client, admin,
 
 
 def test_no_refund_is_offered_when_nothing_is_left(client, admin, shop):
-    order = OrderFactory(shop=shop, status="DELIVERED", order_id="576910000000000004")
-    order.refunds.all().delete()
+    order = OrderFactory(
+        shop=shop, status="DELIVERED", order_id="576910000000000004", refunds=False
+    )
     order.refunded_amount = order.total_amount
     order.save(update_fields=["refunded_amount"])
     body = _page(client, admin, order)
@@ -88,8 +89,9 @@ def test_no_refund_is_offered_when_nothing_is_left(client, admin, shop):
 
 @pytest.fixture
 def requested(shop):
-    order = OrderFactory(shop=shop, status="DELIVERED", order_id="576910000000000005")
-    order.refunds.all().delete()
+    order = OrderFactory(
+        shop=shop, status="DELIVERED", order_id="576910000000000005", refunds=False
+    )
     Refund.objects.create(
         order=order,
         amount=Decimal("5.00"),
@@ -119,10 +121,9 @@ def test_an_administrator_gets_the_decision_buttons(client, admin, requested):
 
 
 def test_the_refund_timeline_line_names_the_currency_and_separates_the_reason(client, admin, shop):
-    order = OrderFactory(shop=shop, status="DELIVERED", order_id="576910000000000006")
-    order.refunds.all().delete()
-    order.refunded_amount = 0
-    order.save(update_fields=["refunded_amount"])
+    order = OrderFactory(
+        shop=shop, status="DELIVERED", order_id="576910000000000006", refunds=False
+    )
     refund_request(order=order, actor=admin, reason="Parcel lost, customer asked", amount="1.50")
     body = _page(client, admin, order)
     assert "Refund completed</strong> — 1.50 USD · Parcel lost, customer asked" in body

@@ -245,8 +245,7 @@ def test_status_messages_and_the_timeline_name_statuses_by_their_labels(client, 
         "Nothing changed: An order cannot move from In transit to Delivered. "
         "Only TikTok or the carrier marks an order delivered or completed."
     ]
-    to_ship = OrderFactory(shop=shop, status="AWAITING_SHIPMENT", refunded_amount=0)
-    to_ship.refunds.all().delete()
+    to_ship = OrderFactory(shop=shop, status="AWAITING_SHIPMENT", refunds=False)
     to_ship.events.all().delete()
     url = f"/orders/{to_ship.order_id}/"
     client.post(f"{url}refunds/", {"amount": "1.00", "reason": "Late"})
@@ -401,8 +400,7 @@ def test_more_than_two_decimals_is_refused_not_rounded(client, admin, to_ship, a
 def test_an_amount_in_a_currency_without_decimals_has_none(client, admin, shop):
     from decimal import Decimal
 
-    order = OrderFactory(shop=shop, status="DELIVERED", currency="VND", refunded_amount=0)
-    order.refunds.all().delete()
+    order = OrderFactory(shop=shop, status="DELIVERED", currency="VND", refunds=False)
     client.force_login(admin)
     url = f"/orders/{order.order_id}/refunds/"
     refused = client.post(url, {"amount": "10.50", "reason": "Damaged"})

@@ -24,13 +24,11 @@ def waiting(client, shop, cs_agent):
     shop.refund_limit = Decimal("1.00")
     shop.save(update_fields=["refund_limit"])
     orders = {
-        name: OrderFactory(shop=shop, status="DELIVERED", order_id=f"57690000000000001{n}")
+        name: OrderFactory(
+            shop=shop, status="DELIVERED", order_id=f"57690000000000001{n}", refunds=False
+        )
         for n, name in enumerate(("waiting", "done", "buyer"))
     }
-    for order in orders.values():
-        # The demo builder may have refunded some of the order already: start from none.
-        order.refunds.all().delete()
-        type(order).objects.filter(pk=order.pk).update(refunded_amount=0, has_refund=False)
     client.force_login(cs_agent)
     client.post(
         f"/orders/{orders['waiting'].order_id}/refunds/", {"amount": "5.00", "reason": "Broken"}

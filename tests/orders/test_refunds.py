@@ -15,13 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def delivered(shop):
-    order = OrderFactory(
-        shop=shop, status="DELIVERED", order_id="576900000000000001", refunded_amount=Decimal("0")
-    )
-    # Nothing refunded or returned yet (the factory's orders sometimes have a returned item).
-    order.refunds.all().delete()
-    order.lines.update(returned_quantity=0)
-    return order
+    return OrderFactory(shop=shop, status="DELIVERED", order_id="576900000000000001", refunds=False)
 
 
 def _refund(client, order, **data):
@@ -125,8 +119,7 @@ def test_another_shops_order_is_404_for_refunds(client, outsider, delivered):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_refunds_at_once_never_exceed_the_total(postgres, admin, shop):
-    order = OrderFactory(shop=shop, status="DELIVERED", refunded_amount=Decimal("0"))
-    order.refunds.all().delete()
+    order = OrderFactory(shop=shop, status="DELIVERED", refunds=False)
     amount = (order.total_amount * Decimal("0.6")).quantize(Decimal("0.01"))
     barrier, outcomes = threading.Barrier(2), []
 

@@ -60,7 +60,7 @@ def test_a_status_change_is_order_status_changed_with_from_and_to(receiver, admi
 def test_a_refund_is_requested_then_decided(receiver, admin, cs_agent, shop):
     shop.refund_limit = 0  # customer service's refunds then wait for an administrator
     shop.save(update_fields=["refund_limit"])
-    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED)
+    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED, refunds=False)
     endpoint = hook(receiver, admin, shop)
     refund = refund_request(order=order, actor=cs_agent, reason="Damaged", amount="1.00")
     events_read()
@@ -75,7 +75,7 @@ def test_a_refund_is_requested_then_decided(receiver, admin, cs_agent, shop):
 
 def test_refunds_approved_at_once_are_decided(receiver, admin, shop):
     """An administrator's refund is completed as it is made: requested, then decided."""
-    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED)
+    order = OrderFactory(shop=shop, status=OrderStatus.DELIVERED, refunds=False)
     endpoint = hook(receiver, admin, shop)
     refund_request(order=order, actor=admin, reason="Late", amount="2.00")
     events_read()
