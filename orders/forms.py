@@ -1,12 +1,20 @@
 from django import forms
 
 from orders.bulk_actions import BULK_ACTIONS
-from orders.form_fields import FlagField, MoneyField, PlainTextField, currency_decimals, row_id
+from orders.form_fields import (
+    FAST_FORMS,
+    FlagField,
+    MoneyField,
+    PlainTextField,
+    currency_decimals,
+    row_id,
+)
 
 CHOOSE_BULK_ACTION = "Choose what to do with the selected orders."
 
 
 class SavedViewForm(forms.Form):
+    default_renderer = FAST_FORMS  # on every order list page
     name = PlainTextField(max_length=80)
     shop = forms.ChoiceField()  # a slug among `shops`; cleaned to the Shop
     query_string = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)

@@ -23,6 +23,7 @@ from orders.filters.choices import (
 from orders.filters.fields import (
     BoundedDateFilter,
     ChoiceFilter,
+    FieldsOfOneForm,
     ImportJobFilter,
     MoneyFilter,
     MultipleChoiceFilter,
@@ -130,6 +131,11 @@ class OrderFilterSet(PlannedFilters, django_filters.FilterSet):
         super().__init__(data, **kwargs)
         self.filters["shop"].extra["choices"] = [(s.slug, s.name) for s in self.shops]
         self.filters["import_job"].queryset = ImportJob.objects.filter(shop__in=self.shops)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = FieldsOfOneForm(form_class.base_fields)
+        return form_class
 
     @property
     def form(self):
