@@ -102,11 +102,14 @@ def redis_url_from_env() -> str | None:
 
 
 def redis_task_settings(url: str) -> dict:
-    """Cache, Celery broker and result store on the Redis database at `url`."""
+    """Cache, sessions, Celery broker and result store on the Redis database at `url`."""
     return {
         "CACHES": {
             "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         },
+        # Each page reads its session from Redis, the database only when Redis lost it (a
+        # statement less a request; writes go to both, so a restart signs nobody out).
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
         "CELERY_BROKER_URL": url,
         "CELERY_RESULT_BACKEND": url,
         # Longer than the longest task plus queue wait, or Redis redelivers running exports.
