@@ -41,20 +41,32 @@ def shop_permissions(user: User) -> dict[int, frozenset[Perm]]:
     """
     if not user.is_authenticated or not user.is_active:
         return {}
+    return _grants(user)[0]
+
+
+def _grants(user: User) -> tuple[dict[int, frozenset[Perm]], frozenset[int]]:
     verified = session_is_verified(user)
     return _request_memo((user.pk, verified), lambda: _permission_rows(user, verified))
 
 
-def _permission_rows(user: User, verified: bool) -> dict[int, frozenset[Perm]]:
-    """The user's own and their groups' rows, in one statement."""
+def _permission_rows(
+    user: User, verified: bool
+) -> tuple[dict[int, frozenset[Perm]], frozenset[int]]:
+    """The user's own and their groups' rows, in one statement: the permissions by shop, and
+    the shops left out until this session passes two-factor verification."""
     columns = ("content_object_id", "permission__codename", "content_object__require_two_factor")
     rows = ShopUserObjectPermission.objects.filter(user=user).values_list(*columns)
     group_rows = ShopGroupObjectPermission.objects.filter(group__user=user).values_list(*columns)
-    known, found = set(Perm.values), {}
+    known, found, hidden = set(Perm.values), {}, set()
     for shop_id, codename, needs_two_factor in rows.union(group_rows, all=True):
-        if codename in known and (verified or not needs_two_factor):
+        if codename not in known:
+            continue
+        if verified or not needs_two_factor:
             found.setdefault(shop_id, set()).add(Perm(codename))
-    return {shop_id: frozenset(perms) for shop_id, perms in found.items()}
+        else:
+            hidden.add(shop_id)
+    permissions = {shop_id: frozenset(perms) for shop_id, perms in found.items()}
+    return permissions, frozenset(hidden)
 
 
 def shops_for_user(user: User, perm: Perm = Perm.VIEW_ORDERS) -> QuerySet[Shop]:
@@ -125,11 +137,13 @@ def session_is_verified(user: User) -> bool:
     return is_verified() if callable(is_verified) else True
 
 
-def shops_awaiting_two_factor(user: User) -> QuerySet[Shop]:
-    """Shops the user belongs to but cannot see until this session is verified."""
-    if session_is_verified(user) or not user.is_authenticated:
-        return Shop.objects.none()
-    return Shop.objects.filter(memberships__user=user, require_two_factor=True)
+def shops_awaiting_two_factor(user: User) -> list[Shop]:
+    """Shops where the user holds a role but sees nothing until this session is verified,
+    from the permission rows the request already read (no statement when there are none)."""
+    if not user.is_authenticated or not user.is_active or session_is_verified(user):
+        return []
+    hidden = _grants(user)[1]
+    return list(Shop.objects.filter(pk__in=hidden)) if hidden else []
 
 
 def shop_ids_in_view(user: User, perm: Perm = Perm.VIEW_ORDERS) -> list[int]:

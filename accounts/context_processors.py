@@ -18,5 +18,5 @@ def navigation(request):
         "nav_items": nav_for_user(user, request.resolver_match),
         "switcher_shops": shops,
         "current_shop": current,
-        "shops_awaiting_two_factor": list(shops_awaiting_two_factor(user)),
+        "shops_awaiting_two_factor": shops_awaiting_two_factor(user),
     }

@@ -22,9 +22,13 @@ from orders.statuses import EventKind, OrderStatus, RefundStatus
 OPEN = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 
 
-def refundable_amount(order: Order) -> Decimal:
-    """Total less what was refunded and what waits for approval."""
-    waiting = order.refunds.filter(status__in=OPEN).aggregate(s=Sum("amount"))["s"] or 0
+def refundable_amount(order: Order, refunds: list[Refund] | None = None) -> Decimal:
+    """Total less what was refunded and what waits for approval (`refunds`: all the order's
+    refunds, when the caller has read them already)."""
+    if refunds is None:
+        waiting = order.refunds.filter(status__in=OPEN).aggregate(s=Sum("amount"))["s"] or 0
+    else:
+        waiting = sum((refund.amount for refund in refunds if refund.status in OPEN), Decimal(0))
     return order.total_amount - order.refunded_amount - waiting
 
 

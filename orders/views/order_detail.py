@@ -157,7 +157,7 @@ def order_detail(request, order_id: str):
     )
     can_refund = user_has_shop_perm(request.user, detail.order.shop, Perm.INITIATE_REFUNDS)
     request_cards_with_platform(detail.order, detail.requests, can_answer=can_refund)
-    refundable = refunds.refundable_amount(detail.order)
+    refundable = refunds.refundable_amount(detail.order, detail.refunds)
     return render(
         request,
         "orders/order_detail.html",

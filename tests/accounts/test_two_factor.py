@@ -138,10 +138,13 @@ def test_shop_requiring_two_factor_hides_its_orders_until_verified(client, shop,
     _password_step(client, viewer.email)  # no device yet: a plain sign-in
     response = client.get("/")
     assert response.context["shops"] == []
+    assert [hidden.name for hidden in response.context["shops_awaiting_two_factor"]] == [shop.name]
     assert "its orders stay hidden until you" in response.content.decode()
 
     client.get("/accounts/two-factor/")
     device = TOTPDevice.objects.get(user=viewer)
     client.post("/accounts/two-factor/", {"code": code_for(device)})  # verifies this session
-    shops = client.get("/").context["shops"]
+    verified = client.get("/")
+    shops = verified.context["shops"]
     assert [entry.shop for entry in shops] == [shop] and shops[0].total == 1
+    assert "its orders stay hidden" not in verified.content.decode()
