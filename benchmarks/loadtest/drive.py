@@ -1,5 +1,7 @@
 """N clients, each a thread with its own keep-alive connection, asking one after another for
-their role's paths until the time is up (a closed loop with no pause, as wrk drives it)."""
+their role's paths until the time is up: a closed loop with no pause, as wrk drives it (the
+capacity), or with a pause between requests of `think` seconds on average, half to one and a
+half times it at random, as a person reads a page before the next click (Locust's users)."""
 
 import random
 import re
@@ -54,14 +56,21 @@ def _export(http: requests.Session, base: str, mix: RoleMix, out: list[Sample]) 
     out.append(Sample("export", ms, error and f"{error} POST /exports/ ({mix.role.value})"))
 
 
-def _client(base: str, mix: RoleMix, seed: int, until: float, out: list[Sample]) -> None:
+def _client(
+    base: str, mix: RoleMix, seed: int, until: float, out: list[Sample], think: float
+) -> None:
     rng = random.Random(seed)
     with requests.Session() as http:
         http.headers["Cookie"] = f"sessionid={mix.session}"
+        if think:  # people do not all click in the same instant
+            time.sleep(min(rng.uniform(0, think), max(0.0, until - time.monotonic())))
         while time.monotonic() < until:
             kind, path = mix.pick(rng)
             ms, error, _ = _request(http, "GET", base + path)
             out.append(Sample(kind, ms, error and f"{error} GET {path} ({mix.role.value})"))
+            if think:
+                pause = rng.uniform(0.5, 1.5) * think
+                time.sleep(min(pause, max(0.0, until - time.monotonic())))
 
 
 def _exporter(base: str, mix: RoleMix, out: list[Sample]) -> None:
@@ -70,14 +79,16 @@ def _exporter(base: str, mix: RoleMix, out: list[Sample]) -> None:
         _export(http, base, mix, out)
 
 
-def drive(*, base: str, mixes: list[RoleMix], users: int, seconds: float, export: bool):
+def drive(*, base: str, mixes: list[RoleMix], users: int, seconds: float, export: bool, think=0.0):
     """(samples, wall seconds): `users` clients spread over the roles in turn; with `export`,
     each role that may export also starts one export as the level begins (one person more
     for the two requests that takes, whether or not that role has a client)."""
     samples: list[Sample] = []  # list.append is atomic under the GIL
     until = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=_client, args=(base, mixes[n % len(mixes)], n, until, samples))
+        threading.Thread(
+            target=_client, args=(base, mixes[n % len(mixes)], n, until, samples, think)
+        )
         for n in range(users)
     ]
     if export:

@@ -1,10 +1,13 @@
 """`manage.py loadtest` for real at tiny size: gunicorn and a worker with the production
 settings on loopback, every role signed in, the export started through its form; and the
-refusals of a non-loopback address and of SQLite."""
+refusals of a non-loopback address, of SQLite and of a think time out of range; users who
+think between requests."""
 
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from accounts.roles import Role
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -93,3 +97,41 @@ def test_a_level_of_one_user_is_headed_in_the_singular():
     alone = render_level(Level(users=1, seconds=2.0, samples=[], load=(1.0, 1.0, 1.0)))
     assert alone.startswith("#### 1 user, 2.0 s")
     assert render_level(Level(2, 2.0, [], (1.0, 1.0, 1.0))).startswith("#### 2 users, 2.0 s")
+
+
+class _Quick(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+def test_users_who_think_between_requests_send_fewer_of_them():
+    """A closed loop asks as fast as the server answers; a user thinking 0.5 s on average
+    between requests asks about twice a second."""
+    from benchmarks.loadtest.drive import drive
+    from benchmarks.loadtest.mix import RoleMix
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quick)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    mix = RoleMix(Role.VIEWER, "v@example.test", "x", False, [("list", "/orders/")], [1])
+    try:
+        busy, _ = drive(base=base, mixes=[mix], users=1, seconds=1.5, export=False)
+        thinking, _ = drive(base=base, mixes=[mix], users=2, seconds=1.5, export=False, think=0.5)
+    finally:
+        server.shutdown()
+    assert not any(sample.error for sample in busy + thinking)
+    assert len(busy) > 50
+    assert 2 <= len(thinking) <= 10  # two users, 1.5 s, 0.25–0.75 s pauses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("think", ["-1", "61"])
+def test_the_load_test_refuses_a_think_time_out_of_range(think):
+    with pytest.raises(CommandError, match="--think 0–60 s"):
+        call_command("loadtest", "--think", think, stdout=StringIO())

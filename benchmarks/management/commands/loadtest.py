@@ -77,13 +77,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--slow-ms", type=int, default=100, help="Count SQL statements at least this slow."
         )
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=0,
+            help="Seconds each user pauses between requests, on average (0: none, a closed "
+            "loop measuring capacity; people pause a few seconds between clicks).",
+        )
         parser.add_argument("--markdown", default=None, help="Also write the report here.")
 
-    def handle(self, *args, users, duration, warmup, host, port, workers, threads, **options):
+    def handle(
+        self, *args, users, duration, warmup, host, port, workers, threads, think, **options
+    ):
         levels = _levels(users)
         _loopback(host)
-        if not 1 <= duration <= 600 or not 0 <= warmup <= 60:
-            raise CommandError("--duration must be 1–600 s and --warmup 0–60 s.")
+        if not 1 <= duration <= 600 or not 0 <= warmup <= 60 or not 0 <= think <= 60:
+            raise CommandError("--duration must be 1–600 s, --warmup and --think 0–60 s.")
         if workers < 1 or threads < 1 or options["slow_ms"] < 1:
             raise CommandError("--workers, --threads and --slow-ms must be positive.")
         if connection.vendor != "postgresql":
@@ -98,7 +107,7 @@ class Command(BaseCommand):
         try:
             report = self.run(
                 work, levels, duration, warmup, host, port or free_port(), workers, threads,
-                options["slow_ms"],
+                options["slow_ms"], think,
             )  # fmt: skip
         except (RuntimeError, subprocess.CalledProcessError) as exc:  # a process did not start
             raise CommandError(f"{exc} (their output: {LOG})") from exc
@@ -114,7 +123,9 @@ class Command(BaseCommand):
         self.stderr.write(message)
         sys.stderr.flush()
 
-    def run(self, work, levels, duration, warmup, host, port, workers, threads, slow_ms) -> str:
+    def run(
+        self, work, levels, duration, warmup, host, port, workers, threads, slow_ms, think
+    ) -> str:
         pg_options, server_log = database.server_log_option(slow_ms)
         env = child_env(work=work, slow_ms=slow_ms, pg_options=pg_options)
         mixes = role_mixes(env["DJANGO_SECRET_KEY"])
@@ -144,7 +155,7 @@ class Command(BaseCommand):
                 self.say(f"{users} users for {duration:g} s")
                 started = timezone.now()
                 samples, seconds = drive(
-                    base=base, mixes=mixes, users=users, seconds=duration, export=True
+                    base=base, mixes=mixes, users=users, seconds=duration, export=True, think=think
                 )
                 jobs = ExportJob.objects.filter(
                     created_at__gte=started, requested_by__email__in=[m.email for m in mixes]
@@ -157,8 +168,9 @@ class Command(BaseCommand):
             top = database.statements_top() if statements == "ready" else None
         parts = [
             f"Load test: gthread × {workers} × {threads} threads, {len(mixes)} roles, "
-            f"{duration:g} s a level, {timezone.now():%Y-%m-%d %H:%M} UTC, "
-            f"{os.cpu_count()} CPUs.",
+            f"{duration:g} s a level, "
+            + (f"{think:g} s between a user's requests on average, " if think else "no pauses, ")
+            + f"{timezone.now():%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs.",
             render_summary(done),
             *(render_level(level) for level in done),
             render_slow(slow, slow_ms, server_log),
