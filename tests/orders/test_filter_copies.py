@@ -1,6 +1,7 @@
 """The FilterSet's filters are copied shallowly (orders.filters.fields.QuickCopy): each
 FilterSet still has filters of its own, so one person's shop choices never reach another's
-and each filter's method is looked up on its own FilterSet."""
+and each filter's method is looked up on its own FilterSet; and the FilterSet's form takes
+the fields made for it without Django's deep copy (FieldsOfOneForm)."""
 
 from django.http import QueryDict
 
@@ -31,3 +32,14 @@ def test_the_copies_choices_are_shared_but_a_form_field_is_not(shop):
     status = "status"
     assert first.filters[status].extra["choices"] is second.filters[status].extra["choices"]
     assert first.form.fields[status] is not second.form.fields[status]
+
+
+def test_the_one_form_takes_its_fields_and_a_second_form_copies_them(shop):
+    """orders.filters.fields.FieldsOfOneForm: no deep copy for the FilterSet's own form."""
+    filterset = _filterset([shop])
+    form_class = filterset.get_form_class()
+    first, second = form_class(), form_class()
+    assert first.fields["status"] is form_class.base_fields["status"]
+    assert second.fields["status"] is not first.fields["status"]
+    second.fields["shop"].choices = []
+    assert (shop.slug, shop.name) in list(first.fields["shop"].choices)
