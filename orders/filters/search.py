@@ -119,10 +119,14 @@ class PlannedFilters:
     def filter_product(self, queryset, name, value):
         shops = [s.pk for s in self.selected_shops]
         lines = OrderLine.objects.filter(order__shop_id__in=shops, product_name__icontains=value)
+        # as in search_q: the newest orders are of the selected shops, no join needed to count
+        recent = OrderLine.objects.filter(
+            product_name__icontains=value, order_id__in=self.recent_order_keys()
+        )
         return queryset.filter(
             _common_or_keys(
                 lines.values_list("order_id", flat=True),
-                lines.filter(order_id__in=self.recent_order_keys()).count(),
+                recent.count(),
                 Q(pk__in=lines.values("order_id")),
             )
         )
