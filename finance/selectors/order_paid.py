@@ -44,16 +44,6 @@ def order_paid(*, order) -> list[Paid]:
     )
     if not transactions:
         return []
-    totals = (
-        SettlementTransaction.objects.filter(_of(order))
-        .order_by()
-        .values("currency")
-        .annotate(
-            settlement=Sum("settlement_amount"),
-            **{name: Sum(name) for name, _ in LINES},
-        )
-        .order_by("currency")
-    )
     components = (
         TransactionComponent.objects.filter(_of(order, "transaction__"))
         .exclude(component__group=Group.REFERENCE)
@@ -63,7 +53,7 @@ def order_paid(*, order) -> list[Paid]:
         .order_by("component__position", "component__label")
     )
     paid = []
-    for row in totals:
+    for row in _totals(transactions):
         currency = row["currency"]
         lines = [(label, row[name]) for name, label in LINES if row[name]]
         paid.append(
@@ -80,6 +70,23 @@ def order_paid(*, order) -> list[Paid]:
             )
         )
     return paid
+
+
+def _totals(transactions: list[SettlementTransaction]) -> list[dict]:
+    """Per currency, in currency order: the settlement and each line's sum over the order's
+    transactions (read already), None where none has a value, as SQL's SUM gives them."""
+    names = ("settlement_amount", *(name for name, _ in LINES))
+    sums: dict[str, dict] = {}
+    for transaction in transactions:
+        row = sums.setdefault(transaction.currency, dict.fromkeys(names))
+        for name in names:
+            value = getattr(transaction, name)
+            if value is not None:
+                row[name] = value if row[name] is None else row[name] + value
+    return [
+        {"currency": currency, "settlement": row.pop("settlement_amount"), **row}
+        for currency, row in sorted(sums.items())
+    ]
 
 
 def order_estimated(*, order) -> list[dict]:

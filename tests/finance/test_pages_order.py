@@ -44,3 +44,28 @@ def test_the_administrator_sees_it_too(fin, admin):
 def test_roles_without_finance_see_nothing_of_it(fin, who, request):
     html = page(signed_in(request.getfixturevalue(who)), fin.order_a)
     assert "tiktok-paid" not in html and "Settled (USD)" not in html
+
+
+def test_the_paid_lines_add_up_as_the_database_sums_them(fin):
+    """The lines are summed from the transactions the page reads (no second query): the same
+    figures as SQL's SUM over the order's transactions, per currency."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from finance.models import SettlementTransaction
+    from finance.selectors.order_paid import order_paid
+    from finance.selectors.summary import LINES
+
+    second = SettlementTransaction.objects.get(order=fin.order_a)
+    second.pk, second.transaction_id, second.refund_amount = None, "t-second", Decimal("-7.25")
+    second.save()  # order_a settled in two transactions
+    for order in (fin.order_a, fin.order_b):
+        (paid,) = order_paid(order=order)
+        sums = SettlementTransaction.objects.filter(order=order).aggregate(
+            settlement=Sum("settlement_amount"), **{name: Sum(name) for name, _ in LINES}
+        )
+        assert paid.settlement == sums["settlement"]
+        assert paid.lines == [(label, sums[name]) for name, label in LINES if sums[name]]
+        assert len(paid.transactions) == SettlementTransaction.objects.filter(order=order).count()
+    assert len(order_paid(order=fin.order_a)[0].transactions) == 2
