@@ -17,6 +17,7 @@ from orders.exceptions import RequestAnswerRefused
 from orders.models import BuyerRequest, OrderEvent, Refund
 from orders.services.buyer_requests import buyer_request_answer
 from orders.statuses import EventKind, RefundStatus
+from sellercenter.celery import app
 from tests.tiktok.outbox_world import US
 from tests.tiktok.request_world import cancellation_asked, read_in, return_asked, tiktok_reasons
 from tiktok.client import TikTokClient
@@ -379,8 +380,10 @@ def test_two_people_at_the_same_moment_send_one_answer(
     postgres, shop, cs_agent, admin, world, settings
 ):
     """Each in their own transaction and connection: the order's row lock makes the second
-    wait, then find the first one's answer. The answer stays on its way (a queue no worker
-    reads): a worker sending it and TikTok taking it would clear it before the second looks."""
+    wait, then find the first one's answer. The answer stays on its way (queued where no
+    worker reads, not run at once as this module's tasks are): sent and taken by TikTok
+    before the second looks, it would be cleared until TikTok's request is read back."""
+    app.conf.task_always_eager = False  # the `eager` fixture puts it back afterwards
     settings.TIKTOK_ACTION_QUEUE = "held-by-this-test"
     connection = world.connect(shop, US)
     _, order, request = cancellation_asked(world, connection)
