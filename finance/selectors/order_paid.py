@@ -73,16 +73,14 @@ def order_paid(*, order) -> list[Paid]:
 
 
 def _totals(transactions: list[SettlementTransaction]) -> list[dict]:
-    """Per currency, in currency order: the settlement and each line's sum over the order's
-    transactions (read already), None where none has a value, as SQL's SUM gives them."""
+    """Per currency, in currency order: the settlement and each line added up over the
+    order's transactions, which the page has read already."""
     names = ("settlement_amount", *(name for name, _ in LINES))
     sums: dict[str, dict] = {}
     for transaction in transactions:
-        row = sums.setdefault(transaction.currency, dict.fromkeys(names))
+        row = sums.setdefault(transaction.currency, dict.fromkeys(names, Decimal(0)))
         for name in names:
-            value = getattr(transaction, name)
-            if value is not None:
-                row[name] = value if row[name] is None else row[name] + value
+            row[name] += getattr(transaction, name)
     return [
         {"currency": currency, "settlement": row.pop("settlement_amount"), **row}
         for currency, row in sorted(sums.items())
