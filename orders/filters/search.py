@@ -97,10 +97,7 @@ class PlannedFilters:
             contacts,
         ) | _common_or_keys(
             lines.values_list("order_id", flat=True),
-            # the newest orders are of the selected shops already: no join to orders needed
-            OrderLine.objects.filter(
-                product_name__icontains=text, order_id__in=self.recent_order_keys()
-            ).count(),
+            self._recent_product_hits(text),
             Q(pk__in=lines.values("order_id")),
         )
 
@@ -119,17 +116,19 @@ class PlannedFilters:
     def filter_product(self, queryset, name, value):
         shops = [s.pk for s in self.selected_shops]
         lines = OrderLine.objects.filter(order__shop_id__in=shops, product_name__icontains=value)
-        # as in search_q: the newest orders are of the selected shops, no join needed to count
-        recent = OrderLine.objects.filter(
-            product_name__icontains=value, order_id__in=self.recent_order_keys()
-        )
         return queryset.filter(
             _common_or_keys(
                 lines.values_list("order_id", flat=True),
-                recent.count(),
+                self._recent_product_hits(value),
                 Q(pk__in=lines.values("order_id")),
             )
         )
+
+    def _recent_product_hits(self, text: str) -> int:
+        """How many lines of the newest orders name `text` in their product. Those orders are
+        of the selected shops already: no join to orders (it doubled the count's time)."""
+        recent = self.recent_order_keys()
+        return OrderLine.objects.filter(product_name__icontains=text, order_id__in=recent).count()
 
     def recent_order_keys(self) -> list[int]:
         """The newest orders of the selected shops, to tell common words from rare ones."""
