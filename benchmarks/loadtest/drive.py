@@ -79,7 +79,9 @@ def _exporter(base: str, mix: RoleMix, out: list[Sample]) -> None:
         _export(http, base, mix, out)
 
 
-def drive(*, base: str, mixes: list[RoleMix], users: int, seconds: float, export: bool, think=0.0):
+def drive(
+    *, base: str, mixes: list[RoleMix], users: int, seconds: float, export: bool, think: float = 0.0
+):
     """(samples, wall seconds): `users` clients spread over the roles in turn; with `export`,
     each role that may export also starts one export as the level begins (one person more
     for the two requests that takes, whether or not that role has a client)."""

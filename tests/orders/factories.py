@@ -68,6 +68,8 @@ class OrderFactory(DjangoModelFactory):
         )
         for name, value in overrides.items():
             setattr(demo.order, name, value)
+        if not refunds:
+            _without_refunds(demo)
         return demo.order
 
 
