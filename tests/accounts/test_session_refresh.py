@@ -48,3 +48,20 @@ def test_an_anonymous_visit_creates_no_session(client):
     sessions = Session.objects.count()
     assert client.get("/accounts/login/").status_code == 200
     assert Session.objects.count() == sessions
+
+
+@pytest.mark.redis
+def test_with_redis_a_page_reads_its_session_from_the_cache(client, admin):
+    """Sessions are Django's cached_db where Redis is configured: a page reads none of
+    django_session, and the row is still written for when the cache loses it."""
+    from django.conf import settings
+
+    from tests.conftest import require
+
+    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    client.force_login(admin)
+    client.get("/orders/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/orders/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert Session.objects.filter(session_key=client.session.session_key).exists()
