@@ -121,6 +121,8 @@ def test_administrator_grants_a_role_in_admin_and_the_member_sees_the_shop(
     admin_page.locator(".select2-search__field").fill("newcomer")
     admin_page.locator(".select2-results__option", has_text=newcomer.email).click()
     row.locator("select[name$='-role']").select_option("accountant")
+    # The roles' table from its headings down to the new member's row, in one screen.
+    admin_page.locator(".role-table").evaluate("table => table.scrollIntoView({block: 'start'})")
     screenshot(admin_page, "admin-grant-role", full_page=False)
     admin_page.get_by_role("button", name="Save", exact=True).click()
     admin_page.wait_for_url("**/admin/accounts/shop/")
